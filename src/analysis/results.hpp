@@ -1,0 +1,104 @@
+#pragma once
+//! What a run produces, independent of how it is stored: run metadata, estimate tables, tallies.
+//! io/ writes and reads this; docs/output-format.md maps each field to its HDF5 path.
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace apmsim::analysis {
+
+//! A named statistic with its unit and a one-line description (HDF5 attributes).
+struct Quantity {
+  std::string name;         //!< dataset name, e.g. "cost_per_unit"
+  std::string unit;         //!< e.g. "currency/unit", "fraction", "units"
+  std::string description;  //!< one line for humans
+};
+
+//! Estimates with Monte Carlo standard errors, for each quantity, row (provider, region or
+//! portfolio) and calendar year. Values are NaN where a quantity is undefined (e.g. a true
+//! savings rate in a baseline year). Layout: index = (q * rows + r) * years + y.
+struct EstimateTable {
+  std::vector<std::string> rows;     //!< row names
+  int years = 0;                     //!< calendar years (baseline + performance)
+  std::vector<Quantity> quantities;  //!< what each table slice holds
+  std::vector<double> mean;          //!< estimate
+  std::vector<double> se;            //!< Monte Carlo standard error of the estimate
+
+  std::size_t index(std::size_t q, std::size_t r, std::size_t y) const {
+    return (q * rows.size() + r) * static_cast<std::size_t>(years) + y;
+  }
+  //! Sizes mean and se for the current rows, years and quantities, filled with NaN.
+  void resize() {
+    const std::size_t n = quantities.size() * rows.size() * static_cast<std::size_t>(years);
+    mean.assign(n, std::numeric_limits<double>::quiet_NaN());
+    se.assign(n, std::numeric_limits<double>::quiet_NaN());
+  }
+  //! Index of a quantity by name; throws std::out_of_range when absent.
+  std::size_t quantity(const std::string& name) const {
+    for (std::size_t q = 0; q < quantities.size(); ++q)
+      if (quantities[q].name == name) return q;
+    throw std::out_of_range("no quantity named " + name);
+  }
+};
+
+//! Per-provider facts that do not vary by replication.
+struct ProviderInfo {
+  std::string name;    //!< "<group>/<k>", k = 0..count-1
+  std::string group;   //!< provider group name
+  std::string region;  //!< region name
+  std::string unit;    //!< "patient_year" or "episode"
+  bool participant = true;
+};
+
+//! The summaries of one variant (one set of terms/parameters; "base" without a sweep).
+struct VariantSummary {
+  std::string name = "base";
+  std::vector<ProviderInfo> providers;
+  EstimateTable provider;   //!< rows = providers
+  EstimateTable portfolio;  //!< rows = {"participants", "all"}
+  EstimateTable region;     //!< rows = regions (comparison populations)
+};
+
+//! Per-replication tallies, optionally stored (`--write-tallies`).
+//! Layout: index = ((rep * entities + e) * years + y) * fields.size() + f;
+//! entities = providers, then one comparison population per region.
+struct TallyDump {
+  std::vector<std::string> fields;  //!< tally field names (engine/tallies.hpp)
+  std::uint64_t replications = 0;
+  std::uint32_t entities = 0;
+  int years = 0;
+  std::vector<double> values;
+};
+
+//! How a run was made: root attributes of the results file.
+struct RunInfo {
+  std::string apmsim_version;
+  std::string git_commit;
+  std::uint64_t seed = 0;
+  std::uint64_t replications = 0;
+  std::uint32_t batch_size = 0;
+  int baseline_years = 0;
+  int performance_years = 0;
+  std::string backend;       //!< "cpu" or "cuda"
+  std::string device;        //!< e.g. "cpu: 2 threads, avx2" or the GPU's name
+  std::string command_line;  //!< as typed
+  double elapsed_seconds = 0.0;
+  double unit_years = 0.0;   //!< patient-years + episodes simulated, over all replications
+};
+
+//! Everything a run writes.
+struct Results {
+  RunInfo info;
+  std::string scenario_path;
+  std::string scenario_text;
+  std::string scenario_sha256;  //!< hex digest of scenario_text
+  std::vector<VariantSummary> variants;
+  bool has_tallies = false;
+  TallyDump tallies;
+};
+
+}  // namespace apmsim::analysis

@@ -1,0 +1,29 @@
+#pragma once
+//! One run from a validated scenario to Results: model, engine batches, summaries.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "analysis/results.hpp"
+#include "scenario/scenario.hpp"
+
+namespace apmsim::analysis {
+
+//! How to run (the scenario says what to run).
+struct SimulateOptions {
+  int threads = 0;                 //!< CPU threads; 0 = OpenMP default
+  bool keep_tallies = false;       //!< store per-replication tallies in Results
+  std::string command_line;        //!< recorded in the results
+  //! Called after each batch with (replications done, total); may be empty.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+//! The backend a scenario's `backend` resolves to here, and why (e.g. "auto: no CUDA device").
+//! Throws InputError when `cuda` is asked for and cannot run.
+std::string resolve_backend(scenario::Backend requested, std::string& note);
+
+//! Simulates every replication in batches of simulation.batch_size and summarises the tallies.
+Results simulate(const scenario::Scenario& scenario, const SimulateOptions& options);
+
+}  // namespace apmsim::analysis

@@ -1,0 +1,152 @@
+#include "cli/commands.hpp"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/simulate.hpp"
+#include "io/results_file.hpp"
+#include "scenario/error.hpp"
+#include "scenario/load.hpp"
+
+namespace apmsim::cli {
+namespace po = boost::program_options;
+namespace {
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& named,
+                        const char* positional_name) {
+  po::options_description all;
+  all.add(named).add_options()(positional_name, po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add(positional_name, 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+std::string required_file(const po::variables_map& vm, const char* name, const char* what) {
+  if (!vm.count(name)) throw InputError(std::string("missing ") + what + " (see --help)");
+  return vm[name].as<std::string>();
+}
+
+scenario::Backend parse_backend(const std::string& b) {
+  if (b == "auto") return scenario::Backend::Auto;
+  if (b == "cpu") return scenario::Backend::Cpu;
+  if (b == "cuda") return scenario::Backend::Cuda;
+  throw InputError("--backend: expected auto, cpu or cuda, got '" + b + "'");
+}
+
+// Progress on stderr, only when it is a terminal.
+void report_progress(std::uint64_t done, std::uint64_t total) {
+  std::fprintf(stderr, "\r  replications %llu / %llu", static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total));
+  if (done == total) std::fprintf(stderr, "\n");
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+std::string usage() {
+  return "apmsim: stochastic simulator for performance-based health care contracts\n\n"
+         "usage:\n"
+         "  apmsim run SCENARIO.toml [options]   simulate and write results/<name>.h5\n"
+         "  apmsim validate SCENARIO.toml        check a scenario, print it resolved\n"
+         "  apmsim summary RESULTS.h5            print a results file's summary\n"
+         "  apmsim --version | --help\n\n"
+         "run options:\n"
+         "  --replications N   override [simulation] replications\n"
+         "  --seed S           override [simulation] seed\n"
+         "  --backend B        auto | cpu | cuda\n"
+         "  --threads N        CPU threads (default: all)\n"
+         "  --batch-size N     replications per batch\n"
+         "  --out FILE         results file (default results/<scenario name>.h5)\n"
+         "  --force            overwrite an existing results file\n"
+         "  --write-tallies    store per-replication tallies in /tallies\n"
+         "  --quiet            no summary on stdout\n\n"
+         "exit codes: 0 success, 2 bad input, 1 runtime failure\n";
+}
+
+int run_command(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description named("run options");
+  named.add_options()("help,h", "")("replications", po::value<long long>())("seed", po::value<unsigned long long>())(
+      "backend", po::value<std::string>())("threads", po::value<int>())("batch-size", po::value<long long>())(
+      "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "");
+  const po::variables_map vm = parse(args, named, "scenario");
+  if (vm.count("help")) {
+    std::cout << usage();
+    return 0;
+  }
+  scenario::Scenario s = scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
+  if (vm.count("replications")) {
+    const long long n = vm["replications"].as<long long>();
+    if (n < 1) throw InputError("--replications: must be at least 1");
+    s.simulation.replications = static_cast<std::uint64_t>(n);
+  }
+  if (vm.count("seed")) s.simulation.seed = vm["seed"].as<unsigned long long>();
+  if (vm.count("backend")) s.simulation.backend = parse_backend(vm["backend"].as<std::string>());
+  if (vm.count("batch-size")) {
+    const long long n = vm["batch-size"].as<long long>();
+    if (n < 1) throw InputError("--batch-size: must be at least 1");
+    s.simulation.batch_size = static_cast<std::uint32_t>(n);
+  }
+  int threads = 0;
+  if (vm.count("threads")) {
+    threads = vm["threads"].as<int>();
+    if (threads < 1) throw InputError("--threads: must be at least 1");
+  }
+  const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + ".h5";
+  const bool force = vm.count("force") > 0;
+  if (!force && std::filesystem::exists(out))
+    throw InputError(out + ": exists; use --force to overwrite it");
+
+  analysis::SimulateOptions options;
+  options.threads = threads;
+  options.keep_tallies = vm.count("write-tallies") > 0;
+  options.command_line = command_line;
+  std::string note;
+  analysis::resolve_backend(s.simulation.backend, note);
+  std::fprintf(stderr, "apmsim: %s: %llu replications, backend %s\n", s.path.c_str(),
+               static_cast<unsigned long long>(s.simulation.replications), note.c_str());
+  if (isatty(STDERR_FILENO)) options.progress = report_progress;
+
+  analysis::Results results = analysis::simulate(s, options);
+  results.scenario_sha256 = io::sha256_hex(results.scenario_text);
+  io::write_results(results, out, force);
+  if (!vm.count("quiet")) std::cout << io::format_summary(results);
+  std::fprintf(stderr, "apmsim: wrote %s\n", out.c_str());
+  return 0;
+}
+
+int validate_command(const std::vector<std::string>& args) {
+  po::options_description named("validate options");
+  named.add_options()("help,h", "");
+  const po::variables_map vm = parse(args, named, "scenario");
+  if (vm.count("help")) {
+    std::cout << usage();
+    return 0;
+  }
+  const scenario::Scenario s = scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
+  std::cout << scenario::describe(s);
+  std::fprintf(stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",
+               s.path.c_str(), s.provider_count(), s.regions.size(), s.strata.size(), s.measures.size());
+  return 0;
+}
+
+int summary_command(const std::vector<std::string>& args) {
+  po::options_description named("summary options");
+  named.add_options()("help,h", "");
+  const po::variables_map vm = parse(args, named, "results");
+  if (vm.count("help")) {
+    std::cout << usage();
+    return 0;
+  }
+  const analysis::Results r = io::read_results(required_file(vm, "results", "results file"));
+  std::cout << io::format_summary(r);
+  return 0;
+}
+
+}  // namespace apmsim::cli

@@ -1,0 +1,44 @@
+// apmsim: the command line. Thin: picks a subcommand and maps errors to exit codes
+// (0 success, 2 bad input, 1 runtime failure).
+#include <boost/program_options/errors.hpp>
+
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "scenario/error.hpp"
+#include "version.hpp"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command_line = argv[0];
+  for (const auto& a : args) command_line += " " + a;
+  try {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+      std::cout << apmsim::cli::usage();
+      return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+      std::cout << "apmsim " << apmsim::kVersion << " (commit " << apmsim::kGitCommit << ")\n";
+      return 0;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    if (command == "run") return apmsim::cli::run_command(args, command_line);
+    if (command == "validate") return apmsim::cli::validate_command(args);
+    if (command == "summary") return apmsim::cli::summary_command(args);
+    std::cerr << "apmsim: unknown command '" << command << "'\n\n" << apmsim::cli::usage();
+    return 2;
+  } catch (const apmsim::InputError& e) {
+    std::cerr << "apmsim: error: " << e.what() << "\n";
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "apmsim: error: " << e.what() << " (see apmsim " << (args.empty() ? "" : "") << "--help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "apmsim: runtime failure: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,72 @@
+#include "engine/cpu_engine.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+
+#include "engine/replication.hpp"
+
+namespace apmsim::engine {
+
+CpuEngine::CpuEngine(const Model& model, int threads, Isa isa)
+    : model_(model), threads_(threads > 0 ? threads : omp_get_max_threads()), isa_(isa) {}
+
+std::string CpuEngine::description() const {
+  return "cpu: " + std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s") + ", " +
+         isa_name(isa_) + " kernel";
+}
+
+void CpuEngine::run_batch(std::uint64_t first, std::uint64_t count, BatchTallies& out) const {
+  const std::uint32_t entities = model_.entity_count();
+  const int years = model_.years();
+  const int fields = model_.layout.fields();
+  const std::size_t record = std::size_t(years) * fields;
+  out.first_replication = first;
+  out.replications = count;
+  out.entities = entities;
+  out.years = years;
+  out.fields = fields;
+  out.values.assign(count * entities * record, 0.0);
+  out.efficiency.assign(count * entities, 0.0);
+  out.effect.assign(count * entities, 0.0);
+  out.region_shock.assign(count * model_.regions.size() * years, 0.0);
+
+  std::vector<ReplicationWorld> worlds(count);
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
+  for (std::int64_t r = 0; r < static_cast<std::int64_t>(count); ++r) {
+    draw_world(model_, first + r, worlds[r]);
+    std::copy(worlds[r].efficiency.begin(), worlds[r].efficiency.end(), out.efficiency.begin() + r * entities);
+    std::copy(worlds[r].effect.begin(), worlds[r].effect.end(), out.effect.begin() + r * entities);
+    std::copy(worlds[r].region_shock.begin(), worlds[r].region_shock.end(),
+              out.region_shock.begin() + r * model_.regions.size() * years);
+  }
+
+  // Work items: every (replication, entity), biggest entities first for balance. Each writes
+  // only its own record, so the order they run in cannot change a bit of the result.
+  std::vector<std::uint32_t> order(entities);
+  for (std::uint32_t e = 0; e < entities; ++e) order[e] = e;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto size = [&](std::uint32_t e) {
+      const Entity& en = model_.entities[e];
+      return en.shape.episodes ? en.volume : double(en.shape.panel_size);
+    };
+    return size(a) > size(b);
+  });
+  const std::int64_t items = static_cast<std::int64_t>(count) * entities;
+#pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
+  for (std::int64_t i = 0; i < items; ++i) {
+    const std::uint32_t e = order[static_cast<std::size_t>(i % entities)];
+    const std::uint64_t r = static_cast<std::uint64_t>(i / entities);
+    KernelArgs args{&model_.params,
+                    model_.layout,
+                    &model_.entities[e].shape,
+                    &worlds[r].entity_years[std::size_t(e) * years],
+                    &worlds[r].episodes[std::size_t(e) * years],
+                    static_cast<std::uint32_t>(first + r),
+                    e,
+                    &out.values[(r * entities + e) * record]};
+    simulate_entity(isa_, args);
+  }
+}
+
+}  // namespace apmsim::engine

@@ -1,0 +1,35 @@
+#pragma once
+//! The CPU kernel: all units of one entity in one replication, 16 lanes at a time, summed into
+//! that entity's tallies. Compiled once per instruction set (kernel_<isa>.cpp); every version
+//! gives bit-identical tallies, because lanes are always 16 units wide and reduced in lane order.
+
+#include <cstdint>
+
+#include "model/params.hpp"
+#include "model/random.hpp"
+#include "model/tally_layout.hpp"
+
+namespace apmsim::engine {
+
+//! Units per SIMD group: fixed, so the summation order does not depend on the CPU.
+inline constexpr int kLanes = 16;
+
+//! One (replication, entity) work item.
+struct KernelArgs {
+  const model::ModelParams* params;
+  model::TallyLayout layout;
+  const model::EntityShape* shape;
+  const model::EntityYear* entity_years;  //!< [years]
+  const std::uint32_t* episodes;          //!< [years], episode entities only
+  std::uint32_t replication;
+  std::uint32_t entity;
+  double* tallies;                        //!< out: [years][fields], overwritten
+};
+
+namespace kernels {
+void simulate_entity_generic(const KernelArgs& args);
+void simulate_entity_avx2(const KernelArgs& args);
+void simulate_entity_avx512(const KernelArgs& args);
+}  // namespace kernels
+
+}  // namespace apmsim::engine

@@ -1,0 +1,77 @@
+#pragma once
+//! Body of the CPU kernel, included by each kernel_<isa>.cpp with APMSIM_KERNEL_NAME and
+//! APMSIM_KERNEL_WIDTH (units per register: 4 SSE2, 8 AVX2, 16 AVX-512) set.
+//! Unit i is always summed into accumulator lane i mod 16 and lanes are added in order at the
+//! end, so every width produces the same bits.
+
+#include <cstring>
+#include <vector>
+
+#include "engine/kernels/kernel.hpp"
+#include "model/unit.hpp"
+
+namespace apmsim::engine::kernels {
+namespace {
+
+// Types local to this translation unit: every template the model instantiates with them has
+// internal linkage, so the linker can never swap in another instruction set's copy (ODR).
+struct Lanes : model::VectorLanes<APMSIM_KERNEL_WIDTH> {};
+static_assert(kLanes % Lanes::width == 0, "the compute width must divide the accumulator width");
+
+//! kLanes double sums for one (year, field) cell.
+struct LaneSum {
+  double lane[kLanes];
+};
+
+//! Adds a group of units into its lanes of every (year, field) cell.
+struct LaneSink {
+  LaneSum* sums;
+  int fields;
+  int lane_offset;  //!< first unit of the group mod kLanes
+  inline __attribute__((always_inline)) void add(int year, int field, Lanes::D value) {
+    double* at = sums[year * fields + field].lane + lane_offset;
+    Lanes::D current;
+    std::memcpy(&current, at, sizeof current);
+    current += value;
+    std::memcpy(at, &current, sizeof current);
+  }
+};
+
+}  // namespace
+
+void APMSIM_KERNEL_NAME(const KernelArgs& a) {
+  const model::ModelParams& p = *a.params;
+  const int fields = a.layout.fields();
+  const int cells = p.years * fields;
+  thread_local std::vector<LaneSum> sums;
+  sums.assign(static_cast<std::size_t>(cells), LaneSum{});
+  LaneSink sink{sums.data(), fields, 0};
+  const model::Key key = model::key_from_seed(p.seed);
+  const Lanes::U iota = Lanes::iota();
+  if (!a.shape->episodes) {
+    const std::uint32_t n = a.shape->panel_size;
+    for (std::uint32_t base = 0; base < n; base += Lanes::width) {
+      const Lanes::U slots = iota + base;
+      sink.lane_offset = static_cast<int>(base % kLanes);
+      model::simulate_panel<Lanes>(p, a.layout, *a.shape, a.entity_years, key, a.replication, a.entity,
+                                   slots, slots < n, sink);
+    }
+  } else {
+    for (int k = 0; k < p.years; ++k) {
+      const std::uint32_t n = a.episodes[k];
+      for (std::uint32_t base = 0; base < n; base += Lanes::width) {
+        const Lanes::U ids = iota + base;
+        sink.lane_offset = static_cast<int>(base % kLanes);
+        model::simulate_episodes<Lanes>(p, a.layout, *a.shape, a.entity_years[k], key, a.replication,
+                                        a.entity, k, ids, ids < n, sink);
+      }
+    }
+  }
+  for (int c = 0; c < cells; ++c) {
+    double total = 0.0;
+    for (int lane = 0; lane < kLanes; ++lane) total += sums[c].lane[lane];
+    a.tallies[c] = total;
+  }
+}
+
+}  // namespace apmsim::engine::kernels

@@ -1,0 +1,199 @@
+#include "engine/model.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "model/random.hpp"
+
+namespace apmsim::engine {
+namespace {
+
+double logit(double p) { return std::log(p / (1.0 - p)); }
+
+// Cumulative shares, the last forced to exactly 1 so rounding never leaves a gap.
+void cumulative(const std::vector<double>& shares, float* out) {
+  double sum = 0.0;
+  for (std::size_t j = 0; j < shares.size(); ++j) {
+    sum += shares[j];
+    out[j] = static_cast<float>(sum);
+  }
+  if (!shares.empty()) out[shares.size() - 1] = 1.0f;
+}
+
+void fill_strata(const scenario::Scenario& s, model::ModelParams& p) {
+  p.strata = static_cast<int>(s.strata.size());
+  p.has_transitions = false;
+  for (int j = 0; j < p.strata; ++j) {
+    const scenario::Stratum& st = s.strata[j];
+    model::StratumParams& sp = p.stratum[j];
+    const double sigma2 = std::log1p(st.cv * st.cv);
+    sp.p_any = static_cast<float>(st.p_any);
+    sp.sigma = static_cast<float>(std::sqrt(sigma2));
+    sp.mu = static_cast<float>(std::log(st.mean) - sigma2 / 2.0);
+    sp.cat_prob = static_cast<float>(st.cat_prob);
+    sp.cat_scale = static_cast<float>(st.cat_scale);
+    sp.neg_inv_cat_shape = static_cast<float>(-1.0 / st.cat_shape);
+    sp.risk_score = static_cast<float>(st.risk_score);
+    std::vector<double> row(p.strata, 0.0);
+    row[j] = 1.0;
+    if (!st.transition.empty()) {
+      row = st.transition;
+      for (int i = 0; i < p.strata; ++i)
+        if (i != j && row[i] > 0.0) p.has_transitions = true;
+    }
+    cumulative(row, sp.transition_cum);
+  }
+}
+
+void fill_measures(const scenario::Scenario& s, model::ModelParams& p) {
+  p.measures = static_cast<int>(s.measures.size());
+  for (int m = 0; m < p.measures; ++m) {
+    const scenario::Measure& ms = s.measures[m];
+    model::MeasureParams& mp = p.measure[m];
+    mp.eligible_strata = 0;
+    if (ms.strata.empty()) {
+      mp.eligible_strata = (1u << p.strata) - 1u;
+    } else {
+      for (int st : ms.strata) mp.eligible_strata |= 1u << st;
+    }
+    mp.logit_base = static_cast<float>(logit(ms.base_rate));
+    mp.frailty_coef = static_cast<float>(ms.frailty_coef);
+    mp.adherence_coef = static_cast<float>(ms.adherence_coef);
+    // logistic(30) rounds to 1 in float: "always measured" needs no special case.
+    mp.logit_response = static_cast<float>(ms.response_rate >= 1.0 ? 30.0 : logit(ms.response_rate));
+    mp.nonresponse_frailty = static_cast<float>(ms.nonresponse_frailty);
+  }
+}
+
+void fill_patients(const scenario::Scenario& s, model::ModelParams& p) {
+  const scenario::Patients& pt = s.patients;
+  const double tau = pt.frailty_sd;
+  p.frailty_sd = static_cast<float>(tau);
+  p.frailty_rho = static_cast<float>(pt.frailty_rho);
+  p.frailty_innovation_sd = static_cast<float>(tau * std::sqrt(1.0 - pt.frailty_rho * pt.frailty_rho));
+  p.frailty_correction = static_cast<float>(-tau * tau / 2.0);
+  p.churn = static_cast<float>(pt.churn);
+  const double loc = logit(pt.adherence_mean);
+  double abar = 0.0, correction = 0.0;
+  adherence_moments(loc, pt.adherence_sd, pt.adherence_cost, abar, correction);
+  p.adherence_logit_mean = static_cast<float>(loc);
+  p.adherence_logit_sd = static_cast<float>(pt.adherence_sd);
+  p.adherence_mean = static_cast<float>(abar);
+  p.adherence_cost = static_cast<float>(pt.adherence_cost);
+  p.adherence_correction = static_cast<float>(correction);
+}
+
+Entity provider_entity(const scenario::Scenario& s, const scenario::ProviderGroup& g, int group,
+                       std::uint32_t k) {
+  Entity e;
+  e.name = g.name + "/" + std::to_string(k);
+  e.group = group;
+  e.region = g.region;
+  e.participant = g.participant;
+  e.shape.episodes = g.unit == scenario::UnitKind::Episode;
+  e.shape.panel_size = e.shape.episodes ? 0 : g.panel_size;
+  std::vector<double> mix = g.case_mix;
+  if (mix.empty())
+    for (const auto& st : s.strata) mix.push_back(st.share);
+  cumulative(mix, e.shape.case_mix_cum);
+  e.volume = g.volume;
+  e.volume_cv = g.volume_model == scenario::VolumeModel::NegativeBinomial ? g.volume_cv : 0.0;
+  e.efficiency_sd = g.efficiency_sd;
+  e.effect_mean = g.effect_mean;
+  e.effect_sd = g.effect_sd;
+  e.quality_sd = g.quality_sd;
+  e.coding_growth = g.coding_growth;
+  e.effect_ramp = g.effect_ramp;
+  if (e.effect_ramp.empty()) e.effect_ramp.assign(s.simulation.performance_years, 1.0);
+  return e;
+}
+
+}  // namespace
+
+void adherence_moments(double loc, double sd, double beta, double& mean, double& correction) {
+  // Simpson's rule on z in [-12, 12]: the integrands are smooth and bounded, error << 1e-10.
+  const int n = 4800;
+  const double lo = -12.0, h = 24.0 / n;
+  auto integrate = [&](auto f) {
+    double sum = 0.0;
+    for (int i = 0; i <= n; ++i) {
+      const double z = lo + i * h;
+      const double w = (i == 0 || i == n) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+      sum += w * f(z) * std::exp(-0.5 * z * z);
+    }
+    return sum * h / 3.0 / std::sqrt(2.0 * M_PI);
+  };
+  auto a_of = [&](double z) { return 1.0 / (1.0 + std::exp(-(loc + sd * z))); };
+  mean = integrate(a_of);
+  const double m = mean;
+  correction = -std::log(integrate([&](double z) { return std::exp(beta * (a_of(z) - m)); }));
+}
+
+double Model::expected_unit_years() const {
+  double n = 0.0;
+  for (const Entity& e : entities) n += e.shape.episodes ? e.volume * years() : double(e.shape.panel_size) * years();
+  return n;
+}
+
+Model build_model(const scenario::Scenario& s) {
+  Model m;
+  model::ModelParams& p = m.params;
+  p.seed = s.simulation.seed;
+  p.baseline_years = s.simulation.baseline_years;
+  p.years = s.simulation.years();
+  if (p.years > model::kMaxYears) throw std::invalid_argument("too many years");
+  fill_strata(s, p);
+  fill_measures(s, p);
+  fill_patients(s, p);
+  p.thresholds = static_cast<int>(s.tallies.thresholds.size());
+  for (int t = 0; t < p.thresholds; ++t) p.threshold[t] = static_cast<float>(s.tallies.thresholds[t]);
+  m.layout.measures = p.measures;
+  m.layout.thresholds = p.thresholds;
+  m.trend = s.simulation.trend;
+  for (const auto& ms : s.measures) m.measure_improvement.push_back(ms.improvement);
+
+  for (std::size_t g = 0; g < s.provider_groups.size(); ++g)
+    for (std::uint32_t k = 0; k < s.provider_groups[g].count; ++k)
+      m.entities.push_back(provider_entity(s, s.provider_groups[g], static_cast<int>(g), k));
+  m.providers = static_cast<std::uint32_t>(m.entities.size());
+  std::vector<double> shares;
+  for (const auto& st : s.strata) shares.push_back(st.share);
+  for (std::size_t r = 0; r < s.regions.size(); ++r) {
+    const scenario::Region& rg = s.regions[r];
+    Entity e;
+    e.name = "comparison/" + rg.name;
+    e.region = static_cast<int>(r);
+    e.shape.episodes = false;
+    e.shape.panel_size = rg.comparison_size;
+    cumulative(shares, e.shape.case_mix_cum);
+    m.entities.push_back(e);
+    RegionProcess rp{rg.name, rg.initial_sd, rg.shock_sd, rg.shock_rho, {}};
+    double var = rg.initial_sd * rg.initial_sd;
+    for (int k = 0; k < p.years; ++k) {
+      if (k > 0) var = rg.shock_rho * rg.shock_rho * var + rg.shock_sd * rg.shock_sd;
+      rp.variance.push_back(var);
+    }
+    m.regions.push_back(rp);
+  }
+  if (m.entities.size() >= model::kMaxEntities) throw std::invalid_argument("too many providers");
+  return m;
+}
+
+std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
+                                           const std::vector<std::string>& measure_names,
+                                           const std::vector<double>& thresholds) {
+  std::vector<std::string> names = {"units",          "cost",       "cost_squared",
+                                    "counterfactual", "risk_score", "any_cost",
+                                    "catastrophic",   "catastrophic_cost"};
+  const char* per_measure[] = {"eligible", "measured", "achieved", "achieved_true"};
+  for (int m = 0; m < layout.measures; ++m)
+    for (const char* w : per_measure) names.push_back(measure_names[m] + "." + w);
+  for (int t = 0; t < layout.thresholds; ++t) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "capped_cost.%g", thresholds[t]);
+    names.emplace_back(buf);
+  }
+  return names;
+}
+
+}  // namespace apmsim::engine

@@ -1,0 +1,63 @@
+#pragma once
+//! The host-side model: flat device-copyable parameters plus the entity table (providers, then
+//! one comparison population per region), built from a validated Scenario.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/params.hpp"
+#include "model/tally_layout.hpp"
+#include "scenario/scenario.hpp"
+
+namespace apmsim::engine {
+
+//! A provider or a region's comparison population: whatever draws its units' shared shocks.
+struct Entity {
+  std::string name;          //!< "<group>/<k>" or "comparison/<region>"
+  int group = -1;            //!< provider group index; -1 for a comparison population
+  int region = 0;
+  bool participant = false;  //!< under the contract (effect, coding growth, improvement)
+  model::EntityShape shape{};
+  double volume = 0.0;       //!< mean episodes a year (episode units)
+  double volume_cv = 0.0;    //!< gamma mixing cv; 0 = Poisson
+  double efficiency_sd = 0.0, effect_mean = 0.0, effect_sd = 0.0, quality_sd = 0.0;
+  double coding_growth = 0.0;
+  std::vector<double> effect_ramp;  //!< per performance year
+};
+
+//! A region's shock process with its yearly variance (for the mean-one correction).
+struct RegionProcess {
+  std::string name;
+  double initial_sd = 0.0, shock_sd = 0.0, rho = 1.0;
+  std::vector<double> variance;  //!< Var v(r,k), k = 0..years-1
+};
+
+//! Everything the engines need, derived once per run.
+struct Model {
+  model::ModelParams params{};
+  model::TallyLayout layout{};
+  std::vector<Entity> entities;
+  std::vector<RegionProcess> regions;
+  std::vector<double> measure_improvement;  //!< logit shift for participants in performance years
+  double trend = 0.0;
+  std::uint32_t providers = 0;  //!< entities [0, providers) are providers; the rest comparisons
+
+  std::uint32_t entity_count() const { return static_cast<std::uint32_t>(entities.size()); }
+  int years() const { return params.years; }
+  //! Units simulated per replication (episodes at their mean), for throughput figures.
+  double expected_unit_years() const;
+};
+
+//! Builds the model; computes abar, the adherence correction and regional variances.
+Model build_model(const scenario::Scenario& scenario);
+
+//! E[a] and -ln E[exp(beta (a - E[a]))] for a = logistic(loc + sd Z), Z ~ N(0,1) (quadrature).
+void adherence_moments(double loc, double sd, double beta, double& mean, double& correction);
+
+//! Names of the tally fields in layout order ("units", "cost", ..., "bp_control.eligible", ...).
+std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
+                                           const std::vector<std::string>& measure_names,
+                                           const std::vector<double>& thresholds);
+
+}  // namespace apmsim::engine

@@ -1,0 +1,127 @@
+#pragma once
+//! The resolved scenario: what a TOML file says, validated, with every default filled in.
+//! Field names equal scenario keys (docs/scenario-reference.md lists them all).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenario/error.hpp"
+
+namespace apmsim::scenario {
+
+//! Which engine runs the simulation; `auto` picks CUDA when a device exists.
+enum class Backend { Auto, Cpu, Cuda };
+
+//! What the contract counts: a patient-year in a panel, or an independent episode.
+enum class UnitKind { PatientYear, Episode };
+
+//! How many episodes a provider has in a year.
+enum class VolumeModel { Poisson, NegativeBinomial };
+
+//! `[simulation]`: size, seed and calendar of the run.
+struct Simulation {
+  std::uint64_t replications = 1000;  //!< independent worlds
+  std::uint64_t seed = 1;             //!< Philox key (low and high 32-bit words)
+  int baseline_years = 3;             //!< years before the contract pays
+  int performance_years = 3;          //!< years the contract pays on
+  std::uint32_t batch_size = 250;     //!< replications per batch
+  Backend backend = Backend::Auto;    //!< auto | cpu | cuda
+  double trend = 0.0;                 //!< true annual cost trend, (1+trend)^k
+  int years() const { return baseline_years + performance_years; }
+};
+
+//! `[[region]]`: a price/utilisation shock shared by its patients, and a comparison population.
+struct Region {
+  std::string name;
+  double shock_sd = 0.0;    //!< sigma_v, sd of the yearly innovation on log cost
+  double shock_rho = 1.0;   //!< AR(1) coefficient; 1 = random walk
+  double initial_sd = 0.0;  //!< s0, sd of v(r,0); default: stationary sd if rho < 1, else shock_sd
+  std::uint32_t comparison_size = 0;  //!< non-participating patients feeding the regional benchmark
+};
+
+//! `[[stratum]]`: a case-mix cell with a zero-inflated lognormal body and a Pareto catastrophic add-on.
+struct Stratum {
+  std::string name;
+  double share = 0.0;       //!< population share (all shares sum to 1)
+  double p_any = 1.0;       //!< probability of any cost in a year
+  double mean = 0.0;        //!< mean annual cost given any cost (lognormal body)
+  double cv = 0.0;          //!< coefficient of variation of the body
+  double cat_prob = 0.0;    //!< probability of a catastrophic add-on in a year
+  double cat_scale = 0.0;   //!< Pareto type I scale (minimum size)
+  double cat_shape = 2.0;   //!< Pareto shape, > 1
+  double risk_score = 1.0;  //!< relative risk score of the stratum
+  //! Yearly transition probabilities to each stratum (index = stratum); empty = no transitions.
+  //! The diagonal is implied: one minus the rest.
+  std::vector<double> transition;
+};
+
+//! `[patients]`: persistent patient traits shared by every population.
+struct Patients {
+  double frailty_sd = 0.0;      //!< tau: sd of frailty on log cost
+  double frailty_rho = 0.0;     //!< year-to-year correlation of frailty
+  double churn = 0.0;           //!< yearly probability a patient is replaced
+  double adherence_mean = 0.5;  //!< location of adherence (probability scale, logit-normal)
+  double adherence_sd = 0.0;    //!< sd of adherence on the logit scale
+  double adherence_cost = 0.0;  //!< beta_a: effect of (adherence - mean adherence) on log cost
+};
+
+//! `[[provider_group]]`: `count` providers with the same terms and random-effect distributions.
+struct ProviderGroup {
+  std::string name;
+  std::uint32_t count = 1;
+  int region = 0;  //!< index into Scenario::regions (the key is the region's name)
+  UnitKind unit = UnitKind::PatientYear;
+  std::uint32_t panel_size = 0;   //!< patients attributed (patient-year units)
+  double volume = 0.0;            //!< mean episodes a year (episode units)
+  VolumeModel volume_model = VolumeModel::Poisson;
+  double volume_cv = 0.0;         //!< cv of the gamma mixing for negative-binomial volume
+  bool participant = true;        //!< under the contract: effect, coding growth and improvement apply
+  double efficiency_sd = 0.0;     //!< sd of e(p) on log cost, all years
+  double effect_mean = 0.0;       //!< mean of d(p), the true effect on log cost in performance years
+  double effect_sd = 0.0;         //!< sd of d(p)
+  std::vector<double> effect_ramp;  //!< per performance year multiplier of d(p); size = performance_years
+  double quality_sd = 0.0;        //!< sd of q(p,m) on the logit of each measure
+  double coding_growth = 0.0;     //!< yearly growth of observed risk scores in performance years
+  std::vector<double> case_mix;   //!< stratum shares for this group; empty = the strata's shares
+};
+
+//! `[[measure]]`: a binary outcome measure scored on eligible, responding patients.
+struct Measure {
+  std::string name;
+  std::vector<int> strata;  //!< eligible stratum indices; empty = every stratum
+  double base_rate = 0.5;   //!< achievement probability at zero frailty, mean adherence, average provider
+  double frailty_coef = 0.0;    //!< effect of frailty u on the logit
+  double adherence_coef = 0.0;  //!< effect of (a - mean a) on the logit
+  double improvement = 0.0;     //!< logit shift for participants in performance years
+  double response_rate = 1.0;   //!< probability an eligible patient is measured (at zero frailty)
+  double nonresponse_frailty = 0.0;  //!< logit decrease of response per unit of frailty
+};
+
+//! `[tallies]`: thresholds A for which the engine sums min(cost, A).
+struct Tallies {
+  std::vector<double> thresholds;
+};
+
+//! A validated scenario with defaults resolved.
+struct Scenario {
+  std::string path;  //!< file it came from ("" when built in code)
+  std::string name;  //!< file stem, names the results file
+  std::string text;  //!< the file's full text, stored in the results
+  Simulation simulation;
+  std::vector<Region> regions;
+  std::vector<Stratum> strata;
+  Patients patients;
+  std::vector<ProviderGroup> provider_groups;
+  std::vector<Measure> measures;
+  Tallies tallies;
+
+  //! Number of providers over all groups.
+  std::uint32_t provider_count() const {
+    std::uint32_t n = 0;
+    for (const auto& g : provider_groups) n += g.count;
+    return n;
+  }
+};
+
+}  // namespace apmsim::scenario

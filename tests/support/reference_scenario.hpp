@@ -1,0 +1,73 @@
+#pragma once
+// The benchmark's reference scenario, built in code (no parser): 3 baseline + 3 performance
+// years, 100 providers x 2,000 patients, 3 measures, one region without a comparison population.
+
+#include "scenario/scenario.hpp"
+
+namespace apmsim::testing {
+
+inline scenario::Scenario reference_scenario(std::uint64_t replications = 4) {
+  scenario::Scenario s;
+  s.name = "reference";
+  s.simulation.replications = replications;
+  s.simulation.seed = 20261122;
+  s.simulation.baseline_years = 3;
+  s.simulation.performance_years = 3;
+  s.simulation.batch_size = 4;
+  s.simulation.trend = 0.04;
+  scenario::Region r;
+  r.name = "north";
+  r.shock_sd = 0.02;
+  r.initial_sd = 0.02;
+  s.regions.push_back(r);
+  const double share[] = {0.55, 0.35, 0.10};
+  const double p_any[] = {0.80, 0.95, 0.99};
+  const double mean[] = {3000.0, 12000.0, 45000.0};
+  const double cv[] = {1.6, 1.8, 1.5};
+  const double cat_prob[] = {0.002, 0.01, 0.04};
+  const double cat_scale[] = {60000.0, 80000.0, 100000.0};
+  const double risk[] = {0.45, 1.2, 4.0};
+  const char* names[] = {"healthy", "chronic", "complex"};
+  for (int j = 0; j < 3; ++j) {
+    scenario::Stratum st;
+    st.name = names[j];
+    st.share = share[j];
+    st.p_any = p_any[j];
+    st.mean = mean[j];
+    st.cv = cv[j];
+    st.cat_prob = cat_prob[j];
+    st.cat_scale = cat_scale[j];
+    st.cat_shape = 2.2;
+    st.risk_score = risk[j];
+    s.strata.push_back(st);
+  }
+  s.strata[0].transition = {0.95, 0.05, 0.0};
+  s.patients = {0.6, 0.7, 0.08, 0.7, 0.8, -0.15};
+  scenario::ProviderGroup g;
+  g.name = "aco";
+  g.count = 100;
+  g.panel_size = 2000;
+  g.efficiency_sd = 0.05;
+  g.effect_mean = 0.03;
+  g.effect_sd = 0.02;
+  g.effect_ramp = {0.5, 1.0, 1.0};
+  g.quality_sd = 0.2;
+  g.coding_growth = 0.01;
+  s.provider_groups.push_back(g);
+  const char* measures[] = {"bp_control", "hba1c_control", "no_readmission"};
+  for (int m = 0; m < 3; ++m) {
+    scenario::Measure ms;
+    ms.name = measures[m];
+    ms.strata = m == 2 ? std::vector<int>{} : std::vector<int>{1, 2};
+    ms.base_rate = 0.6 + 0.1 * m;
+    ms.frailty_coef = -0.5;
+    ms.adherence_coef = 0.8;
+    ms.improvement = 0.2;
+    ms.response_rate = 0.9;
+    ms.nonresponse_frailty = 0.3;
+    s.measures.push_back(ms);
+  }
+  return s;
+}
+
+}  // namespace apmsim::testing
