@@ -19,6 +19,7 @@ struct ThreadSink {
   double* sums;
   int fields;
   __device__ void add(int year, int field, double value) { sums[year * fields + field] += value; }
+  __device__ void count(int year, int field, bool mask) { sums[year * fields + field] += mask ? 1.0 : 0.0; }
 };
 
 __global__ void panel_kernel(model::ModelParams p, model::TallyLayout layout, model::EntityShape shape,

@@ -62,6 +62,7 @@ void fill_measures(const scenario::Scenario& s, model::ModelParams& p) {
     // logistic(30) rounds to 1 in float: "always measured" needs no special case.
     mp.logit_response = static_cast<float>(ms.response_rate >= 1.0 ? 30.0 : logit(ms.response_rate));
     mp.nonresponse_frailty = static_cast<float>(ms.nonresponse_frailty);
+    mp.response_probability = 1.0f / (1.0f + std::exp(-mp.logit_response));
   }
 }
 

@@ -107,7 +107,17 @@ struct VectorLanes {
   APMSIM_HD static D mask_to_double(M m) { return -__builtin_convertvector(m, D); }
   APMSIM_HD static F as_float(I x) { return (F)x; }  // same-size vector cast: bit copy
   APMSIM_HD static I as_int(F x) { return (I)x; }
+  //! Correctly rounded square root (IEEE), as on the device.
   APMSIM_HD static F sqrt(F x) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) return (F)_mm512_sqrt_ps((__m512)x);
+#endif
+#if defined(__AVX__)
+    if constexpr (W == 8) return (F)_mm256_sqrt_ps((__m256)x);
+#endif
+#if defined(__SSE2__)
+    if constexpr (W == 4) return (F)_mm_sqrt_ps((__m128)x);
+#endif
     F r = x;
     for (int i = 0; i < W; ++i) r[i] = __builtin_sqrtf(x[i]);
     return r;

@@ -19,14 +19,13 @@ APMSIM_HD typename L::F exp_approx(typename L::F x) {
   const F fn = L::to_float(n);
   F r = x - fn * 0.693359375f;  // Cody-Waite: ln2 = 0.693359375 - 2.12194440e-4
   r = r + fn * 2.12194440e-4f;
+  // e^r = 1 + r + r^2 q(r), q of degree 4 fitted on [-ln2/2, ln2/2] (relative error 4e-9 in
+  // exact arithmetic); Estrin's scheme keeps the dependency chain short.
   const F r2 = r * r;
-  F p = L::splat(1.9875691500e-4f);
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const F e = p * r2 + r + 1.0f;
+  const F q01 = r * 0.166665181517601f + 0.49999988079071045f;
+  const F q23 = r * 0.008368915878236294f + 0.04166953265666962f;
+  const F q = q01 + r2 * (q23 + r2 * 0.0013751407386735082f);
+  const F e = (r2 * q + r) + 1.0f;
   return e * L::as_float((n + 127) << 23);
 }
 
@@ -42,15 +41,13 @@ APMSIM_HD typename L::F log_approx(typename L::F x) {
   e = L::select(small, e - 1, e);
   m = L::select(small, m + m - 1.0f, m - 1.0f);
   const F z = m * m;
-  F p = L::splat(7.0376836292e-2f);
-  p = p * m - 1.1514610310e-1f;
-  p = p * m + 1.1676998740e-1f;
-  p = p * m - 1.2420140846e-1f;
-  p = p * m + 1.4249322787e-1f;
-  p = p * m - 1.6668057665e-1f;
-  p = p * m + 2.0000714765e-1f;
-  p = p * m - 2.4999993993e-1f;
-  p = p * m + 3.3333331174e-1f;
+  // Cephes logf's polynomial, evaluated by Estrin's scheme (short dependency chains).
+  const F p01 = m * -2.4999993993e-1f + 3.3333331174e-1f;
+  const F p23 = m * -1.6668057665e-1f + 2.0000714765e-1f;
+  const F p45 = m * -1.2420140846e-1f + 1.4249322787e-1f;
+  const F p67 = m * -1.1514610310e-1f + 1.1676998740e-1f;
+  const F z2 = z * z;
+  const F p = (p01 + z * p23) + z2 * ((p45 + z * p67) + z2 * 7.0376836292e-2f);
   const F fe = L::to_float(e);
   F y = m * z * p;
   y = y + fe * -2.12194440e-4f;
@@ -90,6 +87,13 @@ APMSIM_HD void sincos_2pi(typename L::F u, typename L::F& s_out, typename L::F& 
 template <class L>
 APMSIM_HD typename L::F logistic(typename L::F x) {
   return 1.0f / (1.0f + exp_approx<L>(-x));
+}
+
+//! A Bernoulli draw with P(true) = logistic(eta) from a uniform u, as u (1 + e^-eta) < 1:
+//! the same event as u < logistic(eta), without a division.
+template <class L>
+APMSIM_HD typename L::M bernoulli_logit(typename L::F u, typename L::F eta) {
+  return u * (1.0f + exp_approx<L>(-eta)) < 1.0f;
 }
 
 }  // namespace apmsim::model

@@ -30,6 +30,7 @@ struct MeasureParams {
   float adherence_coef;
   float logit_response;           //!< logit(response_rate); +inf-like (30) when always measured
   float nonresponse_frailty;
+  float response_probability;     //!< logistic(logit_response), used when nonresponse_frailty = 0
 };
 
 //! Everything the unit code needs that does not change with replication or entity.

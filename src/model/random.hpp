@@ -34,16 +34,17 @@ template <class L>
 APMSIM_HD Philox4<L> draw_block(Key key, Stream stream, std::uint32_t replication,
                                 std::uint32_t entity, typename L::U units, std::uint32_t year,
                                 std::uint32_t block) {
-  const Philox4<L> counter{L::splat_u((year << 16) | block), units,
-                           L::splat_u((static_cast<std::uint32_t>(stream) << 28) | entity),
-                           L::splat_u(replication)};
-  return philox4x32_10<L>(counter, key.k0, key.k1);
+  return philox4x32_10_lane_y<L>((year << 16) | block, units,
+                                 (static_cast<std::uint32_t>(stream) << 28) | entity, replication,
+                                 key.k0, key.k1);
 }
 
 //! Uniform on (0, 1) from the top 23 bits: (k + 1/2) 2^-23, exact in float, never 0 or 1.
+//! Built as the float 1 + k 2^-23 (exponent bits) minus (1 - 2^-24); the subtraction is exact.
 template <class L>
 APMSIM_HD typename L::F uniform(typename L::U bits) {
-  return L::to_float_u(bits >> 9) * 1.1920928955078125e-07f + 5.9604644775390625e-08f;
+  const typename L::U one_plus = (bits >> 9) | 0x3f800000u;
+  return L::as_float((typename L::I)one_plus) - 0.99999994039535522f;
 }
 
 //! Uniform on (0, 1) in double from two words (53 bits), for host-side scalar samplers.

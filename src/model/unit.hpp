@@ -1,6 +1,7 @@
 #pragma once
 //! The per-unit model (DESIGN 3.3-3.7), written once over a lane policy: one unit-year of a
-//! patient (or one episode) in, tallies out through a Sink with `add(year, field, double lanes)`.
+//! patient (or one episode) in, tallies out through a Sink with `add(year, field, double lanes)`
+//! for sums and `count(year, field, mask)` for counts (kept exact as integers by CPU sinks).
 //! Draw layout of one unit-year (4 words per Philox block, docs/model.md "Random numbers"):
 //!   block 0: U_any, U_cat, Box-Muller pair -> (z_body, z_frailty)
 //!   block 1: U_size (Pareto), U_churn, U_stratum, first uniform of the adherence normal
@@ -144,20 +145,23 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
   const M any = active & (uniform<L>(b0.x) < sp.p_any);
   const F body = L::select(any, exp_approx<L>(log_body), L::splat(0.0f));
   const M catastrophic = active & (uniform<L>(b0.y) < sp.cat_prob);
-  const F pareto = sp.cat_scale * exp_approx<L>(log_approx<L>(uniform<L>(b1.x)) * sp.neg_inv_cat_shape);
-  const F cat = L::select(catastrophic, pareto * ey.trend, L::splat(0.0f));
+  F cat = L::splat(0.0f);
+  if (L::any(catastrophic)) {  // rare: skip the Pareto draw when no lane needs it
+    const F pareto = sp.cat_scale * exp_approx<L>(log_approx<L>(uniform<L>(b1.x)) * sp.neg_inv_cat_shape);
+    cat = L::select(catastrophic, pareto * ey.trend, cat);
+  }
   const F counterfactual = body * ey.trend + cat;
   const F cost = body * (ey.effect * ey.trend) + cat;
   const F risk = L::select(active, sp.risk_score * ey.risk_factor, L::splat(0.0f));
 
   const typename L::D cost_d = L::to_double(cost);
-  sink.add(year, TallyLayout::kUnits, L::mask_to_double(active));
+  sink.count(year, TallyLayout::kUnits, active);
   sink.add(year, TallyLayout::kCost, cost_d);
   sink.add(year, TallyLayout::kCostSquared, cost_d * cost_d);
   sink.add(year, TallyLayout::kCounterfactual, L::to_double(counterfactual));
   sink.add(year, TallyLayout::kRiskScore, L::to_double(risk));
-  sink.add(year, TallyLayout::kAnyCost, L::mask_to_double(any | catastrophic));
-  sink.add(year, TallyLayout::kCatastrophic, L::mask_to_double(catastrophic));
+  sink.count(year, TallyLayout::kAnyCost, any | catastrophic);
+  sink.count(year, TallyLayout::kCatastrophic, catastrophic);
   sink.add(year, TallyLayout::kCatastrophicCost, L::to_double(cat));
   for (int t = 0; t < p.thresholds; ++t) {
     const F a = L::splat(p.threshold[t]);
@@ -173,15 +177,18 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
     const typename L::U w_achieved = words.next();
     const M eligible =
         active & L::is_set((L::splat_i(static_cast<std::int32_t>(mp.eligible_strata)) >> st.stratum) & 1);
-    const F p_response = logistic<L>(mp.logit_response - st.frailty * mp.nonresponse_frailty);
-    const M measured = eligible & (uniform<L>(w_response) < p_response);
+    const F u_response = uniform<L>(w_response);
+    const M responds = mp.nonresponse_frailty != 0.0f
+                           ? bernoulli_logit<L>(u_response, mp.logit_response - st.frailty * mp.nonresponse_frailty)
+                           : u_response < mp.response_probability;
+    const M measured = eligible & responds;
     const F eta = mp.logit_base + st.frailty * mp.frailty_coef + st.adherence_dev * mp.adherence_coef +
                   ey.quality[m];
-    const M achieved = eligible & (uniform<L>(w_achieved) < logistic<L>(eta));
-    sink.add(year, layout.measure_field(m, TallyLayout::kEligible), L::mask_to_double(eligible));
-    sink.add(year, layout.measure_field(m, TallyLayout::kMeasured), L::mask_to_double(measured));
-    sink.add(year, layout.measure_field(m, TallyLayout::kAchieved), L::mask_to_double(measured & achieved));
-    sink.add(year, layout.measure_field(m, TallyLayout::kAchievedTrue), L::mask_to_double(achieved));
+    const M achieved = eligible & bernoulli_logit<L>(uniform<L>(w_achieved), eta);
+    sink.count(year, layout.measure_field(m, TallyLayout::kEligible), eligible);
+    sink.count(year, layout.measure_field(m, TallyLayout::kMeasured), measured);
+    sink.count(year, layout.measure_field(m, TallyLayout::kAchieved), measured & achieved);
+    sink.count(year, layout.measure_field(m, TallyLayout::kAchievedTrue), achieved);
   }
 }
 

@@ -77,3 +77,31 @@ TEST(Philox, SixteenLanesEqualScalar) {
 
 }  // namespace
 }  // namespace apmsim::model
+
+namespace apmsim::model {
+namespace {
+
+// The shared-word shortcut used by every draw must be the same bijection.
+TEST(Philox, LaneYShortcutEqualsFullRounds) {
+  std::mt19937 mt(99);
+  for (int i = 0; i < 1000; ++i) {
+    const std::uint32_t x = mt(), z = mt(), w = mt(), k0 = mt(), k1 = mt();
+    VectorLanes<16>::U y;
+    for (int l = 0; l < 16; ++l) y[l] = static_cast<std::uint32_t>(mt());
+    const auto fast = philox4x32_10_lane_y<VectorLanes<16>>(x, y, z, w, k0, k1);
+    const auto scalar_fast = philox4x32_10_lane_y<ScalarLanes>(x, y[3], z, w, k0, k1);
+    for (int l = 0; l < 16; ++l) {
+      const auto full = philox4x32_10<ScalarLanes>(Philox4<ScalarLanes>{x, y[l], z, w}, k0, k1);
+      ASSERT_EQ(fast.x[l], full.x);
+      ASSERT_EQ(fast.y[l], full.y);
+      ASSERT_EQ(fast.z[l], full.z);
+      ASSERT_EQ(fast.w[l], full.w);
+      if (l == 3) {
+        ASSERT_EQ(scalar_fast.x, full.x);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace apmsim::model

@@ -18,9 +18,10 @@ namespace {
 struct Lanes : model::VectorLanes<APMSIM_KERNEL_WIDTH> {};
 static_assert(kLanes % Lanes::width == 0, "the compute width must divide the accumulator width");
 
-//! kLanes double sums for one (year, field) cell.
+//! kLanes double sums and kLanes exact counts for one (year, field) cell.
 struct LaneSum {
   double lane[kLanes];
+  std::int32_t count[kLanes];
 };
 
 //! Adds a group of units into its lanes of every (year, field) cell.
@@ -33,6 +34,13 @@ struct LaneSink {
     Lanes::D current;
     std::memcpy(&current, at, sizeof current);
     current += value;
+    std::memcpy(at, &current, sizeof current);
+  }
+  inline __attribute__((always_inline)) void count(int year, int field, Lanes::M mask) {
+    std::int32_t* at = sums[year * fields + field].count + lane_offset;
+    Lanes::I current;
+    std::memcpy(&current, at, sizeof current);
+    current -= mask;  // masks are 0 or -1
     std::memcpy(at, &current, sizeof current);
   }
 };
@@ -69,8 +77,12 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
   }
   for (int c = 0; c < cells; ++c) {
     double total = 0.0;
-    for (int lane = 0; lane < kLanes; ++lane) total += sums[c].lane[lane];
-    a.tallies[c] = total;
+    std::int64_t count = 0;
+    for (int lane = 0; lane < kLanes; ++lane) {
+      total += sums[c].lane[lane];
+      count += sums[c].count[lane];
+    }
+    a.tallies[c] = total + static_cast<double>(count);
   }
 }
 

@@ -1,0 +1,102 @@
+//! From a scenario file to a validated Scenario: TOML syntax first, then each section in order.
+#include "scenario/load.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "scenario/names.hpp"
+#include "scenario/schema.hpp"
+#include "scenario/sections.hpp"
+#include "scenario/table_reader.hpp"
+
+namespace apmsim::scenario {
+
+namespace {
+
+//! Sections the next version reads; until then a scenario that has them must not run without them.
+void reject_reserved(const TableReader& top) {
+  constexpr const char* kPlanned =
+      " not supported by this version of apmsim yet (planned: issue 3/4)";
+  if (top.has("contract")) top.fail("contract", std::string("contract terms are") + kPlanned);
+  if (top.has("sweep")) top.fail("sweep", std::string("parameter sweeps are") + kPlanned);
+}
+
+//! A section's key written above every header (e.g. `seed = 1` at the top) says where it belongs.
+void reject_misplaced_keys(const toml::table& root, const std::string& path) {
+  const auto& all = sections();
+  for (const auto& [key, node] : root) {
+    const auto is_named = [&key = key](const Section& s) { return s.name == key.str(); };
+    if (std::any_of(all.begin(), all.end(), is_named)) continue;
+    std::string homes;
+    for (const auto& candidate : all) {
+      const auto& keys = candidate.keys;
+      if (std::find(keys.begin(), keys.end(), key.str()) == keys.end()) continue;
+      homes += (homes.empty() ? "" : " or ") + candidate.header();
+    }
+    if (homes.empty()) continue;  // not a key of any section: the unknown-section check says so
+    throw ScenarioError(
+        path, static_cast<int>(key.source().begin.line),
+        static_cast<int>(key.source().begin.column), std::string(key.str()),
+        "'" + std::string(key.str()) + "' belongs in " + homes + ": write it under that header");
+  }
+}
+
+//! The top-level keys: the section names.
+std::vector<std::string> section_names() {
+  std::vector<std::string> names;
+  for (const auto& candidate : sections()) names.push_back(candidate.name);
+  return names;
+}
+
+toml::table parse_toml(std::string_view text, const std::string& path) {
+  try {
+    return toml::parse(text, std::string_view(path));
+  } catch (const toml::parse_error& error) {
+    const auto& begin = error.source().begin;
+    throw ScenarioError(path, static_cast<int>(begin.line), static_cast<int>(begin.column), "",
+                        "TOML syntax error: " + std::string(error.description()));
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& path) {
+  const toml::table root = parse_toml(text, path);
+  reject_misplaced_keys(root, path);
+  const TableReader top(root, path, "", "the scenario", section_names());
+  reject_reserved(top);
+
+  Scenario scenario;
+  scenario.path = path;
+  scenario.name = std::filesystem::path(path).stem().string();
+  scenario.text = std::string(text);
+  NameRegistry regions("region");
+  NameRegistry strata("stratum");
+  scenario.simulation = read_simulation(top);
+  scenario.regions = read_regions(top, regions);
+  scenario.strata = read_strata(top, strata);
+  scenario.patients = read_patients(top);
+  scenario.provider_groups = read_provider_groups(top, scenario.simulation, regions, strata);
+  scenario.measures = read_measures(top, strata);
+  scenario.tallies = read_tallies(top);
+  return scenario;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    throw ScenarioError(path, 0, 0, "", "no such scenario file");
+  }
+  if (std::filesystem::is_directory(path, error)) {
+    throw ScenarioError(path, 0, 0, "", "is a directory, not a scenario file");
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw ScenarioError(path, 0, 0, "", "cannot open the scenario file");
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  if (file.bad()) throw ScenarioError(path, 0, 0, "", "cannot read the scenario file");
+  return parse_scenario(text, path);
+}
+
+}  // namespace apmsim::scenario

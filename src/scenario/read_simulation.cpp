@@ -1,0 +1,65 @@
+//! `[simulation]` and `[tallies]`: the run's size and calendar, and what the engine tallies.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include "scenario/keywords.hpp"
+#include "scenario/limits.hpp"
+#include "scenario/schema.hpp"
+#include "scenario/sections.hpp"
+
+namespace apmsim::scenario {
+
+namespace {
+
+constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kUint32Max = std::numeric_limits<std::uint32_t>::max();
+
+}  // namespace
+
+Simulation read_simulation(const TableReader& top) {
+  Simulation simulation;
+  const std::optional<TableReader> section = open_section(top, "simulation");
+  if (!section) return simulation;
+  const TableReader& reader = *section;
+  const auto defaults = simulation;
+  simulation.replications = static_cast<std::uint64_t>(reader.integer(
+      "replications", static_cast<std::int64_t>(defaults.replications), 1, kInt64Max));
+  // TOML integers are signed 64-bit, so a scenario can give seeds up to 2^63 - 1.
+  simulation.seed = static_cast<std::uint64_t>(
+      reader.integer("seed", static_cast<std::int64_t>(defaults.seed), 0, kInt64Max));
+  simulation.baseline_years =
+      static_cast<int>(reader.integer("baseline_years", defaults.baseline_years, 1, kMaxYears - 1));
+  simulation.performance_years = static_cast<int>(
+      reader.integer("performance_years", defaults.performance_years, 1, kMaxYears - 1));
+  if (simulation.years() > kMaxYears) {
+    reader.fail("performance_years",
+                "baseline_years + performance_years must be <= " + std::to_string(kMaxYears) +
+                    ", got " + std::to_string(simulation.years()));
+  }
+  simulation.batch_size =
+      static_cast<std::uint32_t>(reader.integer("batch_size", defaults.batch_size, 1, kUint32Max));
+  simulation.backend = static_cast<Backend>(
+      reader.choice("backend", static_cast<std::size_t>(defaults.backend), backend_keywords()));
+  simulation.trend = reader.number("trend", defaults.trend, open(-1.0, 1.0));
+  return simulation;
+}
+
+Tallies read_tallies(const TableReader& top) {
+  Tallies tallies;
+  const std::optional<TableReader> section = open_section(top, "tallies");
+  if (!section) return tallies;
+  const TableReader& reader = *section;
+  auto thresholds = reader.numbers("thresholds", above(0.0)).value_or(std::vector<double>{});
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  if (thresholds.size() > kMaxThresholds) {
+    reader.fail("thresholds", "at most " + std::to_string(kMaxThresholds) +
+                                  " distinct thresholds are supported, got " +
+                                  std::to_string(thresholds.size()));
+  }
+  tallies.thresholds = thresholds;
+  return tallies;
+}
+
+}  // namespace apmsim::scenario

@@ -1,0 +1,63 @@
+#include "scenario/schema.hpp"
+
+#include <stdexcept>
+
+namespace apmsim::scenario {
+
+const std::vector<Section>& sections() {
+  static const std::vector<Section> all{
+      {"simulation",
+       false,
+       false,
+       {"replications", "seed", "baseline_years", "performance_years", "batch_size", "backend",
+        "trend"}},
+      {"region", true, false, {"name", "shock_sd", "shock_rho", "initial_sd", "comparison_size"}},
+      {"stratum",
+       true,
+       false,
+       {"name", "share", "p_any", "mean", "cv", "cat_prob", "cat_scale", "cat_shape", "risk_score",
+        "transition"}},
+      {"patients",
+       false,
+       false,
+       {"frailty_sd", "frailty_rho", "churn", "adherence_mean", "adherence_sd", "adherence_cost"}},
+      {"provider_group",
+       true,
+       false,
+       {"name", "count", "region", "unit", "panel_size", "volume", "volume_model", "volume_cv",
+        "participant", "efficiency_sd", "effect_mean", "effect_sd", "effect_ramp", "quality_sd",
+        "coding_growth", "case_mix"}},
+      {"measure",
+       true,
+       false,
+       {"name", "strata", "base_rate", "frailty_coef", "adherence_coef", "improvement",
+        "response_rate", "nonresponse_frailty"}},
+      {"tallies", false, false, {"thresholds"}},
+      {"contract", false, true, {}},
+      {"sweep", false, true, {}},
+  };
+  return all;
+}
+
+const Section& section(std::string_view name) {
+  for (const auto& candidate : sections()) {
+    if (candidate.name == name) return candidate;
+  }
+  throw std::out_of_range("no scenario section named " + std::string(name));
+}
+
+TableReader open_section(const TableReader& top, const toml::table& table, std::string_view name,
+                         std::size_t index) {
+  const Section& schema = section(name);
+  const std::string path =
+      schema.array ? schema.name + "[" + std::to_string(index) + "]" : schema.name;
+  return top.child(table, path, schema.header(), schema.keys);
+}
+
+std::optional<TableReader> open_section(const TableReader& top, std::string_view name) {
+  const toml::table* table = top.section(name);
+  if (!table) return std::nullopt;
+  return open_section(top, *table, name);
+}
+
+}  // namespace apmsim::scenario

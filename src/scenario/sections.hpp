@@ -1,0 +1,37 @@
+#pragma once
+//! One reader per scenario section; parse_scenario calls them in order, each on the top-level
+//! table.
+
+#include <vector>
+
+#include "scenario/names.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/table_reader.hpp"
+
+namespace apmsim::scenario {
+
+//! `[simulation]` (optional; every key has a default).
+Simulation read_simulation(const TableReader& top);
+
+//! `[tallies]` (optional): thresholds sorted and deduplicated.
+Tallies read_tallies(const TableReader& top);
+
+//! `[[region]]` (at least one); adds their names to `names`.
+std::vector<Region> read_regions(const TableReader& top, NameRegistry& names);
+
+//! `[[stratum]]` (1 to 16): shares summing to 1, transitions resolved to full rows.
+std::vector<Stratum> read_strata(const TableReader& top, NameRegistry& names);
+
+//! `[patients]` (optional; every key has a default).
+Patients read_patients(const TableReader& top);
+
+//! `[[provider_group]]` (at least one): region names resolved, unit-specific keys checked.
+std::vector<ProviderGroup> read_provider_groups(const TableReader& top,
+                                                const Simulation& simulation,
+                                                const NameRegistry& regions,
+                                                const NameRegistry& strata);
+
+//! `[[measure]]` (0 to 16): eligible strata resolved to sorted indices (all when not given).
+std::vector<Measure> read_measures(const TableReader& top, const NameRegistry& strata);
+
+}  // namespace apmsim::scenario

@@ -1,0 +1,223 @@
+// Bad scenarios, one per class of mistake (tests/data/bad/<class>.toml): each must fail with a
+// ScenarioError at the exact line and dotted key, and a message that says what is wrong.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scenario/load.hpp"
+
+namespace apmsim::scenario {
+namespace {
+
+std::string bad_file(const std::string& name) {
+  return std::string(APMSIM_TEST_DATA) + "/bad/" + name + ".toml";
+}
+
+void expect_error(const std::string& name, int line, const std::string& key,
+                  const std::string& fragment) {
+  SCOPED_TRACE(name);
+  const std::string path = bad_file(name);
+  try {
+    load_scenario(path);
+    ADD_FAILURE() << path << " loaded without error";
+  } catch (const ScenarioError& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(error.file(), path);
+    EXPECT_EQ(error.line(), line) << what;
+    EXPECT_EQ(error.key(), key) << what;
+    EXPECT_NE(what.find(fragment), std::string::npos) << "'" << fragment << "' not in: " << what;
+    if (line > 0) {
+      const std::string where =
+          path + ":" + std::to_string(line) + ":" + std::to_string(error.column());
+      EXPECT_EQ(what.rfind(where, 0), 0u) << what;
+      EXPECT_GT(error.column(), 0);
+    }
+  }
+}
+
+TEST(ScenarioErrors, IsAnInputError) {
+  EXPECT_THROW(load_scenario(bad_file("unknown_key")), InputError);
+}
+
+TEST(ScenarioErrors, MessageNamesFileLineColumnAndKey) {
+  try {
+    load_scenario(bad_file("unknown_key"));
+    FAIL();
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              bad_file("unknown_key") +
+                  ":14:1: 'provider_group[0].panelsize': unknown key 'panelsize' in "
+                  "[[provider_group]]; did you mean 'panel_size'?");
+  }
+}
+
+TEST(ScenarioErrors, MissingFile) {
+  expect_error("does_not_exist", 0, "", "no such scenario file");
+}
+
+TEST(ScenarioErrors, SyntaxError) { expect_error("syntax_error", 12, "", "TOML syntax error"); }
+
+TEST(ScenarioErrors, UnknownKeySuggestsNearest) {
+  expect_error("unknown_key", 14, "provider_group[0].panelsize", "did you mean 'panel_size'?");
+}
+
+TEST(ScenarioErrors, UnknownSectionSuggestsNearest) {
+  expect_error("unknown_section", 3, "regions", "did you mean 'region'?");
+}
+
+TEST(ScenarioErrors, SectionKeyAboveItsHeader) {
+  expect_error("misplaced_key", 3, "seed", "'seed' belongs in [simulation]");
+}
+
+TEST(ScenarioErrors, TableWhereArrayOfTablesBelongs) {
+  expect_error("table_not_array", 3, "region",
+               "expected an array of tables ([[region]]), got a table");
+}
+
+TEST(ScenarioErrors, WrongType) {
+  expect_error("wrong_type", 9, "stratum[0].mean", "expected a float, got a string");
+}
+
+TEST(ScenarioErrors, FloatForInteger) {
+  expect_error("float_for_integer", 14, "provider_group[0].panel_size",
+               "expected an integer, got a float (write 1000)");
+}
+
+TEST(ScenarioErrors, NotFinite) {
+  expect_error("not_finite", 4, "simulation.trend", "expected a finite number, got nan");
+}
+
+TEST(ScenarioErrors, UnknownChoice) {
+  expect_error("bad_choice", 4, "simulation.backend",
+               "must be one of \"auto\", \"cpu\", \"cuda\", got \"gpu\"");
+}
+
+TEST(ScenarioErrors, ProbabilityOutOfRange) {
+  expect_error("probability_out_of_range", 9, "stratum[0].p_any", "must be in [0, 1], got 1.2");
+}
+
+TEST(ScenarioErrors, SharesNotSummingToOne) {
+  expect_error("shares_not_summing", 13, "stratum[1].share", "must sum to 1, got 0.9");
+}
+
+TEST(ScenarioErrors, ParetoShapeWithoutFiniteMean) {
+  expect_error("cat_shape", 12, "stratum[0].cat_shape",
+               "Pareto shape must be > 1 for a finite mean, got 1");
+}
+
+TEST(ScenarioErrors, CatastrophicProbabilityWithoutScale) {
+  expect_error("cat_scale_missing", 6, "stratum[0].cat_scale", "when cat_prob > 0");
+}
+
+TEST(ScenarioErrors, NegativeSize) {
+  expect_error("negative_size", 14, "provider_group[0].panel_size", "got -5");
+}
+
+TEST(ScenarioErrors, ZeroCount) {
+  expect_error("zero_count", 13, "provider_group[0].count", "must be in [1, 4294967295], got 0");
+}
+
+TEST(ScenarioErrors, NegativeStandardDeviation) {
+  expect_error("negative_sd", 5, "region[0].shock_sd", "must be >= 0, got -0.1");
+}
+
+TEST(ScenarioErrors, NegativeSeed) {
+  expect_error("negative_seed", 4, "simulation.seed", "must be >= 0, got -1");
+}
+
+TEST(ScenarioErrors, TooManyYears) {
+  expect_error("too_many_years", 5, "simulation.performance_years",
+               "baseline_years + performance_years must be <= 32, got 40");
+}
+
+TEST(ScenarioErrors, MissingRequiredSection) {
+  expect_error("missing_region", 0, "region", "at least one [[region]] is required");
+}
+
+TEST(ScenarioErrors, EmptyScenario) {
+  expect_error("empty", 0, "region", "at least one [[region]] is required");
+}
+
+TEST(ScenarioErrors, MissingRequiredKeyPointsAtTheTable) {
+  expect_error("missing_required_key", 6, "stratum[0].mean",
+               "missing required key 'mean' in [[stratum]]");
+}
+
+TEST(ScenarioErrors, TooManyStrata) {
+  expect_error("too_many_strata", 86, "stratum[16]", "at most 16 [[stratum]] are supported");
+}
+
+TEST(ScenarioErrors, UnknownRegionSuggestsNearest) {
+  expect_error("unknown_region", 13, "provider_group[0].region",
+               "unknown region 'nort'; did you mean 'north'?");
+}
+
+TEST(ScenarioErrors, UnknownStratumSuggestsNearest) {
+  expect_error("unknown_stratum", 18, "measure[0].strata[0]",
+               "unknown stratum 'al'; did you mean 'all'?");
+}
+
+TEST(ScenarioErrors, MeasureWithoutStrata) {
+  expect_error("measure_without_strata", 18, "measure[0].strata", "must name at least one stratum");
+}
+
+TEST(ScenarioErrors, DuplicateName) {
+  expect_error("duplicate_name", 7, "region[1].name",
+               "duplicate region name 'north' (first defined on line 3)");
+}
+
+TEST(ScenarioErrors, EmptyName) {
+  expect_error("empty_name", 12, "provider_group[0].name", "must be non-empty");
+}
+
+TEST(ScenarioErrors, RampOfWrongLength) {
+  expect_error("ramp_length", 18, "provider_group[0].effect_ramp",
+               "needs one entry per performance year (3), got 2");
+}
+
+TEST(ScenarioErrors, EpisodeGroupWithPanelSize) {
+  expect_error("episode_with_panel_size", 16, "provider_group[0].panel_size",
+               "not allowed for unit = \"episode\"");
+}
+
+TEST(ScenarioErrors, EpisodeGroupWithoutVolume) {
+  expect_error("episode_without_volume", 11, "provider_group[0].volume",
+               "missing required key 'volume' in [[provider_group]] for unit = \"episode\"");
+}
+
+TEST(ScenarioErrors, NegativeBinomialWithoutCv) {
+  expect_error("negative_binomial_without_cv", 11, "provider_group[0].volume_cv",
+               "for volume_model = \"negative_binomial\"");
+}
+
+TEST(ScenarioErrors, TransitionsLeavingMoreThanAll) {
+  expect_error("transition_sum", 10, "stratum[0].transition",
+               "probabilities of leaving must sum to <= 1, got 1.3");
+}
+
+TEST(ScenarioErrors, TransitionToItself) {
+  expect_error("transition_to_self", 10, "stratum[0].transition.healthy",
+               "the probability of staying is implied");
+}
+
+TEST(ScenarioErrors, CaseMixNotSummingToOne) {
+  expect_error("case_mix_sum", 20, "provider_group[0].case_mix",
+               "case-mix shares must sum to 1, got 0.8");
+}
+
+TEST(ScenarioErrors, ThresholdNotPositive) {
+  expect_error("threshold_not_positive", 17, "tallies.thresholds[1]", "must be > 0, got 0");
+}
+
+TEST(ScenarioErrors, ContractIsReservedForTheNextVersion) {
+  expect_error(
+      "contract_reserved", 16, "contract",
+      "contract terms are not supported by this version of apmsim yet (planned: issue 3/4)");
+}
+
+TEST(ScenarioErrors, SweepIsReservedForTheNextVersion) {
+  expect_error("sweep_reserved", 16, "sweep", "not supported by this version of apmsim yet");
+}
+
+}  // namespace
+}  // namespace apmsim::scenario
