@@ -71,3 +71,46 @@ inline scenario::Scenario reference_scenario(std::uint64_t replications = 4) {
 }
 
 }  // namespace apmsim::testing
+
+namespace apmsim::testing {
+
+// One stratum, one provider group, one region: the smallest world whose per-unit cost has a
+// closed form. Callers switch features on or off field by field.
+inline scenario::Scenario single_stratum_scenario() {
+  scenario::Scenario s;
+  s.name = "single";
+  s.simulation.replications = 200;
+  s.simulation.seed = 42;
+  s.simulation.baseline_years = 2;
+  s.simulation.performance_years = 2;
+  s.simulation.batch_size = 50;
+  scenario::Region r;
+  r.name = "r";
+  s.regions.push_back(r);
+  scenario::Stratum st;
+  st.name = "only";
+  st.share = 1.0;
+  st.p_any = 0.85;
+  st.mean = 5000.0;
+  st.cv = 1.5;
+  st.cat_prob = 0.02;
+  st.cat_scale = 50000.0;
+  st.cat_shape = 4.5;
+  st.risk_score = 1.0;
+  s.strata.push_back(st);
+  s.patients.frailty_sd = 0.5;
+  s.patients.frailty_rho = 0.7;
+  s.patients.churn = 0.1;
+  s.patients.adherence_mean = 0.7;
+  s.patients.adherence_sd = 0.0;
+  scenario::ProviderGroup g;
+  g.name = "p";
+  g.count = 1;
+  g.panel_size = 5000;
+  g.participant = false;
+  g.effect_ramp = {1.0, 1.0};
+  s.provider_groups.push_back(g);
+  return s;
+}
+
+}  // namespace apmsim::testing

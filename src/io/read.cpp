@@ -1,0 +1,186 @@
+// Reads a results file back into analysis::Results (layout: docs/output-format.md). Everything
+// that can be wrong with the file is the user's to fix (wrong file, newer format, truncated
+// copy), so every failure becomes an InputError that names the file.
+
+#include <filesystem>
+#include <limits>
+
+#include "io/hdf5_io.hpp"
+#include "io/results_file.hpp"
+#include "scenario/error.hpp"
+
+namespace apmsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+using analysis::EstimateTable;
+using analysis::Results;
+
+//! A structural problem found by the reader (as opposed to a failed HDF5 call).
+[[noreturn]] void malformed(const std::string& message) { throw h5::Error(message); }
+
+//! Refuses anything but an apmsim results file of a major version this build knows.
+void check_format(const h5::Node& root, const std::string& path) {
+  std::string format;
+  try {
+    if (h5::has_attribute(root, "format")) format = h5::read_string_attribute(root, "format");
+  } catch (const h5::Error& e) {
+    throw InputError(path +
+                     ": cannot read the 'format' attribute, so this is a damaged file or "
+                     "not an apmsim results file (" +
+                     e.what() + ")");
+  }
+  if (format != kFormatName)
+    throw InputError(
+        path + ": not an apmsim results file (" +
+        (format.empty() ? std::string("no 'format' attribute") : "format is '" + format + "'") +
+        ")");
+  if (!h5::has_attribute(root, "format_version"))
+    throw InputError(path + ": apmsim results file without a 'format_version' attribute");
+  const std::vector<std::int32_t> version =
+      h5::read_array_attribute<std::int32_t>(root, "format_version");
+  if (version.size() != 2) malformed("format_version must hold two numbers (major, minor)");
+  const std::string found = std::to_string(version[0]) + "." + std::to_string(version[1]);
+  const std::string known = std::to_string(kFormatMajor) + ".x";
+  if (version[0] > kFormatMajor)
+    throw InputError(path + ": format version " + found + " is newer than this apmsim reads (" +
+                     known + "); use a newer apmsim");
+  if (version[0] < kFormatMajor)
+    throw InputError(path + ": format version " + found + " is older than this apmsim reads (" +
+                     known + ")");
+}
+
+analysis::RunInfo read_run_info(const h5::Node& root) {
+  analysis::RunInfo info;
+  info.apmsim_version = h5::read_string_attribute(root, "apmsim_version");
+  info.git_commit = h5::read_string_attribute(root, "git_commit");
+  info.seed = h5::read_attribute<std::uint64_t>(root, "seed");
+  info.replications = h5::read_attribute<std::uint64_t>(root, "replications");
+  info.batch_size = h5::read_attribute<std::uint32_t>(root, "batch_size");
+  info.baseline_years = h5::read_attribute<std::int32_t>(root, "baseline_years");
+  info.performance_years = h5::read_attribute<std::int32_t>(root, "performance_years");
+  info.backend = h5::read_string_attribute(root, "backend");
+  info.device = h5::read_string_attribute(root, "device");
+  info.command_line = h5::read_string_attribute(root, "command_line");
+  info.elapsed_seconds = h5::read_attribute<double>(root, "elapsed_seconds");
+  info.unit_years = h5::read_attribute<double>(root, "unit_years");
+  return info;
+}
+
+void read_scenario(const h5::Node& root, Results& results) {
+  h5::Node scenario = h5::open_group(root, "scenario");
+  results.scenario_text = h5::read_string(scenario, "text");
+  h5::Node text = h5::open_dataset(scenario, "text");
+  results.scenario_sha256 = h5::read_string_attribute(text, "sha256");
+  results.scenario_path = h5::read_string_attribute(text, "path");
+  if (sha256_hex(results.scenario_text) != results.scenario_sha256)
+    malformed(text.path + ": the scenario text does not match its sha256 attribute");
+}
+
+std::vector<analysis::ProviderInfo> read_providers(const h5::Node& variant) {
+  h5::Node group = h5::open_group(variant, "providers");
+  const std::vector<std::string> name = h5::read_strings(group, "name");
+  const std::vector<std::string> provider_group = h5::read_strings(group, "group");
+  const std::vector<std::string> region = h5::read_strings(group, "region");
+  const std::vector<std::string> unit = h5::read_strings(group, "unit");
+  const h5::Array<std::uint8_t> participant = h5::read_array<std::uint8_t>(group, "participant", 1);
+  const std::size_t n = name.size();
+  if (provider_group.size() != n || region.size() != n || unit.size() != n ||
+      participant.values.size() != n)
+    malformed(group.path + ": name, group, region, unit and participant differ in length");
+  std::vector<analysis::ProviderInfo> providers(n);
+  for (std::size_t i = 0; i < n; ++i)
+    providers[i] = {name[i], provider_group[i], region[i], unit[i], participant.values[i] != 0};
+  return providers;
+}
+
+//! One (rows, years) slice of a table: the estimates or their standard errors.
+void read_slice(const h5::Node& group, const std::string& name, const EstimateTable& table,
+                std::vector<double>& out) {
+  const h5::Array<double> slice = h5::read_array<double>(group, name, 2);
+  if (slice.dims[0] != table.rows.size() || slice.dims[1] != static_cast<hsize_t>(table.years))
+    malformed(group.child(name) + ": shape (" + std::to_string(slice.dims[0]) + ", " +
+              std::to_string(slice.dims[1]) + ") does not match (rows, years) = (" +
+              std::to_string(table.rows.size()) + ", " + std::to_string(table.years) + ")");
+  out.insert(out.end(), slice.values.begin(), slice.values.end());
+}
+
+EstimateTable read_table(const h5::Node& variant, const std::string& name) {
+  h5::Node group = h5::open_group(variant, name);
+  EstimateTable table;
+  table.years = h5::read_attribute<std::int32_t>(group, "years");
+  if (table.years < 0) malformed(group.path + ": negative 'years' attribute");
+  table.rows = h5::read_strings(group, "rows");
+  for (const std::string& quantity : h5::read_strings(group, "quantities")) {
+    h5::Node dataset = h5::open_dataset(group, quantity);
+    table.quantities.push_back({quantity, h5::read_string_attribute(dataset, "unit"),
+                                h5::read_string_attribute(dataset, "description")});
+    read_slice(group, quantity, table, table.mean);
+    read_slice(group, quantity + "_se", table, table.se);
+  }
+  return table;
+}
+
+std::vector<analysis::VariantSummary> read_summary(const h5::Node& root) {
+  h5::Node summary = h5::open_group(root, "summary");
+  std::vector<analysis::VariantSummary> variants;
+  for (const std::string& name : h5::member_groups(summary)) {
+    h5::Node group = h5::open_group(summary, name);
+    analysis::VariantSummary variant;
+    variant.name = name;
+    variant.providers = read_providers(group);
+    variant.provider = read_table(group, "provider");
+    variant.portfolio = read_table(group, "portfolio");
+    variant.region = read_table(group, "region");
+    variants.push_back(std::move(variant));
+  }
+  return variants;
+}
+
+analysis::TallyDump read_tallies(const h5::Node& root) {
+  h5::Node group = h5::open_group(root, "tallies");
+  analysis::TallyDump tallies;
+  tallies.fields = h5::read_strings(group, "fields");
+  h5::Array<double> values = h5::read_array<double>(group, "values", 4);
+  if (values.dims[3] != tallies.fields.size())
+    malformed(group.child("values") + ": last dimension does not match the number of fields");
+  if (values.dims[1] > std::numeric_limits<std::uint32_t>::max() ||
+      values.dims[2] > static_cast<hsize_t>(std::numeric_limits<int>::max()))
+    malformed(group.child("values") + ": implausibly large shape");
+  tallies.replications = values.dims[0];
+  tallies.entities = static_cast<std::uint32_t>(values.dims[1]);
+  tallies.years = static_cast<int>(values.dims[2]);
+  tallies.values = std::move(values.values);
+  return tallies;
+}
+
+}  // namespace
+
+Results read_results(const std::string& path) {
+  std::error_code error;
+  if (!fs::exists(path, error)) throw InputError("results file " + path + " does not exist");
+  if (fs::is_directory(path, error)) throw InputError(path + " is a folder, not a results file");
+  h5::silence_errors();
+  const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
+  if (is_hdf5 < 0) throw InputError(path + ": cannot read it (" + h5::last_error_message() + ")");
+  if (is_hdf5 == 0) throw InputError(path + ": not an HDF5 file, so not an apmsim results file");
+  try {
+    h5::Node root = h5::open_file(path);
+    check_format(root, path);
+    Results results;
+    results.info = read_run_info(root);
+    read_scenario(root, results);
+    results.variants = read_summary(root);
+    results.has_tallies = h5::has_member(root, "tallies");
+    if (results.has_tallies) results.tallies = read_tallies(root);
+    return results;
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // h5::Error messages start with the object's path, except a failed open (the file's path).
+    const std::string what = e.what();
+    throw InputError(what.rfind(path, 0) == 0 ? what : path + ": " + what);
+  }
+}
+
+}  // namespace apmsim::io

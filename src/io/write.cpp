@@ -1,0 +1,226 @@
+// Writes a results file (layout: docs/output-format.md). The file is built under a temporary name
+// in the target folder and renamed when complete, so a reader never sees a half-written file and
+// an interrupted run leaves the previous results in place.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "io/hdf5_io.hpp"
+#include "io/results_file.hpp"
+#include "scenario/error.hpp"
+
+namespace apmsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+using analysis::EstimateTable;
+using analysis::Results;
+
+//! Target size of one tally chunk: large enough to compress well, small enough for HDF5's
+//! default 1 MiB chunk cache.
+constexpr hsize_t kChunkBytes = 1 << 20;
+
+//! Names become HDF5 link names: non-empty, no '/', not "." (a sweep could produce odd ones).
+void check_name(const std::string& name, const std::string& what) {
+  if (name.empty() || name == "." || name.find('/') != std::string::npos)
+    throw std::invalid_argument("cannot store " + what + " named '" + name +
+                                "' in HDF5 (empty, '.' or containing '/')");
+}
+
+void write_run_info(const h5::Node& root, const analysis::RunInfo& info) {
+  h5::write_attribute(root, "format", std::string(kFormatName));
+  h5::write_attribute(root, "format_version",
+                      std::vector<std::int32_t>{kFormatMajor, kFormatMinor});
+  h5::write_attribute(root, "apmsim_version", info.apmsim_version);
+  h5::write_attribute(root, "git_commit", info.git_commit);
+  h5::write_attribute(root, "seed", info.seed);
+  h5::write_attribute(root, "replications", info.replications);
+  h5::write_attribute(root, "batch_size", info.batch_size);
+  h5::write_attribute(root, "baseline_years", static_cast<std::int32_t>(info.baseline_years));
+  h5::write_attribute(root, "performance_years", static_cast<std::int32_t>(info.performance_years));
+  h5::write_attribute(root, "backend", info.backend);
+  h5::write_attribute(root, "device", info.device);
+  h5::write_attribute(root, "command_line", info.command_line);
+  h5::write_attribute(root, "elapsed_seconds", info.elapsed_seconds);
+  h5::write_attribute(root, "unit_years", info.unit_years);
+}
+
+void write_scenario(const h5::Node& root, const Results& results) {
+  h5::Node scenario = h5::create_group(root, "scenario");
+  h5::Node text = h5::write_string(scenario, "text", results.scenario_text);
+  // Computed here rather than trusted, so the digest always matches the stored text.
+  h5::write_attribute(text, "sha256", sha256_hex(results.scenario_text));
+  h5::write_attribute(text, "path", results.scenario_path);
+}
+
+void describe(const h5::Node& dataset, const std::string& unit, const std::string& description) {
+  h5::write_attribute(dataset, "unit", unit);
+  h5::write_attribute(dataset, "description", description);
+}
+
+void write_providers(const h5::Node& variant,
+                     const std::vector<analysis::ProviderInfo>& providers) {
+  h5::Node group = h5::create_group(variant, "providers");
+  std::vector<std::string> name, provider_group, region, unit;
+  std::vector<std::uint8_t> participant;
+  for (const analysis::ProviderInfo& p : providers) {
+    name.push_back(p.name);
+    provider_group.push_back(p.group);
+    region.push_back(p.region);
+    unit.push_back(p.unit);
+    participant.push_back(p.participant ? 1 : 0);
+  }
+  h5::write_strings(group, "name", name);
+  h5::write_strings(group, "group", provider_group);
+  h5::write_strings(group, "region", region);
+  h5::write_strings(group, "unit", unit);
+  h5::write_array(group, "participant", participant.data(), {participant.size()});
+}
+
+void write_table(const h5::Node& variant, const std::string& name, const EstimateTable& table) {
+  const std::size_t slice = table.rows.size() * static_cast<std::size_t>(std::max(table.years, 0));
+  const std::size_t cells = table.quantities.size() * slice;
+  if (table.years < 0 || table.mean.size() != cells || table.se.size() != cells)
+    throw std::invalid_argument("estimate table '" + name + "' has " +
+                                std::to_string(table.mean.size()) + " estimates and " +
+                                std::to_string(table.se.size()) + " standard errors; expected " +
+                                std::to_string(cells));
+  h5::Node group = h5::create_group(variant, name);
+  h5::write_attribute(group, "years", static_cast<std::int32_t>(table.years));
+  h5::write_strings(group, "rows", table.rows);
+  std::vector<std::string> names;
+  for (const analysis::Quantity& q : table.quantities) {
+    check_name(q.name, "a quantity");
+    if (q.name == "rows" || q.name == "quantities")
+      throw std::invalid_argument("quantity name '" + q.name + "' is reserved in the results file");
+    names.push_back(q.name);
+  }
+  h5::write_strings(group, "quantities", names);
+  const std::vector<hsize_t> dims{table.rows.size(), static_cast<hsize_t>(table.years)};
+  for (std::size_t q = 0; q < table.quantities.size(); ++q) {
+    const analysis::Quantity& quantity = table.quantities[q];
+    describe(h5::write_array(group, quantity.name, table.mean.data() + q * slice, dims),
+             quantity.unit, quantity.description);
+    describe(h5::write_array(group, quantity.name + "_se", table.se.data() + q * slice, dims),
+             quantity.unit, "Monte Carlo standard error of " + quantity.name);
+  }
+}
+
+void write_summary(const h5::Node& root, const std::vector<analysis::VariantSummary>& variants) {
+  // Creation order is tracked so that readers list the variants in the order the run made them.
+  h5::Node summary = h5::create_group(root, "summary", true);
+  for (const analysis::VariantSummary& v : variants) {
+    check_name(v.name, "a variant");
+    h5::Node variant = h5::create_group(summary, v.name);
+    write_providers(variant, v.providers);
+    write_table(variant, "provider", v.provider);
+    write_table(variant, "portfolio", v.portfolio);
+    write_table(variant, "region", v.region);
+  }
+}
+
+//! Chunks of whole replications (about kChunkBytes), or part of one replication when a single
+//! replication is larger; deflate level 4 after byte shuffling where the library has the filters,
+//! and a Fletcher-32 checksum per chunk so a damaged file fails to read instead of reading wrong.
+h5::Handle tally_layout(const std::vector<hsize_t>& dims, const std::string& where) {
+  h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), where, "create dataset properties"),
+                  H5Pclose);
+  if (std::find(dims.begin(), dims.end(), hsize_t{0}) != dims.end()) return dcpl;  // contiguous
+  std::vector<hsize_t> chunk = dims;
+  const hsize_t row_bytes = dims[2] * dims[3] * sizeof(double);
+  const hsize_t replication_bytes = dims[1] * row_bytes;
+  if (replication_bytes <= kChunkBytes) {
+    chunk[0] = std::min(dims[0], std::max<hsize_t>(1, kChunkBytes / replication_bytes));
+  } else {
+    chunk[0] = 1;
+    chunk[1] = std::max<hsize_t>(1, kChunkBytes / row_bytes);
+  }
+  h5::check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), where,
+            "set chunking");
+  if (h5::check(H5Zfilter_avail(H5Z_FILTER_DEFLATE), where, "query deflate filter") > 0) {
+    if (h5::check(H5Zfilter_avail(H5Z_FILTER_SHUFFLE), where, "query shuffle filter") > 0)
+      h5::check(H5Pset_shuffle(dcpl.get()), where, "set shuffle filter");
+    h5::check(H5Pset_deflate(dcpl.get(), 4), where, "set deflate filter");
+  }
+  if (h5::check(H5Zfilter_avail(H5Z_FILTER_FLETCHER32), where, "query checksum filter") > 0)
+    h5::check(H5Pset_fletcher32(dcpl.get()), where, "set checksum filter");
+  return dcpl;
+}
+
+void write_tallies(const h5::Node& root, const analysis::TallyDump& tallies) {
+  const std::vector<hsize_t> dims{tallies.replications, tallies.entities,
+                                  static_cast<hsize_t>(std::max(tallies.years, 0)),
+                                  tallies.fields.size()};
+  if (tallies.years < 0 || tallies.values.size() != dims[0] * dims[1] * dims[2] * dims[3])
+    throw std::invalid_argument("tally dump has " + std::to_string(tallies.values.size()) +
+                                " values, which does not match its shape");
+  h5::Node group = h5::create_group(root, "tallies");
+  h5::write_strings(group, "fields", tallies.fields);
+  h5::Handle dcpl = tally_layout(dims, group.child("values"));
+  h5::Node values = h5::write_array(group, "values", tallies.values.data(), dims, dcpl.get());
+  describe(values, "mixed (see fields)",
+           "engine tallies per (replication, entity, calendar year, field); entities are the "
+           "providers, then one comparison population per region");
+}
+
+void write_file(const Results& results, const std::string& path) {
+  h5::Node root = h5::create_file(path);
+  write_run_info(root, results.info);
+  write_scenario(root, results);
+  write_summary(root, results.variants);
+  if (results.has_tallies) write_tallies(root, results.tallies);
+  root.handle.close(path);
+}
+
+//! Flushes the file's data to the disk, so the rename never publishes a file still in the cache.
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot flush " + path + " to disk: " + std::strerror(error));
+  }
+  ::close(fd);
+}
+
+void check_target(const std::string& path, bool force) {
+  if (path.empty()) throw InputError("no results file name given");
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error))
+    throw InputError("cannot write results file " + path + ": folder " + folder.string() +
+                     " does not exist");
+  if (!force && fs::exists(fs::symlink_status(target, error)))
+    throw InputError("results file " + path + " already exists; not overwriting it");
+}
+
+}  // namespace
+
+void write_results(const Results& results, const std::string& path, bool force) {
+  check_target(path, force);
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  h5::silence_errors();
+  try {
+    write_file(results, temporary);
+    sync_file(temporary);
+    if (std::rename(temporary.c_str(), path.c_str()) != 0)
+      throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " +
+                               std::strerror(errno));
+  } catch (const h5::Error& e) {
+    std::remove(temporary.c_str());
+    throw std::runtime_error("cannot write results file " + path + ": " + e.what());
+  } catch (...) {
+    std::remove(temporary.c_str());
+    throw;
+  }
+}
+
+}  // namespace apmsim::io

@@ -1,0 +1,82 @@
+// The human summary: header facts, estimates rounded to their standard error, NaN as "-",
+// a line per region, and short enough to read at a glance.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "io/results_file.hpp"
+#include "test_support.hpp"
+
+namespace apmsim::io {
+namespace {
+
+using testing_support::kNaN;
+using testing_support::make_results;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+analysis::Results summary_results() {
+  analysis::Results results = make_results();
+  analysis::EstimateTable& portfolio = results.variants[0].portfolio;
+  const std::size_t rate = portfolio.quantity("true_savings_rate");
+  const std::size_t units = portfolio.quantity("units");
+  portfolio.mean[portfolio.index(rate, 0, 2)] = 0.0213;  // participants, first performance year
+  portfolio.se[portfolio.index(rate, 0, 2)] = 0.0011;
+  portfolio.mean[portfolio.index(units, 1, 0)] = 160000;  // all, B1: exact (se 0)
+  portfolio.se[portfolio.index(units, 1, 0)] = 0;
+  portfolio.mean[portfolio.index(units, 1, 1)] = 1234.5678;  // se unknown
+  portfolio.se[portfolio.index(units, 1, 1)] = kNaN;
+  return results;
+}
+
+TEST(SummaryText, HeaderNamesTheRun) {
+  const std::string text = format_summary(summary_results());
+  EXPECT_TRUE(contains(text, "scenarios/test.toml")) << text;
+  EXPECT_TRUE(contains(text, "sha256 " + make_results().scenario_sha256.substr(0, 12))) << text;
+  EXPECT_TRUE(contains(text, "seed 42, 2000 replications")) << text;
+  EXPECT_TRUE(contains(text, "backend cpu (cpu: 2 threads, avx2)")) << text;
+  EXPECT_TRUE(contains(text, "12.5 s")) << text;
+  EXPECT_TRUE(contains(text, "3.84 M unit-years/s")) << text;  // 4.8e7 / 12.5
+}
+
+TEST(SummaryText, EstimatesAreRoundedToTheirStandardError) {
+  const std::string text = format_summary(summary_results());
+  EXPECT_TRUE(contains(text, "0.0213 ± 0.0011")) << text;
+  EXPECT_TRUE(contains(text, "10000 ± 10")) << text;    // participants, units, B1
+  EXPECT_TRUE(contains(text, "10103 ± 10")) << text;    // cost_per_unit, P2 (10103 ± 10.103)
+  EXPECT_TRUE(contains(text, "  160000  ")) << text;    // exact value: no "± 0"
+  EXPECT_TRUE(contains(text, "  1234.57  ")) << text;   // unknown se: six digits
+  EXPECT_TRUE(contains(text, "9100.0 ± 9.1")) << text;  // region north, B1
+  EXPECT_FALSE(contains(text, "nan")) << text;
+}
+
+TEST(SummaryText, TablesByYearWithNaNAsDash) {
+  const std::string text = format_summary(summary_results());
+  EXPECT_TRUE(contains(text, "variant base: 3 providers (2 participants)")) << text;
+  EXPECT_TRUE(contains(text, "portfolio: participants")) << text;
+  EXPECT_TRUE(contains(text, "portfolio: all")) << text;
+  EXPECT_TRUE(contains(text, "variant alt:")) << text;
+  EXPECT_LT(text.find("variant base"), text.find("variant alt"));
+  for (const char* label : {"B1", "B2", "P1", "P2"}) EXPECT_TRUE(contains(text, label)) << label;
+  // The true savings rate is undefined in baseline years: the B1 line ends in "-".
+  std::size_t b1 = text.find("\n    B1 ");
+  ASSERT_NE(b1, std::string::npos) << text;
+  const std::string line = text.substr(b1 + 1, text.find('\n', b1 + 1) - b1 - 1);
+  EXPECT_EQ(line.back(), '-') << line;
+  EXPECT_TRUE(contains(text, "regions: cost_per_unit")) << text;
+  EXPECT_TRUE(contains(text, "\n    north ")) << text;
+  EXPECT_TRUE(contains(text, "\n    south ")) << text;
+}
+
+TEST(SummaryText, StaysShort) {
+  const std::string text = format_summary(summary_results());
+  const auto lines = std::count(text.begin(), text.end(), '\n');
+  EXPECT_LE(lines, 40) << text;
+  EXPECT_FALSE(contains(text, "aco/1")) << "providers are not listed one by one";
+}
+
+}  // namespace
+}  // namespace apmsim::io
