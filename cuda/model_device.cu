@@ -1,9 +1,11 @@
 // The shared model compiled by nvcc: the same header-only __host__ __device__ code the CPU
 // kernels run, instantiated with ScalarLanes (one unit per thread). The CUDA backend (issue 2/4)
-// builds on these kernels; CI compiles them so the model header stays device-clean.
+// builds on these kernels; CI compiles them, and tests/cuda runs them where a GPU exists.
 #include <curand_kernel.h>
 
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 #include "cuda/model_device.cuh"
 #include "model/entity.hpp"
@@ -13,6 +15,28 @@ namespace apmsim::cuda {
 namespace {
 
 using model::ScalarLanes;
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess)
+    throw std::runtime_error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(status));
+}
+
+//! Device memory freed on scope exit.
+template <class T>
+class DeviceBuffer {
+ public:
+  explicit DeviceBuffer(std::size_t n) : n_(n) { check(cudaMalloc(&ptr_, n * sizeof(T)), "cudaMalloc"); }
+  ~DeviceBuffer() { cudaFree(ptr_); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  T* get() { return ptr_; }
+  void upload(const T* host) { check(cudaMemcpy(ptr_, host, n_ * sizeof(T), cudaMemcpyHostToDevice), "upload"); }
+  void download(T* host) { check(cudaMemcpy(host, ptr_, n_ * sizeof(T), cudaMemcpyDeviceToHost), "download"); }
+
+ private:
+  T* ptr_ = nullptr;
+  std::size_t n_;
+};
 
 //! Per-thread tallies in global memory: [thread][year][field].
 struct ThreadSink {
@@ -55,6 +79,51 @@ int device_count() {
   int n = 0;
   if (cudaGetDeviceCount(&n) != cudaSuccess) return 0;
   return n;
+}
+
+std::string device_description() {
+  if (device_count() == 0) return "";
+  cudaDeviceProp prop{};
+  check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
+  return std::string(prop.name) + " (sm_" + std::to_string(prop.major) + std::to_string(prop.minor) + ", " +
+         std::to_string(prop.totalGlobalMem >> 30) + " GiB)";
+}
+
+bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t k0, std::uint32_t k1,
+                      std::vector<std::uint32_t>& ours, std::vector<std::uint32_t>& curand) {
+  if (device_count() == 0) return false;
+  const int n = static_cast<int>(counters.size() / 4);
+  DeviceBuffer<std::uint32_t> d_counters(counters.size()), d_ours(counters.size()), d_curand(counters.size());
+  d_counters.upload(counters.data());
+  philox_kernel<<<(n + 255) / 256, 256>>>(d_counters.get(), k0, k1, d_ours.get(), d_curand.get(), n);
+  check(cudaGetLastError(), "philox_kernel launch");
+  check(cudaDeviceSynchronize(), "philox_kernel");
+  ours.resize(counters.size());
+  curand.resize(counters.size());
+  d_ours.download(ours.data());
+  d_curand.download(curand.data());
+  return true;
+}
+
+bool panel_on_device(const model::ModelParams& params, const model::TallyLayout& layout,
+                     const model::EntityShape& shape, const std::vector<model::EntityYear>& entity_years,
+                     std::uint32_t replication, std::uint32_t entity, std::vector<double>& tallies) {
+  if (device_count() == 0) return false;
+  const std::size_t cells = std::size_t(params.years) * layout.fields();
+  const std::uint32_t n = shape.panel_size;
+  DeviceBuffer<model::EntityYear> d_years(entity_years.size());
+  DeviceBuffer<double> d_sums(cells * n);
+  d_years.upload(entity_years.data());
+  check(cudaMemset(d_sums.get(), 0, cells * n * sizeof(double)), "cudaMemset");
+  panel_kernel<<<(n + 127) / 128, 128>>>(params, layout, shape, d_years.get(), replication, entity, d_sums.get());
+  check(cudaGetLastError(), "panel_kernel launch");
+  check(cudaDeviceSynchronize(), "panel_kernel");
+  std::vector<double> per_thread(cells * n);
+  d_sums.download(per_thread.data());
+  tallies.assign(cells, 0.0);
+  for (std::uint32_t t = 0; t < n; ++t)
+    for (std::size_t c = 0; c < cells; ++c) tallies[c] += per_thread[t * cells + c];
+  return true;
 }
 
 }  // namespace apmsim::cuda
