@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 
 #include "analysis/simulate.hpp"
 #include "io/results_file.hpp"
@@ -40,6 +41,22 @@ scenario::Backend parse_backend(const std::string& b) {
   throw InputError("--backend: expected auto, cpu or cuda, got '" + b + "'");
 }
 
+// Refuses an --out that cannot be written before simulating, not after: a missing folder, a
+// folder in its place, or an existing file without --force.
+void check_out(const std::string& out, bool force) {
+  namespace fs = std::filesystem;
+  if (out.empty()) throw InputError("--out: no results file name given");
+  const std::string what = "cannot write results file " + out;
+  const fs::path target(out);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error))
+    throw InputError(what + ": folder " + folder.string() + " does not exist");
+  if (fs::is_directory(target, error)) throw InputError(what + ": it is a folder");
+  if (!force && fs::exists(fs::symlink_status(target, error)))
+    throw InputError(out + ": exists; use --force to overwrite it");
+}
+
 // Progress on stderr, only when it is a terminal.
 void report_progress(std::uint64_t done, std::uint64_t total) {
   std::fprintf(stderr, "\r  replications %llu / %llu", static_cast<unsigned long long>(done),
@@ -72,7 +89,7 @@ std::string usage() {
 
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
   po::options_description named("run options");
-  named.add_options()("help,h", "")("replications", po::value<long long>())("seed", po::value<unsigned long long>())(
+  named.add_options()("help,h", "")("replications", po::value<long long>())("seed", po::value<long long>())(
       "backend", po::value<std::string>())("threads", po::value<int>())("batch-size", po::value<long long>())(
       "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "");
   const po::variables_map vm = parse(args, named, "scenario");
@@ -86,11 +103,17 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     if (n < 1) throw InputError("--replications: must be at least 1");
     s.simulation.replications = static_cast<std::uint64_t>(n);
   }
-  if (vm.count("seed")) s.simulation.seed = vm["seed"].as<unsigned long long>();
+  if (vm.count("seed")) {
+    // Signed, like the scenario's seed (0 to 2^63 - 1): an unsigned parse would take -1 as 2^64 - 1.
+    const long long seed = vm["seed"].as<long long>();
+    if (seed < 0) throw InputError("--seed: must be >= 0, got " + std::to_string(seed));
+    s.simulation.seed = static_cast<std::uint64_t>(seed);
+  }
   if (vm.count("backend")) s.simulation.backend = parse_backend(vm["backend"].as<std::string>());
   if (vm.count("batch-size")) {
     const long long n = vm["batch-size"].as<long long>();
-    if (n < 1) throw InputError("--batch-size: must be at least 1");
+    if (n < 1 || n > static_cast<long long>(std::numeric_limits<std::uint32_t>::max()))
+      throw InputError("--batch-size: must be in [1, 4294967295], got " + std::to_string(n));
     s.simulation.batch_size = static_cast<std::uint32_t>(n);
   }
   int threads = 0;
@@ -100,8 +123,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   }
   const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + ".h5";
   const bool force = vm.count("force") > 0;
-  if (!force && std::filesystem::exists(out))
-    throw InputError(out + ": exists; use --force to overwrite it");
+  if (!vm.count("out")) std::filesystem::create_directories("results");  // the default's folder
+  check_out(out, force);
 
   analysis::SimulateOptions options;
   options.threads = threads;

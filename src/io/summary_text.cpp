@@ -13,10 +13,21 @@ namespace {
 
 using analysis::EstimateTable;
 
-//! Columns of the portfolio table: these first, then measure and other rates, then the rest.
-constexpr std::size_t kColumns = 5;
-const char* const kPreferred[] = {"units", "cost_per_unit", "counterfactual_per_unit",
-                                  "true_savings_rate"};
+//! The cost table's columns (when present); measure rates get a table of their own.
+const char* const kCostColumns[] = {"units", "cost_per_unit", "counterfactual_per_unit",
+                                    "true_savings_rate", "risk_score_per_unit"};
+//! Rates that are not outcome measures.
+const char* const kNotMeasures[] = {"true_savings_rate", "any_cost_rate", "catastrophic_rate"};
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+//! An outcome measure's contract-visible rate: "<measure>_rate".
+bool is_measure_rate(const std::string& n) {
+  if (!ends_with(n, "_rate") || ends_with(n, "_true_rate") || ends_with(n, "_response_rate")) return false;
+  return std::none_of(std::begin(kNotMeasures), std::end(kNotMeasures), [&](const char* x) { return n == x; });
+}
 
 std::string printf_string(const char* format, int decimals, double value) {
   char buffer[64];
@@ -88,36 +99,56 @@ std::vector<std::string> year_labels(const analysis::RunInfo& info, int years) {
   return labels;
 }
 
-std::vector<std::size_t> summary_quantities(const EstimateTable& table) {
+std::vector<std::size_t> quantities_where(const EstimateTable& table, bool (*wanted)(const std::string&)) {
   std::vector<std::size_t> chosen;
-  auto add_if = [&](auto wanted) {
-    for (std::size_t q = 0; q < table.quantities.size() && chosen.size() < kColumns; ++q)
-      if (wanted(table.quantities[q].name) &&
-          std::find(chosen.begin(), chosen.end(), q) == chosen.end())
-        chosen.push_back(q);
-  };
-  for (const char* name : kPreferred) add_if([&](const std::string& n) { return n == name; });
-  add_if([](const std::string& n) { return n.find("rate") != std::string::npos; });
-  add_if([](const std::string&) { return true; });
+  for (std::size_t q = 0; q < table.quantities.size(); ++q)
+    if (wanted(table.quantities[q].name)) chosen.push_back(q);
   return chosen;
+}
+
+bool is_cost_column(const std::string& n) {
+  return std::any_of(std::begin(kCostColumns), std::end(kCostColumns), [&](const char* x) { return n == x; });
+}
+
+//! Row r's values by year for the chosen quantities, as one aligned table.
+void row_table(std::ostringstream& out, const EstimateTable& table, std::size_t r,
+               const std::vector<std::size_t>& chosen, const std::string& title,
+               const std::vector<std::string>& labels) {
+  if (chosen.empty()) return;
+  std::vector<std::vector<std::string>> cells{{title}};
+  for (std::size_t q : chosen) cells[0].push_back(table.quantities[q].name);
+  for (int y = 0; y < table.years; ++y) {
+    std::vector<std::string> line{"  " + labels[static_cast<std::size_t>(y)]};
+    for (std::size_t q : chosen) {
+      const std::size_t i = table.index(q, r, static_cast<std::size_t>(y));
+      line.push_back(estimate_text(table.mean[i], table.se[i]));
+    }
+    cells.push_back(std::move(line));
+  }
+  render(out, cells, "  ");
+}
+
+//! True if rows a and b hold the same numbers (e.g. "all" when every provider participates).
+bool same_rows(const EstimateTable& t, std::size_t a, std::size_t b) {
+  for (std::size_t q = 0; q < t.quantities.size(); ++q)
+    for (int y = 0; y < t.years; ++y) {
+      const double x = t.mean[t.index(q, a, y)], z = t.mean[t.index(q, b, y)];
+      if (!(x == z || (std::isnan(x) && std::isnan(z)))) return false;
+    }
+  return true;
 }
 
 void portfolio_tables(std::ostringstream& out, const EstimateTable& table,
                       const std::vector<std::string>& labels) {
-  const std::vector<std::size_t> chosen = summary_quantities(table);
-  if (chosen.empty()) return;
+  const std::vector<std::size_t> cost = quantities_where(table, is_cost_column);
+  const std::vector<std::size_t> measures = quantities_where(table, is_measure_rate);
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    std::vector<std::vector<std::string>> cells{{"portfolio: " + table.rows[r]}};
-    for (std::size_t q : chosen) cells[0].push_back(table.quantities[q].name);
-    for (int y = 0; y < table.years; ++y) {
-      std::vector<std::string> line{"  " + labels[static_cast<std::size_t>(y)]};
-      for (std::size_t q : chosen) {
-        const std::size_t i = table.index(q, r, static_cast<std::size_t>(y));
-        line.push_back(estimate_text(table.mean[i], table.se[i]));
-      }
-      cells.push_back(std::move(line));
+    if (r > 0 && same_rows(table, 0, r)) {
+      out << "  portfolio: " << table.rows[r] << ": same as " << table.rows[0] << "\n";
+      continue;
     }
-    render(out, cells, "  ");
+    row_table(out, table, r, cost, "portfolio: " + table.rows[r], labels);
+    row_table(out, table, r, measures, "  measures (achieved / measured)", labels);
   }
 }
 

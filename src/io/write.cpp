@@ -198,6 +198,8 @@ void check_target(const std::string& path, bool force) {
   if (!fs::is_directory(folder, error))
     throw InputError("cannot write results file " + path + ": folder " + folder.string() +
                      " does not exist");
+  if (fs::is_directory(target, error))
+    throw InputError("cannot write results file " + path + ": it is a folder");
   if (!force && fs::exists(fs::symlink_status(target, error)))
     throw InputError("results file " + path + " already exists; not overwriting it");
 }

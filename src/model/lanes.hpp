@@ -123,6 +123,15 @@ struct VectorLanes {
     return r;
   }
   APMSIM_HD static bool any(M m) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) return _mm512_test_epi32_mask((__m512i)m, (__m512i)m) != 0;
+#endif
+#if defined(__AVX__)
+    if constexpr (W == 8) return !_mm256_testz_si256((__m256i)m, (__m256i)m);
+#endif
+#if defined(__SSE2__)
+    if constexpr (W == 4) return _mm_movemask_ps((__m128)m) != 0;
+#endif
     std::int32_t r = 0;
     for (int i = 0; i < W; ++i) r |= m[i];
     return r != 0;

@@ -12,11 +12,13 @@ template <class L>
 APMSIM_HD typename L::F exp_approx(typename L::F x) {
   using F = typename L::F;
   using I = typename L::I;
-  x = L::select(x > 88.0f, L::splat(88.0f), x);
-  x = L::select(x < -87.0f, L::splat(-87.0f), x);
-  const F t = x * 1.44269504088896341f;
-  const I n = L::trunc_to_int(t + L::select(t < 0.0f, L::splat(-0.5f), L::splat(0.5f)));
-  const F fn = L::to_float(n);
+  // Clamp in the form x86's min/max instructions implement exactly (a < b ? a : b).
+  x = L::select(x < 88.0f, x, L::splat(88.0f));
+  x = L::select(x > -87.0f, x, L::splat(-87.0f));
+  // n = round-to-nearest-even(x / ln2): adding 1.5 2^23 leaves n in the low mantissa bits.
+  const F shifted = x * 1.44269504088896341f + 12582912.0f;
+  const F fn = shifted - 12582912.0f;
+  const I n = L::as_int(shifted) - 0x4b400000;
   F r = x - fn * 0.693359375f;  // Cody-Waite: ln2 = 0.693359375 - 2.12194440e-4
   r = r + fn * 2.12194440e-4f;
   // e^r = 1 + r + r^2 q(r), q of degree 4 fitted on [-ln2/2, ln2/2] (relative error 4e-9 in
