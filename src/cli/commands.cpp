@@ -144,15 +144,26 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   return 0;
 }
 
-int validate_command(const std::vector<std::string>& args) {
-  po::options_description named("validate options");
+namespace {
+
+//! Parses `COMMAND FILE [--help]`: the file's path, or "" when --help was asked (usage printed).
+std::string single_file_argument(const std::vector<std::string>& args, const char* name, const char* what) {
+  po::options_description named("options");
   named.add_options()("help,h", "");
-  const po::variables_map vm = parse(args, named, "scenario");
+  const po::variables_map vm = parse(args, named, name);
   if (vm.count("help")) {
     std::cout << usage();
-    return 0;
+    return "";
   }
-  const scenario::Scenario s = scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
+  return required_file(vm, name, what);
+}
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+  const std::string path = single_file_argument(args, "scenario", "scenario file");
+  if (path.empty()) return 0;
+  const scenario::Scenario s = scenario::load_scenario(path);
   std::cout << scenario::describe(s);
   std::fprintf(stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",
                s.path.c_str(), s.provider_count(), s.regions.size(), s.strata.size(), s.measures.size());
@@ -160,15 +171,9 @@ int validate_command(const std::vector<std::string>& args) {
 }
 
 int summary_command(const std::vector<std::string>& args) {
-  po::options_description named("summary options");
-  named.add_options()("help,h", "");
-  const po::variables_map vm = parse(args, named, "results");
-  if (vm.count("help")) {
-    std::cout << usage();
-    return 0;
-  }
-  const analysis::Results r = io::read_results(required_file(vm, "results", "results file"));
-  std::cout << io::format_summary(r);
+  const std::string path = single_file_argument(args, "results", "results file");
+  if (path.empty()) return 0;
+  std::cout << io::format_summary(io::read_results(path));
   return 0;
 }
 

@@ -95,6 +95,18 @@ TEST(CostMoments, MeanSecondMomentAnyCostAndCatastrophicMatchClosedForms) {
   expect_within(cat_cost.moments, cat_mean, "catastrophic cost per unit");
 }
 
+// Runs the scenario once and checks E[min(cost, A)] per unit for every threshold A.
+void expect_capped_costs(const scenario::Scenario& s, const std::function<double(double)>& exact,
+                         const char* what) {
+  const engine::Model m = engine::build_model(s);
+  std::vector<Estimates> capped;
+  for (int t = 0; t < m.layout.thresholds; ++t) capped.push_back(per_unit(m.layout.capped_field(t)));
+  std::vector<Estimates*> all;
+  for (auto& c : capped) all.push_back(&c);
+  run_and_estimate(s, all);
+  for (int t = 0; t < m.layout.thresholds; ++t) expect_within(capped[t].moments, exact(s.tallies.thresholds[t]), what);
+}
+
 TEST(CostMoments, CappedCostOfLognormalBody) {
   scenario::Scenario s = testing::single_stratum_scenario();
   s.strata[0].cat_prob = 0.0;
@@ -103,15 +115,9 @@ TEST(CostMoments, CappedCostOfLognormalBody) {
   // Body: lognormal with log-sd sqrt(sigma^2 + tau^2) and the stratum's mean.
   const double s2 = std::log1p(st.cv * st.cv) + s.patients.frailty_sd * s.patients.frailty_sd;
   const double sd = std::sqrt(s2), mu = std::log(st.mean) - s2 / 2.0;
-  const engine::Model m = engine::build_model(s);
-  for (int t = 0; t < 3; ++t) {
-    const double a = s.tallies.thresholds[t];
-    const double exact = st.p_any * (st.mean * normal_cdf((std::log(a) - mu - s2) / sd) +
-                                     a * (1.0 - normal_cdf((std::log(a) - mu) / sd)));
-    Estimates capped = per_unit(m.layout.capped_field(t));
-    run_and_estimate(s, {&capped});
-    expect_within(capped.moments, exact, "E[min(cost, A)]");
-  }
+  expect_capped_costs(s, [&](double a) {
+    return st.p_any * (st.mean * normal_cdf((std::log(a) - mu - s2) / sd) + a * (1.0 - normal_cdf((std::log(a) - mu) / sd)));
+  }, "E[min(lognormal cost, A)]");
 }
 
 TEST(CostMoments, CappedCostOfParetoAddOn) {
@@ -121,14 +127,9 @@ TEST(CostMoments, CappedCostOfParetoAddOn) {
   s.strata[0].cat_shape = 2.2;  // heavy tail: capped moments stay finite and testable
   s.tallies.thresholds = {80000.0, 400000.0};
   const scenario::Stratum& st = s.strata[0];
-  const engine::Model m = engine::build_model(s);
-  for (int t = 0; t < 2; ++t) {
-    const double a = s.tallies.thresholds[t];
-    const double exact = st.cat_prob * pareto_moment(st.cat_scale, st.cat_shape, [a](double x) { return std::min(x, a); });
-    Estimates capped = per_unit(m.layout.capped_field(t));
-    run_and_estimate(s, {&capped});
-    expect_within(capped.moments, exact, "E[min(Pareto, A)]");
-  }
+  expect_capped_costs(s, [&](double a) {
+    return st.cat_prob * pareto_moment(st.cat_scale, st.cat_shape, [a](double x) { return std::min(x, a); });
+  }, "E[min(Pareto, A)]");
 }
 
 TEST(CostMoments, InterventionEffectAndTrend) {
