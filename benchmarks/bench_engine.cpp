@@ -32,8 +32,20 @@ void cpu_engine(benchmark::State& state, Isa isa) {
   state.SetLabel(apmsim::engine::isa_name(isa));
 }
 
-BENCHMARK_CAPTURE(cpu_engine, generic, Isa::Generic)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(cpu_engine, avx2, Isa::Avx2)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(cpu_engine, avx512, Isa::Avx512)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cpu_engine, generic, Isa::Generic)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cpu_engine, avx2, Isa::Avx2)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cpu_engine, avx512, Isa::Avx512)
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

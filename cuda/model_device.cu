@@ -25,13 +25,19 @@ void check(cudaError_t status, const char* what) {
 template <class T>
 class DeviceBuffer {
  public:
-  explicit DeviceBuffer(std::size_t n) : n_(n) { check(cudaMalloc(&ptr_, n * sizeof(T)), "cudaMalloc"); }
+  explicit DeviceBuffer(std::size_t n) : n_(n) {
+    check(cudaMalloc(&ptr_, n * sizeof(T)), "cudaMalloc");
+  }
   ~DeviceBuffer() { cudaFree(ptr_); }
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   T* get() { return ptr_; }
-  void upload(const T* host) { check(cudaMemcpy(ptr_, host, n_ * sizeof(T), cudaMemcpyHostToDevice), "upload"); }
-  void download(T* host) { check(cudaMemcpy(host, ptr_, n_ * sizeof(T), cudaMemcpyDeviceToHost), "download"); }
+  void upload(const T* host) {
+    check(cudaMemcpy(ptr_, host, n_ * sizeof(T), cudaMemcpyHostToDevice), "upload");
+  }
+  void download(T* host) {
+    check(cudaMemcpy(host, ptr_, n_ * sizeof(T), cudaMemcpyDeviceToHost), "download");
+  }
 
  private:
   T* ptr_ = nullptr;
@@ -43,12 +49,14 @@ struct ThreadSink {
   double* sums;
   int fields;
   __device__ void add(int year, int field, double value) { sums[year * fields + field] += value; }
-  __device__ void count(int year, int field, bool mask) { sums[year * fields + field] += mask ? 1.0 : 0.0; }
+  __device__ void count(int year, int field, bool mask) {
+    sums[year * fields + field] += mask ? 1.0 : 0.0;
+  }
 };
 
-__global__ void panel_kernel(model::ModelParams p, model::TallyLayout layout, model::EntityShape shape,
-                             const model::EntityYear* entity_years, std::uint32_t replication,
-                             std::uint32_t entity, double* per_thread) {
+__global__ void panel_kernel(model::ModelParams p, model::TallyLayout layout,
+                             model::EntityShape shape, const model::EntityYear* entity_years,
+                             std::uint32_t replication, std::uint32_t entity, double* per_thread) {
   const std::uint32_t slot = blockIdx.x * blockDim.x + threadIdx.x;
   if (slot >= shape.panel_size) return;
   ThreadSink sink{per_thread + std::size_t(slot) * p.years * layout.fields(), layout.fields()};
@@ -85,17 +93,20 @@ std::string device_description() {
   if (device_count() == 0) return "";
   cudaDeviceProp prop{};
   check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
-  return std::string(prop.name) + " (sm_" + std::to_string(prop.major) + std::to_string(prop.minor) + ", " +
-         std::to_string(prop.totalGlobalMem >> 30) + " GiB)";
+  return std::string(prop.name) + " (sm_" + std::to_string(prop.major) +
+         std::to_string(prop.minor) + ", " + std::to_string(prop.totalGlobalMem >> 30) + " GiB)";
 }
 
-bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t k0, std::uint32_t k1,
-                      std::vector<std::uint32_t>& ours, std::vector<std::uint32_t>& curand) {
+bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t k0,
+                      std::uint32_t k1, std::vector<std::uint32_t>& ours,
+                      std::vector<std::uint32_t>& curand) {
   if (device_count() == 0) return false;
   const int n = static_cast<int>(counters.size() / 4);
-  DeviceBuffer<std::uint32_t> d_counters(counters.size()), d_ours(counters.size()), d_curand(counters.size());
+  DeviceBuffer<std::uint32_t> d_counters(counters.size()), d_ours(counters.size()),
+      d_curand(counters.size());
   d_counters.upload(counters.data());
-  philox_kernel<<<(n + 255) / 256, 256>>>(d_counters.get(), k0, k1, d_ours.get(), d_curand.get(), n);
+  philox_kernel<<<(n + 255) / 256, 256>>>(d_counters.get(), k0, k1, d_ours.get(), d_curand.get(),
+                                          n);
   check(cudaGetLastError(), "philox_kernel launch");
   check(cudaDeviceSynchronize(), "philox_kernel");
   ours.resize(counters.size());
@@ -106,8 +117,9 @@ bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t 
 }
 
 bool panel_on_device(const model::ModelParams& params, const model::TallyLayout& layout,
-                     const model::EntityShape& shape, const std::vector<model::EntityYear>& entity_years,
-                     std::uint32_t replication, std::uint32_t entity, std::vector<double>& tallies) {
+                     const model::EntityShape& shape,
+                     const std::vector<model::EntityYear>& entity_years, std::uint32_t replication,
+                     std::uint32_t entity, std::vector<double>& tallies) {
   if (device_count() == 0) return false;
   const std::size_t cells = std::size_t(params.years) * layout.fields();
   const std::uint32_t n = shape.panel_size;
@@ -115,7 +127,8 @@ bool panel_on_device(const model::ModelParams& params, const model::TallyLayout&
   DeviceBuffer<double> d_sums(cells * n);
   d_years.upload(entity_years.data());
   check(cudaMemset(d_sums.get(), 0, cells * n * sizeof(double)), "cudaMemset");
-  panel_kernel<<<(n + 127) / 128, 128>>>(params, layout, shape, d_years.get(), replication, entity, d_sums.get());
+  panel_kernel<<<(n + 127) / 128, 128>>>(params, layout, shape, d_years.get(), replication, entity,
+                                         d_sums.get());
   check(cudaGetLastError(), "panel_kernel launch");
   check(cudaDeviceSynchronize(), "panel_kernel");
   std::vector<double> per_thread(cells * n);

@@ -19,13 +19,15 @@ std::string device_description();
 
 //! Philox4x32-10 of each counter (4 words each) with the model's code and with cuRAND's
 //! curand_Philox4x32_10, both on the device.
-bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t k0, std::uint32_t k1,
-                      std::vector<std::uint32_t>& ours, std::vector<std::uint32_t>& curand);
+bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t k0,
+                      std::uint32_t k1, std::vector<std::uint32_t>& ours,
+                      std::vector<std::uint32_t>& curand);
 
 //! Simulates one panel entity on the device (one thread per patient slot); `tallies` gets
 //! [years][fields] sums over slots, added on the host in slot order.
 bool panel_on_device(const model::ModelParams& params, const model::TallyLayout& layout,
-                     const model::EntityShape& shape, const std::vector<model::EntityYear>& entity_years,
-                     std::uint32_t replication, std::uint32_t entity, std::vector<double>& tallies);
+                     const model::EntityShape& shape,
+                     const std::vector<model::EntityYear>& entity_years, std::uint32_t replication,
+                     std::uint32_t entity, std::vector<double>& tallies);
 
 }  // namespace apmsim::cuda

@@ -23,9 +23,14 @@ class RunningMoments {
   }
   std::uint64_t count() const { return n_; }
   double mean() const { return n_ ? mean_ : std::numeric_limits<double>::quiet_NaN(); }
-  double variance() const { return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : std::numeric_limits<double>::quiet_NaN(); }
+  double variance() const {
+    return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : std::numeric_limits<double>::quiet_NaN();
+  }
   //! Standard error of the mean; NaN with fewer than two values.
-  double standard_error() const { return n_ > 1 ? std::sqrt(variance() / static_cast<double>(n_)) : std::numeric_limits<double>::quiet_NaN(); }
+  double standard_error() const {
+    return n_ > 1 ? std::sqrt(variance() / static_cast<double>(n_))
+                  : std::numeric_limits<double>::quiet_NaN();
+  }
 
  private:
   std::uint64_t n_ = 0;

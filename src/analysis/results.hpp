@@ -87,7 +87,7 @@ struct RunInfo {
   std::string device;        //!< e.g. "cpu: 2 threads, avx2" or the GPU's name
   std::string command_line;  //!< as typed
   double elapsed_seconds = 0.0;
-  double unit_years = 0.0;   //!< patient-years + episodes simulated, over all replications
+  double unit_years = 0.0;  //!< patient-years + episodes simulated, over all replications
 };
 
 //! Everything a run writes.

@@ -21,8 +21,9 @@ std::string resolve_backend(scenario::Backend requested, std::string& note) {
     case scenario::Backend::Cuda:
       break;
   }
-  throw InputError("backend 'cuda' requested, but this version of apmsim has no CUDA backend yet; "
-                   "use --backend cpu or auto");
+  throw InputError(
+      "backend 'cuda' requested, but this version of apmsim has no CUDA backend yet; "
+      "use --backend cpu or auto");
 }
 
 Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
@@ -57,10 +58,12 @@ Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
     for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
       unit_years += tallies.values[i + model::TallyLayout::kUnits];
     if (options.keep_tallies)
-      results.tallies.values.insert(results.tallies.values.end(), tallies.values.begin(), tallies.values.end());
+      results.tallies.values.insert(results.tallies.values.end(), tallies.values.begin(),
+                                    tallies.values.end());
     if (options.progress) options.progress(first + count, total);
   }
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   RunInfo& info = results.info;
   info.apmsim_version = kVersion;

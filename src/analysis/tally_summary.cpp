@@ -31,7 +31,8 @@ TallySummary::TallySummary(const scenario::Scenario& s, const engine::Model& m)
   quantities_ = {
       {"units", "units", "units per year (patient-years or episodes)"},
       {"cost_per_unit", "currency/unit", "mean cost per unit"},
-      {"counterfactual_per_unit", "currency/unit", "mean cost per unit without the intervention effect (same draws)"},
+      {"counterfactual_per_unit", "currency/unit",
+       "mean cost per unit without the intervention effect (same draws)"},
       {"true_savings_rate", "fraction", "(counterfactual - cost) / counterfactual"},
       {"cost_sd", "currency/unit", "standard deviation of unit cost within the entity-year"},
       {"risk_score_per_unit", "score", "mean observed risk score (with coding intensity)"},
@@ -43,14 +44,17 @@ TallySummary::TallySummary(const scenario::Scenario& s, const engine::Model& m)
     quantities_.push_back({"capped_cost_per_unit_" + threshold_label(a), "currency/unit",
                            "mean of min(cost, " + threshold_label(a) + ") per unit"});
   for (const auto& ms : s.measures) {
-    quantities_.push_back({ms.name + "_rate", "fraction", "achieved / measured: the rate a contract sees"});
-    quantities_.push_back({ms.name + "_true_rate", "fraction", "achieved / eligible, measured or not"});
+    quantities_.push_back(
+        {ms.name + "_rate", "fraction", "achieved / measured: the rate a contract sees"});
+    quantities_.push_back(
+        {ms.name + "_true_rate", "fraction", "achieved / eligible, measured or not"});
     quantities_.push_back({ms.name + "_response_rate", "fraction", "measured / eligible"});
   }
   for (const engine::Entity& e : m.entities) {
     if (e.group < 0) continue;
     const auto& g = s.provider_groups[e.group];
-    providers_.push_back({e.name, g.name, s.regions[e.region].name, unit_name(g.unit), e.participant});
+    providers_.push_back(
+        {e.name, g.name, s.regions[e.region].name, unit_name(g.unit), e.participant});
     provider_.rows.push_back(e.name);
   }
   portfolio_.rows = {"participants", "all"};
@@ -71,7 +75,8 @@ void TallySummary::evaluate(const double* rec, double* out) const {
   out[q++] = ratio(cf, n);
   out[q++] = cf > 0.0 ? (cf - cost) / cf : kNaN;
   const double mean = ratio(cost, n);
-  out[q++] = n > 0.0 ? std::sqrt(std::max(0.0, rec[TallyLayout::kCostSquared] / n - mean * mean)) : kNaN;
+  out[q++] =
+      n > 0.0 ? std::sqrt(std::max(0.0, rec[TallyLayout::kCostSquared] / n - mean * mean)) : kNaN;
   out[q++] = ratio(rec[TallyLayout::kRiskScore], n);
   out[q++] = ratio(rec[TallyLayout::kAnyCost], n);
   out[q++] = ratio(rec[TallyLayout::kCatastrophic], n);

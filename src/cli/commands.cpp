@@ -89,8 +89,9 @@ std::string usage() {
 
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
   po::options_description named("run options");
-  named.add_options()("help,h", "")("replications", po::value<long long>())("seed", po::value<long long>())(
-      "backend", po::value<std::string>())("threads", po::value<int>())("batch-size", po::value<long long>())(
+  named.add_options()("help,h", "")("replications", po::value<long long>())(
+      "seed", po::value<long long>())("backend", po::value<std::string>())(
+      "threads", po::value<int>())("batch-size", po::value<long long>())(
       "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "");
   const po::variables_map vm = parse(args, named, "scenario");
   if (vm.count("help")) {
@@ -104,7 +105,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     s.simulation.replications = static_cast<std::uint64_t>(n);
   }
   if (vm.count("seed")) {
-    // Signed, like the scenario's seed (0 to 2^63 - 1): an unsigned parse would take -1 as 2^64 - 1.
+    // Signed, like the scenario's seed (0 to 2^63 - 1): an unsigned parse would take -1 as 2^64
+    // - 1.
     const long long seed = vm["seed"].as<long long>();
     if (seed < 0) throw InputError("--seed: must be >= 0, got " + std::to_string(seed));
     s.simulation.seed = static_cast<std::uint64_t>(seed);
@@ -121,7 +123,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     threads = vm["threads"].as<int>();
     if (threads < 1) throw InputError("--threads: must be at least 1");
   }
-  const std::string out = vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + ".h5";
+  const std::string out =
+      vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + ".h5";
   const bool force = vm.count("force") > 0;
   if (!vm.count("out")) std::filesystem::create_directories("results");  // the default's folder
   check_out(out, force);
@@ -147,7 +150,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
 namespace {
 
 //! Parses `COMMAND FILE [--help]`: the file's path, or "" when --help was asked (usage printed).
-std::string single_file_argument(const std::vector<std::string>& args, const char* name, const char* what) {
+std::string single_file_argument(const std::vector<std::string>& args, const char* name,
+                                 const char* what) {
   po::options_description named("options");
   named.add_options()("help,h", "");
   const po::variables_map vm = parse(args, named, name);
@@ -165,8 +169,9 @@ int validate_command(const std::vector<std::string>& args) {
   if (path.empty()) return 0;
   const scenario::Scenario s = scenario::load_scenario(path);
   std::cout << scenario::describe(s);
-  std::fprintf(stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",
-               s.path.c_str(), s.provider_count(), s.regions.size(), s.strata.size(), s.measures.size());
+  std::fprintf(
+      stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",
+      s.path.c_str(), s.provider_count(), s.regions.size(), s.strata.size(), s.measures.size());
   return 0;
 }
 

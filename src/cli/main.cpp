@@ -1,7 +1,6 @@
 // apmsim: the command line. Thin: picks a subcommand and maps errors to exit codes
 // (0 success, 2 bad input, 1 runtime failure).
 #include <boost/program_options/errors.hpp>
-
 #include <exception>
 #include <iostream>
 #include <string>
@@ -35,7 +34,8 @@ int main(int argc, char** argv) {
     std::cerr << "apmsim: error: " << e.what() << "\n";
     return 2;
   } catch (const boost::program_options::error& e) {
-    std::cerr << "apmsim: error: " << e.what() << " (see apmsim " << (args.empty() ? "" : "") << "--help)\n";
+    std::cerr << "apmsim: error: " << e.what() << " (see apmsim " << (args.empty() ? "" : "")
+              << "--help)\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "apmsim: runtime failure: " << e.what() << "\n";

@@ -35,7 +35,8 @@ void CpuEngine::run_batch(std::uint64_t first, std::uint64_t count, BatchTallies
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
   for (std::int64_t r = 0; r < static_cast<std::int64_t>(count); ++r) {
     draw_world(model_, first + r, worlds[r]);
-    std::copy(worlds[r].efficiency.begin(), worlds[r].efficiency.end(), out.efficiency.begin() + r * entities);
+    std::copy(worlds[r].efficiency.begin(), worlds[r].efficiency.end(),
+              out.efficiency.begin() + r * entities);
     std::copy(worlds[r].effect.begin(), worlds[r].effect.end(), out.effect.begin() + r * entities);
     std::copy(worlds[r].region_shock.begin(), worlds[r].region_shock.end(),
               out.region_shock.begin() + r * model_.regions.size() * years);

@@ -25,7 +25,8 @@ struct BatchTallies {
   std::vector<double> region_shock;  //!< v(r, k) per (rep, region, year)
 
   const double* record(std::uint64_t rep, std::uint32_t entity, int year) const {
-    return &values[((rep * entities + entity) * std::uint64_t(years) + std::uint64_t(year)) * fields];
+    return &values[((rep * entities + entity) * std::uint64_t(years) + std::uint64_t(year)) *
+                   fields];
   }
 };
 

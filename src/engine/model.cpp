@@ -60,7 +60,8 @@ void fill_measures(const scenario::Scenario& s, model::ModelParams& p) {
     mp.frailty_coef = static_cast<float>(ms.frailty_coef);
     mp.adherence_coef = static_cast<float>(ms.adherence_coef);
     // logistic(30) rounds to 1 in float: "always measured" needs no special case.
-    mp.logit_response = static_cast<float>(ms.response_rate >= 1.0 ? 30.0 : logit(ms.response_rate));
+    mp.logit_response =
+        static_cast<float>(ms.response_rate >= 1.0 ? 30.0 : logit(ms.response_rate));
     mp.nonresponse_frailty = static_cast<float>(ms.nonresponse_frailty);
     mp.response_probability = 1.0f / (1.0f + std::exp(-mp.logit_response));
   }
@@ -71,7 +72,8 @@ void fill_patients(const scenario::Scenario& s, model::ModelParams& p) {
   const double tau = pt.frailty_sd;
   p.frailty_sd = static_cast<float>(tau);
   p.frailty_rho = static_cast<float>(pt.frailty_rho);
-  p.frailty_innovation_sd = static_cast<float>(tau * std::sqrt(1.0 - pt.frailty_rho * pt.frailty_rho));
+  p.frailty_innovation_sd =
+      static_cast<float>(tau * std::sqrt(1.0 - pt.frailty_rho * pt.frailty_rho));
   p.frailty_correction = static_cast<float>(-tau * tau / 2.0);
   p.churn = static_cast<float>(pt.churn);
   const double loc = logit(pt.adherence_mean);
@@ -132,7 +134,8 @@ void adherence_moments(double loc, double sd, double beta, double& mean, double&
 
 double Model::expected_unit_years() const {
   double n = 0.0;
-  for (const Entity& e : entities) n += e.shape.episodes ? e.volume * years() : double(e.shape.panel_size) * years();
+  for (const Entity& e : entities)
+    n += e.shape.episodes ? e.volume * years() : double(e.shape.panel_size) * years();
   return n;
 }
 
@@ -147,7 +150,8 @@ Model build_model(const scenario::Scenario& s) {
   fill_measures(s, p);
   fill_patients(s, p);
   p.thresholds = static_cast<int>(s.tallies.thresholds.size());
-  for (int t = 0; t < p.thresholds; ++t) p.threshold[t] = static_cast<float>(s.tallies.thresholds[t]);
+  for (int t = 0; t < p.thresholds; ++t)
+    p.threshold[t] = static_cast<float>(s.tallies.thresholds[t]);
   m.layout.measures = p.measures;
   m.layout.thresholds = p.thresholds;
   m.trend = s.simulation.trend;
@@ -183,9 +187,8 @@ Model build_model(const scenario::Scenario& s) {
 std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
                                            const std::vector<std::string>& measure_names,
                                            const std::vector<double>& thresholds) {
-  std::vector<std::string> names = {"units",          "cost",       "cost_squared",
-                                    "counterfactual", "risk_score", "any_cost",
-                                    "catastrophic",   "catastrophic_cost"};
+  std::vector<std::string> names = {"units",      "cost",     "cost_squared", "counterfactual",
+                                    "risk_score", "any_cost", "catastrophic", "catastrophic_cost"};
   const char* per_measure[] = {"eligible", "measured", "achieved", "achieved_true"};
   for (int m = 0; m < layout.measures; ++m)
     for (const char* w : per_measure) names.push_back(measure_names[m] + "." + w);

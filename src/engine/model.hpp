@@ -14,13 +14,13 @@ namespace apmsim::engine {
 
 //! A provider or a region's comparison population: whatever draws its units' shared shocks.
 struct Entity {
-  std::string name;          //!< "<group>/<k>" or "comparison/<region>"
-  int group = -1;            //!< provider group index; -1 for a comparison population
+  std::string name;  //!< "<group>/<k>" or "comparison/<region>"
+  int group = -1;    //!< provider group index; -1 for a comparison population
   int region = 0;
   bool participant = false;  //!< under the contract (effect, coding growth, improvement)
   model::EntityShape shape{};
-  double volume = 0.0;       //!< mean episodes a year (episode units)
-  double volume_cv = 0.0;    //!< gamma mixing cv; 0 = Poisson
+  double volume = 0.0;     //!< mean episodes a year (episode units)
+  double volume_cv = 0.0;  //!< gamma mixing cv; 0 = Poisson
   double efficiency_sd = 0.0, effect_mean = 0.0, effect_sd = 0.0, quality_sd = 0.0;
   double coding_growth = 0.0;
   std::vector<double> effect_ramp;  //!< per performance year

@@ -20,8 +20,8 @@ void draw_world(const Model& m, std::uint64_t replication, ReplicationWorld& w) 
 
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
     const RegionProcess& rp = m.regions[r];
-    model::region_shocks(key, rep, static_cast<std::uint32_t>(r), rp.initial_sd, rp.shock_sd, rp.rho,
-                         years, &w.region_shock[r * years]);
+    model::region_shocks(key, rep, static_cast<std::uint32_t>(r), rp.initial_sd, rp.shock_sd,
+                         rp.rho, years, &w.region_shock[r * years]);
   }
   for (std::uint32_t e = 0; e < entities; ++e) {
     const Entity& ent = m.entities[e];
@@ -40,10 +40,13 @@ void draw_world(const Model& m, std::uint64_t replication, ReplicationWorld& w) 
       ey.trend = static_cast<float>(std::pow(1.0 + m.trend, k));
       const int contract_year = k - p.baseline_years;  // 0 = first performance year
       const bool paying = ent.participant && contract_year >= 0;
-      ey.effect = paying ? static_cast<float>(std::exp(-pe.effect * ent.effect_ramp[contract_year])) : 1.0f;
-      ey.risk_factor = paying ? static_cast<float>(std::pow(1.0 + ent.coding_growth, contract_year + 1)) : 1.0f;
+      ey.effect =
+          paying ? static_cast<float>(std::exp(-pe.effect * ent.effect_ramp[contract_year])) : 1.0f;
+      ey.risk_factor =
+          paying ? static_cast<float>(std::pow(1.0 + ent.coding_growth, contract_year + 1)) : 1.0f;
       for (int q = 0; q < p.measures; ++q)
-        ey.quality[q] = static_cast<float>(pe.quality[q] + (paying ? m.measure_improvement[q] : 0.0));
+        ey.quality[q] =
+            static_cast<float>(pe.quality[q] + (paying ? m.measure_improvement[q] : 0.0));
       if (ent.shape.episodes)
         w.episodes[std::size_t(e) * years + k] =
             model::episode_count(key, rep, e, k, ent.volume, ent.volume_cv);

@@ -25,8 +25,10 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 //! An outcome measure's contract-visible rate: "<measure>_rate".
 bool is_measure_rate(const std::string& n) {
-  if (!ends_with(n, "_rate") || ends_with(n, "_true_rate") || ends_with(n, "_response_rate")) return false;
-  return std::none_of(std::begin(kNotMeasures), std::end(kNotMeasures), [&](const char* x) { return n == x; });
+  if (!ends_with(n, "_rate") || ends_with(n, "_true_rate") || ends_with(n, "_response_rate"))
+    return false;
+  return std::none_of(std::begin(kNotMeasures), std::end(kNotMeasures),
+                      [&](const char* x) { return n == x; });
 }
 
 std::string printf_string(const char* format, int decimals, double value) {
@@ -99,7 +101,8 @@ std::vector<std::string> year_labels(const analysis::RunInfo& info, int years) {
   return labels;
 }
 
-std::vector<std::size_t> quantities_where(const EstimateTable& table, bool (*wanted)(const std::string&)) {
+std::vector<std::size_t> quantities_where(const EstimateTable& table,
+                                          bool (*wanted)(const std::string&)) {
   std::vector<std::size_t> chosen;
   for (std::size_t q = 0; q < table.quantities.size(); ++q)
     if (wanted(table.quantities[q].name)) chosen.push_back(q);
@@ -107,7 +110,8 @@ std::vector<std::size_t> quantities_where(const EstimateTable& table, bool (*wan
 }
 
 bool is_cost_column(const std::string& n) {
-  return std::any_of(std::begin(kCostColumns), std::end(kCostColumns), [&](const char* x) { return n == x; });
+  return std::any_of(std::begin(kCostColumns), std::end(kCostColumns),
+                     [&](const char* x) { return n == x; });
 }
 
 //! Row r's values by year for the chosen quantities, as one aligned table.

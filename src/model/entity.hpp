@@ -19,7 +19,8 @@ class ScalarCursor {
   //! Next uniform on (0, 1) with 53 bits.
   APMSIM_HD double next() {
     if (word_ == 4) {
-      block_words_ = draw_block<ScalarLanes>(key_, stream_, replication_, entity_, unit_, 0, block_++);
+      block_words_ =
+          draw_block<ScalarLanes>(key_, stream_, replication_, entity_, unit_, 0, block_++);
       word_ = 0;
     }
     const std::uint32_t hi = word_ == 0 ? block_words_.x : block_words_.z;
@@ -44,8 +45,8 @@ class ScalarCursor {
 };
 
 //! v(r, k), k = 0..years-1: v(r,0) ~ N(0, s0^2), v(r,k) = rho v(r,k-1) + N(0, sigma_v^2).
-APMSIM_HD void region_shocks(Key key, std::uint32_t replication, std::uint32_t region, double initial_sd,
-                             double shock_sd, double rho, int years, double* v) {
+APMSIM_HD void region_shocks(Key key, std::uint32_t replication, std::uint32_t region,
+                             double initial_sd, double shock_sd, double rho, int years, double* v) {
   ScalarCursor cursor(key, kStreamRegionShock, replication, region, 0);
   for (int k = 0; k < years; ++k) {
     const double z = cursor.normal();
@@ -55,9 +56,9 @@ APMSIM_HD void region_shocks(Key key, std::uint32_t replication, std::uint32_t r
 
 //! Random effects of one provider in one replication.
 struct ProviderEffect {
-  double efficiency;              //!< e(p) on log cost
-  double effect;                  //!< d(p), true intervention effect on log cost
-  double quality[kMaxMeasures];   //!< q(p, m) on the logit of each measure
+  double efficiency;             //!< e(p) on log cost
+  double effect;                 //!< d(p), true intervention effect on log cost
+  double quality[kMaxMeasures];  //!< q(p, m) on the logit of each measure
 };
 
 //! Draws e(p) ~ N(0, sd_e^2), d(p) ~ N(mean_d, sd_d^2), q(p,m) ~ N(0, sd_q^2), in that order.

@@ -70,14 +70,14 @@ struct ScalarLanes {
 template <int W>
 struct VectorTypes;
 // GCC needs literal vector sizes, so each width is spelled out.
-#define APMSIM_VECTOR_TYPES(N)                                                \
-  template <>                                                                 \
-  struct VectorTypes<N> {                                                     \
-    typedef float F __attribute__((vector_size(4 * N)));                      \
-    typedef std::uint32_t U __attribute__((vector_size(4 * N)));              \
-    typedef std::int32_t I __attribute__((vector_size(4 * N)));               \
-    typedef double D __attribute__((vector_size(8 * N)));                     \
-    typedef std::uint64_t U64 __attribute__((vector_size(8 * N)));            \
+#define APMSIM_VECTOR_TYPES(N)                                     \
+  template <>                                                      \
+  struct VectorTypes<N> {                                          \
+    typedef float F __attribute__((vector_size(4 * N)));           \
+    typedef std::uint32_t U __attribute__((vector_size(4 * N)));   \
+    typedef std::int32_t I __attribute__((vector_size(4 * N)));    \
+    typedef double D __attribute__((vector_size(8 * N)));          \
+    typedef std::uint64_t U64 __attribute__((vector_size(8 * N))); \
   };
 APMSIM_VECTOR_TYPES(4)
 APMSIM_VECTOR_TYPES(8)
@@ -162,8 +162,8 @@ struct VectorLanes {
 #if defined(__SSE2__)
     if constexpr (W == 4) {
       const __m128i va = (__m128i)a, vb = _mm_set1_epi32(static_cast<int>(b));
-      const __m128i even = _mm_mul_epu32(va, vb);                          // products 0, 2
-      const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(va, 32), vb);       // products 1, 3
+      const __m128i even = _mm_mul_epu32(va, vb);                     // products 0, 2
+      const __m128i odd = _mm_mul_epu32(_mm_srli_epi64(va, 32), vb);  // products 1, 3
       const __m128i lo02 = _mm_shuffle_epi32(even, 0x08), lo13 = _mm_shuffle_epi32(odd, 0x08);
       const __m128i hi02 = _mm_shuffle_epi32(even, 0x0D), hi13 = _mm_shuffle_epi32(odd, 0x0D);
       lo = (U)_mm_unpacklo_epi32(lo02, lo13);

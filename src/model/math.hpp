@@ -64,7 +64,7 @@ APMSIM_HD void sincos_2pi(typename L::F u, typename L::F& s_out, typename L::F& 
   using F = typename L::F;
   using I = typename L::I;
   const I q = L::trunc_to_int(u * 4.0f + 0.5f);  // nearest quarter turn, 0..4
-  const F r = u - L::to_float(q) * 0.25f;         // in [-1/8, 1/8], exact
+  const F r = u - L::to_float(q) * 0.25f;        // in [-1/8, 1/8], exact
   const F a = r * 6.28318530717958648f;
   const F a2 = a * a;
   F s = L::splat(-1.9515295891e-4f);
@@ -76,10 +76,10 @@ APMSIM_HD void sincos_2pi(typename L::F u, typename L::F& s_out, typename L::F& 
   c = c * a2 + 4.166664568298827e-2f;
   c = c * a2 * a2 - 0.5f * a2 + 1.0f;
   const I quadrant = q & 3;
-  const auto swap = (quadrant & 1) != 0;          // quadrants 1 and 3 exchange sin and cos
+  const auto swap = (quadrant & 1) != 0;  // quadrants 1 and 3 exchange sin and cos
   F sv = L::select(swap, c, s);
   F cv = L::select(swap, s, c);
-  sv = L::select((quadrant & 2) != 0, -sv, sv);   // quadrants 2, 3: sin < 0 ...
+  sv = L::select((quadrant & 2) != 0, -sv, sv);        // quadrants 2, 3: sin < 0 ...
   cv = L::select(((quadrant + 1) & 2) != 0, -cv, cv);  // quadrants 1, 2: cos < 0
   s_out = sv;
   c_out = cv;

@@ -13,12 +13,12 @@ inline constexpr int kMaxThresholds = 16;
 
 //! One stratum: zero-inflated lognormal body and Pareto catastrophic add-on.
 struct StratumParams {
-  float p_any;               //!< P(any cost)
-  float mu, sigma;           //!< lognormal body: sigma^2 = ln(1+cv^2), mu = ln(mean) - sigma^2/2
-  float cat_prob;            //!< P(catastrophic add-on)
-  float cat_scale;           //!< Pareto scale
-  float neg_inv_cat_shape;   //!< -1 / Pareto shape: size = scale * U^(-1/shape)
-  float risk_score;          //!< true relative risk score
+  float p_any;              //!< P(any cost)
+  float mu, sigma;          //!< lognormal body: sigma^2 = ln(1+cv^2), mu = ln(mean) - sigma^2/2
+  float cat_prob;           //!< P(catastrophic add-on)
+  float cat_scale;          //!< Pareto scale
+  float neg_inv_cat_shape;  //!< -1 / Pareto shape: size = scale * U^(-1/shape)
+  float risk_score;         //!< true relative risk score
   float transition_cum[kMaxStrata];  //!< cumulative yearly transition probabilities to each stratum
 };
 
@@ -28,9 +28,9 @@ struct MeasureParams {
   float logit_base;               //!< logit(base_rate)
   float frailty_coef;
   float adherence_coef;
-  float logit_response;           //!< logit(response_rate); +inf-like (30) when always measured
+  float logit_response;  //!< logit(response_rate); +inf-like (30) when always measured
   float nonresponse_frailty;
-  float response_probability;     //!< logistic(logit_response), used when nonresponse_frailty = 0
+  float response_probability;  //!< logistic(logit_response), used when nonresponse_frailty = 0
 };
 
 //! Everything the unit code needs that does not change with replication or entity.
@@ -51,11 +51,11 @@ struct ModelParams {
   float frailty_innovation_sd;  //!< tau * sqrt(1 - rho^2): keeps u ~ N(0, tau^2) every year
   float frailty_correction;     //!< -tau^2 / 2, makes exp(u) mean-one
   float churn;
-  float adherence_logit_mean;   //!< location of logit(a)
-  float adherence_logit_sd;     //!< scale of logit(a)
-  float adherence_mean;         //!< abar = E[a] (quadrature on the host)
-  float adherence_cost;         //!< beta_a
-  float adherence_correction;   //!< -ln E[exp(beta_a (a - abar))], makes the term mean-one
+  float adherence_logit_mean;  //!< location of logit(a)
+  float adherence_logit_sd;    //!< scale of logit(a)
+  float adherence_mean;        //!< abar = E[a] (quadrature on the host)
+  float adherence_cost;        //!< beta_a
+  float adherence_correction;  //!< -ln E[exp(beta_a (a - abar))], makes the term mean-one
 };
 
 //! What a unit needs to know about its entity (provider or comparison population) in one year
@@ -70,9 +70,9 @@ struct EntityYear {
 
 //! How an entity's units are laid out: a fixed panel of patient slots, or episodes per year.
 struct EntityShape {
-  bool episodes;                     //!< true: independent episodes; false: a patient panel
-  std::uint32_t panel_size;          //!< patient slots (panels)
-  float case_mix_cum[kMaxStrata];    //!< cumulative stratum shares of new patients/episodes
+  bool episodes;                   //!< true: independent episodes; false: a patient panel
+  std::uint32_t panel_size;        //!< patient slots (panels)
+  float case_mix_cum[kMaxStrata];  //!< cumulative stratum shares of new patients/episodes
 };
 
 }  // namespace apmsim::model

@@ -13,10 +13,10 @@ namespace apmsim::model {
 
 //! Which family of draws a counter belongs to (top four bits of counter word z).
 enum Stream : std::uint32_t {
-  kStreamUnit = 0,           //!< a patient-year or an episode
-  kStreamProviderEffect = 1, //!< e(p), d(p), q(p, m) per replication
-  kStreamRegionShock = 2,    //!< v(r, k) per replication
-  kStreamVolume = 3,         //!< episode counts per provider-year
+  kStreamUnit = 0,            //!< a patient-year or an episode
+  kStreamProviderEffect = 1,  //!< e(p), d(p), q(p, m) per replication
+  kStreamRegionShock = 2,     //!< v(r, k) per replication
+  kStreamVolume = 3,          //!< episode counts per provider-year
 };
 
 inline constexpr std::uint32_t kMaxEntities = 1u << 28;

@@ -9,23 +9,31 @@ namespace apmsim::model {
 //! Field offsets in one (replication, entity, year) tally record.
 struct TallyLayout {
   enum Fixed : int {
-    kUnits = 0,           //!< units n (patient-years or episodes)
-    kCost = 1,            //!< sum of cost
-    kCostSquared = 2,     //!< sum of cost^2
-    kCounterfactual = 3,  //!< sum of counterfactual cost (same draws, no intervention effect)
-    kRiskScore = 4,       //!< sum of observed risk scores
-    kAnyCost = 5,         //!< units with cost > 0
-    kCatastrophic = 6,    //!< units with a catastrophic add-on
-    kCatastrophicCost = 7,//!< sum of catastrophic add-ons (trended)
+    kUnits = 0,             //!< units n (patient-years or episodes)
+    kCost = 1,              //!< sum of cost
+    kCostSquared = 2,       //!< sum of cost^2
+    kCounterfactual = 3,    //!< sum of counterfactual cost (same draws, no intervention effect)
+    kRiskScore = 4,         //!< sum of observed risk scores
+    kAnyCost = 5,           //!< units with cost > 0
+    kCatastrophic = 6,      //!< units with a catastrophic add-on
+    kCatastrophicCost = 7,  //!< sum of catastrophic add-ons (trended)
     kFixedFields = 8
   };
   //! Per measure: eligible, measured (responded), achieved among measured, achieved among eligible.
-  enum MeasureField : int { kEligible = 0, kMeasured = 1, kAchieved = 2, kAchievedTrue = 3, kPerMeasure = 4 };
+  enum MeasureField : int {
+    kEligible = 0,
+    kMeasured = 1,
+    kAchieved = 2,
+    kAchievedTrue = 3,
+    kPerMeasure = 4
+  };
 
   int measures = 0;
   int thresholds = 0;
 
-  APMSIM_HD int measure_field(int m, int which) const { return kFixedFields + kPerMeasure * m + which; }
+  APMSIM_HD int measure_field(int m, int which) const {
+    return kFixedFields + kPerMeasure * m + which;
+  }
   //! Sum of min(cost, A_t).
   APMSIM_HD int capped_field(int t) const { return kFixedFields + kPerMeasure * measures + t; }
   APMSIM_HD int fields() const { return kFixedFields + kPerMeasure * measures + thresholds; }

@@ -59,7 +59,8 @@ APMSIM_HD StratumLookup<L> lookup_stratum(const ModelParams& p, typename L::I s)
 template <class L>
 APMSIM_HD typename L::I sample_discrete(const float* cumulative, int n, typename L::F u) {
   typename L::I s = L::splat_i(0);
-  for (int j = 0; j + 1 < n; ++j) s = s + L::select(u >= cumulative[j], L::splat_i(1), L::splat_i(0));
+  for (int j = 0; j + 1 < n; ++j)
+    s = s + L::select(u >= cumulative[j], L::splat_i(1), L::splat_i(0));
   return s;
 }
 
@@ -82,7 +83,11 @@ class MeasureWords {
  public:
   APMSIM_HD MeasureWords(const Philox4<L>& block2, Key key, std::uint32_t replication,
                          std::uint32_t entity, typename L::U units, int year)
-      : block_(block2), key_(key), replication_(replication), entity_(entity), units_(units),
+      : block_(block2),
+        key_(key),
+        replication_(replication),
+        entity_(entity),
+        units_(units),
         year_(year) {}
   APMSIM_HD typename L::U next() {
     if (word_ == 4) {
@@ -110,9 +115,8 @@ class MeasureWords {
 template <class L, class Sink>
 APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const EntityShape& shape,
                          const EntityYear& ey, Key key, std::uint32_t replication,
-                         std::uint32_t entity, int year, typename L::U units,
-                         typename L::M active, typename L::M fresh_units, PatientState<L>& st,
-                         Sink& sink) {
+                         std::uint32_t entity, int year, typename L::U units, typename L::M active,
+                         typename L::M fresh_units, PatientState<L>& st, Sink& sink) {
   using F = typename L::F;
   using M = typename L::M;
   const auto y = static_cast<std::uint32_t>(year);
@@ -127,7 +131,8 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
   const F u_stratum = uniform<L>(b1.z);
   const M fresh = fresh_units | (uniform<L>(b1.y) < p.churn);
   const typename L::I s_new = sample_discrete<L>(shape.case_mix_cum, p.strata, u_stratum);
-  const typename L::I s_old = p.has_transitions ? transition<L>(p, st.stratum, u_stratum) : st.stratum;
+  const typename L::I s_old =
+      p.has_transitions ? transition<L>(p, st.stratum, u_stratum) : st.stratum;
   st.stratum = L::select(fresh, s_new, s_old);
   st.frailty = L::select(fresh, z_frailty * p.frailty_sd,
                          st.frailty * p.frailty_rho + z_frailty * p.frailty_innovation_sd);
@@ -147,7 +152,8 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
   const M catastrophic = active & (uniform<L>(b0.y) < sp.cat_prob);
   F cat = L::splat(0.0f);
   if (L::any(catastrophic)) {  // rare: skip the Pareto draw when no lane needs it
-    const F pareto = sp.cat_scale * exp_approx<L>(log_approx<L>(uniform<L>(b1.x)) * sp.neg_inv_cat_shape);
+    const F pareto =
+        sp.cat_scale * exp_approx<L>(log_approx<L>(uniform<L>(b1.x)) * sp.neg_inv_cat_shape);
     cat = L::select(catastrophic, pareto * ey.trend, cat);
   }
   const F counterfactual = body * ey.trend + cat;
@@ -176,14 +182,16 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
     const typename L::U w_response = words.next();
     const typename L::U w_achieved = words.next();
     const M eligible =
-        active & L::is_set((L::splat_i(static_cast<std::int32_t>(mp.eligible_strata)) >> st.stratum) & 1);
+        active &
+        L::is_set((L::splat_i(static_cast<std::int32_t>(mp.eligible_strata)) >> st.stratum) & 1);
     const F u_response = uniform<L>(w_response);
     const M responds = mp.nonresponse_frailty != 0.0f
-                           ? bernoulli_logit<L>(u_response, mp.logit_response - st.frailty * mp.nonresponse_frailty)
+                           ? bernoulli_logit<L>(u_response, mp.logit_response -
+                                                                st.frailty * mp.nonresponse_frailty)
                            : u_response < mp.response_probability;
     const M measured = eligible & responds;
-    const F eta = mp.logit_base + st.frailty * mp.frailty_coef + st.adherence_dev * mp.adherence_coef +
-                  ey.quality[m];
+    const F eta = mp.logit_base + st.frailty * mp.frailty_coef +
+                  st.adherence_dev * mp.adherence_coef + ey.quality[m];
     const M achieved = eligible & bernoulli_logit<L>(uniform<L>(w_achieved), eta);
     sink.count(year, layout.measure_field(m, TallyLayout::kEligible), eligible);
     sink.count(year, layout.measure_field(m, TallyLayout::kMeasured), measured);
@@ -195,10 +203,10 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
 //! A patient slot followed through every year (population units): stratum, frailty and
 //! adherence persist; churn replaces the patient.
 template <class L, class Sink>
-APMSIM_HD void simulate_panel(const ModelParams& p, const TallyLayout& layout, const EntityShape& shape,
-                              const EntityYear* entity_years, Key key, std::uint32_t replication,
-                              std::uint32_t entity, typename L::U slots, typename L::M active,
-                              Sink& sink) {
+APMSIM_HD void simulate_panel(const ModelParams& p, const TallyLayout& layout,
+                              const EntityShape& shape, const EntityYear* entity_years, Key key,
+                              std::uint32_t replication, std::uint32_t entity, typename L::U slots,
+                              typename L::M active, Sink& sink) {
   PatientState<L> st = initial_state<L>();
   for (int k = 0; k < p.years; ++k)
     unit_year<L>(p, layout, shape, entity_years[k], key, replication, entity, k, slots, active,
@@ -207,10 +215,10 @@ APMSIM_HD void simulate_panel(const ModelParams& p, const TallyLayout& layout, c
 
 //! Independent episodes of one year (episode units): every one a new patient.
 template <class L, class Sink>
-APMSIM_HD void simulate_episodes(const ModelParams& p, const TallyLayout& layout, const EntityShape& shape,
-                                 const EntityYear& entity_year, Key key, std::uint32_t replication,
-                                 std::uint32_t entity, int year, typename L::U episodes,
-                                 typename L::M active, Sink& sink) {
+APMSIM_HD void simulate_episodes(const ModelParams& p, const TallyLayout& layout,
+                                 const EntityShape& shape, const EntityYear& entity_year, Key key,
+                                 std::uint32_t replication, std::uint32_t entity, int year,
+                                 typename L::U episodes, typename L::M active, Sink& sink) {
   PatientState<L> st = initial_state<L>();
   unit_year<L>(p, layout, shape, entity_year, key, replication, entity, year, episodes, active,
                L::splat_m(true), st, sink);

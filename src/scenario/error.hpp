@@ -1,5 +1,6 @@
 #pragma once
-//! Error types. An InputError is the user's to fix (exit code 2); anything else is a runtime failure.
+//! Error types. An InputError is the user's to fix (exit code 2); anything else is a runtime
+//! failure.
 
 #include <stdexcept>
 #include <string>
@@ -20,7 +21,10 @@ class ScenarioError : public InputError {
  public:
   ScenarioError(std::string file, int line, int column, std::string key, const std::string& message)
       : InputError(format(file, line, column, key, message)),
-        file_(std::move(file)), line_(line), column_(column), key_(std::move(key)) {}
+        file_(std::move(file)),
+        line_(line),
+        column_(column),
+        key_(std::move(key)) {}
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   int column() const { return column_; }

@@ -8,7 +8,8 @@
 
 namespace apmsim::scenario {
 
-//! Reads and validates a scenario file. Throws ScenarioError (file:line:column, key, nearest valid key).
+//! Reads and validates a scenario file. Throws ScenarioError (file:line:column, key, nearest valid
+//! key).
 Scenario load_scenario(const std::string& path);
 
 //! Parses and validates scenario text; `path` is only used in messages and for Scenario::name.

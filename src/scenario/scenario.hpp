@@ -40,7 +40,8 @@ struct Region {
   std::uint32_t comparison_size = 0;  //!< non-participating patients feeding the regional benchmark
 };
 
-//! `[[stratum]]`: a case-mix cell with a zero-inflated lognormal body and a Pareto catastrophic add-on.
+//! `[[stratum]]`: a case-mix cell with a zero-inflated lognormal body and a Pareto catastrophic
+//! add-on.
 struct Stratum {
   std::string name;
   double share = 0.0;       //!< population share (all shares sum to 1)
@@ -72,25 +73,27 @@ struct ProviderGroup {
   std::uint32_t count = 1;
   int region = 0;  //!< index into Scenario::regions (the key is the region's name)
   UnitKind unit = UnitKind::PatientYear;
-  std::uint32_t panel_size = 0;   //!< patients attributed (patient-year units)
-  double volume = 0.0;            //!< mean episodes a year (episode units)
+  std::uint32_t panel_size = 0;  //!< patients attributed (patient-year units)
+  double volume = 0.0;           //!< mean episodes a year (episode units)
   VolumeModel volume_model = VolumeModel::Poisson;
-  double volume_cv = 0.0;         //!< cv of the gamma mixing for negative-binomial volume
-  bool participant = true;        //!< under the contract: effect, coding growth and improvement apply
-  double efficiency_sd = 0.0;     //!< sd of e(p) on log cost, all years
-  double effect_mean = 0.0;       //!< mean of d(p), the true effect on log cost in performance years
-  double effect_sd = 0.0;         //!< sd of d(p)
-  std::vector<double> effect_ramp;  //!< per performance year multiplier of d(p); size = performance_years
-  double quality_sd = 0.0;        //!< sd of q(p,m) on the logit of each measure
-  double coding_growth = 0.0;     //!< yearly growth of observed risk scores in performance years
-  std::vector<double> case_mix;   //!< stratum shares for this group; empty = the strata's shares
+  double volume_cv = 0.0;      //!< cv of the gamma mixing for negative-binomial volume
+  bool participant = true;     //!< under the contract: effect, coding growth and improvement apply
+  double efficiency_sd = 0.0;  //!< sd of e(p) on log cost, all years
+  double effect_mean = 0.0;    //!< mean of d(p), the true effect on log cost in performance years
+  double effect_sd = 0.0;      //!< sd of d(p)
+  std::vector<double>
+      effect_ramp;          //!< per performance year multiplier of d(p); size = performance_years
+  double quality_sd = 0.0;  //!< sd of q(p,m) on the logit of each measure
+  double coding_growth = 0.0;    //!< yearly growth of observed risk scores in performance years
+  std::vector<double> case_mix;  //!< stratum shares for this group; empty = the strata's shares
 };
 
 //! `[[measure]]`: a binary outcome measure scored on eligible, responding patients.
 struct Measure {
   std::string name;
   std::vector<int> strata;  //!< eligible stratum indices; empty = every stratum
-  double base_rate = 0.5;   //!< achievement probability at zero frailty, mean adherence, average provider
+  double base_rate =
+      0.5;  //!< achievement probability at zero frailty, mean adherence, average provider
   double frailty_coef = 0.0;    //!< effect of frailty u on the logit
   double adherence_coef = 0.0;  //!< effect of (a - mean a) on the logit
   double improvement = 0.0;     //!< logit shift for participants in performance years

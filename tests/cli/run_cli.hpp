@@ -29,8 +29,8 @@ namespace fs = std::filesystem;
 
 //! What a run of the command line did.
 struct CliResult {
-  int exit_code = -1;   //!< the exit status, or -1 when the process was killed by a signal
-  int signal = 0;       //!< the signal that ended it, 0 when it exited
+  int exit_code = -1;  //!< the exit status, or -1 when the process was killed by a signal
+  int signal = 0;      //!< the signal that ended it, 0 when it exited
   bool timed_out = false;
   std::string out;      //!< everything written to stdout
   std::string err;      //!< everything written to stderr
@@ -42,8 +42,10 @@ struct CliResult {
 inline std::ostream& operator<<(std::ostream& os, const CliResult& r) {
   os << "$ " << r.command << "\n";
   if (r.timed_out) os << "[timed out]\n";
-  if (r.signal != 0) os << "[killed by signal " << r.signal << " (" << ::strsignal(r.signal) << ")]\n";
-  else os << "[exit " << r.exit_code << "]\n";
+  if (r.signal != 0)
+    os << "[killed by signal " << r.signal << " (" << ::strsignal(r.signal) << ")]\n";
+  else
+    os << "[exit " << r.exit_code << "]\n";
   return os << "--- stdout ---\n" << r.out << "--- stderr ---\n" << r.err;
 }
 
@@ -176,7 +178,8 @@ class TempFolder {
   //! Names of everything in the folder, sorted.
   std::vector<std::string> listing() const {
     std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path_)) names.push_back(entry.path().filename());
+    for (const auto& entry : fs::directory_iterator(path_))
+      names.push_back(entry.path().filename());
     std::sort(names.begin(), names.end());
     return names;
   }

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-
 #include <string>
 #include <vector>
 
@@ -67,7 +66,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadRun{"replications_zero", {"{S}", "--replications", "0"}, {"--replications"}},
         BadRun{"replications_negative", {"{S}", "--replications", "-5"}, {"--replications"}},
-        BadRun{"replications_not_a_number", {"{S}", "--replications", "abc"}, {"--replications", "abc"}},
+        BadRun{"replications_not_a_number",
+               {"{S}", "--replications", "abc"},
+               {"--replications", "abc"}},
         BadRun{"replications_float", {"{S}", "--replications", "1e3"}, {"--replications", "1e3"}},
         BadRun{"replications_overflow",
                {"{S}", "--replications", "99999999999999999999"},
@@ -92,12 +93,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadRun{"unknown_option", {"{S}", "--frobnicate"}, {"--frobnicate"}},
         BadRun{"two_scenarios", {"{S}", "{S}"}, {"positional"}},
         BadRun{"missing_scenario", {"--quiet"}, {"missing scenario file"}},
-        BadRun{"scenario_does_not_exist", {"{D}/nope.toml"}, {"nope.toml", "no such scenario file"}},
+        BadRun{
+            "scenario_does_not_exist", {"{D}/nope.toml"}, {"nope.toml", "no such scenario file"}},
         BadRun{"scenario_is_a_folder", {"{D}"}, {"not a scenario file"}},
         BadRun{"bad_scenario",
                {std::string(APMSIM_TEST_DATA) + "/bad/unknown_key.toml"},
                {"unknown_key.toml:14:", "'provider_group[0].panelsize'"}},
-        BadRun{"contract_reserved", {std::string(APMSIM_TEST_DATA) + "/bad/contract_reserved.toml"},
+        BadRun{"contract_reserved",
+               {std::string(APMSIM_TEST_DATA) + "/bad/contract_reserved.toml"},
                {"contract_reserved.toml:", "'contract'"}}),
     [](const ::testing::TestParamInfo<BadRun>& info) { return std::string(info.param.name); });
 
@@ -146,11 +149,12 @@ TEST(CliBadOut, EmptyNameExitsTwo) {
 //! A real results file of small.toml, made once per process.
 const std::string& real_results() {
   static const std::string bytes = [] {
-    const fs::path dir = fs::path(::testing::TempDir()) /
-                         ("apmsim_cli_real_results_" + std::to_string(::getpid()));
+    const fs::path dir =
+        fs::path(::testing::TempDir()) / ("apmsim_cli_real_results_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     const std::string file = (dir / "real.h5").string();
-    const CliResult r = run_cli({"run", cli_data("small.toml"), "--out", file, "--force", "--quiet"});
+    const CliResult r =
+        run_cli({"run", cli_data("small.toml"), "--out", file, "--force", "--quiet"});
     EXPECT_EQ(r.exit_code, 0) << r;
     std::string b = fs::exists(file) ? read_file(file) : std::string();
     fs::remove_all(dir);
@@ -224,7 +228,8 @@ TEST(CliBadSummary, DamagedCopiesNeverCrash) {
   for (int i = 0; i < 12; ++i) {
     std::string damaged = bytes;
     const std::size_t at = (bytes.size() - 64) * static_cast<std::size_t>(i) / 12;
-    for (std::size_t k = 0; k < 64; ++k) damaged[at + k] = static_cast<char>(damaged[at + k] ^ 0x5a);
+    for (std::size_t k = 0; k < 64; ++k)
+      damaged[at + k] = static_cast<char>(damaged[at + k] ^ 0x5a);
     const std::string path = dir.file("damaged_" + std::to_string(at) + ".h5");
     write_file(path, damaged);
     const CliResult r = run_cli({"summary", path});

@@ -18,8 +18,7 @@ bool contains(const std::string& text, const std::string& part) {
 }
 
 TEST(CliBasics, VersionPrintsVersionAndCommit) {
-  const std::string expected =
-      std::string("apmsim ") + kVersion + " (commit " + kGitCommit + ")\n";
+  const std::string expected = std::string("apmsim ") + kVersion + " (commit " + kGitCommit + ")\n";
   for (const char* flag : {"--version", "version"}) {
     const CliResult r = run_cli({flag});
     ASSERT_TRUE(r.exited()) << r;

@@ -145,8 +145,8 @@ TEST(CliRun, WritesTheFileAndSummaryReadsItBack) {
 
 TEST(CliRun, OptionsOverrideTheScenario) {
   TempFolder dir;
-  expect_success(
-      run_small(dir, "x.h5", {"--replications", "9", "--seed", "5", "--batch-size", "4", "--quiet"}));
+  expect_success(run_small(dir, "x.h5",
+                           {"--replications", "9", "--seed", "5", "--batch-size", "4", "--quiet"}));
   const analysis::Results r = io::read_results(dir.file("x.h5"));
   EXPECT_EQ(r.info.replications, 9u);
   EXPECT_EQ(r.info.seed, 5u);
@@ -203,10 +203,10 @@ TEST(CliRun, DefaultOutputIsResultsFolderInTheWorkingFolder) {
 // Same seed: the same estimates, bit for bit, whatever the threads and batch size.
 TEST(CliRun, ReproducibleAcrossThreadsAndBatchSizes) {
   TempFolder dir;
-  expect_success(
-      run_small(dir, "a.h5", {"--threads", "1", "--batch-size", "3", "--write-tallies", "--quiet"}));
-  expect_success(
-      run_small(dir, "b.h5", {"--threads", "2", "--batch-size", "20", "--write-tallies", "--quiet"}));
+  expect_success(run_small(dir, "a.h5",
+                           {"--threads", "1", "--batch-size", "3", "--write-tallies", "--quiet"}));
+  expect_success(run_small(dir, "b.h5",
+                           {"--threads", "2", "--batch-size", "20", "--write-tallies", "--quiet"}));
   const analysis::Results a = io::read_results(dir.file("a.h5"));
   const analysis::Results b = io::read_results(dir.file("b.h5"));
   EXPECT_EQ(a.info.batch_size, 3u);
@@ -299,7 +299,8 @@ TEST(CliRun, WriteTalliesStoresPerReplicationTallies) {
       for (int y = 0; y < t.years; ++y) {
         const double* v = &t.values[((rep * t.entities + e) * t.years + y) * fields];
         const double expected_units = e < kProviders ? kPanelSize : kComparisonSize;
-        EXPECT_EQ(v[units], expected_units) << "replication " << rep << " entity " << e << " year " << y;
+        EXPECT_EQ(v[units], expected_units)
+            << "replication " << rep << " entity " << e << " year " << y;
         EXPECT_GT(v[cost], 0.0) << "replication " << rep << " entity " << e << " year " << y;
         EXPECT_GE(v[cost_squared] * v[units], v[cost] * v[cost] * (1 - 1e-12));  // Cauchy-Schwarz
         EXPECT_LE(v[capped], v[cost] * (1 + 1e-12));

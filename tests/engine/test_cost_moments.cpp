@@ -52,7 +52,9 @@ void run_and_estimate(const scenario::Scenario& s, std::vector<Estimates*> estim
 }
 
 Estimates per_unit(int field) {
-  return Estimates{[field](const double* t) { return t[field]; }, [](const double* t) { return t[TallyLayout::kUnits]; }, {}};
+  return Estimates{[field](const double* t) { return t[field]; },
+                   [](const double* t) { return t[TallyLayout::kUnits]; },
+                   {}};
 }
 
 void expect_within(const analysis::RunningMoments& m, double exact, const char* what) {
@@ -70,16 +72,18 @@ TEST(CostMoments, MeanSecondMomentAnyCostAndCatastrophicMatchClosedForms) {
   const scenario::Stratum& st = s.strata[0];
   const double tau = s.patients.frailty_sd;
   const double body_mean = st.p_any * st.mean;
-  const double cat_mean = st.cat_prob * pareto_moment(st.cat_scale, st.cat_shape, [](double x) { return x; });
+  const double cat_mean =
+      st.cat_prob * pareto_moment(st.cat_scale, st.cat_shape, [](double x) { return x; });
   // E[body^2 | any] = mean^2 (1 + cv^2) e^{tau^2} e^{Var v} e^{sd_e^2}: each mean-one lognormal
   // factor exp(X - s^2/2) has second moment e^{s^2}. Regional variance is averaged over years.
   const engine::Model m = engine::build_model(s);
   double var_v = 0.0;
   for (double v : m.regions[0].variance) var_v += std::exp(v);
   var_v /= m.regions[0].variance.size();
-  const double body2 = st.p_any * st.mean * st.mean * (1.0 + st.cv * st.cv) * std::exp(tau * tau) * var_v *
-                       std::exp(0.1 * 0.1);
-  const double cat2 = st.cat_prob * pareto_moment(st.cat_scale, st.cat_shape, [](double x) { return x * x; });
+  const double body2 = st.p_any * st.mean * st.mean * (1.0 + st.cv * st.cv) * std::exp(tau * tau) *
+                       var_v * std::exp(0.1 * 0.1);
+  const double cat2 =
+      st.cat_prob * pareto_moment(st.cat_scale, st.cat_shape, [](double x) { return x * x; });
   const double second = body2 + 2.0 * body_mean * cat_mean + cat2;
 
   Estimates mean = per_unit(TallyLayout::kCost), sq = per_unit(TallyLayout::kCostSquared),
@@ -100,11 +104,13 @@ void expect_capped_costs(const scenario::Scenario& s, const std::function<double
                          const char* what) {
   const engine::Model m = engine::build_model(s);
   std::vector<Estimates> capped;
-  for (int t = 0; t < m.layout.thresholds; ++t) capped.push_back(per_unit(m.layout.capped_field(t)));
+  for (int t = 0; t < m.layout.thresholds; ++t)
+    capped.push_back(per_unit(m.layout.capped_field(t)));
   std::vector<Estimates*> all;
   for (auto& c : capped) all.push_back(&c);
   run_and_estimate(s, all);
-  for (int t = 0; t < m.layout.thresholds; ++t) expect_within(capped[t].moments, exact(s.tallies.thresholds[t]), what);
+  for (int t = 0; t < m.layout.thresholds; ++t)
+    expect_within(capped[t].moments, exact(s.tallies.thresholds[t]), what);
 }
 
 TEST(CostMoments, CappedCostOfLognormalBody) {
@@ -115,9 +121,13 @@ TEST(CostMoments, CappedCostOfLognormalBody) {
   // Body: lognormal with log-sd sqrt(sigma^2 + tau^2) and the stratum's mean.
   const double s2 = std::log1p(st.cv * st.cv) + s.patients.frailty_sd * s.patients.frailty_sd;
   const double sd = std::sqrt(s2), mu = std::log(st.mean) - s2 / 2.0;
-  expect_capped_costs(s, [&](double a) {
-    return st.p_any * (st.mean * normal_cdf((std::log(a) - mu - s2) / sd) + a * (1.0 - normal_cdf((std::log(a) - mu) / sd)));
-  }, "E[min(lognormal cost, A)]");
+  expect_capped_costs(
+      s,
+      [&](double a) {
+        return st.p_any * (st.mean * normal_cdf((std::log(a) - mu - s2) / sd) +
+                           a * (1.0 - normal_cdf((std::log(a) - mu) / sd)));
+      },
+      "E[min(lognormal cost, A)]");
 }
 
 TEST(CostMoments, CappedCostOfParetoAddOn) {
@@ -127,9 +137,13 @@ TEST(CostMoments, CappedCostOfParetoAddOn) {
   s.strata[0].cat_shape = 2.2;  // heavy tail: capped moments stay finite and testable
   s.tallies.thresholds = {80000.0, 400000.0};
   const scenario::Stratum& st = s.strata[0];
-  expect_capped_costs(s, [&](double a) {
-    return st.cat_prob * pareto_moment(st.cat_scale, st.cat_shape, [a](double x) { return std::min(x, a); });
-  }, "E[min(Pareto, A)]");
+  expect_capped_costs(
+      s,
+      [&](double a) {
+        return st.cat_prob *
+               pareto_moment(st.cat_scale, st.cat_shape, [a](double x) { return std::min(x, a); });
+      },
+      "E[min(Pareto, A)]");
 }
 
 TEST(CostMoments, InterventionEffectAndTrend) {

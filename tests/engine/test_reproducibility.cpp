@@ -28,7 +28,8 @@ scenario::Scenario small_world() {
   return s;
 }
 
-std::vector<double> run(const scenario::Scenario& s, int threads, std::uint64_t batch, engine::Isa isa) {
+std::vector<double> run(const scenario::Scenario& s, int threads, std::uint64_t batch,
+                        engine::Isa isa) {
   const engine::Model m = engine::build_model(s);
   const engine::CpuEngine cpu(m, threads, isa);
   std::vector<double> all;

@@ -105,9 +105,12 @@ TEST(World, MeasureRatesMatchClosedForm) {
     analysis::RunningMoments rate, response;
     for (std::uint64_t r = 0; r < b.replications; ++r) {
       const double* t = b.record(r, 0, y);
-      rate.add(t[L.measure_field(0, model::TallyLayout::kAchieved)] / t[L.measure_field(0, model::TallyLayout::kMeasured)]);
-      response.add(t[L.measure_field(0, model::TallyLayout::kMeasured)] / t[L.measure_field(0, model::TallyLayout::kEligible)]);
-      EXPECT_EQ(t[L.measure_field(0, model::TallyLayout::kEligible)], t[model::TallyLayout::kUnits]);
+      rate.add(t[L.measure_field(0, model::TallyLayout::kAchieved)] /
+               t[L.measure_field(0, model::TallyLayout::kMeasured)]);
+      response.add(t[L.measure_field(0, model::TallyLayout::kMeasured)] /
+                   t[L.measure_field(0, model::TallyLayout::kEligible)]);
+      EXPECT_EQ(t[L.measure_field(0, model::TallyLayout::kEligible)],
+                t[model::TallyLayout::kUnits]);
     }
     const double want = y < s.simulation.baseline_years ? 0.62 : improved;
     EXPECT_NEAR(rate.mean(), want, 4.0 * rate.standard_error()) << "year " << y;

@@ -41,8 +41,9 @@ std::vector<double> cross_section(const scenario::Scenario& s, int replications)
       for (std::uint32_t slot = 0; slot < shape.panel_size; ++slot) {
         CostCapture sink;
         model::PatientState<model::ScalarLanes> st = model::initial_state<model::ScalarLanes>();
-        model::unit_year<model::ScalarLanes>(m.params, m.layout, shape, w.entity_years[std::size_t(e) * m.years()],
-                                             key, r, e, 0, slot, true, true, st, sink);
+        model::unit_year<model::ScalarLanes>(m.params, m.layout, shape,
+                                             w.entity_years[std::size_t(e) * m.years()], key, r, e,
+                                             0, slot, true, true, st, sink);
         costs.push_back(sink.cost);
       }
     }
@@ -51,7 +52,8 @@ std::vector<double> cross_section(const scenario::Scenario& s, int replications)
 }
 
 TEST(Calibration, DefaultScenarioReproducesMedicareConcentration) {
-  const scenario::Scenario s = scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/default.toml");
+  const scenario::Scenario s =
+      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/default.toml");
   std::vector<double> c = cross_section(s, 15);
   ASSERT_GT(c.size(), 4000000u);
   std::sort(c.begin(), c.end(), std::greater<double>());

@@ -32,7 +32,8 @@ TEST(Math, LogWithinFourUlpAbsoluteNearOne) {
   double worst = 0.0;
   std::mt19937 mt(5);
   for (int i = 0; i < 400000; ++i) {
-    const float x = std::ldexp(1.0f + (mt() >> 9) * 1.1920929e-07f, static_cast<int>(mt() % 200) - 100);
+    const float x =
+        std::ldexp(1.0f + (mt() >> 9) * 1.1920929e-07f, static_cast<int>(mt() % 200) - 100);
     const double want = std::log(double(x));
     // Near x = 1 the log is tiny: measure against max(|log x|, 1) as libm does in ulps of 1.
     worst = std::max(worst, std::fabs(log_approx<S>(x) - want) / std::max(1.0, std::fabs(want)));

@@ -30,8 +30,8 @@ std::vector<std::vector<PatientState<S>>> follow(const scenario::Scenario& sc, i
   for (int i = 0; i < n; ++i) {
     PatientState<S> st = initial_state<S>();
     for (int k = 0; k < m.years(); ++k) {
-      unit_year<S>(m.params, m.layout, shape, ey[k], key_from_seed(7), 3, 0, k, std::uint32_t(i), true, k == 0,
-                   st, sink);
+      unit_year<S>(m.params, m.layout, shape, ey[k], key_from_seed(7), 3, 0, k, std::uint32_t(i),
+                   true, k == 0, st, sink);
       states[k][i] = st;
     }
   }
@@ -42,7 +42,8 @@ TEST(Trajectories, FrailtyStationaryWithAutocorrelationRhoTimesSurvival) {
   scenario::Scenario sc = testing::single_stratum_scenario();
   sc.simulation.baseline_years = 3;
   sc.simulation.performance_years = 3;
-  const double tau = sc.patients.frailty_sd, rho = sc.patients.frailty_rho, churn = sc.patients.churn;
+  const double tau = sc.patients.frailty_sd, rho = sc.patients.frailty_rho,
+               churn = sc.patients.churn;
   const int n = 200000;
   const auto states = follow(sc, n);
   for (std::size_t k = 0; k < states.size(); ++k) {
@@ -67,7 +68,8 @@ TEST(Trajectories, ChurnReplacesPatientsAtItsRate) {
   const auto states = follow(sc, n);
   for (std::size_t k = 1; k < states.size(); ++k) {
     int changed = 0;
-    for (int i = 0; i < n; ++i) changed += states[k][i].adherence_dev != states[k - 1][i].adherence_dev;
+    for (int i = 0; i < n; ++i)
+      changed += states[k][i].adherence_dev != states[k - 1][i].adherence_dev;
     const double p = sc.patients.churn;
     EXPECT_NEAR(changed / double(n), p, 4.0 * std::sqrt(p * (1 - p) / n)) << "year " << k;
   }
@@ -90,7 +92,8 @@ TEST(Trajectories, TransitionsMoveStrataByTheMatrix) {
     if (k > 0) share = share * 0.95 + (1.0 - share) * 0.1;
     int sicker = 0;
     for (const auto& st : states[k]) sicker += st.stratum == 1;
-    EXPECT_NEAR(sicker / double(n), share, 4.0 * std::sqrt(share * (1 - share) / n)) << "year " << k;
+    EXPECT_NEAR(sicker / double(n), share, 4.0 * std::sqrt(share * (1 - share) / n))
+        << "year " << k;
   }
 }
 

@@ -23,7 +23,7 @@ struct KernelArgs {
   const std::uint32_t* episodes;          //!< [years], episode entities only
   std::uint32_t replication;
   std::uint32_t entity;
-  double* tallies;                        //!< out: [years][fields], overwritten
+  double* tallies;  //!< out: [years][fields], overwritten
 };
 
 namespace kernels {

@@ -61,8 +61,8 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
     for (std::uint32_t base = 0; base < n; base += Lanes::width) {
       const Lanes::U slots = iota + base;
       sink.lane_offset = static_cast<int>(base % kLanes);
-      model::simulate_panel<Lanes>(p, a.layout, *a.shape, a.entity_years, key, a.replication, a.entity,
-                                   slots, slots < n, sink);
+      model::simulate_panel<Lanes>(p, a.layout, *a.shape, a.entity_years, key, a.replication,
+                                   a.entity, slots, slots < n, sink);
     }
   } else {
     for (int k = 0; k < p.years; ++k) {
@@ -70,8 +70,8 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
       for (std::uint32_t base = 0; base < n; base += Lanes::width) {
         const Lanes::U ids = iota + base;
         sink.lane_offset = static_cast<int>(base % kLanes);
-        model::simulate_episodes<Lanes>(p, a.layout, *a.shape, a.entity_years[k], key, a.replication,
-                                        a.entity, k, ids, ids < n, sink);
+        model::simulate_episodes<Lanes>(p, a.layout, *a.shape, a.entity_years[k], key,
+                                        a.replication, a.entity, k, ids, ids < n, sink);
       }
     }
   }
