@@ -2,11 +2,12 @@
 //! The per-unit model (DESIGN 3.3-3.7), written once over a lane policy: one unit-year of a
 //! patient (or one episode) in, tallies out through a Sink with `add(year, field, double lanes)`
 //! for sums and `count(year, field, mask)` for counts (kept exact as integers by CPU sinks).
-//! Draw layout of one unit-year (4 words per Philox block, docs/model.md "Random numbers"):
-//!   block 0: U_any, U_cat, Box-Muller pair -> (z_body, z_frailty)
-//!   block 1: U_size (Pareto), U_churn, U_stratum, first uniform of the adherence normal
-//!   block 2: second uniform of the adherence normal, then (U_response, U_achieved) per measure
-//!   blocks 3..: the remaining measure words.
+//! Draws of one unit-year (docs/model.md "Random numbers"): Philox blocks 0-2 give words W0..W11;
+//! each word's top 23 bits make a uniform, and the low bits of words 3k, 3k+1, 3k+2 (9 + 9 + 5
+//! bits, disjoint so independent) make four more, L0..L3:
+//!   U_any W0, U_cat W1, Box-Muller (z_body, z_frailty) W2 W3, U_size W4, U_churn W5,
+//!   U_stratum W6, adherence Box-Muller W7 L0, measures 0..2 (response, achieved): W8 W9,
+//!   W10 W11, L1 L2; measures 3.. take the words of blocks 3, 4, ... in order.
 
 #include "model/math.hpp"
 #include "model/params.hpp"
@@ -77,22 +78,27 @@ APMSIM_HD typename L::I transition(const ModelParams& p, typename L::I s, typena
   return next;
 }
 
-//! Measure words after the fixed draws: words 1..3 of block 2, then blocks 3, 4, ...
+//! Uniform from the low bits of three words: 9 + 9 + 5 bits that their top-bit uniforms leave.
 template <class L>
-class MeasureWords {
+APMSIM_HD typename L::F low_bits_uniform(typename L::U w0, typename L::U w1, typename L::U w2) {
+  return uniform<L>((w0 << 23) | ((w1 & 0x1ffu) << 14) | ((w2 & 0x1ffu) << 5));
+}
+
+//! Words of blocks 3, 4, ... in order, for measures beyond the third.
+template <class L>
+class ExtraWords {
  public:
-  APMSIM_HD MeasureWords(const Philox4<L>& block2, Key key, std::uint32_t replication,
-                         std::uint32_t entity, typename L::U units, int year)
-      : block_(block2),
-        key_(key),
+  APMSIM_HD ExtraWords(Key key, std::uint32_t replication, std::uint32_t entity,
+                       typename L::U units, int year)
+      : key_(key),
         replication_(replication),
         entity_(entity),
         units_(units),
-        year_(year) {}
+        year_(static_cast<std::uint32_t>(year)) {}
   APMSIM_HD typename L::U next() {
     if (word_ == 4) {
-      block_ = draw_block<L>(key_, kStreamUnit, replication_, entity_, units_,
-                             static_cast<std::uint32_t>(year_), next_block_++);
+      block_ =
+          draw_block<L>(key_, kStreamUnit, replication_, entity_, units_, year_, next_block_++);
       word_ = 0;
     }
     const int w = word_++;
@@ -100,13 +106,13 @@ class MeasureWords {
   }
 
  private:
-  Philox4<L> block_;
   Key key_;
   std::uint32_t replication_, entity_;
   typename L::U units_;
-  int year_;
+  std::uint32_t year_;
+  Philox4<L> block_{};
   std::uint32_t next_block_ = 3;
-  int word_ = 1;
+  int word_ = 4;
 };
 
 //! One unit-year for each active lane: draws, cost, counterfactual, measures, tallies.
@@ -123,13 +129,15 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
   const Philox4<L> b0 = draw_block<L>(key, kStreamUnit, replication, entity, units, y, 0);
   const Philox4<L> b1 = draw_block<L>(key, kStreamUnit, replication, entity, units, y, 1);
   const Philox4<L> b2 = draw_block<L>(key, kStreamUnit, replication, entity, units, y, 2);
+  const F u_any = uniform<L>(b0.x), u_cat = uniform<L>(b0.y);
+  const F u_body = uniform<L>(b0.z), u_frailty = uniform<L>(b0.w);
+  const F u_size = uniform<L>(b1.x), u_churn = uniform<L>(b1.y), u_stratum = uniform<L>(b1.z);
 
   // Who is in the slot: a new patient (stratum from the case mix, stationary frailty, fresh
   // adherence) or last year's (stratum transition, AR(1) frailty).
   F z_body, z_frailty;
-  box_muller<L>(uniform<L>(b0.z), uniform<L>(b0.w), z_body, z_frailty);
-  const F u_stratum = uniform<L>(b1.z);
-  const M fresh = fresh_units | (uniform<L>(b1.y) < p.churn);
+  box_muller<L>(u_body, u_frailty, z_body, z_frailty);
+  const M fresh = fresh_units | (u_churn < p.churn);
   const typename L::I s_new = sample_discrete<L>(shape.case_mix_cum, p.strata, u_stratum);
   const typename L::I s_old =
       p.has_transitions ? transition<L>(p, st.stratum, u_stratum) : st.stratum;
@@ -138,7 +146,8 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
                          st.frailty * p.frailty_rho + z_frailty * p.frailty_innovation_sd);
   if (L::any(fresh)) {
     F z_adherence, unused;
-    box_muller<L>(uniform<L>(b1.w), uniform<L>(b2.x), z_adherence, unused);
+    box_muller<L>(uniform<L>(b1.w), low_bits_uniform<L>(b0.x, b0.y, b0.z), z_adherence,  // W7, L0
+                  unused);
     const F a = logistic<L>(z_adherence * p.adherence_logit_sd + p.adherence_logit_mean);
     st.adherence_dev = L::select(fresh, a - p.adherence_mean, st.adherence_dev);
   }
@@ -147,13 +156,12 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
   const StratumLookup<L> sp = lookup_stratum<L>(p, st.stratum);
   const F log_body = sp.mu + sp.sigma * z_body + st.frailty + p.frailty_correction +
                      st.adherence_dev * p.adherence_cost + p.adherence_correction + ey.log_shift;
-  const M any = active & (uniform<L>(b0.x) < sp.p_any);
+  const M any = active & (u_any < sp.p_any);
   const F body = L::select(any, exp_approx<L>(log_body), L::splat(0.0f));
-  const M catastrophic = active & (uniform<L>(b0.y) < sp.cat_prob);
+  const M catastrophic = active & (u_cat < sp.cat_prob);
   F cat = L::splat(0.0f);
   if (L::any(catastrophic)) {  // rare: skip the Pareto draw when no lane needs it
-    const F pareto =
-        sp.cat_scale * exp_approx<L>(log_approx<L>(uniform<L>(b1.x)) * sp.neg_inv_cat_shape);
+    const F pareto = sp.cat_scale * exp_approx<L>(log_approx<L>(u_size) * sp.neg_inv_cat_shape);
     cat = L::select(catastrophic, pareto * ey.trend, cat);
   }
   const F counterfactual = body * ey.trend + cat;
@@ -176,15 +184,26 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
 
   // Outcome measures (DESIGN 3.7): eligible by stratum, measured if the patient responds
   // (sicker patients respond less), achieved with a logit in frailty, adherence and quality.
-  MeasureWords<L> words(b2, key, replication, entity, units, year);
+  ExtraWords<L> extra(key, replication, entity, units, year);
   for (int m = 0; m < p.measures; ++m) {
     const MeasureParams& mp = p.measure[m];
-    const typename L::U w_response = words.next();
-    const typename L::U w_achieved = words.next();
+    F u_response, u_achieved;  // the branch is on m, the same in every lane
+    if (m == 0) {
+      u_response = uniform<L>(b2.x);
+      u_achieved = uniform<L>(b2.y);
+    } else if (m == 1) {
+      u_response = uniform<L>(b2.z);
+      u_achieved = uniform<L>(b2.w);
+    } else if (m == 2) {
+      u_response = low_bits_uniform<L>(b0.w, b1.x, b1.y);  // L1
+      u_achieved = low_bits_uniform<L>(b1.z, b1.w, b2.x);  // L2
+    } else {
+      u_response = uniform<L>(extra.next());
+      u_achieved = uniform<L>(extra.next());
+    }
     const M eligible =
         active &
         L::is_set((L::splat_i(static_cast<std::int32_t>(mp.eligible_strata)) >> st.stratum) & 1);
-    const F u_response = uniform<L>(w_response);
     const M responds = mp.nonresponse_frailty != 0.0f
                            ? bernoulli_logit<L>(u_response, mp.logit_response -
                                                                 st.frailty * mp.nonresponse_frailty)
@@ -192,7 +211,7 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
     const M measured = eligible & responds;
     const F eta = mp.logit_base + st.frailty * mp.frailty_coef +
                   st.adherence_dev * mp.adherence_coef + ey.quality[m];
-    const M achieved = eligible & bernoulli_logit<L>(uniform<L>(w_achieved), eta);
+    const M achieved = eligible & bernoulli_logit<L>(u_achieved, eta);
     sink.count(year, layout.measure_field(m, TallyLayout::kEligible), eligible);
     sink.count(year, layout.measure_field(m, TallyLayout::kMeasured), measured);
     sink.count(year, layout.measure_field(m, TallyLayout::kAchieved), measured & achieved);
