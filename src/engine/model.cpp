@@ -23,17 +23,17 @@ void cumulative(const std::vector<double>& shares, float* out) {
 void fill_strata(const scenario::Scenario& s, model::ModelParams& p) {
   p.strata = static_cast<int>(s.strata.size());
   p.has_transitions = false;
+  model::StrataTable& t = p.stratum;
   for (int j = 0; j < p.strata; ++j) {
     const scenario::Stratum& st = s.strata[j];
-    model::StratumParams& sp = p.stratum[j];
     const double sigma2 = std::log1p(st.cv * st.cv);
-    sp.p_any = static_cast<float>(st.p_any);
-    sp.sigma = static_cast<float>(std::sqrt(sigma2));
-    sp.mu = static_cast<float>(std::log(st.mean) - sigma2 / 2.0);
-    sp.cat_prob = static_cast<float>(st.cat_prob);
-    sp.cat_scale = static_cast<float>(st.cat_scale);
-    sp.neg_inv_cat_shape = static_cast<float>(-1.0 / st.cat_shape);
-    sp.risk_score = static_cast<float>(st.risk_score);
+    t.p_any[j] = static_cast<float>(st.p_any);
+    t.sigma[j] = static_cast<float>(std::sqrt(sigma2));
+    t.mu[j] = static_cast<float>(std::log(st.mean) - sigma2 / 2.0);
+    t.cat_prob[j] = static_cast<float>(st.cat_prob);
+    t.cat_scale[j] = static_cast<float>(st.cat_scale);
+    t.neg_inv_cat_shape[j] = static_cast<float>(-1.0 / st.cat_shape);
+    t.risk_score[j] = static_cast<float>(st.risk_score);
     std::vector<double> row(p.strata, 0.0);
     row[j] = 1.0;
     if (!st.transition.empty()) {
@@ -41,7 +41,9 @@ void fill_strata(const scenario::Scenario& s, model::ModelParams& p) {
       for (int i = 0; i < p.strata; ++i)
         if (i != j && row[i] > 0.0) p.has_transitions = true;
     }
-    cumulative(row, sp.transition_cum);
+    float cum[model::kMaxStrata] = {};
+    cumulative(row, cum);
+    for (int to = 0; to < p.strata; ++to) t.transition_cum[to][j] = cum[to];
   }
 }
 

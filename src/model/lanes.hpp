@@ -53,6 +53,8 @@ struct ScalarLanes {
   }
   APMSIM_HD static F sqrt(F x) { return ::sqrtf(x); }
   APMSIM_HD static M any(M m) { return m; }
+  //! table[index]; `n` entries are valid (the table is padded to 16).
+  APMSIM_HD static F lookup(const float* table, I index, int /*n*/) { return table[index]; }
   APMSIM_HD static M is_set(I flags) { return flags != 0; }
   //! 32x32 -> 64-bit product split into high and low words (Philox round).
   APMSIM_HD static void mulhilo(U a, std::uint32_t b, U& hi, U& lo) {
@@ -137,6 +139,24 @@ struct VectorLanes {
     return r != 0;
   }
   APMSIM_HD static M is_set(I flags) { return flags != 0; }
+  //! table[index] per lane, for a table of n <= 16 entries padded to 16: one permute.
+  APMSIM_HD static F lookup(const float* table, I index, int n) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) return (F)_mm512_permutexvar_ps((__m512i)index, _mm512_loadu_ps(table));
+#endif
+#if defined(__AVX2__)
+    if constexpr (W == 8) {
+      const __m256 low = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), (__m256i)index);
+      if (n <= 8) return (F)low;
+      const __m256 high = _mm256_permutevar8x32_ps(_mm256_loadu_ps(table + 8), (__m256i)index);
+      return index >= 8 ? (F)high : (F)low;
+    }
+#endif
+    (void)n;
+    F r = splat(0.0f);
+    for (int i = 0; i < W; ++i) r[i] = table[index[i]];
+    return r;
+  }
   //! 32x32 -> 64-bit products: vpmuludq on even and odd lanes where available.
   APMSIM_HD static void mulhilo(U a, std::uint32_t b, U& hi, U& lo) {
 #if defined(__AVX512F__)

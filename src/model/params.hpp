@@ -11,15 +11,18 @@ inline constexpr int kMaxMeasures = 16;
 inline constexpr int kMaxYears = 32;
 inline constexpr int kMaxThresholds = 16;
 
-//! One stratum: zero-inflated lognormal body and Pareto catastrophic add-on.
-struct StratumParams {
-  float p_any;              //!< P(any cost)
-  float mu, sigma;          //!< lognormal body: sigma^2 = ln(1+cv^2), mu = ln(mean) - sigma^2/2
-  float cat_prob;           //!< P(catastrophic add-on)
-  float cat_scale;          //!< Pareto scale
-  float neg_inv_cat_shape;  //!< -1 / Pareto shape: size = scale * U^(-1/shape)
-  float risk_score;         //!< true relative risk score
-  float transition_cum[kMaxStrata];  //!< cumulative yearly transition probabilities to each stratum
+//! The strata's parameters as tables indexed by stratum (structure of arrays, padded to
+//! kMaxStrata): a SIMD lane finds its stratum's value with one permute per parameter.
+struct StrataTable {
+  float p_any[kMaxStrata];              //!< P(any cost)
+  float mu[kMaxStrata];                 //!< lognormal body: mu = ln(mean) - sigma^2/2
+  float sigma[kMaxStrata];              //!< sigma^2 = ln(1 + cv^2)
+  float cat_prob[kMaxStrata];           //!< P(catastrophic add-on)
+  float cat_scale[kMaxStrata];          //!< Pareto scale
+  float neg_inv_cat_shape[kMaxStrata];  //!< -1 / Pareto shape: size = scale * U^(-1/shape)
+  float risk_score[kMaxStrata];         //!< true relative risk score
+  //! transition_cum[j][s] = P(next stratum <= j | stratum s): each row's running sums.
+  float transition_cum[kMaxStrata][kMaxStrata];
 };
 
 //! One outcome measure on the logit scale.
@@ -42,7 +45,7 @@ struct ModelParams {
   int measures;
   int thresholds;
   bool has_transitions;
-  StratumParams stratum[kMaxStrata];
+  StrataTable stratum;
   MeasureParams measure[kMaxMeasures];
   float threshold[kMaxThresholds];
   // Patients (DESIGN 3.5).

@@ -30,7 +30,7 @@ APMSIM_HD PatientState<L> initial_state() {
   return PatientState<L>{L::splat_i(0), L::splat(0.0f), L::splat(0.0f)};
 }
 
-//! Stratum parameters gathered per lane (a select chain: strata are few, lanes many).
+//! Stratum parameters gathered per lane.
 template <class L>
 struct StratumLookup {
   typename L::F p_any, mu, sigma, cat_prob, cat_scale, neg_inv_cat_shape, risk_score;
@@ -38,22 +38,12 @@ struct StratumLookup {
 
 template <class L>
 APMSIM_HD StratumLookup<L> lookup_stratum(const ModelParams& p, typename L::I s) {
-  const StratumParams& s0 = p.stratum[0];
-  StratumLookup<L> r{L::splat(s0.p_any),     L::splat(s0.mu),        L::splat(s0.sigma),
-                     L::splat(s0.cat_prob),  L::splat(s0.cat_scale), L::splat(s0.neg_inv_cat_shape),
-                     L::splat(s0.risk_score)};
-  for (int j = 1; j < p.strata; ++j) {
-    const StratumParams& sj = p.stratum[j];
-    const auto m = s == j;
-    r.p_any = L::select(m, L::splat(sj.p_any), r.p_any);
-    r.mu = L::select(m, L::splat(sj.mu), r.mu);
-    r.sigma = L::select(m, L::splat(sj.sigma), r.sigma);
-    r.cat_prob = L::select(m, L::splat(sj.cat_prob), r.cat_prob);
-    r.cat_scale = L::select(m, L::splat(sj.cat_scale), r.cat_scale);
-    r.neg_inv_cat_shape = L::select(m, L::splat(sj.neg_inv_cat_shape), r.neg_inv_cat_shape);
-    r.risk_score = L::select(m, L::splat(sj.risk_score), r.risk_score);
-  }
-  return r;
+  const StrataTable& t = p.stratum;
+  const int n = p.strata;
+  return StratumLookup<L>{L::lookup(t.p_any, s, n),     L::lookup(t.mu, s, n),
+                          L::lookup(t.sigma, s, n),     L::lookup(t.cat_prob, s, n),
+                          L::lookup(t.cat_scale, s, n), L::lookup(t.neg_inv_cat_shape, s, n),
+                          L::lookup(t.risk_score, s, n)};
 }
 
 //! Index of the first cumulative probability above u: inverse of a discrete distribution.
@@ -69,12 +59,9 @@ APMSIM_HD typename L::I sample_discrete(const float* cumulative, int n, typename
 template <class L>
 APMSIM_HD typename L::I transition(const ModelParams& p, typename L::I s, typename L::F u) {
   typename L::I next = L::splat_i(0);
-  for (int j = 0; j + 1 < p.strata; ++j) {
-    typename L::F threshold = L::splat(p.stratum[0].transition_cum[j]);
-    for (int i = 1; i < p.strata; ++i)
-      threshold = L::select(s == i, L::splat(p.stratum[i].transition_cum[j]), threshold);
-    next = next + L::select(u >= threshold, L::splat_i(1), L::splat_i(0));
-  }
+  for (int j = 0; j + 1 < p.strata; ++j)
+    next = next + L::select(u >= L::lookup(p.stratum.transition_cum[j], s, p.strata), L::splat_i(1),
+                            L::splat_i(0));
   return next;
 }
 
