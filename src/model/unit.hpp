@@ -4,7 +4,7 @@
 //! for sums and `count(year, field, mask)` for counts (kept exact as integers by CPU sinks).
 //! Draws of one unit-year (docs/model.md "Random numbers"): Philox blocks 0-2 give words W0..W11;
 //! each word's top 23 bits make a uniform, and the low bits of words 3k, 3k+1, 3k+2 (9 + 9 + 5
-//! bits, disjoint so independent) make four more, L0..L3:
+//! bits, disjoint so independent) make more, Lk (L0..L2 are used, L3 is spare):
 //!   U_any W0, U_cat W1, Box-Muller (z_body, z_frailty) W2 W3, U_size W4, U_churn W5,
 //!   U_stratum W6, adherence Box-Muller W7 L0, measures 0..2 (response, achieved): W8 W9,
 //!   W10 W11, L1 L2; measures 3.. take the words of blocks 3, 4, ... in order.
@@ -36,6 +36,7 @@ struct StratumLookup {
   typename L::F p_any, mu, sigma, cat_prob, cat_scale, neg_inv_cat_shape, risk_score;
 };
 
+//! The parameters of each lane's stratum.
 template <class L>
 APMSIM_HD StratumLookup<L> lookup_stratum(const ModelParams& p, typename L::I s) {
   const StrataTable& t = p.stratum;
