@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cuda/buffers.cuh"
 #include "cuda/model_device.cuh"
 #include "model/entity.hpp"
 #include "model/unit.hpp"
@@ -16,33 +17,15 @@ namespace {
 
 using model::ScalarLanes;
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess)
-    throw std::runtime_error(std::string("CUDA: ") + what + ": " + cudaGetErrorString(status));
+template <class T>
+void upload(DeviceBuffer<T>& to, const T* from) {
+  APMSIM_CUDA_CHECK(cudaMemcpy(to.get(), from, to.bytes(), cudaMemcpyHostToDevice));
 }
 
-//! Device memory freed on scope exit.
 template <class T>
-class DeviceBuffer {
- public:
-  explicit DeviceBuffer(std::size_t n) : n_(n) {
-    check(cudaMalloc(&ptr_, n * sizeof(T)), "cudaMalloc");
-  }
-  ~DeviceBuffer() { cudaFree(ptr_); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  T* get() { return ptr_; }
-  void upload(const T* host) {
-    check(cudaMemcpy(ptr_, host, n_ * sizeof(T), cudaMemcpyHostToDevice), "upload");
-  }
-  void download(T* host) {
-    check(cudaMemcpy(host, ptr_, n_ * sizeof(T), cudaMemcpyDeviceToHost), "download");
-  }
-
- private:
-  T* ptr_ = nullptr;
-  std::size_t n_;
-};
+void download(T* to, const DeviceBuffer<T>& from) {
+  APMSIM_CUDA_CHECK(cudaMemcpy(to, from.get(), from.bytes(), cudaMemcpyDeviceToHost));
+}
 
 //! Per-thread tallies in global memory: [thread][year][field].
 struct ThreadSink {
@@ -85,16 +68,29 @@ __global__ void philox_kernel(const std::uint32_t* counters, std::uint32_t k0, s
 
 int device_count() {
   int n = 0;
-  if (cudaGetDeviceCount(&n) != cudaSuccess) return 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess) {
+    (void)cudaGetLastError();  // no driver or no GPU: not an error here, and not left pending
+    return 0;
+  }
   return n;
 }
 
-std::string device_description() {
-  if (device_count() == 0) return "";
-  cudaDeviceProp prop{};
-  check(cudaGetDeviceProperties(&prop, 0), "cudaGetDeviceProperties");
-  return std::string(prop.name) + " (sm_" + std::to_string(prop.major) +
-         std::to_string(prop.minor) + ", " + std::to_string(prop.totalGlobalMem >> 30) + " GiB)";
+std::vector<DeviceInfo> devices() {
+  std::vector<DeviceInfo> list;
+  const int n = device_count();
+  for (int d = 0; d < n; ++d) {
+    cudaDeviceProp prop{};
+    APMSIM_CUDA_CHECK(cudaGetDeviceProperties(&prop, d));
+    list.push_back(DeviceInfo{prop.name, prop.major, prop.minor, prop.totalGlobalMem});
+  }
+  return list;
+}
+
+std::string device_description(int device) {
+  if (device < 0 || device >= device_count()) return "";
+  const DeviceInfo info = devices()[static_cast<std::size_t>(device)];
+  return info.name + " (sm_" + std::to_string(info.major) + std::to_string(info.minor) + ", " +
+         std::to_string(info.memory_bytes >> 30) + " GiB)";
 }
 
 bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t k0,
@@ -102,17 +98,17 @@ bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t 
                       std::vector<std::uint32_t>& curand) {
   if (device_count() == 0) return false;
   const int n = static_cast<int>(counters.size() / 4);
-  DeviceBuffer<std::uint32_t> d_counters(counters.size()), d_ours(counters.size()),
-      d_curand(counters.size());
-  d_counters.upload(counters.data());
+  DeviceBuffer<std::uint32_t> d_counters(counters.size(), "Philox counters"),
+      d_ours(counters.size(), "Philox outputs"), d_curand(counters.size(), "cuRAND outputs");
+  upload(d_counters, counters.data());
   philox_kernel<<<(n + 255) / 256, 256>>>(d_counters.get(), k0, k1, d_ours.get(), d_curand.get(),
                                           n);
-  check(cudaGetLastError(), "philox_kernel launch");
-  check(cudaDeviceSynchronize(), "philox_kernel");
+  APMSIM_CUDA_CHECK(cudaGetLastError());
+  APMSIM_CUDA_CHECK(cudaDeviceSynchronize());
   ours.resize(counters.size());
   curand.resize(counters.size());
-  d_ours.download(ours.data());
-  d_curand.download(curand.data());
+  download(ours.data(), d_ours);
+  download(curand.data(), d_curand);
   return true;
 }
 
@@ -123,16 +119,16 @@ bool panel_on_device(const model::ModelParams& params, const model::TallyLayout&
   if (device_count() == 0) return false;
   const std::size_t cells = std::size_t(params.years) * layout.fields();
   const std::uint32_t n = shape.panel_size;
-  DeviceBuffer<model::EntityYear> d_years(entity_years.size());
-  DeviceBuffer<double> d_sums(cells * n);
-  d_years.upload(entity_years.data());
-  check(cudaMemset(d_sums.get(), 0, cells * n * sizeof(double)), "cudaMemset");
+  DeviceBuffer<model::EntityYear> d_years(entity_years.size(), "entity-years");
+  DeviceBuffer<double> d_sums(cells * n, "per-thread tallies");
+  upload(d_years, entity_years.data());
+  APMSIM_CUDA_CHECK(cudaMemset(d_sums.get(), 0, d_sums.bytes()));
   panel_kernel<<<(n + 127) / 128, 128>>>(params, layout, shape, d_years.get(), replication, entity,
                                          d_sums.get());
-  check(cudaGetLastError(), "panel_kernel launch");
-  check(cudaDeviceSynchronize(), "panel_kernel");
+  APMSIM_CUDA_CHECK(cudaGetLastError());
+  APMSIM_CUDA_CHECK(cudaDeviceSynchronize());
   std::vector<double> per_thread(cells * n);
-  d_sums.download(per_thread.data());
+  download(per_thread.data(), d_sums);
   tallies.assign(cells, 0.0);
   for (std::uint32_t t = 0; t < n; ++t)
     for (std::size_t c = 0; c < cells; ++c) tallies[c] += per_thread[t * cells + c];

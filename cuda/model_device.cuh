@@ -2,6 +2,7 @@
 //! Host entry points of the CUDA translation units: the shared model run on a GPU.
 //! Every function returns false (and does nothing) when no CUDA device is present.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,8 +15,18 @@ namespace apmsim::cuda {
 //! Number of CUDA devices visible (0 when there is no driver or no GPU).
 int device_count();
 
-//! "NAME (sm_XY, N GiB)" of device 0, or "" without one.
-std::string device_description();
+//! What `apmsim info` says about one CUDA device.
+struct DeviceInfo {
+  std::string name;
+  int major = 0, minor = 0;      //!< compute capability
+  std::size_t memory_bytes = 0;  //!< global memory
+};
+
+//! Every visible CUDA device, in device order (empty without a driver or a GPU).
+std::vector<DeviceInfo> devices();
+
+//! "NAME (sm_XY, N GiB)" of `device`, or "" when there is no such device.
+std::string device_description(int device = 0);
 
 //! Philox4x32-10 of each counter (4 words each) with the model's code and with cuRAND's
 //! curand_Philox4x32_10, both on the device.

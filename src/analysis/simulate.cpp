@@ -2,35 +2,62 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 
 #include "analysis/tally_summary.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
 #include "version.hpp"
 
+#if defined(APMSIM_HAVE_CUDA)
+#include "cuda/cuda_engine.cuh"
+#endif
+
 namespace apmsim::analysis {
 
-std::string resolve_backend(scenario::Backend requested, std::string& note) {
-  switch (requested) {
-    case scenario::Backend::Cpu:
-      note = "cpu (requested)";
-      return "cpu";
-    case scenario::Backend::Auto:
-      note = "cpu (auto: the CUDA backend is not part of this version yet)";
-      return "cpu";
-    case scenario::Backend::Cuda:
-      break;
+namespace {
+
+//! The engine a run uses: either backend behind one run_batch.
+class RunEngine {
+ public:
+  RunEngine(const std::string& name, const engine::Model& model, int threads) {
+#if defined(APMSIM_HAVE_CUDA)
+    if (name == "cuda") {
+      cuda_ = std::make_unique<cuda::CudaEngine>(model);
+      return;
+    }
+#else
+    (void)name;
+#endif
+    cpu_ = std::make_unique<engine::CpuEngine>(model, threads);
   }
-  throw InputError(
-      "backend 'cuda' requested, but this version of apmsim has no CUDA backend yet; "
-      "use --backend cpu or auto");
-}
+  void run_batch(std::uint64_t first, std::uint64_t count, engine::BatchTallies& out) const {
+#if defined(APMSIM_HAVE_CUDA)
+    if (cuda_) return cuda_->run_batch(first, count, out);
+#endif
+    cpu_->run_batch(first, count, out);
+  }
+  std::string description() const {
+#if defined(APMSIM_HAVE_CUDA)
+    if (cuda_) return cuda_->description();
+#endif
+    return cpu_->description();
+  }
+
+ private:
+  std::unique_ptr<engine::CpuEngine> cpu_;
+#if defined(APMSIM_HAVE_CUDA)
+  std::unique_ptr<cuda::CudaEngine> cuda_;
+#endif
+};
+
+}  // namespace
 
 Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
   std::string note;
   const std::string backend = resolve_backend(s.simulation.backend, note);
   const engine::Model model = engine::build_model(s);
-  const engine::CpuEngine engine(model, options.threads);
+  const RunEngine engine(backend, model, options.threads);
   TallySummary summary(s, model);
 
   Results results;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "analysis/backends.hpp"
 #include "analysis/results.hpp"
 #include "scenario/scenario.hpp"
 
@@ -18,10 +19,6 @@ struct SimulateOptions {
   //! Called after each batch with (replications done, total); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
-
-//! The backend a scenario's `backend` resolves to here, and why (e.g. "auto: no CUDA device").
-//! Throws InputError when `cuda` is asked for and cannot run.
-std::string resolve_backend(scenario::Backend requested, std::string& note);
 
 //! Simulates every replication in batches of simulation.batch_size and summarises the tallies.
 Results simulate(const scenario::Scenario& scenario, const SimulateOptions& options);

@@ -12,6 +12,7 @@
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
+#include "version.hpp"
 
 namespace apmsim::cli {
 namespace po = boost::program_options;
@@ -73,6 +74,7 @@ std::string usage() {
          "  apmsim run SCENARIO.toml [options]   simulate and write results/<name>.h5\n"
          "  apmsim validate SCENARIO.toml        check a scenario, print it resolved\n"
          "  apmsim summary RESULTS.h5            print a results file's summary\n"
+         "  apmsim info                          list backends and CUDA devices\n"
          "  apmsim --version | --help\n\n"
          "run options:\n"
          "  --replications N   override [simulation] replications\n"
@@ -172,6 +174,43 @@ int validate_command(const std::vector<std::string>& args) {
   std::fprintf(
       stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",
       s.path.c_str(), s.provider_count(), s.regions.size(), s.strata.size(), s.measures.size());
+  return 0;
+}
+
+int info_command(const std::vector<std::string>& args) {
+  po::options_description named("options");
+  named.add_options()("help,h", "");
+  const po::positional_options_description none;  // `info` takes no file
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).positional(none).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << usage();
+    return 0;
+  }
+  const analysis::BackendInventory inv = analysis::list_backends();
+  std::cout << "apmsim " << kVersion << " (commit " << kGitCommit << ")\n"
+            << "backends:\n"
+            << "  cpu: available, " << inv.cpu_threads << " thread"
+            << (inv.cpu_threads == 1 ? "" : "s") << ", " << inv.cpu_isa << " kernel\n";
+  if (!inv.cuda_built) {
+    std::cout << "  cuda: not built (no CUDA compiler when this binary was built)\n";
+    return 0;
+  }
+  if (inv.devices.empty()) {
+    std::cout << "  cuda: built; no CUDA device found\n";
+    return 0;
+  }
+  std::cout << "  cuda: built; " << inv.devices.size() << " device"
+            << (inv.devices.size() == 1 ? "" : "s") << "\n";
+  for (std::size_t d = 0; d < inv.devices.size(); ++d) {
+    const analysis::CudaDevice& dev = inv.devices[d];
+    char memory[32];
+    std::snprintf(memory, sizeof memory, "%.1f GiB",
+                  static_cast<double>(dev.memory_bytes) / (1024.0 * 1024.0 * 1024.0));
+    std::cout << "    device " << d << ": " << dev.name << ", compute capability " << dev.major
+              << "." << dev.minor << ", " << memory << "\n";
+  }
   return 0;
 }
 

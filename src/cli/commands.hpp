@@ -12,6 +12,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
 int validate_command(const std::vector<std::string>& args);
 //! `apmsim summary RESULTS.h5`: print a results file's summary.
 int summary_command(const std::vector<std::string>& args);
+//! `apmsim info`: version, the CPU backend, and the CUDA backend with its devices.
+int info_command(const std::vector<std::string>& args);
 //! The top-level usage text.
 std::string usage();
 

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     if (command == "run") return apmsim::cli::run_command(args, command_line);
     if (command == "validate") return apmsim::cli::validate_command(args);
     if (command == "summary") return apmsim::cli::summary_command(args);
+    if (command == "info") return apmsim::cli::info_command(args);
     std::cerr << "apmsim: unknown command '" << command << "'\n\n" << apmsim::cli::usage();
     return 2;
   } catch (const apmsim::InputError& e) {

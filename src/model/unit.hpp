@@ -104,6 +104,8 @@ class ExtraWords {
 };
 
 //! One unit-year for each active lane: draws, cost, counterfactual, measures, tallies.
+//! Every lane reaches every sink call (inactive lanes with zeros, no lane-dependent branch around
+//! a call): the device sink reduces across a warp at each call.
 //! `fresh_units` marks lanes whose patient is new this year (first year, or every episode);
 //! others may still be replaced by churn.
 template <class L, class Sink>

@@ -10,13 +10,11 @@
 #include "cuda/model_device.cuh"
 #include "engine/cpu_engine.hpp"
 #include "engine/replication.hpp"
+#include "gpu_test.hpp"
 #include "model/philox.hpp"
 
 namespace apmsim {
 namespace {
-
-#define SKIP_WITHOUT_GPU() \
-  if (cuda::device_count() == 0) GTEST_SKIP() << "no CUDA device: GPU test not run"
 
 TEST(Device, PhiloxEqualsHostAndCurand) {
   SKIP_WITHOUT_GPU();

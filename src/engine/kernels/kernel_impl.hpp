@@ -58,8 +58,8 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
   const Lanes::U iota = Lanes::iota();
   if (!a.shape->episodes) {
     const std::uint32_t n = a.shape->panel_size;
-    for (std::uint32_t base = 0; base < n; base += Lanes::width) {
-      const Lanes::U slots = iota + base;
+    for (std::uint64_t base = 0; base < n; base += Lanes::width) {
+      const Lanes::U slots = iota + static_cast<std::uint32_t>(base);
       sink.lane_offset = static_cast<int>(base % kLanes);
       model::simulate_panel<Lanes>(p, a.layout, *a.shape, a.entity_years, key, a.replication,
                                    a.entity, slots, slots < n, sink);
@@ -67,8 +67,8 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
   } else {
     for (int k = 0; k < p.years; ++k) {
       const std::uint32_t n = a.episodes[k];
-      for (std::uint32_t base = 0; base < n; base += Lanes::width) {
-        const Lanes::U ids = iota + base;
+      for (std::uint64_t base = 0; base < n; base += Lanes::width) {
+        const Lanes::U ids = iota + static_cast<std::uint32_t>(base);
         sink.lane_offset = static_cast<int>(base % kLanes);
         model::simulate_episodes<Lanes>(p, a.layout, *a.shape, a.entity_years[k], key,
                                         a.replication, a.entity, k, ids, ids < n, sink);

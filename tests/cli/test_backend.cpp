@@ -1,0 +1,83 @@
+// Backends from the command line: `apmsim info` lists them and says whether a CUDA device was
+// found; `--backend cuda` without one is bad input (exit 2, a message, nothing written), and
+// `auto` says which backend it picked and why. Runs on every machine, with or without a GPU.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "run_cli.hpp"
+
+namespace apmsim::cli_test {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+//! What `apmsim info` printed, checked once.
+const CliResult& info() {
+  static const CliResult r = run_cli({"info"});
+  return r;
+}
+
+bool has_cuda_device() { return contains(info().out, "device 0:"); }
+
+TEST(CliBackend, InfoListsBackendsAndExitsZero) {
+  const CliResult& r = info();
+  ASSERT_TRUE(r.exited()) << r;
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.out, "apmsim ")) << r;
+  EXPECT_TRUE(contains(r.out, "cpu: available")) << r;
+  EXPECT_TRUE(contains(r.out, " kernel")) << r;
+  // Exactly one verdict on CUDA.
+  const int verdicts = int(contains(r.out, "cuda: not built")) +
+                       int(contains(r.out, "no CUDA device found")) + int(has_cuda_device());
+  EXPECT_EQ(verdicts, 1) << r;
+}
+
+TEST(CliBackend, InfoRefusesArguments) {
+  const CliResult r = run_cli({"info", "extra"});
+  ASSERT_TRUE(r.exited()) << r;
+  EXPECT_EQ(r.exit_code, 2) << r;
+}
+
+TEST(CliBackend, CudaWithoutADeviceExitsTwo) {
+  if (has_cuda_device()) GTEST_SKIP() << "a CUDA device is present: tested by CudaWithADeviceRuns";
+  TempFolder dir;
+  const std::string out = dir.file("x.h5");
+  const CliResult r = run_cli({"run", cli_data("small.toml"), "--backend", "cuda", "--out", out},
+                              dir.path().string());
+  ASSERT_TRUE(r.exited()) << r;
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_TRUE(contains(r.err, "apmsim: error: backend 'cuda' requested but")) << r;
+  EXPECT_TRUE(contains(r.err, "no CUDA device") || contains(r.err, "no CUDA backend")) << r;
+  EXPECT_EQ(r.out, "") << r;
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{}) << "nothing written\n" << r;
+}
+
+TEST(CliBackend, CudaWithADeviceRuns) {
+  if (!has_cuda_device()) GTEST_SKIP() << "no CUDA device: tested by CudaWithoutADeviceExitsTwo";
+  TempFolder dir;
+  const CliResult r = run_cli(
+      {"run", cli_data("small.toml"), "--backend", "cuda", "--quiet", "--out", dir.file("x.h5")},
+      dir.path().string());
+  ASSERT_TRUE(r.exited()) << r;
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.err, "backend cuda (requested")) << r;
+}
+
+TEST(CliBackend, AutoSaysWhichAndWhy) {
+  TempFolder dir;
+  const CliResult r = run_cli(
+      {"run", cli_data("small.toml"), "--backend", "auto", "--quiet", "--out", dir.file("x.h5")},
+      dir.path().string());
+  ASSERT_TRUE(r.exited()) << r;
+  EXPECT_EQ(r.exit_code, 0) << r;
+  const char* expected =
+      has_cuda_device() ? "backend cuda (auto: CUDA device " : "backend cpu (auto: ";
+  EXPECT_TRUE(contains(r.err, expected)) << r;
+}
+
+}  // namespace
+}  // namespace apmsim::cli_test
