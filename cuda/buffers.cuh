@@ -35,25 +35,38 @@ inline std::string format_bytes(std::size_t bytes) {
   throw std::runtime_error(message + "; try a smaller --batch-size");
 }
 
-//! `n` elements of T in device memory.
-template <class T>
-class DeviceBuffer {
+//! Device memory (cudaMalloc).
+struct DeviceMemory {
+  static constexpr bool kDevice = true;
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMalloc(p, bytes); }
+  static void release(void* p) { (void)cudaFree(p); }  // no throwing from destructors
+};
+
+//! Page-locked host memory (cudaMallocHost): asynchronous copies need it.
+struct PinnedMemory {
+  static constexpr bool kDevice = false;
+  static cudaError_t allocate(void** p, std::size_t bytes) { return cudaMallocHost(p, bytes); }
+  static void release(void* p) { (void)cudaFreeHost(p); }
+};
+
+//! `n` elements of T in the memory `Memory` allocates, freed on scope exit.
+template <class T, class Memory>
+class Buffer {
  public:
-  DeviceBuffer() = default;
-  DeviceBuffer(std::size_t n, const char* what) : n_(n) {
+  Buffer() = default;
+  Buffer(std::size_t n, const char* what) : n_(n) {
     if (n == 0) return;
-    const cudaError_t status = cudaMalloc(reinterpret_cast<void**>(&ptr_), n * sizeof(T));
+    const cudaError_t status = Memory::allocate(reinterpret_cast<void**>(&ptr_), n * sizeof(T));
     if (status != cudaSuccess) {
       ptr_ = nullptr;
-      throw_allocation_error(status, n * sizeof(T), what, true);
+      throw_allocation_error(status, n * sizeof(T), what, Memory::kDevice);
     }
   }
-  ~DeviceBuffer() { release(); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  DeviceBuffer(DeviceBuffer&& o) noexcept
-      : ptr_(std::exchange(o.ptr_, nullptr)), n_(std::exchange(o.n_, 0)) {}
-  DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
+  ~Buffer() { release(); }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  Buffer(Buffer&& o) noexcept : ptr_(std::exchange(o.ptr_, nullptr)), n_(std::exchange(o.n_, 0)) {}
+  Buffer& operator=(Buffer&& o) noexcept {
     if (this != &o) {
       release();
       ptr_ = std::exchange(o.ptr_, nullptr);
@@ -67,7 +80,7 @@ class DeviceBuffer {
 
  private:
   void release() noexcept {
-    if (ptr_ != nullptr) (void)cudaFree(ptr_);  // no throwing from destructors
+    if (ptr_ != nullptr) Memory::release(ptr_);
     ptr_ = nullptr;
     n_ = 0;
   }
@@ -75,43 +88,9 @@ class DeviceBuffer {
   std::size_t n_ = 0;
 };
 
-//! `n` elements of T in page-locked host memory (asynchronous copies need it).
 template <class T>
-class PinnedBuffer {
- public:
-  PinnedBuffer() = default;
-  PinnedBuffer(std::size_t n, const char* what) : n_(n) {
-    if (n == 0) return;
-    const cudaError_t status = cudaMallocHost(reinterpret_cast<void**>(&ptr_), n * sizeof(T));
-    if (status != cudaSuccess) {
-      ptr_ = nullptr;
-      throw_allocation_error(status, n * sizeof(T), what, false);
-    }
-  }
-  ~PinnedBuffer() { release(); }
-  PinnedBuffer(const PinnedBuffer&) = delete;
-  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
-  PinnedBuffer(PinnedBuffer&& o) noexcept
-      : ptr_(std::exchange(o.ptr_, nullptr)), n_(std::exchange(o.n_, 0)) {}
-  PinnedBuffer& operator=(PinnedBuffer&& o) noexcept {
-    if (this != &o) {
-      release();
-      ptr_ = std::exchange(o.ptr_, nullptr);
-      n_ = std::exchange(o.n_, 0);
-    }
-    return *this;
-  }
-  T* get() const { return ptr_; }
-  std::size_t size() const { return n_; }
-
- private:
-  void release() noexcept {
-    if (ptr_ != nullptr) (void)cudaFreeHost(ptr_);
-    ptr_ = nullptr;
-    n_ = 0;
-  }
-  T* ptr_ = nullptr;
-  std::size_t n_ = 0;
-};
+using DeviceBuffer = Buffer<T, DeviceMemory>;
+template <class T>
+using PinnedBuffer = Buffer<T, PinnedMemory>;
 
 }  // namespace apmsim::cuda

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_folder.hpp"
+
 namespace apmsim::cli_test {
 
 namespace fs = std::filesystem;
@@ -153,39 +155,10 @@ inline void write_file(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-//! A fresh folder under the test temporary directory, unique to the test and the process,
-//! removed with its contents afterwards.
-class TempFolder {
+//! A fresh folder for the current test, removed afterwards.
+class TempFolder : public apmsim::testing::TempFolder {
  public:
-  TempFolder() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = "apmsim_cli_" + std::string(test->test_suite_name()) + "_" + test->name();
-    std::replace(name.begin(), name.end(), '/', '_');
-    path_ = fs::path(::testing::TempDir()) / (name + "_" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempFolder(const TempFolder&) = delete;
-  TempFolder& operator=(const TempFolder&) = delete;
-
-  const fs::path& path() const { return path_; }
-  //! A path inside the folder.
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  //! Names of everything in the folder, sorted.
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path_))
-      names.push_back(entry.path().filename());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  fs::path path_;
+  TempFolder() : apmsim::testing::TempFolder("apmsim_cli_") {}
 };
 
 //! Names in `names` that look like the writer's temporary files (`<path>.tmp.<pid>`).

@@ -20,30 +20,6 @@
 namespace apmsim {
 namespace {
 
-//! Panels (not a multiple of a warp), negative-binomial episodes, a comparison population, two
-//! thresholds and four measures (the fourth draws from Philox blocks beyond the first three).
-scenario::Scenario small_world() {
-  scenario::Scenario s = testing::reference_scenario();
-  s.provider_groups[0].count = 6;
-  s.provider_groups[0].panel_size = 1003;
-  scenario::ProviderGroup episodes = s.provider_groups[0];
-  episodes.name = "bundle";
-  episodes.count = 3;
-  episodes.unit = scenario::UnitKind::Episode;
-  episodes.panel_size = 0;
-  episodes.volume = 77.0;
-  episodes.volume_model = scenario::VolumeModel::NegativeBinomial;
-  episodes.volume_cv = 0.4;
-  s.provider_groups.push_back(episodes);
-  s.regions[0].comparison_size = 2500;
-  s.tallies.thresholds = {10000.0, 50000.0};
-  scenario::Measure extra = s.measures[0];
-  extra.name = "prom_improved";
-  extra.base_rate = 0.4;
-  s.measures.push_back(extra);
-  return s;
-}
-
 bool is_count(const model::TallyLayout& layout, int field) {
   using T = model::TallyLayout;
   if (field == T::kUnits || field == T::kAnyCost || field == T::kCatastrophic) return true;
@@ -98,7 +74,7 @@ void expect_matches_cpu(const scenario::Scenario& s, std::uint64_t first, std::u
 
 TEST(CudaEngine, SmallWorldMatchesCpuEngine) {
   SKIP_WITHOUT_GPU();
-  expect_matches_cpu(small_world(), 11, 5);
+  expect_matches_cpu(testing::mixed_world(), 11, 5);
 }
 
 TEST(CudaEngine, ReferenceScenarioMatchesCpuEngine) {
@@ -108,7 +84,7 @@ TEST(CudaEngine, ReferenceScenarioMatchesCpuEngine) {
 
 TEST(CudaEngine, RerunsAreBitIdentical) {
   SKIP_WITHOUT_GPU();
-  const engine::Model m = engine::build_model(small_world());
+  const engine::Model m = engine::build_model(testing::mixed_world());
   const cuda::CudaEngine gpu(m);
   const std::vector<double> a = run_gpu(gpu, 6, 6);
   EXPECT_TRUE(same_bits(a, run_gpu(gpu, 6, 6)));
@@ -118,7 +94,7 @@ TEST(CudaEngine, RerunsAreBitIdentical) {
 
 TEST(CudaEngine, BatchSizesAndSubBatchesGiveIdenticalBits) {
   SKIP_WITHOUT_GPU();
-  const engine::Model m = engine::build_model(small_world());
+  const engine::Model m = engine::build_model(testing::mixed_world());
   cuda::CudaEngine gpu(m);
   const std::vector<double> reference = run_gpu(gpu, 7, 7);
   EXPECT_TRUE(same_bits(reference, run_gpu(gpu, 7, 1)));
@@ -131,7 +107,7 @@ TEST(CudaEngine, BatchSizesAndSubBatchesGiveIdenticalBits) {
 
 TEST(CudaEngine, DifferentSeedsDiffer) {
   SKIP_WITHOUT_GPU();
-  scenario::Scenario s = small_world();
+  scenario::Scenario s = testing::mixed_world();
   const engine::Model a = engine::build_model(s);
   s.simulation.seed += 1;
   const engine::Model b = engine::build_model(s);
@@ -140,7 +116,7 @@ TEST(CudaEngine, DifferentSeedsDiffer) {
 
 TEST(CudaEngine, DeviceMemoryDoesNotGrowWithPatients) {
   SKIP_WITHOUT_GPU();
-  scenario::Scenario small = small_world(), large = small_world();
+  scenario::Scenario small = testing::mixed_world(), large = testing::mixed_world();
   large.provider_groups[0].panel_size = 400000;
   large.provider_groups[1].volume = 20000.0;
   large.regions[0].comparison_size = 300000;
@@ -169,7 +145,7 @@ TEST(CudaEngine, DeviceMemoryDoesNotGrowWithPatients) {
 
 TEST(CudaEngine, DescribesItsDevice) {
   SKIP_WITHOUT_GPU();
-  const engine::Model m = engine::build_model(small_world());
+  const engine::Model m = engine::build_model(testing::mixed_world());
   const cuda::CudaEngine gpu(m);
   const std::string d = gpu.description();
   EXPECT_EQ(d.rfind("cuda: ", 0), 0u) << d;
@@ -180,7 +156,7 @@ TEST(CudaEngine, DescribesItsDevice) {
 
 // Runs everywhere: without a device the engine refuses clearly; with one, a wrong index does.
 TEST(CudaEngine, MissingDeviceIsAClearError) {
-  const engine::Model m = engine::build_model(small_world());
+  const engine::Model m = engine::build_model(testing::mixed_world());
   const int missing = cuda::device_count() == 0 ? 0 : cuda::device_count() + 5;
   try {
     const cuda::CudaEngine gpu(m, missing);

@@ -10,24 +10,6 @@
 namespace apmsim {
 namespace {
 
-scenario::Scenario small_world() {
-  scenario::Scenario s = testing::reference_scenario();
-  s.provider_groups[0].count = 6;
-  s.provider_groups[0].panel_size = 1003;  // not a multiple of any SIMD width
-  scenario::ProviderGroup episodes = s.provider_groups[0];
-  episodes.name = "bundle";
-  episodes.count = 3;
-  episodes.unit = scenario::UnitKind::Episode;
-  episodes.panel_size = 0;
-  episodes.volume = 77.0;
-  episodes.volume_model = scenario::VolumeModel::NegativeBinomial;
-  episodes.volume_cv = 0.4;
-  s.provider_groups.push_back(episodes);
-  s.regions[0].comparison_size = 2500;
-  s.tallies.thresholds = {10000.0, 50000.0};
-  return s;
-}
-
 std::vector<double> run(const scenario::Scenario& s, int threads, std::uint64_t batch,
                         engine::Isa isa) {
   const engine::Model m = engine::build_model(s);
@@ -47,7 +29,7 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 TEST(Reproducibility, ThreadsAndBatchSizesGiveIdenticalBits) {
-  const auto s = small_world();
+  const auto s = testing::mixed_world();
   const engine::Isa isa = engine::detect_isa();
   const auto reference = run(s, 1, 6, isa);
   EXPECT_TRUE(same_bits(reference, run(s, 2, 6, isa)));
@@ -56,7 +38,7 @@ TEST(Reproducibility, ThreadsAndBatchSizesGiveIdenticalBits) {
 }
 
 TEST(Reproducibility, EveryInstructionSetGivesIdenticalBits) {
-  const auto s = small_world();
+  const auto s = testing::mixed_world();
   const auto reference = run(s, 2, 3, engine::Isa::Generic);
   for (engine::Isa isa : {engine::Isa::Avx2, engine::Isa::Avx512}) {
     if (!engine::isa_supported(isa)) {
@@ -68,7 +50,7 @@ TEST(Reproducibility, EveryInstructionSetGivesIdenticalBits) {
 }
 
 TEST(Reproducibility, DifferentSeedsDiffer) {
-  auto s = small_world();
+  auto s = testing::mixed_world();
   const auto a = run(s, 2, 6, engine::detect_isa());
   s.simulation.seed += 1;
   EXPECT_FALSE(same_bits(a, run(s, 2, 6, engine::detect_isa())));

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_folder.hpp"
 #include "analysis/results.hpp"
 #include "io/results_file.hpp"
 
@@ -19,34 +20,10 @@ namespace apmsim::io::testing_support {
 namespace fs = std::filesystem;
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-//! A fresh folder under the test temporary directory, removed with its contents afterwards.
-class TempFolder {
+//! A fresh folder for the current test, removed afterwards.
+class TempFolder : public apmsim::testing::TempFolder {
  public:
-  TempFolder() {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ =
-        fs::path(::testing::TempDir()) / ("apmsim_io_" + std::string(test->test_suite_name()) +
-                                          "_" + test->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  //! A path inside the folder.
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  //! Names of everything in the folder, sorted.
-  std::vector<std::string> listing() const {
-    std::vector<std::string> names;
-    for (const auto& entry : fs::directory_iterator(path_))
-      names.push_back(entry.path().filename());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-
- private:
-  fs::path path_;
+  TempFolder() : apmsim::testing::TempFolder("apmsim_io_") {}
 };
 
 //! A table whose estimates are base + 100*q + 10*r + y (se = estimate / 1000), with NaN in the

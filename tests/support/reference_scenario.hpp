@@ -114,3 +114,32 @@ inline scenario::Scenario single_stratum_scenario() {
 }
 
 }  // namespace apmsim::testing
+
+namespace apmsim::testing {
+
+// Every kind of entity and draw: panels whose size is no multiple of any SIMD width or warp,
+// negative-binomial episodes, a comparison population, two thresholds and four measures (the
+// fourth takes its draws from Philox blocks beyond the first three).
+inline scenario::Scenario mixed_world() {
+  scenario::Scenario s = reference_scenario();
+  s.provider_groups[0].count = 6;
+  s.provider_groups[0].panel_size = 1003;
+  scenario::ProviderGroup episodes = s.provider_groups[0];
+  episodes.name = "bundle";
+  episodes.count = 3;
+  episodes.unit = scenario::UnitKind::Episode;
+  episodes.panel_size = 0;
+  episodes.volume = 77.0;
+  episodes.volume_model = scenario::VolumeModel::NegativeBinomial;
+  episodes.volume_cv = 0.4;
+  s.provider_groups.push_back(episodes);
+  s.regions[0].comparison_size = 2500;
+  s.tallies.thresholds = {10000.0, 50000.0};
+  scenario::Measure extra = s.measures[0];
+  extra.name = "prom_improved";
+  extra.base_rate = 0.4;
+  s.measures.push_back(extra);
+  return s;
+}
+
+}  // namespace apmsim::testing
