@@ -2,7 +2,8 @@
 //! Lane policies: the model is written once over a policy L that says what a "number" is.
 //! ScalarLanes is one unit per call (CUDA threads, reference code); VectorLanes<W> is W units at
 //! once on the host (GCC vector extensions, lowered to SSE2, AVX2 or AVX-512 by the compiler).
-//! Every operation rounds the same way in every policy (IEEE single, no fused multiply-add), so
+//! Every operation rounds the same way in every policy (IEEE single; fused multiply-add only
+//! where the model asks for it, through fma(), which is correctly rounded everywhere), so
 //! a unit's numbers do not depend on which policy or SIMD width computed them.
 
 #include <cmath>
@@ -52,6 +53,14 @@ struct ScalarLanes {
     return i;
   }
   APMSIM_HD static F sqrt(F x) { return ::sqrtf(x); }
+  //! a * b + c rounded once (IEEE fused multiply-add): the same bits on every path.
+  APMSIM_HD static F fma(F a, F b, F c) {
+#if defined(__CUDA_ARCH__)
+    return __fmaf_rn(a, b, c);
+#else
+    return __builtin_fmaf(a, b, c);
+#endif
+  }
   APMSIM_HD static M any(M m) { return m; }
   //! table[index]; `n` entries are valid (the table is padded to 16).
   APMSIM_HD static F lookup(const float* table, I index, int /*n*/) { return table[index]; }
@@ -122,6 +131,19 @@ struct VectorLanes {
 #endif
     F r = x;
     for (int i = 0; i < W; ++i) r[i] = __builtin_sqrtf(x[i]);
+    return r;
+  }
+  //! a * b + c rounded once, lane by lane (FMA3 / AVX-512; elsewhere libm's exact fmaf).
+  APMSIM_HD static F fma(F a, F b, F c) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) return (F)_mm512_fmadd_ps((__m512)a, (__m512)b, (__m512)c);
+#endif
+#if defined(__FMA__)
+    if constexpr (W == 8) return (F)_mm256_fmadd_ps((__m256)a, (__m256)b, (__m256)c);
+    if constexpr (W == 4) return (F)_mm_fmadd_ps((__m128)a, (__m128)b, (__m128)c);
+#endif
+    F r = a;
+    for (int i = 0; i < W; ++i) r[i] = __builtin_fmaf(a[i], b[i], c[i]);
     return r;
   }
   APMSIM_HD static bool any(M m) {
