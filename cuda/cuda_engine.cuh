@@ -10,14 +10,14 @@
 #include <memory>
 #include <string>
 
-#include "engine/cpu_engine.hpp"
+#include "engine/engine.hpp"
 #include "engine/model.hpp"
 
 namespace apmsim::cuda {
 
 //! Runs batches of replications on one CUDA device; fills BatchTallies exactly as CpuEngine.
 //! Not thread-safe: one run_batch at a time per engine.
-class CudaEngine {
+class CudaEngine final : public engine::Engine {
  public:
   //! Throws std::runtime_error when there is no such device or a CUDA call fails.
   //! The model must outlive the engine.
@@ -27,10 +27,11 @@ class CudaEngine {
   CudaEngine& operator=(const CudaEngine&) = delete;
 
   //! Simulates replications [first, first + count) into `out` (resized).
-  void run_batch(std::uint64_t first, std::uint64_t count, engine::BatchTallies& out) const;
+  void run_batch(std::uint64_t first, std::uint64_t count,
+                 engine::BatchTallies& out) const override;
 
   //! E.g. "cuda: NVIDIA H100 80GB HBM3 (sm_90, 79 GiB)".
-  std::string description() const;
+  std::string description() const override;
   //! Device memory the engine holds now: grows with replications per sub-batch (bounded),
   //! never with patients or episodes.
   std::size_t device_bytes() const;

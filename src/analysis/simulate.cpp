@@ -17,39 +17,15 @@ namespace apmsim::analysis {
 
 namespace {
 
-//! The engine a run uses: either backend behind one run_batch.
-class RunEngine {
- public:
-  RunEngine(const std::string& name, const engine::Model& model, int threads) {
+//! The engine for a resolved backend name ("cpu" or "cuda").
+std::unique_ptr<engine::Engine> make_engine(const std::string& backend, const engine::Model& model,
+                                            int threads) {
 #if defined(APMSIM_HAVE_CUDA)
-    if (name == "cuda") {
-      cuda_ = std::make_unique<cuda::CudaEngine>(model);
-      return;
-    }
-#else
-    (void)name;
+  if (backend == "cuda") return std::make_unique<cuda::CudaEngine>(model);
 #endif
-    cpu_ = std::make_unique<engine::CpuEngine>(model, threads);
-  }
-  void run_batch(std::uint64_t first, std::uint64_t count, engine::BatchTallies& out) const {
-#if defined(APMSIM_HAVE_CUDA)
-    if (cuda_) return cuda_->run_batch(first, count, out);
-#endif
-    cpu_->run_batch(first, count, out);
-  }
-  std::string description() const {
-#if defined(APMSIM_HAVE_CUDA)
-    if (cuda_) return cuda_->description();
-#endif
-    return cpu_->description();
-  }
-
- private:
-  std::unique_ptr<engine::CpuEngine> cpu_;
-#if defined(APMSIM_HAVE_CUDA)
-  std::unique_ptr<cuda::CudaEngine> cuda_;
-#endif
-};
+  (void)backend;
+  return std::make_unique<engine::CpuEngine>(model, threads);
+}
 
 }  // namespace
 
@@ -57,7 +33,7 @@ Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
   std::string note;
   const std::string backend = resolve_backend(s.simulation.backend, note);
   const engine::Model model = engine::build_model(s);
-  const RunEngine engine(backend, model, options.threads);
+  const std::unique_ptr<engine::Engine> engine = make_engine(backend, model, options.threads);
   TallySummary summary(s, model);
 
   Results results;
@@ -80,7 +56,7 @@ Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
   double unit_years = 0.0;
   for (std::uint64_t first = 0; first < total; first += batch) {
     const std::uint64_t count = std::min(batch, total - first);
-    engine.run_batch(first, count, tallies);
+    engine->run_batch(first, count, tallies);
     summary.add(tallies);
     for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
       unit_years += tallies.values[i + model::TallyLayout::kUnits];
@@ -101,7 +77,7 @@ Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
   info.baseline_years = s.simulation.baseline_years;
   info.performance_years = s.simulation.performance_years;
   info.backend = backend;
-  info.device = engine.description();
+  info.device = engine->description();
   info.command_line = options.command_line;
   info.elapsed_seconds = elapsed;
   info.unit_years = unit_years;
