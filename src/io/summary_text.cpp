@@ -225,8 +225,11 @@ std::string format_summary(const analysis::Results& results) {
   for (const analysis::VariantSummary& variant : results.variants) {
     const auto participants = std::count_if(variant.providers.begin(), variant.providers.end(),
                                             [](const auto& p) { return p.participant; });
-    out << "\nvariant " << variant.name << ": " << variant.providers.size() << " providers ("
-        << participants << " participants); per-provider estimates are in the results file\n";
+    const std::size_t providers = variant.providers.size();
+    out << "\nvariant " << variant.name << ": " << providers
+        << (providers == 1 ? " provider (" : " providers (") << participants
+        << (participants == 1 ? " participant" : " participants")
+        << "); per-provider estimates are in the results file\n";
     portfolio_tables(out, variant.portfolio, year_labels(results.info, variant.portfolio.years));
     region_table(out, variant.region, year_labels(results.info, variant.region.years));
   }
