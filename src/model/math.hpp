@@ -50,8 +50,8 @@ APMSIM_HD typename L::F log_approx(typename L::F x) {
   const F p45 = L::fma(m, L::splat(-1.2420140846e-1f), L::splat(1.4249322787e-1f));
   const F p67 = L::fma(m, L::splat(-1.1514610310e-1f), L::splat(1.1676998740e-1f));
   const F z2 = z * z;
-  const F p = L::fma(z2, L::fma(z2, L::splat(7.0376836292e-2f), L::fma(z, p67, p45)),
-                     L::fma(z, p23, p01));
+  const F p =
+      L::fma(z2, L::fma(z2, L::splat(7.0376836292e-2f), L::fma(z, p67, p45)), L::fma(z, p23, p01));
   const F fe = L::to_float(e);
   F y = (m * z) * p;
   y = L::fma(fe, L::splat(-2.12194440e-4f), y);

@@ -39,6 +39,23 @@ APMSIM_HD Philox4<L> draw_block(Key key, Stream stream, std::uint32_t replicatio
                                  key.k0, key.k1);
 }
 
+//! The lane-uniform part of draw_block's counter for (stream, replication, entity, year, block):
+//! the same for every group of units, so it can be computed once and reused.
+template <class L>
+APMSIM_HD PhiloxLaneYPrefix<L> draw_block_prefix(Key key, Stream stream, std::uint32_t replication,
+                                                 std::uint32_t entity, std::uint32_t year,
+                                                 std::uint32_t block) {
+  return philox_lane_y_prefix<L>((year << 16) | block,
+                                 (static_cast<std::uint32_t>(stream) << 28) | entity, replication,
+                                 key.k0, key.k1);
+}
+
+//! draw_block from its prefix: the same words.
+template <class L>
+APMSIM_HD Philox4<L> draw_block(Key key, const PhiloxLaneYPrefix<L>& prefix, typename L::U units) {
+  return philox4x32_10_lane_y<L>(prefix, units, key.k0, key.k1);
+}
+
 //! Uniform on (0, 1) from the top 23 bits: (k + 1/2) 2^-23, exact in float, never 0 or 1.
 //! Built as the float 1 + k 2^-23 (exponent bits) minus (1 - 2^-24); the subtraction is exact.
 template <class L>

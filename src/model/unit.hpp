@@ -103,6 +103,22 @@ class ExtraWords {
   int word_ = 4;
 };
 
+//! The prefixes of a unit-year's blocks 0-2 (draw_block_prefix): the same for every unit of an
+//! (entity, year), so a caller with many groups of units computes them once.
+template <class L>
+struct UnitYearPrefix {
+  PhiloxLaneYPrefix<L> block[3];
+};
+
+template <class L>
+APMSIM_HD UnitYearPrefix<L> unit_year_prefix(Key key, std::uint32_t replication,
+                                             std::uint32_t entity, int year) {
+  const auto y = static_cast<std::uint32_t>(year);
+  return UnitYearPrefix<L>{{draw_block_prefix<L>(key, kStreamUnit, replication, entity, y, 0),
+                            draw_block_prefix<L>(key, kStreamUnit, replication, entity, y, 1),
+                            draw_block_prefix<L>(key, kStreamUnit, replication, entity, y, 2)}};
+}
+
 //! One unit-year for each active lane: draws, cost, counterfactual, measures, tallies.
 //! Every lane reaches every sink call (inactive lanes with zeros, no lane-dependent branch around
 //! a call): the device sink reduces across a warp at each call.
@@ -112,13 +128,15 @@ template <class L, class Sink>
 APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const EntityShape& shape,
                          const EntityYear& ey, Key key, std::uint32_t replication,
                          std::uint32_t entity, int year, typename L::U units, typename L::M active,
-                         typename L::M fresh_units, PatientState<L>& st, Sink& sink) {
+                         typename L::M fresh_units, PatientState<L>& st, Sink& sink,
+                         const UnitYearPrefix<L>* cached_prefix = nullptr) {
   using F = typename L::F;
   using M = typename L::M;
-  const auto y = static_cast<std::uint32_t>(year);
-  const Philox4<L> b0 = draw_block<L>(key, kStreamUnit, replication, entity, units, y, 0);
-  const Philox4<L> b1 = draw_block<L>(key, kStreamUnit, replication, entity, units, y, 1);
-  const Philox4<L> b2 = draw_block<L>(key, kStreamUnit, replication, entity, units, y, 2);
+  const UnitYearPrefix<L> prefix =
+      cached_prefix ? *cached_prefix : unit_year_prefix<L>(key, replication, entity, year);
+  const Philox4<L> b0 = draw_block<L>(key, prefix.block[0], units);
+  const Philox4<L> b1 = draw_block<L>(key, prefix.block[1], units);
+  const Philox4<L> b2 = draw_block<L>(key, prefix.block[2], units);
   const F u_any = uniform<L>(b0.x), u_cat = uniform<L>(b0.y);
   const F u_body = uniform<L>(b0.z), u_frailty = uniform<L>(b0.w);
   const F u_size = uniform<L>(b1.x), u_churn = uniform<L>(b1.y), u_stratum = uniform<L>(b1.z);
@@ -210,27 +228,31 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
 }
 
 //! A patient slot followed through every year (population units): stratum, frailty and
-//! adherence persist; churn replaces the patient.
+//! adherence persist; churn replaces the patient. `prefixes[k]`, when given, holds year k's
+//! unit_year_prefix (a caller running many groups of units computes them once).
 template <class L, class Sink>
 APMSIM_HD void simulate_panel(const ModelParams& p, const TallyLayout& layout,
                               const EntityShape& shape, const EntityYear* entity_years, Key key,
                               std::uint32_t replication, std::uint32_t entity, typename L::U slots,
-                              typename L::M active, Sink& sink) {
+                              typename L::M active, Sink& sink,
+                              const UnitYearPrefix<L>* prefixes = nullptr) {
   PatientState<L> st = initial_state<L>();
   for (int k = 0; k < p.years; ++k)
     unit_year<L>(p, layout, shape, entity_years[k], key, replication, entity, k, slots, active,
-                 L::splat_m(k == 0), st, sink);
+                 L::splat_m(k == 0), st, sink, prefixes ? prefixes + k : nullptr);
 }
 
-//! Independent episodes of one year (episode units): every one a new patient.
+//! Independent episodes of one year (episode units): every one a new patient. `prefix`, when
+//! given, is the year's unit_year_prefix.
 template <class L, class Sink>
 APMSIM_HD void simulate_episodes(const ModelParams& p, const TallyLayout& layout,
                                  const EntityShape& shape, const EntityYear& entity_year, Key key,
                                  std::uint32_t replication, std::uint32_t entity, int year,
-                                 typename L::U episodes, typename L::M active, Sink& sink) {
+                                 typename L::U episodes, typename L::M active, Sink& sink,
+                                 const UnitYearPrefix<L>* prefix = nullptr) {
   PatientState<L> st = initial_state<L>();
   unit_year<L>(p, layout, shape, entity_year, key, replication, entity, year, episodes, active,
-               L::splat_m(true), st, sink);
+               L::splat_m(true), st, sink, prefix);
 }
 
 }  // namespace apmsim::model

@@ -56,13 +56,17 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
   LaneSink sink{sums.data(), fields, 0};
   const model::Key key = model::key_from_seed(p.seed);
   const Lanes::U iota = Lanes::iota();
+  // The lane-uniform start of each year's Philox blocks, once per entity instead of per group.
+  model::UnitYearPrefix<Lanes> prefixes[model::kMaxYears];
+  for (int k = 0; k < p.years; ++k)
+    prefixes[k] = model::unit_year_prefix<Lanes>(key, a.replication, a.entity, k);
   if (!a.shape->episodes) {
     const std::uint32_t n = a.shape->panel_size;
     for (std::uint64_t base = 0; base < n; base += Lanes::width) {
       const Lanes::U slots = iota + static_cast<std::uint32_t>(base);
       sink.lane_offset = static_cast<int>(base % kLanes);
       model::simulate_panel<Lanes>(p, a.layout, *a.shape, a.entity_years, key, a.replication,
-                                   a.entity, slots, slots < n, sink);
+                                   a.entity, slots, slots < n, sink, prefixes);
     }
   } else {
     for (int k = 0; k < p.years; ++k) {
@@ -71,7 +75,8 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
         const Lanes::U ids = iota + static_cast<std::uint32_t>(base);
         sink.lane_offset = static_cast<int>(base % kLanes);
         model::simulate_episodes<Lanes>(p, a.layout, *a.shape, a.entity_years[k], key,
-                                        a.replication, a.entity, k, ids, ids < n, sink);
+                                        a.replication, a.entity, k, ids, ids < n, sink,
+                                        &prefixes[k]);
       }
     }
   }
