@@ -30,8 +30,7 @@ std::unique_ptr<engine::Engine> make_engine(const std::string& backend, const en
 }  // namespace
 
 Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
-  std::string note;
-  const std::string backend = resolve_backend(s.simulation.backend, note);
+  const std::string& backend = options.backend;
   const engine::Model model = engine::build_model(s);
   const std::unique_ptr<engine::Engine> engine = make_engine(backend, model, options.threads);
   TallySummary summary(s, model);

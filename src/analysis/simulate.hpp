@@ -13,9 +13,10 @@ namespace apmsim::analysis {
 
 //! How to run (the scenario says what to run).
 struct SimulateOptions {
-  int threads = 0;            //!< CPU threads; 0 = OpenMP default
-  bool keep_tallies = false;  //!< store per-replication tallies in Results
-  std::string command_line;   //!< recorded in the results
+  std::string backend = "cpu";  //!< "cpu" or "cuda", as resolve_backend chose it
+  int threads = 0;              //!< CPU threads; 0 = OpenMP default
+  bool keep_tallies = false;    //!< store per-replication tallies in Results
+  std::string command_line;     //!< recorded in the results
   //! Called after each batch with (replications done, total); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };

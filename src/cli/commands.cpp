@@ -136,7 +136,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   options.keep_tallies = vm.count("write-tallies") > 0;
   options.command_line = command_line;
   std::string note;
-  analysis::resolve_backend(s.simulation.backend, note);
+  options.backend = analysis::resolve_backend(s.simulation.backend, note);
   std::fprintf(stderr, "apmsim: %s: %llu replications, backend %s\n", s.path.c_str(),
                static_cast<unsigned long long>(s.simulation.replications), note.c_str());
   if (isatty(STDERR_FILENO)) options.progress = report_progress;
