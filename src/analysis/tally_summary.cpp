@@ -14,12 +14,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double ratio(double num, double den) { return den > 0.0 ? num / den : kNaN; }
 
-std::string threshold_label(double a) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%g", a);
-  return buf;
-}
-
 const char* unit_name(scenario::UnitKind u) {
   return u == scenario::UnitKind::Episode ? "episode" : "patient_year";
 }
@@ -41,8 +35,8 @@ TallySummary::TallySummary(const scenario::Scenario& s, const engine::Model& m)
       {"catastrophic_share", "fraction", "catastrophic add-ons / total cost"},
   };
   for (double a : s.tallies.thresholds)
-    quantities_.push_back({"capped_cost_per_unit_" + threshold_label(a), "currency/unit",
-                           "mean of min(cost, " + threshold_label(a) + ") per unit"});
+    quantities_.push_back({"capped_cost_per_unit_" + engine::threshold_label(a), "currency/unit",
+                           "mean of min(cost, " + engine::threshold_label(a) + ") per unit"});
   for (const auto& ms : s.measures) {
     quantities_.push_back(
         {ms.name + "_rate", "fraction", "achieved / measured: the rate a contract sees"});

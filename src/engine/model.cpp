@@ -1,6 +1,7 @@
 #include "engine/model.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "model/random.hpp"
@@ -186,6 +187,12 @@ Model build_model(const scenario::Scenario& s) {
   return m;
 }
 
+std::string threshold_label(double threshold) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", threshold);
+  return buf;
+}
+
 std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
                                            const std::vector<std::string>& measure_names,
                                            const std::vector<double>& thresholds) {
@@ -195,9 +202,7 @@ std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
   for (int m = 0; m < layout.measures; ++m)
     for (const char* w : per_measure) names.push_back(measure_names[m] + "." + w);
   for (int t = 0; t < layout.thresholds; ++t) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "capped_cost.%g", thresholds[t]);
-    names.emplace_back(buf);
+    names.push_back("capped_cost." + threshold_label(thresholds[t]));
   }
   return names;
 }

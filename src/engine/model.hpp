@@ -55,6 +55,9 @@ Model build_model(const scenario::Scenario& scenario);
 //! E[a] and -ln E[exp(beta (a - E[a]))] for a = logistic(loc + sd Z), Z ~ N(0,1) (quadrature).
 void adherence_moments(double loc, double sd, double beta, double& mean, double& correction);
 
+//! A threshold as it appears in names ("25000", "1.5e+06"): printf's %g.
+std::string threshold_label(double threshold);
+
 //! Names of the tally fields in layout order ("units", "cost", ..., "bp_control.eligible", ...).
 std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
                                            const std::vector<std::string>& measure_names,
