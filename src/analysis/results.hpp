@@ -27,6 +27,9 @@ struct EstimateTable {
   std::vector<Quantity> quantities;  //!< what each table slice holds
   std::vector<double> mean;          //!< estimate
   std::vector<double> se;            //!< Monte Carlo standard error of the estimate
+  std::vector<std::string> columns;  //!< names of the year columns (empty: calendar years 0..)
+  //! 95% interval = mean +/- ci_multiplier * se (1.96, or Student t for batch means).
+  double ci_multiplier = 1.96;
 
   std::size_t index(std::size_t q, std::size_t r, std::size_t y) const {
     return (q * rows.size() + r) * static_cast<std::size_t>(years) + y;
@@ -54,13 +57,27 @@ struct ProviderInfo {
   bool participant = true;
 };
 
+//! One table of an analysis (DESIGN section 6), e.g. risk / net_result.
+struct AnalysisTable {
+  std::string analysis;     //!< "withhold", "benchmark", "threshold" or "risk"
+  std::string name;         //!< table name within the analysis
+  std::string description;  //!< one line for humans
+  EstimateTable table;
+};
+
 //! The summaries of one variant (one set of terms/parameters; "base" without a sweep).
 struct VariantSummary {
   std::string name = "base";
+  std::vector<std::string> parameters;  //!< "path=value" of a sweep variant
   std::vector<ProviderInfo> providers;
   EstimateTable provider;   //!< rows = providers
   EstimateTable portfolio;  //!< rows = {"participants", "all"}
   EstimateTable region;     //!< rows = regions (comparison populations)
+  bool has_contract = false;
+  EstimateTable contract_provider;   //!< rows = participant providers, columns = perf. years + agreement
+  EstimateTable contract_portfolio;  //!< rows = {"participants"}
+  EstimateTable headline;            //!< rows = {"participants"}, one column: the key figures
+  std::vector<AnalysisTable> analyses;
 };
 
 //! Per-replication tallies, optionally stored (`--write-tallies`).
@@ -88,6 +105,8 @@ struct RunInfo {
   std::string command_line;  //!< as typed
   double elapsed_seconds = 0.0;
   double unit_years = 0.0;  //!< patient-years + episodes simulated, over all replications
+  std::string target_se;    //!< "NAME=REL" when the run stopped at a tolerance, else ""
+  double achieved_relative_se = 0.0;  //!< the named estimate's relative SE at the stop
 };
 
 //! Everything a run writes.

@@ -8,7 +8,9 @@
 #include <iostream>
 #include <limits>
 
+#include "analysis/contract_analysis.hpp"
 #include "analysis/simulate.hpp"
+#include "scenario/sweep.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
@@ -85,6 +87,8 @@ std::string usage() {
          "  --out FILE         results file (default results/<scenario name>.h5)\n"
          "  --force            overwrite an existing results file\n"
          "  --write-tallies    store per-replication tallies in /tallies\n"
+         "  --target-se NAME=REL  stop once headline NAME's relative standard error < REL;\n"
+         "                     the scenario's replications are then the maximum\n"
          "  --quiet            no summary on stdout\n\n"
          "exit codes: 0 success, 2 bad input, 1 runtime failure\n";
 }
@@ -94,7 +98,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   named.add_options()("help,h", "")("replications", po::value<long long>())(
       "seed", po::value<long long>())("backend", po::value<std::string>())(
       "threads", po::value<int>())("batch-size", po::value<long long>())(
-      "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "");
+      "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "")(
+      "target-se", po::value<std::string>());
   const po::variables_map vm = parse(args, named, "scenario");
   if (vm.count("help")) {
     std::cout << usage();
@@ -132,6 +137,31 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   check_out(out, force);
 
   analysis::SimulateOptions options;
+  if (vm.count("target-se")) {
+    const std::string spec = vm["target-se"].as<std::string>();
+    const auto eq = spec.find('=');
+    std::string names;
+    bool known = false;
+    for (const auto& q : analysis::headline_quantities()) {
+      names += (names.empty() ? "" : ", ") + q.name;
+      known = known || (eq != std::string::npos && spec.substr(0, eq) == q.name);
+    }
+    if (eq == std::string::npos)
+      throw InputError("--target-se: expected NAME=REL, e.g. payer_net_savings=0.05, got '" +
+                       spec + "'");
+    if (!known)
+      throw InputError("--target-se: unknown estimate '" + spec.substr(0, eq) +
+                       "'; one of: " + names);
+    char* end = nullptr;
+    const std::string rel = spec.substr(eq + 1);
+    const double value = std::strtod(rel.c_str(), &end);
+    if (rel.empty() || *end != '\0' || !(value > 0.0 && value < 1.0))
+      throw InputError("--target-se: REL must be a number in (0, 1), got '" + rel + "'");
+    if (!s.contract.present)
+      throw InputError("--target-se: " + s.path + " has no [contract], so no headline figures");
+    options.target_name = spec.substr(0, eq);
+    options.target_relative_se = value;
+  }
   options.threads = threads;
   options.keep_tallies = vm.count("write-tallies") > 0;
   options.command_line = command_line;
@@ -170,6 +200,7 @@ int validate_command(const std::vector<std::string>& args) {
   const std::string path = single_file_argument(args, "scenario", "scenario file");
   if (path.empty()) return 0;
   const scenario::Scenario s = scenario::load_scenario(path);
+  scenario::expand_sweep(s);  // every variant must be a valid scenario too
   std::cout << scenario::describe(s);
   std::fprintf(
       stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",

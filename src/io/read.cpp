@@ -111,6 +111,11 @@ EstimateTable read_table(const h5::Node& variant, const std::string& name) {
   table.years = h5::read_attribute<std::int32_t>(group, "years");
   if (table.years < 0) malformed(group.path + ": negative 'years' attribute");
   table.rows = h5::read_strings(group, "rows");
+  if (h5::has_member(group, "columns")) {  // format 1.1
+    table.columns = h5::read_strings(group, "columns");
+    if (table.columns.size() != static_cast<std::size_t>(table.years))
+      malformed(group.child("columns") + ": one name per column expected");
+  }
   for (const std::string& quantity : h5::read_strings(group, "quantities")) {
     h5::Node dataset = h5::open_dataset(group, quantity);
     table.quantities.push_back({quantity, h5::read_string_attribute(dataset, "unit"),
@@ -132,9 +137,38 @@ std::vector<analysis::VariantSummary> read_summary(const h5::Node& root) {
     variant.provider = read_table(group, "provider");
     variant.portfolio = read_table(group, "portfolio");
     variant.region = read_table(group, "region");
+    if (h5::has_member(group, "parameters"))
+      variant.parameters = h5::read_strings(group, "parameters");
+    variant.has_contract = h5::has_member(group, "contract_provider");
+    if (variant.has_contract) {
+      variant.contract_provider = read_table(group, "contract_provider");
+      variant.contract_portfolio = read_table(group, "contract_portfolio");
+      variant.headline = read_table(group, "headline");
+    }
     variants.push_back(std::move(variant));
   }
   return variants;
+}
+
+//! /analysis/<analysis>/<variant>/<table> into the variants' analyses (format 1.1).
+void read_analyses(const h5::Node& root, std::vector<analysis::VariantSummary>& variants) {
+  if (!h5::has_member(root, "analysis")) return;
+  h5::Node top = h5::open_group(root, "analysis");
+  for (const std::string& name : h5::member_groups(top)) {
+    h5::Node group = h5::open_group(top, name);
+    for (analysis::VariantSummary& v : variants) {
+      if (!h5::has_member(group, v.name)) continue;
+      h5::Node variant = h5::open_group(group, v.name);
+      for (const std::string& table : h5::member_groups(variant)) {
+        analysis::AnalysisTable t;
+        t.analysis = name;
+        t.name = table;
+        t.description = h5::read_string_attribute(h5::open_group(variant, table), "description");
+        t.table = read_table(variant, table);
+        v.analyses.push_back(std::move(t));
+      }
+    }
+  }
 }
 
 analysis::TallyDump read_tallies(const h5::Node& root) {
@@ -171,6 +205,7 @@ Results read_results(const std::string& path) {
     results.info = read_run_info(root);
     read_scenario(root, results);
     results.variants = read_summary(root);
+    read_analyses(root, results.variants);
     results.has_tallies = h5::has_member(root, "tallies");
     if (results.has_tallies) results.tallies = read_tallies(root);
     return results;

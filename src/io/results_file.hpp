@@ -11,7 +11,7 @@ namespace apmsim::io {
 
 inline constexpr const char* kFormatName = "apmsim-results";
 inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 0;
+inline constexpr int kFormatMinor = 1;
 
 //! Writes `results` to `path` via a temporary file in the same folder, renamed when complete.
 //! Throws InputError if `path` exists and `force` is false, or its folder does not exist;

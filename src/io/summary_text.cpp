@@ -52,7 +52,7 @@ std::string fixed(double value, int decimals, bool trim) {
 std::string estimate_text(double mean, double se) {
   if (std::isnan(mean)) return "-";
   if (!std::isfinite(mean)) return mean > 0 ? "inf" : "-inf";
-  if (std::isfinite(se) && se > 0) {
+  if (std::isfinite(se) && se > 1e-12 * std::fabs(mean)) {
     const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(se))), 0, 10);
     return fixed(mean, decimals, false) + " ± " + fixed(se, decimals, false);
   }
@@ -215,6 +215,141 @@ void header(std::ostringstream& out, const analysis::Results& results) {
       << duration_text(info.elapsed_seconds) << ", "
       << (info.elapsed_seconds > 0 ? si_text(info.unit_years / info.elapsed_seconds) : "-")
       << " unit-years/s\n";
+  if (!info.target_se.empty())
+    out << "target-se " << info.target_se << ": achieved relative se "
+        << fixed(info.achieved_relative_se, 4, false) << "\n";
+}
+
+//! "P1".. for performance-year columns, the rest as named.
+std::string column_label(const std::string& name) {
+  const std::string prefix = "performance_year_";
+  return name.rfind(prefix, 0) == 0 ? "P" + name.substr(prefix.size()) : name;
+}
+
+const analysis::AnalysisTable* find_table(const analysis::VariantSummary& v, const char* analysis,
+                                          const char* name) {
+  for (const auto& t : v.analyses)
+    if (t.analysis == analysis && t.name == name) return &t;
+  return nullptr;
+}
+
+//! Chosen quantities (rows) by the table's columns for one table row.
+void by_column(std::ostringstream& out, const EstimateTable& t, std::size_t row,
+               const std::vector<std::string>& names, const std::string& title) {
+  std::vector<std::vector<std::string>> cells{{title}};
+  for (const auto& c : t.columns) cells[0].push_back(column_label(c));
+  for (const auto& name : names) {
+    std::size_t q;
+    try {
+      q = t.quantity(name);
+    } catch (const std::out_of_range&) {
+      continue;
+    }
+    std::vector<std::string> line{"  " + name};
+    for (int y = 0; y < t.years; ++y) {
+      const std::size_t i = t.index(q, row, static_cast<std::size_t>(y));
+      line.push_back(estimate_text(t.mean[i], t.se[i]));
+    }
+    cells.push_back(std::move(line));
+  }
+  render(out, cells, "  ");
+}
+
+//! Chosen quantities (columns) for every row of a one-column table.
+void by_row(std::ostringstream& out, const EstimateTable& t, const std::vector<std::string>& names,
+            const std::string& title, std::size_t column = 0) {
+  std::vector<std::vector<std::string>> cells{{title}};
+  std::vector<std::size_t> qs;
+  for (const auto& name : names) {
+    for (std::size_t q = 0; q < t.quantities.size(); ++q)
+      if (t.quantities[q].name == name) {
+        qs.push_back(q);
+        cells[0].push_back(name);
+      }
+  }
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    std::vector<std::string> line{"  " + t.rows[r]};
+    for (std::size_t q : qs) {
+      const std::size_t i = t.index(q, r, column);
+      line.push_back(estimate_text(t.mean[i], t.se[i]));
+    }
+    cells.push_back(std::move(line));
+  }
+  render(out, cells, "  ");
+}
+
+void headline_lines(std::ostringstream& out, const EstimateTable& h) {
+  std::vector<std::vector<std::string>> cells{
+      {"key figures (agreement, all participants)", "estimate ± se", "95% interval"}};
+  for (std::size_t q = 0; q < h.quantities.size(); ++q) {
+    const double m = h.mean[q], se = h.se[q];
+    if (std::isnan(m)) continue;
+    std::string interval = "-";
+    if (std::isfinite(se) && se > 0)
+      interval = "[" + estimate_text(m - h.ci_multiplier * se, 0) + ", " +
+                 estimate_text(m + h.ci_multiplier * se, 0) + "]";
+    cells.push_back({"  " + h.quantities[q].name, estimate_text(m, se), interval});
+  }
+  render(out, cells, "  ");
+}
+
+void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v) {
+  if (!v.has_contract) return;
+  out << "  contract (portfolio of participants; money totals per replication):\n";
+  by_column(out, v.contract_portfolio, 0,
+            {"benchmark", "accountable_cost", "savings_rate", "true_savings_rate",
+             "eligible_share", "quality_score", "reconciliation", "withheld", "forfeited",
+             "stop_loss_recovery", "net_provider_result", "payer_net_savings"},
+            "contract");
+  headline_lines(out, v.headline);
+  if (const auto* t = find_table(v, "withhold", "forfeit"))
+    by_column(out, t->table, 0,
+              {"forfeited", "forfeit_share", "forfeit_probability", "shortfall_forfeit",
+               "noise_forfeit", "noise_forfeit_probability"},
+              "withhold pricing");
+  if (const auto* t = find_table(v, "withhold", "solved_rate"))
+    by_row(out, t->table, {"rate"}, "withhold rate for target");
+  if (const auto* t = find_table(v, "benchmark", "methods"))
+    by_row(out, t->table, {"bias", "sd", "rmse", "corr_efficiency", "corr_region_shock"},
+           "benchmark error vs counterfactual (all years)",
+           static_cast<std::size_t>(t->table.years - 1));
+  if (const auto* t = find_table(v, "threshold", "rates"))
+    by_row(out, t->table,
+           {"mean_units", "excluded_share", "false_reward", "false_penalty", "false_negative"},
+           "minimum-threshold test");
+  if (const auto* t = find_table(v, "threshold", "msr"))
+    by_row(out, t->table, {"null_savings_rate_sd", "msr_for_alpha", "msr_normal"},
+           "MSR keeping false reward <= alpha");
+  if (const auto* t = find_table(v, "risk", "net_result"))
+    by_column(out, t->table, t->table.rows.size() - 1,
+              {"mean", "sd", "loss_probability", "var_95", "var_99", "var_995", "tvar_95",
+               "tvar_99", "tvar_995", "capital_995"},
+              "downside risk: portfolio net result (VaR/TVaR of the loss)");
+  if (const auto* t = find_table(v, "risk", "specific_layers"))
+    by_row(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
+           "specific stop-loss layers (per unit)");
+  if (const auto* t = find_table(v, "risk", "aggregate_layers"))
+    by_row(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
+           "aggregate stop-loss layers (per provider-year)");
+  if (const auto* t = find_table(v, "risk", "corridor_bands"))
+    by_row(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
+           "corridor bands: payer cost per provider-year");
+}
+
+//! With a sweep: the headline figures of every variant side by side.
+void variant_comparison(std::ostringstream& out, const analysis::Results& results) {
+  if (results.variants.size() < 2 || !results.variants.front().has_contract) return;
+  const EstimateTable& first = results.variants.front().headline;
+  std::vector<std::vector<std::string>> cells{{"variants"}};
+  for (const auto& q : first.quantities) cells[0].push_back(q.name);
+  for (const auto& v : results.variants) {
+    std::vector<std::string> line{"  " + v.name};
+    for (std::size_t q = 0; q < v.headline.quantities.size(); ++q)
+      line.push_back(estimate_text(v.headline.mean[q], v.headline.se[q]));
+    cells.push_back(std::move(line));
+  }
+  out << "\n";
+  render(out, cells, "");
 }
 
 }  // namespace
@@ -230,9 +365,15 @@ std::string format_summary(const analysis::Results& results) {
         << (providers == 1 ? " provider (" : " providers (") << participants
         << (participants == 1 ? " participant" : " participants")
         << "); per-provider estimates are in the results file\n";
+    if (&variant != &results.variants.front() && variant.has_contract) {
+      headline_lines(out, variant.headline);  // populations and analyses: see the first variant
+      continue;
+    }
     portfolio_tables(out, variant.portfolio, year_labels(results.info, variant.portfolio.years));
     region_table(out, variant.region, year_labels(results.info, variant.region.years));
+    contract_sections(out, variant);
   }
+  variant_comparison(out, results);
   return out.str();
 }
 

@@ -50,6 +50,10 @@ void write_run_info(const h5::Node& root, const analysis::RunInfo& info) {
   h5::write_attribute(root, "command_line", info.command_line);
   h5::write_attribute(root, "elapsed_seconds", info.elapsed_seconds);
   h5::write_attribute(root, "unit_years", info.unit_years);
+  if (!info.target_se.empty()) {
+    h5::write_attribute(root, "target_se", info.target_se);
+    h5::write_attribute(root, "achieved_relative_se", info.achieved_relative_se);
+  }
 }
 
 void write_scenario(const h5::Node& root, const Results& results) {
@@ -92,13 +96,19 @@ void write_table(const h5::Node& variant, const std::string& name, const Estimat
                                 std::to_string(table.mean.size()) + " estimates and " +
                                 std::to_string(table.se.size()) + " standard errors; expected " +
                                 std::to_string(cells));
+  if (!table.columns.empty() && table.columns.size() != static_cast<std::size_t>(table.years))
+    throw std::invalid_argument("estimate table '" + name + "' has " +
+                                std::to_string(table.columns.size()) + " column names for " +
+                                std::to_string(table.years) + " columns");
   h5::Node group = h5::create_group(variant, name);
   h5::write_attribute(group, "years", static_cast<std::int32_t>(table.years));
+  h5::write_attribute(group, "ci_multiplier", table.ci_multiplier);
   h5::write_strings(group, "rows", table.rows);
+  if (!table.columns.empty()) h5::write_strings(group, "columns", table.columns);
   std::vector<std::string> names;
   for (const analysis::Quantity& q : table.quantities) {
     check_name(q.name, "a quantity");
-    if (q.name == "rows" || q.name == "quantities")
+    if (q.name == "rows" || q.name == "quantities" || q.name == "columns")
       throw std::invalid_argument("quantity name '" + q.name + "' is reserved in the results file");
     names.push_back(q.name);
   }
@@ -110,6 +120,15 @@ void write_table(const h5::Node& variant, const std::string& name, const Estimat
              quantity.unit, quantity.description);
     describe(h5::write_array(group, quantity.name + "_se", table.se.data() + q * slice, dims),
              quantity.unit, "Monte Carlo standard error of " + quantity.name);
+    std::vector<double> low(slice), high(slice);
+    for (std::size_t i = 0; i < slice; ++i) {
+      low[i] = table.mean[q * slice + i] - table.ci_multiplier * table.se[q * slice + i];
+      high[i] = table.mean[q * slice + i] + table.ci_multiplier * table.se[q * slice + i];
+    }
+    describe(h5::write_array(group, quantity.name + "_ci_low", low.data(), dims), quantity.unit,
+             "lower end of the 95% interval of " + quantity.name);
+    describe(h5::write_array(group, quantity.name + "_ci_high", high.data(), dims), quantity.unit,
+             "upper end of the 95% interval of " + quantity.name);
   }
 }
 
@@ -123,6 +142,36 @@ void write_summary(const h5::Node& root, const std::vector<analysis::VariantSumm
     write_table(variant, "provider", v.provider);
     write_table(variant, "portfolio", v.portfolio);
     write_table(variant, "region", v.region);
+    if (!v.parameters.empty()) h5::write_strings(variant, "parameters", v.parameters);
+    if (v.has_contract) {
+      write_table(variant, "contract_provider", v.contract_provider);
+      write_table(variant, "contract_portfolio", v.contract_portfolio);
+      write_table(variant, "headline", v.headline);
+    }
+  }
+}
+
+//! /analysis/<analysis>/<variant>/<table>, in the order the analyses made them.
+void write_analyses(const h5::Node& root, const std::vector<analysis::VariantSummary>& variants) {
+  bool any = false;
+  for (const auto& v : variants) any = any || !v.analyses.empty();
+  if (!any) return;
+  h5::Node top = h5::create_group(root, "analysis", true);
+  for (const char* name : {"withhold", "benchmark", "threshold", "risk"}) {
+    bool has = false;
+    for (const auto& v : variants)
+      for (const auto& t : v.analyses) has = has || t.analysis == name;
+    if (!has) continue;
+    h5::Node group = h5::create_group(top, name, true);
+    for (const auto& v : variants) {
+      h5::Node variant = h5::create_group(group, v.name, true);
+      for (const auto& t : v.analyses) {
+        if (t.analysis != name) continue;
+        check_name(t.name, "an analysis table");
+        write_table(variant, t.name, t.table);
+        h5::write_attribute(h5::open_group(variant, t.name), "description", t.description);
+      }
+    }
   }
 }
 
@@ -175,6 +224,7 @@ void write_file(const Results& results, const std::string& path) {
   write_run_info(root, results.info);
   write_scenario(root, results);
   write_summary(root, results.variants);
+  write_analyses(root, results.variants);
   if (results.has_tallies) write_tallies(root, results.tallies);
   root.handle.close(path);
 }

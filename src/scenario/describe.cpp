@@ -21,6 +21,8 @@ class TomlWriter {
   void number(const std::string& key, double value) { line(key, toml_float(value)); }
   void text(const std::string& key, const std::string& value) { line(key, toml_string(value)); }
   void flag(const std::string& key, bool value) { line(key, value ? "true" : "false"); }
+  //! `key = text`, the value already TOML.
+  void raw(const std::string& key, const std::string& text) { line(key, text); }
 
   void numbers(const std::string& key, const std::vector<double>& values) {
     array(key, values, toml_float);
@@ -152,6 +154,143 @@ void describe_measure(TomlWriter& out, const Measure& measure,
   out.number("nonresponse_frailty", measure.nonresponse_frailty);
 }
 
+std::string tiers_text(const std::vector<QualityTier>& tiers) {
+  std::string list;
+  for (const QualityTier& t : tiers) {
+    std::string fields;
+    if (t.at != kNoLimit) fields += "at = " + toml_float(t.at) + ", ";
+    if (t.improve != kNoLimit) fields += "improve = " + toml_float(t.improve) + ", ";
+    list += (list.empty() ? "" : ", ") + std::string("{ ") + fields + "earn = " +
+            toml_float(t.earn) + " }";
+  }
+  return "[" + list + "]";
+}
+
+//! The terms of one year under `prefix` ("contract" or "contract.year"), top-level keys first.
+void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& prefix,
+                    const std::vector<std::string>& measures) {
+  out.text("base", base_keywords().at(static_cast<std::size_t>(t.base)));
+  out.number("min_units", t.min_units);
+  out.number("quality_gate", t.quality_gate);
+  out.number("participation_fee", t.participation_fee);
+  out.number("delivery_cost", t.delivery_cost);
+  const BenchmarkTerms& b = t.benchmark;
+  out.header("[" + prefix + ".benchmark]");
+  out.text("method", benchmark_keywords().at(static_cast<std::size_t>(b.method)));
+  out.number("regional_weight", b.regional_weight);
+  out.numbers("baseline_weights", b.baseline_weights);
+  out.number("assumed_trend", b.assumed_trend);
+  out.flag("risk_adjust", b.risk_adjust);
+  if (b.risk_growth_cap != kNoLimit) out.number("risk_growth_cap", b.risk_growth_cap);
+  if (b.truncate_at > 0.0) out.number("truncate_at", b.truncate_at);
+  out.number("discount", b.discount);
+  std::string tiers;
+  for (const DiscountTier& d : b.quality_discount)
+    tiers += (tiers.empty() ? "" : ", ") + std::string("{ at = ") + toml_float(d.at) +
+             ", discount = " + toml_float(d.discount) + " }";
+  out.raw("quality_discount", "[" + tiers + "]");
+  out.number("efficiency_adjustment", b.efficiency_adjustment);
+  if (t.stop_loss.enabled) {
+    out.header("[" + prefix + ".stop_loss]");
+    out.number("attachment", t.stop_loss.attachment);
+    out.number("coinsurance", t.stop_loss.coinsurance);
+    out.number("premium", t.stop_loss.premium);
+  }
+  if (t.sharing.enabled) {
+    const SharingTerms& s = t.sharing;
+    out.header("[" + prefix + ".sharing]");
+    if (s.msr_rule == MsrRule::Fixed) out.number("minimum_savings_rate", s.minimum_savings_rate);
+    if (s.msr_rule == MsrRule::Mssp) out.text("minimum_savings_rate", "mssp");
+    if (s.msr_rule == MsrRule::SizeBased) out.text("minimum_savings_rate", "size_based");
+    if (s.loss_rate_same) {
+      out.text("minimum_loss_rate", "same");
+    } else {
+      out.number("minimum_loss_rate", s.minimum_loss_rate);
+    }
+    out.number("confidence", s.confidence);
+    out.flag("first_dollar", s.first_dollar);
+    out.number("savings_rate", s.savings_rate);
+    out.number("loss_rate", s.loss_rate);
+    out.number("savings_cap", s.savings_cap);
+    out.number("loss_cap", s.loss_cap);
+    out.flag("quality_scaled", s.quality_scaled);
+  }
+  for (const CorridorBand& band : t.corridor) {
+    out.header("[[" + prefix + ".corridor]]");
+    out.number("lower", band.lower);
+    out.number("upper", band.upper);
+    out.number("share", band.share);
+  }
+  if (!t.quality_weights.empty()) {
+    out.header("[" + prefix + ".quality]");
+    out.named_numbers("measures", measures, t.quality_weights, [](std::size_t) { return true; });
+  }
+  const WithholdTerms& w = t.withhold;
+  out.header("[" + prefix + ".withhold]");
+  out.number("rate", w.rate);
+  out.text("scoring", scoring_keywords().at(static_cast<std::size_t>(w.scoring)));
+  out.raw("tiers", tiers_text(w.tiers));
+  out.number("floor", w.floor);
+  out.number("target", w.target);
+  out.number("gate", w.gate);
+  for (std::size_t m = 0; m < w.measure_tiers.size() && m < measures.size(); ++m) {
+    out.header("[" + prefix + ".withhold.measure." + toml_key(measures[m]) + "]");
+    out.raw("tiers", tiers_text(w.measure_tiers[m]));
+  }
+}
+
+void describe_contract(TomlWriter& out, const Contract& contract,
+                       const std::vector<std::string>& measures) {
+  if (!contract.present) return;
+  out.header("[contract]");
+  describe_terms(out, contract.years.front(), "contract", measures);
+  TomlWriter first;
+  describe_terms(first, contract.years.front(), "contract.year", measures);
+  for (std::size_t y = 1; y < contract.years.size(); ++y) {
+    TomlWriter year;
+    describe_terms(year, contract.years[y], "contract.year", measures);
+    if (year.str() == first.str()) continue;  // the glide path leaves this year as the base
+    out.header("[[contract.year]]");
+    out.integer("year", y + 1);
+    describe_terms(out, contract.years[y], "contract.year", measures);
+  }
+}
+
+void describe_analysis(TomlWriter& out, const AnalysisSettings& a) {
+  out.header("[analysis]");
+  out.integer("batches", static_cast<unsigned long long>(a.batches));
+  if (a.target_forfeit > 0.0 || a.forfeit_probability > 0.0) {
+    out.header("[analysis.withhold]");
+    if (a.target_forfeit > 0.0) out.number("target_forfeit", a.target_forfeit);
+    if (a.forfeit_probability > 0.0) {
+      out.number("forfeit_limit", a.forfeit_limit);
+      out.number("forfeit_probability", a.forfeit_probability);
+    }
+  }
+  out.header("[analysis.threshold]");
+  out.numbers("min_units", a.threshold_min_units);
+  out.number("alpha", a.threshold_alpha);
+  out.number("target_effect", a.threshold_target_effect);
+  out.header("[analysis.risk]");
+  out.number("loading", a.risk_loading);
+  out.number("sd_loading", a.risk_sd_loading);
+  std::string layers;
+  for (const AggregateLayer& l : a.aggregate_layers)
+    layers += (layers.empty() ? "" : ", ") + std::string("{ attach = ") + toml_float(l.attach) +
+              ", limit = " + toml_float(l.limit) + " }";
+  out.raw("aggregate_layers", "[" + layers + "]");
+}
+
+void describe_sweep(TomlWriter& out, const std::vector<SweepAxis>& sweep) {
+  if (sweep.empty()) return;
+  out.header("[sweep]");
+  for (const SweepAxis& axis : sweep) {
+    std::string list;
+    for (const auto& v : axis.values) list += (list.empty() ? "" : ", ") + v;
+    out.raw(toml_string(axis.path), "[" + list + "]");
+  }
+}
+
 }  // namespace
 
 std::string describe(const Scenario& scenario) {
@@ -170,6 +309,11 @@ std::string describe(const Scenario& scenario) {
   for (const auto& measure : scenario.measures) describe_measure(out, measure, strata);
   out.header("[tallies]");
   out.numbers("thresholds", scenario.tallies.thresholds);
+  std::vector<std::string> measures;
+  for (const auto& measure : scenario.measures) measures.push_back(measure.name);
+  describe_contract(out, scenario.contract, measures);
+  describe_analysis(out, scenario.analysis);
+  describe_sweep(out, scenario.sweep);
   return out.str();
 }
 

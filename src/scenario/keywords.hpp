@@ -25,4 +25,22 @@ inline const std::vector<std::string>& volume_model_keywords() {
   return keywords;
 }
 
+//! BasePayment: ffs | capitation | fee.
+inline const std::vector<std::string>& base_keywords() {
+  static const std::vector<std::string> keywords{"ffs", "capitation", "fee"};
+  return keywords;
+}
+
+//! BenchmarkMethod: historical | regional | blend.
+inline const std::vector<std::string>& benchmark_keywords() {
+  static const std::vector<std::string> keywords{"historical", "regional", "blend"};
+  return keywords;
+}
+
+//! Scoring: tiers | linear | per_measure.
+inline const std::vector<std::string>& scoring_keywords() {
+  static const std::vector<std::string> keywords{"tiers", "linear", "per_measure"};
+  return keywords;
+}
+
 }  // namespace apmsim::scenario

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "scenario/limits.hpp"
 #include "scenario/names.hpp"
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
@@ -15,19 +16,13 @@ namespace apmsim::scenario {
 
 namespace {
 
-//! Sections the next version reads; until then a scenario that has them must not run without them.
-void reject_reserved(const TableReader& top) {
-  constexpr const char* kPlanned =
-      " not supported by this version of apmsim yet (planned: issue 3/4)";
-  if (top.has("contract")) top.fail("contract", std::string("contract terms are") + kPlanned);
-  if (top.has("sweep")) top.fail("sweep", std::string("parameter sweeps are") + kPlanned);
-}
-
 //! A section's key written above every header (e.g. `seed = 1` at the top) says where it belongs.
 void reject_misplaced_keys(const toml::table& root, const std::string& path) {
   const auto& all = sections();
   for (const auto& [key, node] : root) {
-    const auto is_named = [&key = key](const Section& s) { return s.name == key.str(); };
+    const auto is_named = [&key = key](const Section& s) {
+      return s.name == key.str() && s.name.find('.') == std::string::npos;
+    };
     if (std::any_of(all.begin(), all.end(), is_named)) continue;
     std::string homes;
     for (const auto& candidate : all) {
@@ -46,9 +41,13 @@ void reject_misplaced_keys(const toml::table& root, const std::string& path) {
 //! The top-level keys: the section names.
 std::vector<std::string> section_names() {
   std::vector<std::string> names;
-  for (const auto& candidate : sections()) names.push_back(candidate.name);
+  for (const auto& candidate : sections()) {
+    if (candidate.name.find('.') == std::string::npos) names.push_back(candidate.name);
+  }
   return names;
 }
+
+}  // namespace
 
 toml::table parse_toml(std::string_view text, const std::string& path) {
   try {
@@ -60,13 +59,30 @@ toml::table parse_toml(std::string_view text, const std::string& path) {
   }
 }
 
+namespace {
+
+//! The contract's truncation and stop-loss attachment points join the tally thresholds.
+void add_contract_thresholds(const TableReader& top, Scenario& scenario) {
+  auto& thresholds = scenario.tallies.thresholds;
+  for (const ContractTerms& terms : scenario.contract.years) {
+    if (terms.benchmark.truncate_at > 0.0) thresholds.push_back(terms.benchmark.truncate_at);
+    if (terms.stop_loss.enabled) thresholds.push_back(terms.stop_loss.attachment);
+  }
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  if (thresholds.size() > kMaxThresholds) {
+    top.fail("contract", "[tallies] thresholds and the contract's truncation and attachment "
+                         "points make " +
+                             std::to_string(thresholds.size()) + " thresholds; at most " +
+                             std::to_string(kMaxThresholds) + " are supported");
+  }
+}
+
 }  // namespace
 
-Scenario parse_scenario(std::string_view text, const std::string& path) {
-  const toml::table root = parse_toml(text, path);
+Scenario parse_root(const toml::table& root, std::string_view text, const std::string& path) {
   reject_misplaced_keys(root, path);
   const TableReader top(root, path, "", "the scenario", section_names());
-  reject_reserved(top);
 
   Scenario scenario;
   scenario.path = path;
@@ -81,7 +97,15 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   scenario.provider_groups = read_provider_groups(top, scenario.simulation, regions, strata);
   scenario.measures = read_measures(top, strata);
   scenario.tallies = read_tallies(top);
+  scenario.contract = read_contract(top, scenario.simulation, scenario.measures);
+  add_contract_thresholds(top, scenario);
+  scenario.analysis = read_analysis(top, scenario.contract);
+  scenario.sweep = read_sweep(top);
   return scenario;
+}
+
+Scenario parse_scenario(std::string_view text, const std::string& path) {
+  return parse_root(parse_toml(text, path), text, path);
 }
 
 Scenario load_scenario(const std::string& path) {

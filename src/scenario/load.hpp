@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <toml++/toml.h>
+
 #include "scenario/scenario.hpp"
 
 namespace apmsim::scenario {
@@ -14,6 +16,12 @@ Scenario load_scenario(const std::string& path);
 
 //! Parses and validates scenario text; `path` is only used in messages and for Scenario::name.
 Scenario parse_scenario(std::string_view text, const std::string& path);
+
+//! TOML syntax only: a ScenarioError with the line and column of a syntax error.
+toml::table parse_toml(std::string_view text, const std::string& path);
+
+//! Validates a parsed scenario; `text` is stored as the scenario's text.
+Scenario parse_root(const toml::table& root, std::string_view text, const std::string& path);
 
 //! The resolved scenario (every default filled in) as TOML that parse_scenario accepts again.
 std::string describe(const Scenario& scenario);

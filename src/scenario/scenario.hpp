@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/contract.hpp"
 #include "scenario/error.hpp"
 
 namespace apmsim::scenario {
@@ -117,7 +118,10 @@ struct Scenario {
   Patients patients;
   std::vector<ProviderGroup> provider_groups;
   std::vector<Measure> measures;
-  Tallies tallies;
+  Tallies tallies;  //!< with the contract's truncation and attachment points added
+  Contract contract;
+  AnalysisSettings analysis;
+  std::vector<SweepAxis> sweep;
 
   //! Number of providers over all groups.
   std::uint32_t provider_count() const {

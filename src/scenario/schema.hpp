@@ -16,13 +16,13 @@ namespace apmsim::scenario {
 struct Section {
   std::string name;               //!< TOML key, e.g. "provider_group"
   bool array;                     //!< [[name]] (array of tables) rather than [name]
-  bool reserved;                  //!< read by a later version: rejected for now
-  std::vector<std::string> keys;  //!< keys allowed inside (empty for reserved sections)
+  std::vector<std::string> keys;  //!< keys allowed inside (empty: any key, as in [sweep])
   //! "[[provider_group]]" or "[simulation]".
   std::string header() const { return array ? "[[" + name + "]]" : "[" + name + "]"; }
 };
 
-//! Every section, in the order docs/scenario-reference.md describes them.
+//! Every section, in the order docs/scenario-reference.md describes them. Sub-tables such as
+//! `contract.benchmark` are sections too; only names without a dot are top-level keys.
 const std::vector<Section>& sections();
 
 //! The section called `name`; throws std::out_of_range for a name that is not one.

@@ -34,4 +34,14 @@ std::vector<ProviderGroup> read_provider_groups(const TableReader& top,
 //! `[[measure]]` (0 to 16): eligible strata resolved to sorted indices (all when not given).
 std::vector<Measure> read_measures(const TableReader& top, const NameRegistry& strata);
 
+//! `[contract]` (optional): terms per performance year, `[[contract.year]]` applied over the base.
+Contract read_contract(const TableReader& top, const Simulation& simulation,
+                       const std::vector<Measure>& measures);
+
+//! `[analysis]` (optional; every key has a default).
+AnalysisSettings read_analysis(const TableReader& top, const Contract& contract);
+
+//! `[sweep]` (optional): each key a parameter path, each value a non-empty array.
+std::vector<SweepAxis> read_sweep(const TableReader& top);
+
 }  // namespace apmsim::scenario

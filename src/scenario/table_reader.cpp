@@ -97,6 +97,7 @@ TableReader TableReader::child(const toml::table& table, std::string path, std::
 }
 
 void TableReader::check_keys() const {
+  if (keys_.empty()) return;  // a table of free keys, e.g. [sweep]
   for (const auto& [key, node] : table_) {
     if (std::find(keys_.begin(), keys_.end(), key.str()) != keys_.end()) continue;
     // At the top level the keys are section names: a table there is a misspelt section.

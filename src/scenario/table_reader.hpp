@@ -87,6 +87,15 @@ class TableReader {
   std::string element_path(std::string_view key, std::size_t index) const;
   //! Whether `key` is present.
   bool has(std::string_view key) const { return table_.get(key) != nullptr; }
+  //! Whether `key` is present and a string.
+  bool is_text(std::string_view key) const {
+    const toml::node* node = table_.get(key);
+    return node && node->is_string();
+  }
+  //! The table read.
+  const toml::table& table() const { return table_; }
+  //! Dotted path of this table, e.g. "contract.year[1]".
+  const std::string& path() const { return path_; }
   //! Where `key`'s value is written, or the table header when it is absent.
   Location location(std::string_view key) const;
 

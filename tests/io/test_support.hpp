@@ -61,7 +61,9 @@ inline analysis::Results make_results() {
                   "cpu: 2 threads, avx2",
                   "apmsim run s.toml --seed 42",
                   12.5,
-                  4.8e7};
+                  4.8e7,
+                  "",
+                  0.0};
   results.scenario_path = "scenarios/test.toml";
   results.scenario_text = "[simulation]\nreplications = 2000  # ünïcode ± ok\nseed = 42\n";
   results.scenario_sha256 = sha256_hex(results.scenario_text);

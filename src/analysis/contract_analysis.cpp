@@ -1,0 +1,760 @@
+#include "analysis/contract_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+
+#include "analysis/moments.hpp"
+#include "analysis/statistics.hpp"
+
+namespace apmsim::analysis {
+
+namespace {
+
+namespace c = contract;
+using stats::Estimate;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kLevels[] = {0.90, 0.95, 0.99, 0.995};
+constexpr const char* kLevelNames[] = {"90", "95", "99", "995"};
+
+std::string format(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", x);
+  return buffer;
+}
+
+//! Provider-years of a replication range: which providers and which years.
+struct Selection {
+  std::vector<std::size_t> providers;
+  int year = -1;  //!< performance year index, or -1 for all
+};
+
+//! Column names: one per performance year, then `last` ("agreement" or "all").
+std::vector<std::string> year_columns(int years, const std::string& last) {
+  std::vector<std::string> columns;
+  for (int y = 0; y < years; ++y) columns.push_back("performance_year_" + std::to_string(y + 1));
+  columns.push_back(last);
+  return columns;
+}
+
+//! An empty table of `rows` x `columns` for `quantities`, intervals from K batches.
+EstimateTable make_table(std::vector<std::string> rows, std::vector<std::string> columns,
+                         std::vector<Quantity> quantities, int batches) {
+  EstimateTable t;
+  t.rows = std::move(rows);
+  t.columns = std::move(columns);
+  t.years = static_cast<int>(t.columns.size());
+  t.quantities = std::move(quantities);
+  t.ci_multiplier = batches > 1 ? stats::student_t_quantile(0.975, batches - 1) : 1.959963984540054;
+  t.resize();
+  return t;
+}
+
+void put(EstimateTable& t, std::size_t q, std::size_t r, std::size_t y, const Estimate& e) {
+  t.mean[t.index(q, r, y)] = e.value;
+  t.se[t.index(q, r, y)] = e.se;
+}
+
+//! Everything the analyses share: the records, the batch count and the provider facts.
+class Analyst {
+ public:
+  Analyst(const scenario::Scenario& s, const engine::Model& m, const c::Records& r)
+      : s_(s), m_(m), r_(r), years_(r.years), batches_(s.analysis.batches) {
+    for (std::size_t p = 0; p < r.providers.size(); ++p) {
+      const engine::Entity& e = m.entities[r.providers[p]];
+      names_.push_back(e.name);
+      groups_.push_back(s.provider_groups[static_cast<std::size_t>(e.group)].name);
+      all_.push_back(p);
+    }
+  }
+
+  //! Batch means of `estimator` over replication ranges.
+  Estimate estimate(const std::function<double(std::uint64_t, std::uint64_t)>& estimator) const {
+    return stats::batch_means(r_.replications, batches_, estimator);
+  }
+
+  //! Calls f(record) for every provider-year of `sel` in replications [first, first + count).
+  template <typename F>
+  void each(const Selection& sel, std::uint64_t first, std::uint64_t count, F f) const {
+    for (std::uint64_t rep = first; rep < first + count; ++rep)
+      for (std::size_t p : sel.providers)
+        for (int y = 0; y < years_; ++y)
+          if (sel.year < 0 || sel.year == y) f(r_.record(rep, p, y), y);
+  }
+
+  //! The values g(record) of the provider-years of `sel` in a replication range.
+  template <typename G>
+  std::vector<double> values(const Selection& sel, std::uint64_t first, std::uint64_t count,
+                             G g) const {
+    std::vector<double> out;
+    each(sel, first, count, [&](const double* rec, int) { out.push_back(g(rec)); });
+    return out;
+  }
+
+  //! Per replication, the sum of g(record) over the provider-years of `sel`.
+  template <typename G>
+  std::vector<double> totals(const Selection& sel, std::uint64_t first, std::uint64_t count,
+                             G g) const {
+    std::vector<double> out;
+    for (std::uint64_t rep = first; rep < first + count; ++rep) {
+      double sum = 0.0;
+      for (std::size_t p : sel.providers)
+        for (int y = 0; y < years_; ++y)
+          if (sel.year < 0 || sel.year == y) sum += g(r_.record(rep, p, y));
+      out.push_back(sum);
+    }
+    return out;
+  }
+
+  void contract_tables(VariantSummary& out) const;
+  void withhold(VariantSummary& out) const;
+  void benchmark(VariantSummary& out) const;
+  void threshold(VariantSummary& out) const;
+  void risk(VariantSummary& out) const;
+  void headline(VariantSummary& out) const;
+
+ private:
+  void add(VariantSummary& out, const std::string& analysis, const std::string& name,
+           const std::string& description, EstimateTable table) const {
+    out.analyses.push_back({analysis, name, description, std::move(table)});
+  }
+
+  const scenario::Scenario& s_;
+  const engine::Model& m_;
+  const c::Records& r_;
+  int years_;
+  int batches_;
+  std::vector<std::string> names_, groups_;
+  std::vector<std::size_t> all_;
+};
+
+// ---- Contract tables (DESIGN 5: results per provider-year, portfolio totals) -------------------
+
+struct ContractQuantity {
+  Quantity quantity;
+  //! From the sums of every field over the selected provider-years, and their number.
+  std::function<double(const std::vector<double>&, double)> value;
+};
+
+const std::vector<ContractQuantity>& contract_quantities() {
+  const auto sum = [](int f) {
+    return [f](const std::vector<double>& s, double) { return s[static_cast<std::size_t>(f)]; };
+  };
+  const auto average = [](int f) {
+    return [f](const std::vector<double>& s, double n) {
+      return n > 0 ? s[static_cast<std::size_t>(f)] / n : kNaN;
+    };
+  };
+  static const std::vector<ContractQuantity> all{
+      {{"units", "units", "units"}, sum(c::kUnits)},
+      {{"benchmark", "currency", "benchmark total (per-unit benchmark x units)"}, sum(c::kBenchmark)},
+      {{"actual_cost", "currency", "cost with the intervention effect (claims)"},
+       sum(c::kActualCost)},
+      {{"accountable_cost", "currency",
+        "cost after truncation and specific stop-loss, plus its premium"},
+       sum(c::kAccountableCost)},
+      {{"counterfactual_cost", "currency", "cost without the intervention effect (same draws)"},
+       sum(c::kCounterfactualCost)},
+      {{"savings_rate", "fraction", "(benchmark - accountable cost) / benchmark"},
+       [](const std::vector<double>& s, double) {
+         return s[c::kBenchmark] > 0 ? 1.0 - s[c::kAccountableCost] / s[c::kBenchmark] : kNaN;
+       }},
+      {{"true_savings_rate", "fraction", "(counterfactual - cost) / counterfactual"},
+       [](const std::vector<double>& s, double) {
+         return s[c::kCounterfactualCost] > 0
+                    ? 1.0 - s[c::kActualCost] / s[c::kCounterfactualCost]
+                    : kNaN;
+       }},
+      {{"quality_score", "fraction", "weighted measure rates, mean over provider-years"},
+       average(c::kQualityScore)},
+      {{"eligible_share", "fraction", "share of provider-years with units >= min_units"},
+       average(c::kEligible)},
+      {{"base_payment", "currency", "claims (ffs), budget (capitation) or fees (fee)"},
+       sum(c::kBasePayment)},
+      {{"withheld", "currency", "withhold / outcome pot at risk"}, sum(c::kWithheld)},
+      {{"earned_back", "currency", "withhold earned back"}, sum(c::kEarnedBack)},
+      {{"forfeited", "currency", "withhold forfeited"}, sum(c::kForfeited)},
+      {{"reconciliation", "currency",
+        "shared savings (+) or losses (-); capitation: the payer's gain/loss adjustment"},
+       sum(c::kReconciliation)},
+      {{"stop_loss_recovery", "currency", "cost the specific stop-loss takes off the provider"},
+       sum(c::kStopLossRecovery)},
+      {{"payment", "currency", "what the payer pays the provider"}, sum(c::kPayment)},
+      {{"net_provider_result", "currency", "payment - the provider's costs"},
+       sum(c::kNetProviderResult)},
+      {{"payer_net_savings", "currency", "counterfactual cost - the payer's outlay"},
+       sum(c::kPayerNetSavings)},
+  };
+  return all;
+}
+
+void Analyst::contract_tables(VariantSummary& out) const {
+  const auto& qs = contract_quantities();
+  std::vector<Quantity> quantities;
+  for (const auto& q : qs) quantities.push_back(q.quantity);
+  const auto columns = year_columns(years_, "agreement");
+  out.contract_provider = make_table(names_, columns, quantities, 0);
+  out.contract_portfolio = make_table({"participants"}, columns, quantities, 0);
+  const std::size_t P = names_.size(), Y = columns.size(), Q = qs.size();
+  std::vector<RunningMoments> cells((P + 1) * Y * Q);
+  std::vector<double> sums(static_cast<std::size_t>(r_.fields));
+  for (std::uint64_t rep = 0; rep < r_.replications; ++rep) {
+    for (std::size_t row = 0; row <= P; ++row) {
+      for (std::size_t col = 0; col < Y; ++col) {
+        std::fill(sums.begin(), sums.end(), 0.0);
+        double count = 0;
+        for (std::size_t p = (row < P ? row : 0); p < (row < P ? row + 1 : P); ++p)
+          for (int y = 0; y < years_; ++y) {
+            if (col < Y - 1 && static_cast<std::size_t>(y) != col) continue;
+            const double* rec = r_.record(rep, p, y);
+            for (int f = 0; f < r_.fields; ++f) sums[static_cast<std::size_t>(f)] += rec[f];
+            ++count;
+          }
+        for (std::size_t q = 0; q < Q; ++q) cells[(row * Y + col) * Q + q].add(qs[q].value(sums, count));
+      }
+    }
+  }
+  for (std::size_t row = 0; row <= P; ++row)
+    for (std::size_t col = 0; col < Y; ++col)
+      for (std::size_t q = 0; q < Q; ++q) {
+        const RunningMoments& m = cells[(row * Y + col) * Q + q];
+        EstimateTable& t = row < P ? out.contract_provider : out.contract_portfolio;
+        const std::size_t r = row < P ? row : 0;
+        t.mean[t.index(q, r, col)] = m.mean();
+        t.se[t.index(q, r, col)] = m.standard_error();
+      }
+}
+
+// ---- Withhold pricing --------------------------------------------------------------------------
+
+void Analyst::withhold(VariantSummary& out) const {
+  const bool any = std::any_of(s_.contract.years.begin(), s_.contract.years.end(),
+                               [](const auto& t) { return t.withhold.rate > 0.0; });
+  if (!any) return;
+  const auto columns = year_columns(years_, "agreement");
+  const std::vector<Quantity> qs{
+      {"withheld", "currency", "withheld a replication, all providers"},
+      {"earned_back", "currency", "earned back"},
+      {"forfeited", "currency", "forfeited: the withhold's expected cost to the providers"},
+      {"forfeit_share", "fraction", "forfeited / withheld"},
+      {"forfeit_probability", "fraction", "share of provider-years that forfeit anything"},
+      {"shortfall_forfeit", "currency",
+       "forfeit on complete data (every eligible patient measured): real shortfall"},
+      {"noise_forfeit", "currency", "forfeited - shortfall forfeit: forfeit due to measurement"},
+      {"noise_forfeit_probability", "fraction",
+       "P(forfeit > 0 | complete-data score earns the whole withhold): providers at target "
+       "quality who forfeit"},
+  };
+  EstimateTable t = make_table({"participants"}, columns, qs, batches_);
+  for (std::size_t col = 0; col < columns.size(); ++col) {
+    Selection sel{all_, col + 1 < columns.size() ? static_cast<int>(col) : -1};
+    const auto mean_total = [&](int f) {
+      return [this, sel, f](std::uint64_t a, std::uint64_t n) {
+        return stats::mean(totals(sel, a, n, [f](const double* r) { return r[f]; }));
+      };
+    };
+    const auto shortfall = [](const double* r) { return r[c::kWithheld] * (1 - r[c::kEarnShareComplete]); };
+    put(t, 0, 0, col, estimate(mean_total(c::kWithheld)));
+    put(t, 1, 0, col, estimate(mean_total(c::kEarnedBack)));
+    put(t, 2, 0, col, estimate(mean_total(c::kForfeited)));
+    put(t, 3, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
+          double f = 0, w = 0;
+          each(sel, a, n, [&](const double* r, int) { f += r[c::kForfeited]; w += r[c::kWithheld]; });
+          return w > 0 ? f / w : kNaN;
+        }));
+    put(t, 4, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
+          return stats::mean(values(sel, a, n, [](const double* r) {
+            return r[c::kForfeited] > 1e-12 * r[c::kWithheld] ? 1.0 : 0.0;
+          }));
+        }));
+    put(t, 5, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
+          return stats::mean(totals(sel, a, n, shortfall));
+        }));
+    put(t, 6, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
+          return stats::mean(totals(sel, a, n, [&](const double* r) {
+            return r[c::kForfeited] - shortfall(r);
+          }));
+        }));
+    put(t, 7, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
+          double hits = 0, at_target = 0;
+          each(sel, a, n, [&](const double* r, int) {
+            if (r[c::kEarnShareComplete] < 1.0 || !(r[c::kWithheld] > 0)) return;
+            ++at_target;
+            if (r[c::kForfeited] > 1e-12 * r[c::kWithheld]) ++hits;
+          });
+          return at_target > 0 ? hits / at_target : kNaN;
+        }));
+  }
+  add(out, "withhold", "forfeit", "withhold earned back and forfeited, portfolio totals", t);
+
+  // Earn-back distribution over provider-years (the withhold's payoff).
+  std::vector<std::string> bins;
+  for (int b = 0; b < 10; ++b)
+    bins.push_back("[" + format(b / 10.0) + "," + format((b + 1) / 10.0) + (b == 9 ? "]" : ")"));
+  EstimateTable d = make_table(bins, {"all"}, {{"probability", "fraction",
+                                                "share of provider-years whose earn share is in the bin"}},
+                               batches_);
+  const Selection everyone{all_, -1};
+  for (std::size_t b = 0; b < bins.size(); ++b)
+    put(d, 0, b, 0, estimate([&](std::uint64_t a, std::uint64_t n) {
+          return stats::mean(values(everyone, a, n, [b](const double* r) {
+            const int bin = std::min(9, static_cast<int>(std::floor(r[c::kEarnShare] * 10.0)));
+            return bin == static_cast<int>(b) ? 1.0 : 0.0;
+          }));
+        }));
+  add(out, "withhold", "earn_share_distribution", "distribution of the earn-back share", d);
+
+  // Solving for the rate: earn shares do not depend on the rate, so the forfeit is linear in it.
+  const auto& a = s_.analysis;
+  std::vector<std::string> targets;
+  if (a.target_forfeit > 0) targets.push_back("expected_forfeit=" + format(a.target_forfeit));
+  if (a.forfeit_probability > 0)
+    targets.push_back("P(forfeit>" + format(a.forfeit_limit) + ")<=" + format(a.forfeit_probability));
+  if (!targets.empty()) {
+    EstimateTable r = make_table(targets, {"agreement"},
+                                 {{"rate", "fraction", "withhold rate that meets the target"}},
+                                 batches_);
+    std::size_t row = 0;
+    if (a.target_forfeit > 0)
+      put(r, 0, row++, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
+            double shortfall_base = 0, base = 0;
+            each(everyone, first, n, [&](const double* rec, int) {
+              shortfall_base += rec[c::kBasePayment] * (1 - rec[c::kEarnShare]);
+              base += rec[c::kBasePayment];
+            });
+            return shortfall_base > 0 ? std::min(1.0, a.target_forfeit * base / shortfall_base) : 1.0;
+          }));
+    if (a.forfeit_probability > 0)
+      put(r, 0, row++, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
+            const double q = stats::value_at_risk(
+                values(everyone, first, n, [](const double* rec) { return 1 - rec[c::kEarnShare]; }),
+                1 - a.forfeit_probability);
+            return q > 0 ? std::min(1.0, a.forfeit_limit / q) : 1.0;
+          }));
+    add(out, "withhold", "solved_rate",
+        "withhold rate meeting each target (the forfeit is linear in the rate)", r);
+  }
+
+  EstimateTable pt = make_table(names_, {"agreement"}, {qs[2], qs[3], qs[4]}, batches_);
+  for (std::size_t p = 0; p < names_.size(); ++p) {
+    const Selection one{{p}, -1};
+    put(pt, 0, p, 0, estimate([&](std::uint64_t a0, std::uint64_t n) {
+          return stats::mean(totals(one, a0, n, [](const double* r) { return r[c::kForfeited]; }));
+        }));
+    put(pt, 1, p, 0, estimate([&](std::uint64_t a0, std::uint64_t n) {
+          double f = 0, w = 0;
+          each(one, a0, n, [&](const double* r, int) { f += r[c::kForfeited]; w += r[c::kWithheld]; });
+          return w > 0 ? f / w : kNaN;
+        }));
+    put(pt, 2, p, 0, estimate([&](std::uint64_t a0, std::uint64_t n) {
+          return stats::mean(values(one, a0, n, [](const double* r) {
+            return r[c::kForfeited] > 1e-12 * r[c::kWithheld] ? 1.0 : 0.0;
+          }));
+        }));
+  }
+  add(out, "withhold", "provider", "forfeit per provider over the agreement", pt);
+}
+
+// ---- Benchmark calibration ---------------------------------------------------------------------
+
+void Analyst::benchmark(VariantSummary& out) const {
+  const double w = s_.contract.years.front().benchmark.regional_weight;
+  const auto columns = year_columns(years_, "all");
+  const std::vector<Quantity> qs{
+      {"bias", "fraction", "mean of (benchmark - counterfactual) / counterfactual, per unit"},
+      {"sd", "fraction", "standard deviation of the error"},
+      {"rmse", "fraction", "root mean square error"},
+      {"corr_efficiency", "correlation", "correlation of the error with provider efficiency e(p)"},
+      {"corr_region_shock", "correlation", "correlation of the error with the regional shock"},
+  };
+  const std::vector<std::string> rows{"historical", "regional", "blend_w=" + format(w),
+                                      "optimal_blend"};
+  EstimateTable t = make_table(rows, columns, qs, batches_);
+  EstimateTable ow = make_table({"participants"}, columns,
+                                {{"optimal_weight", "weight",
+                                  "regional weight minimising the blend's RMSE"}},
+                                batches_);
+  for (std::size_t col = 0; col < columns.size(); ++col) {
+    const Selection sel{all_, col + 1 < columns.size() ? static_cast<int>(col) : -1};
+    const auto errors = [&](std::uint64_t a, std::uint64_t n, std::vector<double>& h,
+                            std::vector<double>& g) {
+      h = values(sel, a, n, [](const double* r) { return r[c::kHistoricalError]; });
+      g = values(sel, a, n, [](const double* r) { return r[c::kRegionalError]; });
+    };
+    const auto weight_of = [&](std::size_t row, const std::vector<double>& h,
+                               const std::vector<double>& g) {
+      if (row == 0) return 0.0;
+      if (row == 1) return 1.0;
+      if (row == 2) return w;
+      return stats::optimal_blend_weight(h, g);
+    };
+    put(ow, 0, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
+          std::vector<double> h, g;
+          errors(a, n, h, g);
+          return stats::optimal_blend_weight(h, g);
+        }));
+    for (std::size_t row = 0; row < rows.size(); ++row) {
+      for (std::size_t q = 0; q < qs.size(); ++q) {
+        put(t, q, row, col, estimate([&](std::uint64_t a, std::uint64_t n) {
+              std::vector<double> h, g;
+              errors(a, n, h, g);
+              const double wt = weight_of(row, h, g);
+              std::vector<double> e(h.size());
+              for (std::size_t i = 0; i < h.size(); ++i) e[i] = (1 - wt) * h[i] + wt * g[i];
+              if (q == 0) return stats::mean(e);
+              if (q == 1) return stats::standard_deviation(e);
+              if (q == 2) {
+                double s = 0;
+                for (double x : e) s += x * x;
+                return e.empty() ? kNaN : std::sqrt(s / static_cast<double>(e.size()));
+              }
+              const int f = q == 3 ? c::kEfficiency : c::kRegionShock;
+              return stats::pearson_correlation(
+                  e, values(sel, a, n, [f](const double* r) { return r[f]; }));
+            }));
+      }
+    }
+  }
+  add(out, "benchmark", "methods",
+      "error of each benchmark method against the counterfactual cost, per unit", t);
+  add(out, "benchmark", "optimal_weight", "the RMSE-minimising regional weight", ow);
+}
+
+// ---- Minimum-threshold test --------------------------------------------------------------------
+
+void Analyst::threshold(VariantSummary& out) const {
+  const auto& a = s_.analysis;
+  std::vector<std::string> group_names;
+  std::vector<Selection> group_sel;
+  for (std::size_t p = 0; p < groups_.size(); ++p) {
+    const auto it = std::find(group_names.begin(), group_names.end(), groups_[p]);
+    if (it == group_names.end()) {
+      group_names.push_back(groups_[p]);
+      group_sel.push_back({{p}, -1});
+    } else {
+      group_sel[static_cast<std::size_t>(it - group_names.begin())].providers.push_back(p);
+    }
+  }
+  group_names.push_back("all");
+  group_sel.push_back({all_, -1});
+
+  const std::vector<Quantity> qs{
+      {"mean_units", "units", "mean units per provider-year"},
+      {"excluded_share", "fraction", "share of provider-years below min_units"},
+      {"false_reward", "fraction", "P(savings paid | true effect 0)"},
+      {"false_penalty", "fraction", "P(losses charged | true effect 0)"},
+      {"false_negative", "fraction", "P(no savings paid | true effect = target_effect)"},
+  };
+  std::vector<std::string> rows;
+  for (const auto& g : group_names)
+    for (double m : a.threshold_min_units) rows.push_back(g + " min_units=" + format(m));
+  EstimateTable t = make_table(rows, {"all"}, qs, batches_);
+  std::size_t row = 0;
+  for (std::size_t gi = 0; gi < group_names.size(); ++gi) {
+    const Selection& sel = group_sel[gi];
+    for (double m : a.threshold_min_units) {
+      const auto rate = [&](auto test) {
+        return estimate([&, test](std::uint64_t first, std::uint64_t n) {
+          return stats::mean(values(sel, first, n, [&, test](const double* r) {
+            return test(r, r[c::kUnits] >= m) ? 1.0 : 0.0;
+          }));
+        });
+      };
+      put(t, 0, row, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
+            return stats::mean(values(sel, first, n, [](const double* r) { return r[c::kUnits]; }));
+          }));
+      put(t, 1, row, 0, rate([](const double*, bool in) { return !in; }));
+      put(t, 2, row, 0, rate([](const double* r, bool in) { return in && r[c::kNullSharedResult] > 0; }));
+      put(t, 3, row, 0, rate([](const double* r, bool in) { return in && r[c::kNullSharedResult] < 0; }));
+      put(t, 4, row, 0,
+          rate([](const double* r, bool in) { return !(in && r[c::kTargetSharedResult] > 0); }));
+      ++row;
+    }
+  }
+  add(out, "threshold", "rates",
+      "false reward, false penalty and false negative rates by provider group and min_units", t);
+
+  const double z = stats::normal_quantile(1 - a.threshold_alpha);
+  EstimateTable msr = make_table(
+      group_names, {"all"},
+      {{"mean_units", "units", "mean units per provider-year"},
+       {"null_savings_rate_mean", "fraction", "mean savings rate when the true effect is 0"},
+       {"null_savings_rate_sd", "fraction", "its standard deviation"},
+       {"msr_for_alpha", "fraction",
+        "smallest MSR with P(savings rate >= MSR | effect 0) <= alpha (empirical quantile)"},
+       {"msr_normal", "fraction", "the same from the normal approximation: mean + z(1-alpha) sd"}},
+      batches_);
+  for (std::size_t gi = 0; gi < group_names.size(); ++gi) {
+    const Selection& sel = group_sel[gi];
+    const auto null_rates = [&](std::uint64_t first, std::uint64_t n) {
+      return values(sel, first, n, [](const double* r) { return r[c::kNullSavingsRate]; });
+    };
+    put(msr, 0, gi, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
+          return stats::mean(values(sel, first, n, [](const double* r) { return r[c::kUnits]; }));
+        }));
+    put(msr, 1, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::mean(null_rates(f, n)); }));
+    put(msr, 2, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+          return stats::standard_deviation(null_rates(f, n));
+        }));
+    put(msr, 3, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+          return stats::value_at_risk(null_rates(f, n), 1 - a.threshold_alpha);
+        }));
+    put(msr, 4, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+          const auto x = null_rates(f, n);
+          return stats::mean(x) + z * stats::standard_deviation(x);
+        }));
+  }
+  add(out, "threshold", "msr", "the minimum savings rate that keeps false reward <= alpha", msr);
+}
+
+// ---- Downside risk -----------------------------------------------------------------------------
+
+void Analyst::risk(VariantSummary& out) const {
+  const auto& a = s_.analysis;
+  std::vector<Quantity> qs{{"mean", "currency", "mean net provider result"},
+                           {"sd", "currency", "standard deviation of the net result"},
+                           {"loss_probability", "fraction", "P(net result < 0)"}};
+  for (const char* l : kLevelNames)
+    qs.push_back({std::string("var_") + l, "currency",
+                  std::string("value at risk of the loss (-net result) at ") + l + "%"});
+  for (const char* l : kLevelNames)
+    qs.push_back({std::string("tvar_") + l, "currency",
+                  std::string("tail value at risk of the loss at ") + l + "%"});
+  qs.push_back({"capital_99", "currency", "var_99 - expected loss"});
+  qs.push_back({"capital_995", "currency", "var_995 - expected loss"});
+  std::vector<std::string> rows = names_;
+  rows.push_back("portfolio");
+  const auto columns = year_columns(years_, "agreement");
+  EstimateTable t = make_table(rows, columns, qs, batches_);
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    for (std::size_t col = 0; col < columns.size(); ++col) {
+      const Selection sel{row < names_.size() ? std::vector<std::size_t>{row} : all_,
+                          col + 1 < columns.size() ? static_cast<int>(col) : -1};
+      const auto losses = [&](std::uint64_t f, std::uint64_t n) {
+        return totals(sel, f, n, [](const double* r) { return -r[c::kNetProviderResult]; });
+      };
+      const std::vector<double> all_losses = losses(0, r_.replications);
+      for (std::size_t q = 0; q < qs.size(); ++q) {
+        // Tail quantities of i.i.d. replication totals: order-statistic and delta-method errors.
+        if (q >= 3 && q < 7) {
+          put(t, q, row, col, stats::value_at_risk_estimate(all_losses, kLevels[q - 3]));
+          continue;
+        }
+        if (q >= 7 && q < 11) {
+          put(t, q, row, col, stats::tail_value_at_risk_estimate(all_losses, kLevels[q - 7]));
+          continue;
+        }
+        put(t, q, row, col, estimate([&](std::uint64_t f, std::uint64_t n) {
+              const auto x = losses(f, n);
+              if (q == 0) return -stats::mean(x);
+              if (q == 1) return stats::standard_deviation(x);
+              if (q == 2) {
+                double k = 0;
+                for (double v : x) k += v > 0 ? 1 : 0;
+                return x.empty() ? kNaN : k / static_cast<double>(x.size());
+              }
+              if (q < 7) return stats::value_at_risk(x, kLevels[q - 3]);
+              if (q < 11) return stats::tail_value_at_risk(x, kLevels[q - 7]);
+              return stats::value_at_risk(x, q == 11 ? 0.99 : 0.995) - stats::mean(x);
+            }));
+      }
+    }
+  }
+  add(out, "risk", "net_result", "distribution of the net provider result (loss = -result)", t);
+
+  const Selection everyone{all_, -1};
+  const auto premium_quantities = [](const std::string& per) {
+    return std::vector<Quantity>{
+        {"pure_premium", "currency/" + per, "expected layer payout"},
+        {"sd", "currency/" + per, "standard deviation of the payout"},
+        {"attach_probability", "fraction", "P(payout > 0)"},
+        {"loaded_premium", "currency/" + per, "pure premium x (1 + loading) + sd_loading x sd"}};
+  };
+  // Specific layers between consecutive tally thresholds, per unit.
+  if (!r_.thresholds.empty()) {
+    std::vector<std::string> layers;
+    const std::size_t T = r_.thresholds.size();
+    for (std::size_t i = 0; i < T; ++i)
+      layers.push_back(format(r_.thresholds[i]) + "-" + (i + 1 < T ? format(r_.thresholds[i + 1]) : "inf"));
+    EstimateTable sl = make_table(layers, {"all"}, premium_quantities("unit"), batches_);
+    for (std::size_t i = 0; i < T; ++i) {
+      const auto payout = [this, i, T](const double* r) {
+        const double top = i + 1 < T ? r[r_.excess_field(i + 1)] : 0.0;
+        return r[r_.excess_field(i)] - top;
+      };
+      const auto per_unit = [&](std::uint64_t f, std::uint64_t n) {
+        return values(everyone, f, n, [&](const double* r) {
+          return r[c::kUnits] > 0 ? payout(r) / r[c::kUnits] : 0.0;
+        });
+      };
+      put(sl, 0, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+            double p = 0, u = 0;
+            each(everyone, f, n, [&](const double* r, int) { p += payout(r); u += r[c::kUnits]; });
+            return u > 0 ? p / u : kNaN;
+          }));
+      put(sl, 1, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::standard_deviation(per_unit(f, n)); }));
+      put(sl, 2, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+            return stats::mean(values(everyone, f, n, [&](const double* r) { return payout(r) > 0 ? 1.0 : 0.0; }));
+          }));
+      put(sl, 3, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+            double p = 0, u = 0;
+            each(everyone, f, n, [&](const double* r, int) { p += payout(r); u += r[c::kUnits]; });
+            return (u > 0 ? p / u : kNaN) * (1 + a.risk_loading) +
+                   a.risk_sd_loading * stats::standard_deviation(per_unit(f, n));
+          }));
+    }
+    add(out, "risk", "specific_layers",
+        "specific stop-loss layers between tally thresholds: premium per unit, per provider-year", sl);
+  }
+  if (!a.aggregate_layers.empty()) {
+    std::vector<std::string> layers;
+    for (const auto& l : a.aggregate_layers) layers.push_back(format(l.attach) + "-" + format(l.limit));
+    EstimateTable al = make_table(layers, {"all"}, premium_quantities("provider-year"), batches_);
+    for (std::size_t i = 0; i < a.aggregate_layers.size(); ++i) {
+      const auto l = a.aggregate_layers[i];
+      const auto payout = [l](const double* r) {
+        const double b = r[c::kBenchmark];
+        if (!(b > 0)) return 0.0;
+        const double loss = (r[c::kAccountableCost] - b) / b;
+        return std::clamp(loss - l.attach, 0.0, l.limit - l.attach) * b;
+      };
+      const auto pay = [&](std::uint64_t f, std::uint64_t n) { return values(everyone, f, n, payout); };
+      put(al, 0, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::mean(pay(f, n)); }));
+      put(al, 1, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::standard_deviation(pay(f, n)); }));
+      put(al, 2, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+            const auto x = pay(f, n);
+            double k = 0;
+            for (double v : x) k += v > 0 ? 1 : 0;
+            return x.empty() ? kNaN : k / static_cast<double>(x.size());
+          }));
+      put(al, 3, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
+            const auto x = pay(f, n);
+            return stats::mean(x) * (1 + a.risk_loading) + a.risk_sd_loading * stats::standard_deviation(x);
+          }));
+    }
+    add(out, "risk", "aggregate_layers",
+        "aggregate stop-loss layers on the provider's loss as a share of its benchmark", al);
+  }
+
+  // Corridor bands: the payer's cost of each band (and of everything outside the bands).
+  std::vector<std::string> band_rows;
+  struct BandRef {
+    int year;
+    int band;  // -1: outside every band
+  };
+  std::vector<BandRef> refs;
+  for (int y = 0; y < years_; ++y) {
+    const auto& bands = s_.contract.years[static_cast<std::size_t>(y)].corridor;
+    if (bands.empty()) continue;
+    for (std::size_t b = 0; b < bands.size(); ++b) {
+      band_rows.push_back("year " + std::to_string(y + 1) + " [" + format(bands[b].lower) + "," +
+                          format(bands[b].upper) + ") share=" + format(bands[b].share));
+      refs.push_back({y, static_cast<int>(b)});
+    }
+    band_rows.push_back("year " + std::to_string(y + 1) + " outside");
+    refs.push_back({y, -1});
+  }
+  if (!refs.empty()) {
+    EstimateTable cb = make_table(
+        band_rows, {"all"},
+        {{"expected_payer_cost", "currency", "expected cost of the band to the payer, per provider-year"},
+         {"var_99", "currency", "99% value at risk of that cost"},
+         {"tvar_99", "currency", "99% tail value at risk of that cost"}},
+        batches_);
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      const auto& bands = s_.contract.years[static_cast<std::size_t>(refs[i].year)].corridor;
+      const int band = refs[i].band;
+      const Selection sel{all_, refs[i].year};
+      const auto cost = [&bands, band](const double* r) {
+        const double b = r[c::kBenchmark];
+        if (!(b > 0)) return 0.0;
+        const double s = r[c::kSavingsRate];
+        const auto part = [s](double lo, double hi) {
+          return std::clamp(s, lo, hi) - std::clamp(0.0, lo, hi);
+        };
+        if (band >= 0) {
+          const auto& bd = bands[static_cast<std::size_t>(band)];
+          return -(1 - bd.share) * b * part(bd.lower, bd.upper);
+        }
+        double inside = 0;
+        for (const auto& bd : bands) inside += part(bd.lower, bd.upper);
+        return -b * (s - inside);
+      };
+      const auto x = [&](std::uint64_t f, std::uint64_t n) { return values(sel, f, n, cost); };
+      put(cb, 0, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::mean(x(f, n)); }));
+      put(cb, 1, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::value_at_risk(x(f, n), 0.99); }));
+      put(cb, 2, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::tail_value_at_risk(x(f, n), 0.99); }));
+    }
+    add(out, "risk", "corridor_bands", "the payer's cost of each corridor band", cb);
+  }
+}
+
+// ---- Headline figures --------------------------------------------------------------------------
+
+const AnalysisTable* find(const VariantSummary& v, const std::string& analysis,
+                          const std::string& name) {
+  for (const auto& t : v.analyses)
+    if (t.analysis == analysis && t.name == name) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<Quantity>& headline_quantities() {
+  static const std::vector<Quantity> all{
+      {"payer_net_savings", "currency", "payer net savings over the agreement, all providers"},
+      {"net_provider_result", "currency", "net provider result over the agreement, all providers"},
+      {"reconciliation", "currency", "shared savings / losses paid over the agreement"},
+      {"forfeited", "currency", "withhold forfeited over the agreement"},
+      {"savings_rate", "fraction", "portfolio savings rate against the benchmark"},
+      {"true_savings_rate", "fraction", "portfolio true savings rate"},
+      {"var_99", "currency", "99% VaR of the portfolio's loss over the agreement"},
+      {"tvar_99", "currency", "99% TVaR of the portfolio's loss over the agreement"},
+      {"optimal_weight", "weight", "RMSE-minimising regional benchmark weight"},
+      {"false_reward", "fraction", "false reward rate, all providers, first min_units tested"},
+  };
+  return all;
+}
+
+void Analyst::headline(VariantSummary& out) const {
+  const auto& qs = headline_quantities();
+  out.headline = make_table({"participants"}, {"agreement"}, qs, 0);
+  const auto copy = [&](std::size_t q, const EstimateTable& t, const std::string& name,
+                        std::size_t row, std::size_t col) {
+    const std::size_t i = t.index(t.quantity(name), row, col);
+    out.headline.mean[q] = t.mean[i];
+    out.headline.se[q] = t.se[i];
+  };
+  const EstimateTable& p = out.contract_portfolio;
+  const std::size_t agreement = static_cast<std::size_t>(years_);
+  copy(0, p, "payer_net_savings", 0, agreement);
+  copy(1, p, "net_provider_result", 0, agreement);
+  copy(2, p, "reconciliation", 0, agreement);
+  copy(3, p, "forfeited", 0, agreement);
+  copy(4, p, "savings_rate", 0, agreement);
+  copy(5, p, "true_savings_rate", 0, agreement);
+  if (const auto* t = find(out, "risk", "net_result")) {
+    copy(6, t->table, "var_99", names_.size(), agreement);
+    copy(7, t->table, "tvar_99", names_.size(), agreement);
+  }
+  if (const auto* t = find(out, "benchmark", "optimal_weight"))
+    copy(8, t->table, "optimal_weight", 0, agreement);
+  if (const auto* t = find(out, "threshold", "rates"))
+    copy(9, t->table, "false_reward", t->table.rows.size() - s_.analysis.threshold_min_units.size(), 0);
+}
+
+void analyse_contract(const scenario::Scenario& scenario, const engine::Model& model,
+                      const contract::Records& records, VariantSummary& out) {
+  const Analyst analyst(scenario, model, records);
+  out.has_contract = true;
+  analyst.contract_tables(out);
+  analyst.withhold(out);
+  analyst.benchmark(out);
+  analyst.threshold(out);
+  analyst.risk(out);
+  analyst.headline(out);
+}
+
+}  // namespace apmsim::analysis

@@ -1,0 +1,151 @@
+#pragma once
+//! `[contract]`, `[analysis]` and `[sweep]` resolved: the payment terms of each performance year
+//! (the glide path applied), the settings of the four analyses, and the sweep's axes.
+//! docs/scenario-reference.md documents every key; field names equal the keys.
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace apmsim::scenario {
+
+//! What the base payment is (DESIGN 5.6).
+enum class BasePayment { Ffs, Capitation, Fee };
+
+//! How the benchmark is formed (DESIGN 5.1).
+enum class BenchmarkMethod { Historical, Regional, Blend };
+
+//! How the minimum savings rate is set.
+enum class MsrRule { Fixed, Mssp, SizeBased };
+
+//! How quality earns back a withhold.
+enum class Scoring { Tiers, Linear, PerMeasure };
+
+constexpr double kNoLimit = std::numeric_limits<double>::infinity();
+
+//! A quality tier: reached when the score is >= `at` or its improvement over the baseline score
+//! is >= `improve` (an absent condition is +inf); pays `earn`.
+struct QualityTier {
+  double at = kNoLimit;
+  double improve = kNoLimit;
+  double earn = 0.0;
+};
+
+//! A discount that replaces the benchmark discount once the quality score reaches `at`.
+struct DiscountTier {
+  double at = 0.0;
+  double discount = 0.0;
+};
+
+//! `[contract.benchmark]`.
+struct BenchmarkTerms {
+  BenchmarkMethod method = BenchmarkMethod::Historical;
+  double regional_weight = 0.5;           //!< w of the blend (1-w) hist + w reg
+  std::vector<double> baseline_weights;   //!< per baseline year, oldest first, summing to 1
+  double assumed_trend = 0.0;             //!< the contract's trend for historical benchmarks
+  bool risk_adjust = true;                //!< scale by the observed risk score ratio
+  double risk_growth_cap = kNoLimit;      //!< most the risk score may grow over the baseline
+  double truncate_at = 0.0;               //!< per-unit cost cap; 0 = none
+  double discount = 0.0;                  //!< share taken off the benchmark
+  std::vector<DiscountTier> quality_discount;  //!< quality-tiered discounts (CJR)
+  double efficiency_adjustment = 0.0;     //!< share of a below-region baseline gap added back
+};
+
+//! `[contract.stop_loss]`: specific (per-unit) stop-loss.
+struct StopLossTerms {
+  bool enabled = false;
+  double attachment = 0.0;   //!< per-unit cost above which the stop-loss pays
+  double coinsurance = 0.0;  //!< share of the excess the provider still bears
+  double premium = 0.0;      //!< per unit, paid by the provider
+};
+
+//! `[contract.sharing]`: shared savings and losses.
+struct SharingTerms {
+  bool enabled = false;
+  MsrRule msr_rule = MsrRule::Fixed;
+  double minimum_savings_rate = 0.0;  //!< MsrRule::Fixed
+  bool loss_rate_same = false;        //!< minimum loss rate = the minimum savings rate
+  double minimum_loss_rate = 0.0;
+  double confidence = 0.9;  //!< one-sided confidence of the size-based rate
+  bool first_dollar = true;
+  double savings_rate = 0.5;
+  double loss_rate = 0.0;
+  double savings_cap = 1.0;
+  double loss_cap = 1.0;
+  bool quality_scaled = false;
+};
+
+//! `[[contract.corridor]]`: the provider keeps `share` of the savings rate inside [lower, upper).
+struct CorridorBand {
+  double lower = 0.0;
+  double upper = 0.0;
+  double share = 0.0;
+};
+
+//! `[contract.withhold]`.
+struct WithholdTerms {
+  double rate = 0.0;  //!< share of the base payment at risk
+  Scoring scoring = Scoring::Tiers;
+  std::vector<QualityTier> tiers;  //!< Scoring::Tiers, on the quality score
+  double floor = 0.0;              //!< Scoring::Linear
+  double target = 1.0;             //!< Scoring::Linear
+  double gate = 0.0;               //!< quality score below which nothing is earned
+  //! Scoring::PerMeasure: tiers of each measure (index = measure; empty = not linked to payment).
+  std::vector<std::vector<QualityTier>> measure_tiers;
+};
+
+//! The terms in force in one performance year.
+struct ContractTerms {
+  BasePayment base = BasePayment::Ffs;
+  double min_units = 0.0;
+  double quality_gate = 0.0;
+  double participation_fee = 0.0;
+  double delivery_cost = 0.0;
+  BenchmarkTerms benchmark;
+  StopLossTerms stop_loss;
+  SharingTerms sharing;
+  std::vector<CorridorBand> corridor;
+  std::vector<double> quality_weights;  //!< per measure, summing to 1 (empty: no measures)
+  WithholdTerms withhold;
+
+  //! Whether savings or losses are reconciled (sharing or a corridor).
+  bool reconciles() const { return sharing.enabled || !corridor.empty(); }
+};
+
+//! `[contract]`: terms per performance year (index 0 = first performance year).
+struct Contract {
+  bool present = false;
+  std::vector<ContractTerms> years;
+};
+
+//! An aggregate stop-loss layer on the provider's loss as a share of its benchmark.
+struct AggregateLayer {
+  double attach = 0.0;
+  double limit = 0.0;
+};
+
+//! `[analysis]`: settings of the four analyses.
+struct AnalysisSettings {
+  int batches = 20;                        //!< batches for batch-means standard errors
+  double target_forfeit = 0.0;             //!< withhold: expected forfeit share to solve for; 0 = none
+  double forfeit_limit = 0.0;              //!< withhold: P(forfeit > limit * base) <= probability
+  double forfeit_probability = 0.0;        //!< 0 = not asked
+  std::vector<double> threshold_min_units;  //!< min_units values tested (default: the contract's)
+  double threshold_alpha = 0.05;
+  double threshold_target_effect = 0.02;
+  double risk_loading = 0.1;
+  double risk_sd_loading = 0.0;
+  std::vector<AggregateLayer> aggregate_layers;
+};
+
+//! One `[sweep]` key: a parameter path and its values, as TOML text (e.g. "0.02", "\"ffs\"").
+struct SweepAxis {
+  std::string path;
+  std::vector<std::string> values;
+  bool contract_only = false;  //!< under `contract.`: evaluated on the same tallies
+  int line = 0;                //!< where the key is written, for messages
+  int column = 0;
+};
+
+}  // namespace apmsim::scenario

@@ -1,0 +1,337 @@
+//! `[contract]` with its sub-tables and glide path, and `[analysis]`. Each reader takes the terms
+//! in force as its defaults, so a `[[contract.year]]` entry is read with the same code as
+//! `[contract]`: what it leaves out stays as the base terms say, and every error keeps its line.
+#include <algorithm>
+#include <cmath>
+
+#include "scenario/keywords.hpp"
+#include "scenario/schema.hpp"
+#include "scenario/sections.hpp"
+#include "scenario/suggest.hpp"
+
+namespace apmsim::scenario {
+
+namespace {
+
+constexpr std::size_t kMaxTiers = 64;
+
+//! What the readers need to know about the rest of the scenario.
+struct ContractContext {
+  int baseline_years = 0;
+  std::vector<std::string> measures;
+};
+
+//! A reader for sub-table `key` of `parent` (schema section `schema`), or nothing when absent.
+std::optional<TableReader> sub_table(const TableReader& parent, std::string_view key,
+                                     std::string_view schema) {
+  const toml::table* table = parent.section(key);
+  if (!table) return std::nullopt;
+  const Section& s = section(schema);
+  return parent.child(*table, parent.key_path(key), s.header(), s.keys);
+}
+
+//! The tables of an inline array `key` (e.g. tiers = [{ at = 0.6, earn = 0.5 }]), each with
+//! `keys`; nothing when absent.
+std::optional<std::vector<TableReader>> table_list(const TableReader& parent, std::string_view key,
+                                                   const std::string& title,
+                                                   const std::vector<std::string>& keys) {
+  if (!parent.has(key)) return std::nullopt;
+  const auto tables = parent.table_array(key, 0, kMaxTiers);
+  std::vector<TableReader> readers;
+  for (std::size_t i = 0; i < tables.size(); ++i)
+    readers.push_back(parent.child(*tables[i], parent.element_path(key, i), title, keys));
+  return readers;
+}
+
+std::optional<std::vector<QualityTier>> read_tiers(const TableReader& parent,
+                                                   std::string_view key) {
+  const auto tables = table_list(parent, key, "a tier", {"at", "improve", "earn"});
+  if (!tables) return std::nullopt;
+  std::vector<QualityTier> tiers;
+  for (const TableReader& t : *tables) {
+    QualityTier tier;
+    tier.at = t.optional_number("at", closed(0.0, 1.0)).value_or(kNoLimit);
+    tier.improve = t.optional_number("improve", closed(-1.0, 1.0)).value_or(kNoLimit);
+    tier.earn = t.required_number("earn", closed(0.0, 1.0));
+    if (!t.has("at") && !t.has("improve")) {
+      t.fail_at(t.where(), t.path(), "a tier needs 'at' (attainment), 'improve' or both");
+    }
+    tiers.push_back(tier);
+  }
+  return tiers;
+}
+
+int measure_index(const TableReader& reader, const std::string& name, const std::string& key,
+                  Location where, const ContractContext& context) {
+  const auto& names = context.measures;
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found != names.end()) return static_cast<int>(found - names.begin());
+  reader.fail_at(where, key, "unknown measure '" + name + "'" + did_you_mean(name, names));
+}
+
+BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
+                              const ContractContext& context) {
+  const auto reader = sub_table(parent, "benchmark", "contract.benchmark");
+  if (!reader) return b;
+  const TableReader& r = *reader;
+  b.method = static_cast<BenchmarkMethod>(
+      r.choice("method", static_cast<std::size_t>(b.method), benchmark_keywords()));
+  b.regional_weight = r.number("regional_weight", b.regional_weight, closed(0.0, 1.0));
+  if (const auto weights = r.numbers("baseline_weights", at_least(0.0))) {
+    if (static_cast<int>(weights->size()) != context.baseline_years) {
+      r.fail("baseline_weights", "needs one weight per baseline year (" +
+                                     std::to_string(context.baseline_years) + "), got " +
+                                     std::to_string(weights->size()));
+    }
+    double sum = 0.0;
+    for (double w : *weights) sum += w;
+    if (!(sum > 0.0)) r.fail("baseline_weights", "the weights must not all be zero");
+    b.baseline_weights.clear();
+    for (double w : *weights) b.baseline_weights.push_back(w / sum);
+  }
+  b.assumed_trend = r.number("assumed_trend", b.assumed_trend, open(-1.0, 1.0));
+  b.risk_adjust = r.flag("risk_adjust", b.risk_adjust);
+  b.risk_growth_cap = r.number("risk_growth_cap", b.risk_growth_cap, at_least(0.0));
+  b.truncate_at = r.number("truncate_at", b.truncate_at, above(0.0));
+  b.discount = r.number("discount", b.discount, right_open(0.0, 1.0));
+  if (const auto tables =
+          table_list(r, "quality_discount", "a quality discount tier", {"at", "discount"})) {
+    b.quality_discount.clear();
+    for (const TableReader& t : *tables)
+      b.quality_discount.push_back({t.required_number("at", closed(0.0, 1.0)),
+                                    t.required_number("discount", right_open(0.0, 1.0))});
+  }
+  b.efficiency_adjustment =
+      r.number("efficiency_adjustment", b.efficiency_adjustment, closed(0.0, 1.0));
+  return b;
+}
+
+StopLossTerms read_stop_loss(const TableReader& parent, StopLossTerms s) {
+  const auto reader = sub_table(parent, "stop_loss", "contract.stop_loss");
+  if (!reader) return s;
+  const TableReader& r = *reader;
+  if (!s.enabled) r.require("attachment", "");
+  s.enabled = true;
+  s.attachment = r.number("attachment", s.attachment, above(0.0));
+  s.coinsurance = r.number("coinsurance", s.coinsurance, closed(0.0, 1.0));
+  s.premium = r.number("premium", s.premium, at_least(0.0));
+  return s;
+}
+
+SharingTerms read_sharing(const TableReader& parent, SharingTerms s) {
+  const auto reader = sub_table(parent, "sharing", "contract.sharing");
+  if (!reader) return s;
+  const TableReader& r = *reader;
+  s.enabled = true;
+  if (r.is_text("minimum_savings_rate")) {
+    const auto rule = r.choice("minimum_savings_rate", 0, {"mssp", "size_based"});
+    s.msr_rule = rule == 0 ? MsrRule::Mssp : MsrRule::SizeBased;
+  } else if (r.has("minimum_savings_rate")) {
+    s.msr_rule = MsrRule::Fixed;
+    s.minimum_savings_rate = r.number("minimum_savings_rate", 0.0, right_open(0.0, 1.0));
+  }
+  if (r.is_text("minimum_loss_rate")) {
+    r.choice("minimum_loss_rate", 0, {"same"});
+    s.loss_rate_same = true;
+  } else if (r.has("minimum_loss_rate")) {
+    s.loss_rate_same = false;
+    s.minimum_loss_rate = r.number("minimum_loss_rate", 0.0, right_open(0.0, 1.0));
+  }
+  s.confidence = r.number("confidence", s.confidence, open(0.5, 1.0));
+  s.first_dollar = r.flag("first_dollar", s.first_dollar);
+  s.savings_rate = r.number("savings_rate", s.savings_rate, closed(0.0, 1.0));
+  s.loss_rate = r.number("loss_rate", s.loss_rate, closed(0.0, 1.0));
+  s.savings_cap = r.number("savings_cap", s.savings_cap, closed(0.0, 1.0));
+  s.loss_cap = r.number("loss_cap", s.loss_cap, closed(0.0, 1.0));
+  s.quality_scaled = r.flag("quality_scaled", s.quality_scaled);
+  return s;
+}
+
+std::optional<std::vector<CorridorBand>> read_corridor(const TableReader& parent) {
+  if (!parent.has("corridor")) return std::nullopt;
+  const Section& schema = section("contract.corridor");
+  const auto tables = parent.table_array("corridor", 0, kMaxTiers);
+  std::vector<CorridorBand> bands;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const TableReader t =
+        parent.child(*tables[i], parent.element_path("corridor", i), schema.header(), schema.keys);
+    CorridorBand band;
+    band.lower = t.required_number("lower", left_open(-1.0, 1.0));
+    band.upper = t.required_number("upper", left_open(-1.0, 1.0));
+    band.share = t.required_number("share", closed(0.0, 1.0));
+    if (!(band.upper > band.lower)) t.fail("upper", "must be > lower");
+    for (const CorridorBand& other : bands) {
+      if (band.lower < other.upper && other.lower < band.upper)
+        t.fail("lower", "this band overlaps an earlier one");
+    }
+    bands.push_back(band);
+  }
+  return bands;
+}
+
+std::vector<double> read_quality(const TableReader& parent, std::vector<double> weights,
+                                 const ContractContext& context) {
+  const auto reader = sub_table(parent, "quality", "contract.quality");
+  if (!reader) return weights;
+  const TableReader& r = *reader;
+  const auto entries = r.named_numbers("measures", at_least(0.0));
+  if (!entries) return weights;
+  std::vector<double> w(context.measures.size(), 0.0);
+  double sum = 0.0;
+  for (const NamedNumber& e : *entries) {
+    w[measure_index(r, e.name, e.key, e.where, context)] = e.value;
+    sum += e.value;
+  }
+  if (!(sum > 0.0)) r.fail("measures", "the weights must not all be zero");
+  for (double& x : w) x /= sum;
+  return w;
+}
+
+WithholdTerms read_withhold(const TableReader& parent, WithholdTerms w,
+                            const ContractContext& context) {
+  const auto reader = sub_table(parent, "withhold", "contract.withhold");
+  if (!reader) return w;
+  const TableReader& r = *reader;
+  w.rate = r.number("rate", w.rate, closed(0.0, 1.0));
+  w.scoring =
+      static_cast<Scoring>(r.choice("scoring", static_cast<std::size_t>(w.scoring),
+                                    scoring_keywords()));
+  if (auto tiers = read_tiers(r, "tiers")) w.tiers = std::move(*tiers);
+  w.floor = r.number("floor", w.floor, closed(0.0, 1.0));
+  w.target = r.number("target", w.target, closed(0.0, 1.0));
+  w.gate = r.number("gate", w.gate, closed(0.0, 1.0));
+  if (w.measure_tiers.size() != context.measures.size()) w.measure_tiers.resize(context.measures.size());
+  if (const toml::table* measures = r.section("measure")) {
+    for (const auto& [name, node] : *measures) {
+      const std::string key = r.key_path("measure") + "." + std::string(name.str());
+      const Location where{static_cast<int>(name.source().begin.line),
+                           static_cast<int>(name.source().begin.column)};
+      const int m = measure_index(r, std::string(name.str()), key, where, context);
+      const auto* table = node.as_table();
+      if (!table) r.fail_at(where, key, "expected a table such as { tiers = [...] }");
+      const TableReader t = r.child(*table, key, "a withhold measure", {"tiers"});
+      if (auto tiers = read_tiers(t, "tiers")) w.measure_tiers[m] = std::move(*tiers);
+    }
+  }
+  if (!(w.floor < w.target)) r.fail("target", "must be > floor");
+  return w;
+}
+
+//! The keys of [contract] (or of one [[contract.year]] entry) over `terms`.
+ContractTerms read_terms(const TableReader& r, ContractTerms terms,
+                         const ContractContext& context) {
+  terms.base = static_cast<BasePayment>(
+      r.choice("base", static_cast<std::size_t>(terms.base), base_keywords()));
+  terms.min_units = r.number("min_units", terms.min_units, at_least(0.0));
+  terms.quality_gate = r.number("quality_gate", terms.quality_gate, closed(0.0, 1.0));
+  terms.participation_fee = r.number("participation_fee", terms.participation_fee, at_least(0.0));
+  terms.delivery_cost = r.number("delivery_cost", terms.delivery_cost, at_least(0.0));
+  terms.benchmark = read_benchmark(r, terms.benchmark, context);
+  terms.stop_loss = read_stop_loss(r, terms.stop_loss);
+  const bool has_sharing = r.has("sharing");
+  const auto corridor = read_corridor(r);
+  if (has_sharing && corridor) {
+    r.fail("corridor", "give either [contract.sharing] or [[contract.corridor]], not both");
+  }
+  terms.sharing = read_sharing(r, terms.sharing);
+  if (corridor) {
+    terms.corridor = *corridor;
+    terms.sharing.enabled = false;  // a corridor replaces the sharing rule
+  } else if (has_sharing) {
+    terms.corridor.clear();  // and sharing replaces a corridor
+  }
+  terms.quality_weights = read_quality(r, terms.quality_weights, context);
+  terms.withhold = read_withhold(r, terms.withhold, context);
+  if (terms.base == BasePayment::Fee && !(terms.participation_fee > 0.0)) {
+    r.fail(r.has("base") ? "base" : "participation_fee",
+           "base = \"fee\" needs participation_fee > 0");
+  }
+  if (terms.withhold.rate > 0.0 && context.measures.empty()) {
+    r.fail("withhold", "a withhold is earned back on measures: the scenario has no [[measure]]");
+  }
+  return terms;
+}
+
+ContractTerms default_terms(const ContractContext& context) {
+  ContractTerms terms;
+  terms.benchmark.baseline_weights.assign(static_cast<std::size_t>(context.baseline_years),
+                                          1.0 / context.baseline_years);
+  if (!context.measures.empty())
+    terms.quality_weights.assign(context.measures.size(), 1.0 / context.measures.size());
+  terms.withhold.measure_tiers.resize(context.measures.size());
+  return terms;
+}
+
+}  // namespace
+
+Contract read_contract(const TableReader& top, const Simulation& simulation,
+                       const std::vector<Measure>& measures) {
+  Contract contract;
+  const std::optional<TableReader> found = open_section(top, "contract");
+  if (!found) return contract;
+  const TableReader& r = *found;
+  ContractContext context;
+  context.baseline_years = simulation.baseline_years;
+  for (const auto& m : measures) context.measures.push_back(m.name);
+
+  contract.present = true;
+  const ContractTerms base = read_terms(r, default_terms(context), context);
+  contract.years.assign(static_cast<std::size_t>(simulation.performance_years), base);
+  const Section& schema = section("contract.year");
+  const auto entries = r.table_array("year", 0, 1024);
+  std::vector<bool> seen(contract.years.size(), false);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const TableReader y = r.child(*entries[i], r.element_path("year", i), schema.header(),
+                                  schema.keys);
+    const auto year = y.required_integer("year", 1, simulation.performance_years);
+    if (seen[year - 1]) y.fail("year", "performance year " + std::to_string(year) + " is given twice");
+    seen[year - 1] = true;
+    contract.years[year - 1] = read_terms(y, base, context);
+  }
+  return contract;
+}
+
+AnalysisSettings read_analysis(const TableReader& top, const Contract& contract) {
+  AnalysisSettings a;
+  a.threshold_min_units = {contract.present ? contract.years.front().min_units : 0.0};
+  const std::optional<TableReader> found = open_section(top, "analysis");
+  if (!found) return a;
+  const TableReader& r = *found;
+  a.batches = static_cast<int>(r.integer("batches", a.batches, 2, 1000));
+  if (const auto w = sub_table(r, "withhold", "analysis.withhold")) {
+    a.target_forfeit = w->number("target_forfeit", a.target_forfeit, open(0.0, 1.0));
+    a.forfeit_limit = w->number("forfeit_limit", a.forfeit_limit, open(0.0, 1.0));
+    a.forfeit_probability =
+        w->number("forfeit_probability", a.forfeit_probability, open(0.0, 1.0));
+    if (w->has("forfeit_limit") != w->has("forfeit_probability")) {
+      w->fail(w->has("forfeit_limit") ? "forfeit_limit" : "forfeit_probability",
+              "forfeit_limit and forfeit_probability go together");
+    }
+  }
+  if (const auto t = sub_table(r, "threshold", "analysis.threshold")) {
+    if (auto units = t->numbers("min_units", at_least(0.0))) {
+      if (units->empty()) t->fail("min_units", "needs at least one value");
+      std::sort(units->begin(), units->end());
+      units->erase(std::unique(units->begin(), units->end()), units->end());
+      a.threshold_min_units = *units;
+    }
+    a.threshold_alpha = t->number("alpha", a.threshold_alpha, open(0.0, 0.5));
+    a.threshold_target_effect = t->number("target_effect", a.threshold_target_effect, open(0.0, 1.0));
+  }
+  if (const auto k = sub_table(r, "risk", "analysis.risk")) {
+    a.risk_loading = k->number("loading", a.risk_loading, at_least(0.0));
+    a.risk_sd_loading = k->number("sd_loading", a.risk_sd_loading, at_least(0.0));
+    if (const auto layers =
+            table_list(*k, "aggregate_layers", "an aggregate layer", {"attach", "limit"})) {
+      for (const TableReader& l : *layers) {
+        AggregateLayer layer{l.required_number("attach", right_open(0.0, 10.0)),
+                             l.required_number("limit", above(0.0))};
+        if (!(layer.limit > layer.attach)) l.fail("limit", "must be > attach");
+        a.aggregate_layers.push_back(layer);
+      }
+    }
+  }
+  return a;
+}
+
+}  // namespace apmsim::scenario
