@@ -70,9 +70,29 @@ class Analyst {
     }
   }
 
-  //! Batch means of `estimator` over replication ranges.
-  Estimate estimate(const std::function<double(std::uint64_t, std::uint64_t)>& estimator) const {
-    return stats::batch_means(r_.replications, batches_, estimator);
+  //! Batch means of a vector-valued estimator over replication ranges (one pass per batch for
+  //! all components): the whole-sample value, se = sd of the batch values / sqrt(K).
+  std::vector<Estimate> estimates(
+      std::size_t k,
+      const std::function<std::vector<double>(std::uint64_t, std::uint64_t)>& f) const {
+    std::vector<Estimate> out(k);
+    const std::uint64_t n = r_.replications;
+    if (n == 0) return out;
+    const std::vector<double> whole = f(0, n);
+    const std::uint64_t K = std::min<std::uint64_t>(static_cast<std::uint64_t>(batches_), n);
+    std::vector<std::vector<double>> batch(k);
+    for (std::uint64_t j = 0; j < K; ++j) {
+      const std::uint64_t first = j * n / K, last = (j + 1) * n / K;
+      const std::vector<double> v = f(first, last - first);
+      for (std::size_t i = 0; i < k; ++i)
+        if (std::isfinite(v[i])) batch[i].push_back(v[i]);
+    }
+    for (std::size_t i = 0; i < k; ++i) {
+      out[i].value = whole[i];
+      if (std::isnan(whole[i]) || batch[i].size() < 2) continue;
+      out[i].se = stats::standard_deviation(batch[i]) / std::sqrt(static_cast<double>(batch[i].size()));
+    }
+    return out;
   }
 
   //! Calls f(record) for every provider-year of `sel` in replications [first, first + count).
@@ -229,6 +249,20 @@ void Analyst::contract_tables(VariantSummary& out) const {
 
 // ---- Withhold pricing --------------------------------------------------------------------------
 
+//! The finite values of x (a provider-year without units has no savings rate).
+std::vector<double> finite(std::vector<double> x) {
+  x.erase(std::remove_if(x.begin(), x.end(), [](double v) { return !std::isfinite(v); }), x.end());
+  return x;
+}
+
+//! Share of values above zero.
+double share_positive(const std::vector<double>& x) {
+  if (x.empty()) return kNaN;
+  double k = 0;
+  for (double v : x) k += v > 0 ? 1 : 0;
+  return k / static_cast<double>(x.size());
+}
+
 void Analyst::withhold(VariantSummary& out) const {
   const bool any = std::any_of(s_.contract.years.begin(), s_.contract.years.end(),
                                [](const auto& t) { return t.withhold.rate > 0.0; });
@@ -247,45 +281,36 @@ void Analyst::withhold(VariantSummary& out) const {
        "P(forfeit > 0 | complete-data score earns the whole withhold): providers at target "
        "quality who forfeit"},
   };
+  const auto forfeits = [](const double* r) { return r[c::kForfeited] > 1e-12 * r[c::kWithheld]; };
   EstimateTable t = make_table({"participants"}, columns, qs, batches_);
   for (std::size_t col = 0; col < columns.size(); ++col) {
-    Selection sel{all_, col + 1 < columns.size() ? static_cast<int>(col) : -1};
-    const auto mean_total = [&](int f) {
-      return [this, sel, f](std::uint64_t a, std::uint64_t n) {
-        return stats::mean(totals(sel, a, n, [f](const double* r) { return r[f]; }));
-      };
-    };
-    const auto shortfall = [](const double* r) { return r[c::kWithheld] * (1 - r[c::kEarnShareComplete]); };
-    put(t, 0, 0, col, estimate(mean_total(c::kWithheld)));
-    put(t, 1, 0, col, estimate(mean_total(c::kEarnedBack)));
-    put(t, 2, 0, col, estimate(mean_total(c::kForfeited)));
-    put(t, 3, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
-          double f = 0, w = 0;
-          each(sel, a, n, [&](const double* r, int) { f += r[c::kForfeited]; w += r[c::kWithheld]; });
-          return w > 0 ? f / w : kNaN;
-        }));
-    put(t, 4, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
-          return stats::mean(values(sel, a, n, [](const double* r) {
-            return r[c::kForfeited] > 1e-12 * r[c::kWithheld] ? 1.0 : 0.0;
-          }));
-        }));
-    put(t, 5, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
-          return stats::mean(totals(sel, a, n, shortfall));
-        }));
-    put(t, 6, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
-          return stats::mean(totals(sel, a, n, [&](const double* r) {
-            return r[c::kForfeited] - shortfall(r);
-          }));
-        }));
-    put(t, 7, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
-          double hits = 0, at_target = 0;
-          each(sel, a, n, [&](const double* r, int) {
-            if (r[c::kEarnShareComplete] < 1.0 || !(r[c::kWithheld] > 0)) return;
-            ++at_target;
-            if (r[c::kForfeited] > 1e-12 * r[c::kWithheld]) ++hits;
-          });
-          return at_target > 0 ? hits / at_target : kNaN;
-        }));
+    const Selection sel{all_, col + 1 < columns.size() ? static_cast<int>(col) : -1};
+    const auto e = estimates(qs.size(), [&](std::uint64_t a, std::uint64_t n) {
+      double withheld = 0, earned = 0, forfeited = 0, shortfall = 0, years = 0, hits = 0,
+             at_target = 0, at_target_hits = 0;
+      each(sel, a, n, [&](const double* r, int) {
+        withheld += r[c::kWithheld];
+        earned += r[c::kEarnedBack];
+        forfeited += r[c::kForfeited];
+        shortfall += r[c::kWithheld] * (1 - r[c::kEarnShareComplete]);
+        ++years;
+        hits += forfeits(r) ? 1 : 0;
+        if (r[c::kEarnShareComplete] >= 1.0 && r[c::kWithheld] > 0) {
+          ++at_target;
+          at_target_hits += forfeits(r) ? 1 : 0;
+        }
+      });
+      const double reps = static_cast<double>(n);
+      return std::vector<double>{withheld / reps,
+                                 earned / reps,
+                                 forfeited / reps,
+                                 withheld > 0 ? forfeited / withheld : kNaN,
+                                 years > 0 ? hits / years : kNaN,
+                                 shortfall / reps,
+                                 (forfeited - shortfall) / reps,
+                                 at_target > 0 ? at_target_hits / at_target : kNaN};
+    });
+    for (std::size_t q = 0; q < qs.size(); ++q) put(t, q, 0, col, e[q]);
   }
   add(out, "withhold", "forfeit", "withhold earned back and forfeited, portfolio totals", t);
 
@@ -293,17 +318,22 @@ void Analyst::withhold(VariantSummary& out) const {
   std::vector<std::string> bins;
   for (int b = 0; b < 10; ++b)
     bins.push_back("[" + format(b / 10.0) + "," + format((b + 1) / 10.0) + (b == 9 ? "]" : ")"));
-  EstimateTable d = make_table(bins, {"all"}, {{"probability", "fraction",
-                                                "share of provider-years whose earn share is in the bin"}},
-                               batches_);
+  EstimateTable d = make_table(
+      bins, {"all"},
+      {{"probability", "fraction", "share of provider-years whose earn share is in the bin"}},
+      batches_);
   const Selection everyone{all_, -1};
-  for (std::size_t b = 0; b < bins.size(); ++b)
-    put(d, 0, b, 0, estimate([&](std::uint64_t a, std::uint64_t n) {
-          return stats::mean(values(everyone, a, n, [b](const double* r) {
-            const int bin = std::min(9, static_cast<int>(std::floor(r[c::kEarnShare] * 10.0)));
-            return bin == static_cast<int>(b) ? 1.0 : 0.0;
-          }));
-        }));
+  const auto histogram = estimates(bins.size(), [&](std::uint64_t a, std::uint64_t n) {
+    std::vector<double> h(10, 0.0);
+    double total = 0;
+    each(everyone, a, n, [&](const double* r, int) {
+      h[static_cast<std::size_t>(std::clamp(static_cast<int>(std::floor(r[c::kEarnShare] * 10.0)), 0, 9))] += 1;
+      ++total;
+    });
+    for (double& x : h) x = total > 0 ? x / total : kNaN;
+    return h;
+  });
+  for (std::size_t b = 0; b < bins.size(); ++b) put(d, 0, b, 0, histogram[b]);
   add(out, "withhold", "earn_share_distribution", "distribution of the earn-back share", d);
 
   // Solving for the rate: earn shares do not depend on the rate, so the forfeit is linear in it.
@@ -311,28 +341,32 @@ void Analyst::withhold(VariantSummary& out) const {
   std::vector<std::string> targets;
   if (a.target_forfeit > 0) targets.push_back("expected_forfeit=" + format(a.target_forfeit));
   if (a.forfeit_probability > 0)
-    targets.push_back("P(forfeit>" + format(a.forfeit_limit) + ")<=" + format(a.forfeit_probability));
+    targets.push_back("P(forfeit>" + format(a.forfeit_limit) + ")<=" +
+                      format(a.forfeit_probability));
   if (!targets.empty()) {
     EstimateTable r = make_table(targets, {"agreement"},
                                  {{"rate", "fraction", "withhold rate that meets the target"}},
                                  batches_);
+    const auto e = estimates(2, [&](std::uint64_t first, std::uint64_t n) {
+      double shortfall_base = 0, base = 0;
+      std::vector<double> unearned;
+      each(everyone, first, n, [&](const double* rec, int) {
+        shortfall_base += rec[c::kBasePayment] * (1 - rec[c::kEarnShare]);
+        base += rec[c::kBasePayment];
+        if (std::isfinite(rec[c::kEarnShare])) unearned.push_back(1 - rec[c::kEarnShare]);
+      });
+      double by_mean = kNaN, by_tail = kNaN;
+      if (a.target_forfeit > 0)
+        by_mean = shortfall_base > 0 ? std::min(1.0, a.target_forfeit * base / shortfall_base) : 1.0;
+      if (a.forfeit_probability > 0 && !unearned.empty()) {
+        const double q = stats::value_at_risk(unearned, 1 - a.forfeit_probability);
+        by_tail = q > 0 ? std::min(1.0, a.forfeit_limit / q) : 1.0;
+      }
+      return std::vector<double>{by_mean, by_tail};
+    });
     std::size_t row = 0;
-    if (a.target_forfeit > 0)
-      put(r, 0, row++, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
-            double shortfall_base = 0, base = 0;
-            each(everyone, first, n, [&](const double* rec, int) {
-              shortfall_base += rec[c::kBasePayment] * (1 - rec[c::kEarnShare]);
-              base += rec[c::kBasePayment];
-            });
-            return shortfall_base > 0 ? std::min(1.0, a.target_forfeit * base / shortfall_base) : 1.0;
-          }));
-    if (a.forfeit_probability > 0)
-      put(r, 0, row++, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
-            const double q = stats::value_at_risk(
-                values(everyone, first, n, [](const double* rec) { return 1 - rec[c::kEarnShare]; }),
-                1 - a.forfeit_probability);
-            return q > 0 ? std::min(1.0, a.forfeit_limit / q) : 1.0;
-          }));
+    if (a.target_forfeit > 0) put(r, 0, row++, 0, e[0]);
+    if (a.forfeit_probability > 0) put(r, 0, row++, 0, e[1]);
     add(out, "withhold", "solved_rate",
         "withhold rate meeting each target (the forfeit is linear in the rate)", r);
   }
@@ -340,19 +374,18 @@ void Analyst::withhold(VariantSummary& out) const {
   EstimateTable pt = make_table(names_, {"agreement"}, {qs[2], qs[3], qs[4]}, batches_);
   for (std::size_t p = 0; p < names_.size(); ++p) {
     const Selection one{{p}, -1};
-    put(pt, 0, p, 0, estimate([&](std::uint64_t a0, std::uint64_t n) {
-          return stats::mean(totals(one, a0, n, [](const double* r) { return r[c::kForfeited]; }));
-        }));
-    put(pt, 1, p, 0, estimate([&](std::uint64_t a0, std::uint64_t n) {
-          double f = 0, w = 0;
-          each(one, a0, n, [&](const double* r, int) { f += r[c::kForfeited]; w += r[c::kWithheld]; });
-          return w > 0 ? f / w : kNaN;
-        }));
-    put(pt, 2, p, 0, estimate([&](std::uint64_t a0, std::uint64_t n) {
-          return stats::mean(values(one, a0, n, [](const double* r) {
-            return r[c::kForfeited] > 1e-12 * r[c::kWithheld] ? 1.0 : 0.0;
-          }));
-        }));
+    const auto e = estimates(3, [&](std::uint64_t a0, std::uint64_t n) {
+      double f = 0, w = 0, hits = 0, years = 0;
+      each(one, a0, n, [&](const double* r, int) {
+        f += r[c::kForfeited];
+        w += r[c::kWithheld];
+        hits += forfeits(r) ? 1 : 0;
+        ++years;
+      });
+      return std::vector<double>{f / static_cast<double>(n), w > 0 ? f / w : kNaN,
+                                 years > 0 ? hits / years : kNaN};
+    });
+    for (std::size_t q = 0; q < 3; ++q) put(pt, q, p, 0, e[q]);
   }
   add(out, "withhold", "provider", "forfeit per provider over the agreement", pt);
 }
@@ -372,50 +405,41 @@ void Analyst::benchmark(VariantSummary& out) const {
   const std::vector<std::string> rows{"historical", "regional", "blend_w=" + format(w),
                                       "optimal_blend"};
   EstimateTable t = make_table(rows, columns, qs, batches_);
-  EstimateTable ow = make_table({"participants"}, columns,
-                                {{"optimal_weight", "weight",
-                                  "regional weight minimising the blend's RMSE"}},
-                                batches_);
+  EstimateTable ow = make_table(
+      {"participants"}, columns,
+      {{"optimal_weight", "weight", "regional weight minimising the blend's RMSE"}}, batches_);
   for (std::size_t col = 0; col < columns.size(); ++col) {
     const Selection sel{all_, col + 1 < columns.size() ? static_cast<int>(col) : -1};
-    const auto errors = [&](std::uint64_t a, std::uint64_t n, std::vector<double>& h,
-                            std::vector<double>& g) {
-      h = values(sel, a, n, [](const double* r) { return r[c::kHistoricalError]; });
-      g = values(sel, a, n, [](const double* r) { return r[c::kRegionalError]; });
-    };
-    const auto weight_of = [&](std::size_t row, const std::vector<double>& h,
-                               const std::vector<double>& g) {
-      if (row == 0) return 0.0;
-      if (row == 1) return 1.0;
-      if (row == 2) return w;
-      return stats::optimal_blend_weight(h, g);
-    };
-    put(ow, 0, 0, col, estimate([&](std::uint64_t a, std::uint64_t n) {
-          std::vector<double> h, g;
-          errors(a, n, h, g);
-          return stats::optimal_blend_weight(h, g);
-        }));
-    for (std::size_t row = 0; row < rows.size(); ++row) {
-      for (std::size_t q = 0; q < qs.size(); ++q) {
-        put(t, q, row, col, estimate([&](std::uint64_t a, std::uint64_t n) {
-              std::vector<double> h, g;
-              errors(a, n, h, g);
-              const double wt = weight_of(row, h, g);
-              std::vector<double> e(h.size());
-              for (std::size_t i = 0; i < h.size(); ++i) e[i] = (1 - wt) * h[i] + wt * g[i];
-              if (q == 0) return stats::mean(e);
-              if (q == 1) return stats::standard_deviation(e);
-              if (q == 2) {
-                double s = 0;
-                for (double x : e) s += x * x;
-                return e.empty() ? kNaN : std::sqrt(s / static_cast<double>(e.size()));
-              }
-              const int f = q == 3 ? c::kEfficiency : c::kRegionShock;
-              return stats::pearson_correlation(
-                  e, values(sel, a, n, [f](const double* r) { return r[f]; }));
-            }));
+    const auto e = estimates(rows.size() * qs.size() + 1, [&](std::uint64_t a, std::uint64_t n) {
+      std::vector<double> h, g, eff, shock;
+      each(sel, a, n, [&](const double* r, int) {
+        if (!std::isfinite(r[c::kHistoricalError])) return;  // no units
+        h.push_back(r[c::kHistoricalError]);
+        g.push_back(r[c::kRegionalError]);
+        eff.push_back(r[c::kEfficiency]);
+        shock.push_back(r[c::kRegionShock]);
+      });
+      const double best = stats::optimal_blend_weight(h, g);
+      std::vector<double> result;
+      std::vector<double> err(h.size());
+      for (const double wt : {0.0, 1.0, w, best}) {
+        double squares = 0;
+        for (std::size_t i = 0; i < h.size(); ++i) {
+          err[i] = (1 - wt) * h[i] + wt * g[i];
+          squares += err[i] * err[i];
+        }
+        result.push_back(stats::mean(err));
+        result.push_back(stats::standard_deviation(err));
+        result.push_back(err.empty() ? kNaN : std::sqrt(squares / static_cast<double>(err.size())));
+        result.push_back(stats::pearson_correlation(err, eff));
+        result.push_back(stats::pearson_correlation(err, shock));
       }
-    }
+      result.push_back(best);
+      return result;
+    });
+    for (std::size_t row = 0; row < rows.size(); ++row)
+      for (std::size_t q = 0; q < qs.size(); ++q) put(t, q, row, col, e[row * qs.size() + q]);
+    put(ow, 0, 0, col, e.back());
   }
   add(out, "benchmark", "methods",
       "error of each benchmark method against the counterfactual cost, per unit", t);
@@ -447,65 +471,56 @@ void Analyst::threshold(VariantSummary& out) const {
       {"false_penalty", "fraction", "P(losses charged | true effect 0)"},
       {"false_negative", "fraction", "P(no savings paid | true effect = target_effect)"},
   };
+  const std::vector<Quantity> msr_qs{
+      {"mean_units", "units", "mean units per provider-year"},
+      {"null_savings_rate_mean", "fraction", "mean savings rate when the true effect is 0"},
+      {"null_savings_rate_sd", "fraction", "its standard deviation"},
+      {"msr_for_alpha", "fraction",
+       "smallest MSR with P(savings rate >= MSR | effect 0) <= alpha (empirical quantile)"},
+      {"msr_normal", "fraction", "the same from the normal approximation: mean + z(1-alpha) sd"}};
   std::vector<std::string> rows;
   for (const auto& g : group_names)
     for (double m : a.threshold_min_units) rows.push_back(g + " min_units=" + format(m));
   EstimateTable t = make_table(rows, {"all"}, qs, batches_);
-  std::size_t row = 0;
+  EstimateTable msr = make_table(group_names, {"all"}, msr_qs, batches_);
+  const double z = stats::normal_quantile(1 - a.threshold_alpha);
+  const std::size_t M = a.threshold_min_units.size();
   for (std::size_t gi = 0; gi < group_names.size(); ++gi) {
     const Selection& sel = group_sel[gi];
-    for (double m : a.threshold_min_units) {
-      const auto rate = [&](auto test) {
-        return estimate([&, test](std::uint64_t first, std::uint64_t n) {
-          return stats::mean(values(sel, first, n, [&, test](const double* r) {
-            return test(r, r[c::kUnits] >= m) ? 1.0 : 0.0;
-          }));
-        });
-      };
-      put(t, 0, row, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
-            return stats::mean(values(sel, first, n, [](const double* r) { return r[c::kUnits]; }));
-          }));
-      put(t, 1, row, 0, rate([](const double*, bool in) { return !in; }));
-      put(t, 2, row, 0, rate([](const double* r, bool in) { return in && r[c::kNullSharedResult] > 0; }));
-      put(t, 3, row, 0, rate([](const double* r, bool in) { return in && r[c::kNullSharedResult] < 0; }));
-      put(t, 4, row, 0,
-          rate([](const double* r, bool in) { return !(in && r[c::kTargetSharedResult] > 0); }));
-      ++row;
+    const auto e = estimates(M * 4 + 5, [&](std::uint64_t first, std::uint64_t n) {
+      std::vector<double> counts(M * 4, 0.0), null_rates;
+      double units = 0, years = 0;
+      each(sel, first, n, [&](const double* r, int) {
+        units += r[c::kUnits];
+        ++years;
+        if (std::isfinite(r[c::kNullSavingsRate])) null_rates.push_back(r[c::kNullSavingsRate]);
+        for (std::size_t k = 0; k < M; ++k) {
+          const bool in = r[c::kUnits] >= a.threshold_min_units[k];
+          counts[k * 4 + 0] += in ? 0 : 1;
+          counts[k * 4 + 1] += in && r[c::kNullSharedResult] > 0 ? 1 : 0;
+          counts[k * 4 + 2] += in && r[c::kNullSharedResult] < 0 ? 1 : 0;
+          counts[k * 4 + 3] += in && r[c::kTargetSharedResult] > 0 ? 0 : 1;
+        }
+      });
+      for (double& x : counts) x = years > 0 ? x / years : kNaN;
+      const double m = stats::mean(null_rates), sd = stats::standard_deviation(null_rates);
+      counts.push_back(years > 0 ? units / years : kNaN);
+      counts.push_back(m);
+      counts.push_back(sd);
+      counts.push_back(null_rates.empty() ? kNaN
+                                          : stats::value_at_risk(null_rates, 1 - a.threshold_alpha));
+      counts.push_back(m + z * sd);
+      return counts;
+    });
+    for (std::size_t k = 0; k < M; ++k) {
+      const std::size_t row = gi * M + k;
+      put(t, 0, row, 0, e[M * 4]);
+      for (std::size_t q = 0; q < 4; ++q) put(t, q + 1, row, 0, e[k * 4 + q]);
     }
+    for (std::size_t q = 0; q < msr_qs.size(); ++q) put(msr, q, gi, 0, e[M * 4 + q]);
   }
   add(out, "threshold", "rates",
       "false reward, false penalty and false negative rates by provider group and min_units", t);
-
-  const double z = stats::normal_quantile(1 - a.threshold_alpha);
-  EstimateTable msr = make_table(
-      group_names, {"all"},
-      {{"mean_units", "units", "mean units per provider-year"},
-       {"null_savings_rate_mean", "fraction", "mean savings rate when the true effect is 0"},
-       {"null_savings_rate_sd", "fraction", "its standard deviation"},
-       {"msr_for_alpha", "fraction",
-        "smallest MSR with P(savings rate >= MSR | effect 0) <= alpha (empirical quantile)"},
-       {"msr_normal", "fraction", "the same from the normal approximation: mean + z(1-alpha) sd"}},
-      batches_);
-  for (std::size_t gi = 0; gi < group_names.size(); ++gi) {
-    const Selection& sel = group_sel[gi];
-    const auto null_rates = [&](std::uint64_t first, std::uint64_t n) {
-      return values(sel, first, n, [](const double* r) { return r[c::kNullSavingsRate]; });
-    };
-    put(msr, 0, gi, 0, estimate([&](std::uint64_t first, std::uint64_t n) {
-          return stats::mean(values(sel, first, n, [](const double* r) { return r[c::kUnits]; }));
-        }));
-    put(msr, 1, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::mean(null_rates(f, n)); }));
-    put(msr, 2, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-          return stats::standard_deviation(null_rates(f, n));
-        }));
-    put(msr, 3, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-          return stats::value_at_risk(null_rates(f, n), 1 - a.threshold_alpha);
-        }));
-    put(msr, 4, gi, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-          const auto x = null_rates(f, n);
-          return stats::mean(x) + z * stats::standard_deviation(x);
-        }));
-  }
   add(out, "threshold", "msr", "the minimum savings rate that keeps false reward <= alpha", msr);
 }
 
@@ -535,31 +550,28 @@ void Analyst::risk(VariantSummary& out) const {
       const auto losses = [&](std::uint64_t f, std::uint64_t n) {
         return totals(sel, f, n, [](const double* r) { return -r[c::kNetProviderResult]; });
       };
+      // Tail quantities of i.i.d. replication totals: order-statistic and delta-method errors
+      // (a batch smaller than 1 / (1 - level) would see no tail).
       const std::vector<double> all_losses = losses(0, r_.replications);
-      for (std::size_t q = 0; q < qs.size(); ++q) {
-        // Tail quantities of i.i.d. replication totals: order-statistic and delta-method errors.
-        if (q >= 3 && q < 7) {
-          put(t, q, row, col, stats::value_at_risk_estimate(all_losses, kLevels[q - 3]));
-          continue;
-        }
-        if (q >= 7 && q < 11) {
-          put(t, q, row, col, stats::tail_value_at_risk_estimate(all_losses, kLevels[q - 7]));
-          continue;
-        }
-        put(t, q, row, col, estimate([&](std::uint64_t f, std::uint64_t n) {
-              const auto x = losses(f, n);
-              if (q == 0) return -stats::mean(x);
-              if (q == 1) return stats::standard_deviation(x);
-              if (q == 2) {
-                double k = 0;
-                for (double v : x) k += v > 0 ? 1 : 0;
-                return x.empty() ? kNaN : k / static_cast<double>(x.size());
-              }
-              if (q < 7) return stats::value_at_risk(x, kLevels[q - 3]);
-              if (q < 11) return stats::tail_value_at_risk(x, kLevels[q - 7]);
-              return stats::value_at_risk(x, q == 11 ? 0.99 : 0.995) - stats::mean(x);
-            }));
+      for (std::size_t l = 0; l < 4; ++l) {
+        put(t, 3 + l, row, col, stats::value_at_risk_estimate(all_losses, kLevels[l]));
+        put(t, 7 + l, row, col, stats::tail_value_at_risk_estimate(all_losses, kLevels[l]));
       }
+      const auto e = estimates(5, [&](std::uint64_t f, std::uint64_t n) {
+        const auto x = losses(f, n);
+        const double m = stats::mean(x);
+        double lost = 0;
+        for (double v : x) lost += v > 0 ? 1 : 0;
+        return std::vector<double>{-m, stats::standard_deviation(x),
+                                   x.empty() ? kNaN : lost / static_cast<double>(x.size()),
+                                   stats::value_at_risk(x, 0.99) - m,
+                                   stats::value_at_risk(x, 0.995) - m};
+      });
+      put(t, 0, row, col, e[0]);
+      put(t, 1, row, col, e[1]);
+      put(t, 2, row, col, e[2]);
+      put(t, 11, row, col, e[3]);
+      put(t, 12, row, col, e[4]);
     }
   }
   add(out, "risk", "net_result", "distribution of the net provider result (loss = -result)", t);
@@ -572,68 +584,74 @@ void Analyst::risk(VariantSummary& out) const {
         {"attach_probability", "fraction", "P(payout > 0)"},
         {"loaded_premium", "currency/" + per, "pure premium x (1 + loading) + sd_loading x sd"}};
   };
+  //! Pure, sd, attach probability and loaded premium from payouts and exposures.
+  const auto premiums = [&a](const std::vector<double>& payout, const std::vector<double>& exposure) {
+    double p = 0, u = 0;
+    std::vector<double> rate(payout.size());
+    for (std::size_t i = 0; i < payout.size(); ++i) {
+      p += payout[i];
+      u += exposure[i];
+      rate[i] = exposure[i] > 0 ? payout[i] / exposure[i] : 0.0;
+    }
+    const double pure = u > 0 ? p / u : kNaN, sd = stats::standard_deviation(rate);
+    return std::vector<double>{pure, sd, share_positive(payout),
+                               pure * (1 + a.risk_loading) + a.risk_sd_loading * sd};
+  };
   // Specific layers between consecutive tally thresholds, per unit.
   if (!r_.thresholds.empty()) {
     std::vector<std::string> layers;
     const std::size_t T = r_.thresholds.size();
     for (std::size_t i = 0; i < T; ++i)
-      layers.push_back(format(r_.thresholds[i]) + "-" + (i + 1 < T ? format(r_.thresholds[i + 1]) : "inf"));
+      layers.push_back(format(r_.thresholds[i]) + "-" +
+                       (i + 1 < T ? format(r_.thresholds[i + 1]) : "inf"));
     EstimateTable sl = make_table(layers, {"all"}, premium_quantities("unit"), batches_);
-    for (std::size_t i = 0; i < T; ++i) {
-      const auto payout = [this, i, T](const double* r) {
-        const double top = i + 1 < T ? r[r_.excess_field(i + 1)] : 0.0;
-        return r[r_.excess_field(i)] - top;
-      };
-      const auto per_unit = [&](std::uint64_t f, std::uint64_t n) {
-        return values(everyone, f, n, [&](const double* r) {
-          return r[c::kUnits] > 0 ? payout(r) / r[c::kUnits] : 0.0;
-        });
-      };
-      put(sl, 0, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-            double p = 0, u = 0;
-            each(everyone, f, n, [&](const double* r, int) { p += payout(r); u += r[c::kUnits]; });
-            return u > 0 ? p / u : kNaN;
-          }));
-      put(sl, 1, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::standard_deviation(per_unit(f, n)); }));
-      put(sl, 2, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-            return stats::mean(values(everyone, f, n, [&](const double* r) { return payout(r) > 0 ? 1.0 : 0.0; }));
-          }));
-      put(sl, 3, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-            double p = 0, u = 0;
-            each(everyone, f, n, [&](const double* r, int) { p += payout(r); u += r[c::kUnits]; });
-            return (u > 0 ? p / u : kNaN) * (1 + a.risk_loading) +
-                   a.risk_sd_loading * stats::standard_deviation(per_unit(f, n));
-          }));
-    }
+    const auto e = estimates(4 * T, [&](std::uint64_t f, std::uint64_t n) {
+      std::vector<std::vector<double>> pay(T);
+      std::vector<double> units;
+      each(everyone, f, n, [&](const double* r, int) {
+        units.push_back(r[c::kUnits]);
+        for (std::size_t i = 0; i < T; ++i)
+          pay[i].push_back(r[r_.excess_field(i)] - (i + 1 < T ? r[r_.excess_field(i + 1)] : 0.0));
+      });
+      std::vector<double> result;
+      for (std::size_t i = 0; i < T; ++i) {
+        const auto p = premiums(pay[i], units);
+        result.insert(result.end(), p.begin(), p.end());
+      }
+      return result;
+    });
+    for (std::size_t i = 0; i < T; ++i)
+      for (std::size_t q = 0; q < 4; ++q) put(sl, q, i, 0, e[i * 4 + q]);
     add(out, "risk", "specific_layers",
-        "specific stop-loss layers between tally thresholds: premium per unit, per provider-year", sl);
+        "specific stop-loss layers between tally thresholds: premium per unit", sl);
   }
   if (!a.aggregate_layers.empty()) {
     std::vector<std::string> layers;
-    for (const auto& l : a.aggregate_layers) layers.push_back(format(l.attach) + "-" + format(l.limit));
+    for (const auto& l : a.aggregate_layers)
+      layers.push_back(format(l.attach) + "-" + format(l.limit));
+    const std::size_t L = layers.size();
     EstimateTable al = make_table(layers, {"all"}, premium_quantities("provider-year"), batches_);
-    for (std::size_t i = 0; i < a.aggregate_layers.size(); ++i) {
-      const auto l = a.aggregate_layers[i];
-      const auto payout = [l](const double* r) {
+    const auto e = estimates(4 * L, [&](std::uint64_t f, std::uint64_t n) {
+      std::vector<std::vector<double>> pay(L);
+      std::vector<double> ones;
+      each(everyone, f, n, [&](const double* r, int) {
+        ones.push_back(1.0);
         const double b = r[c::kBenchmark];
-        if (!(b > 0)) return 0.0;
-        const double loss = (r[c::kAccountableCost] - b) / b;
-        return std::clamp(loss - l.attach, 0.0, l.limit - l.attach) * b;
-      };
-      const auto pay = [&](std::uint64_t f, std::uint64_t n) { return values(everyone, f, n, payout); };
-      put(al, 0, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::mean(pay(f, n)); }));
-      put(al, 1, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::standard_deviation(pay(f, n)); }));
-      put(al, 2, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-            const auto x = pay(f, n);
-            double k = 0;
-            for (double v : x) k += v > 0 ? 1 : 0;
-            return x.empty() ? kNaN : k / static_cast<double>(x.size());
-          }));
-      put(al, 3, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) {
-            const auto x = pay(f, n);
-            return stats::mean(x) * (1 + a.risk_loading) + a.risk_sd_loading * stats::standard_deviation(x);
-          }));
-    }
+        const double loss = b > 0 ? (r[c::kAccountableCost] - b) / b : 0.0;
+        for (std::size_t i = 0; i < L; ++i) {
+          const auto& l = a.aggregate_layers[i];
+          pay[i].push_back(b > 0 ? std::clamp(loss - l.attach, 0.0, l.limit - l.attach) * b : 0.0);
+        }
+      });
+      std::vector<double> result;
+      for (std::size_t i = 0; i < L; ++i) {
+        const auto p = premiums(pay[i], ones);
+        result.insert(result.end(), p.begin(), p.end());
+      }
+      return result;
+    });
+    for (std::size_t i = 0; i < L; ++i)
+      for (std::size_t q = 0; q < 4; ++q) put(al, q, i, 0, e[i * 4 + q]);
     add(out, "risk", "aggregate_layers",
         "aggregate stop-loss layers on the provider's loss as a share of its benchmark", al);
   }
@@ -659,7 +677,8 @@ void Analyst::risk(VariantSummary& out) const {
   if (!refs.empty()) {
     EstimateTable cb = make_table(
         band_rows, {"all"},
-        {{"expected_payer_cost", "currency", "expected cost of the band to the payer, per provider-year"},
+        {{"expected_payer_cost", "currency",
+          "expected cost of the band to the payer, per provider-year"},
          {"var_99", "currency", "99% value at risk of that cost"},
          {"tvar_99", "currency", "99% tail value at risk of that cost"}},
         batches_);
@@ -682,10 +701,12 @@ void Analyst::risk(VariantSummary& out) const {
         for (const auto& bd : bands) inside += part(bd.lower, bd.upper);
         return -b * (s - inside);
       };
-      const auto x = [&](std::uint64_t f, std::uint64_t n) { return values(sel, f, n, cost); };
-      put(cb, 0, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::mean(x(f, n)); }));
-      put(cb, 1, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::value_at_risk(x(f, n), 0.99); }));
-      put(cb, 2, i, 0, estimate([&](std::uint64_t f, std::uint64_t n) { return stats::tail_value_at_risk(x(f, n), 0.99); }));
+      const auto x = finite(values(sel, 0, r_.replications, cost));
+      put(cb, 0, i, 0, estimates(1, [&](std::uint64_t f, std::uint64_t n) {
+                         return std::vector<double>{stats::mean(values(sel, f, n, cost))};
+                       })[0]);
+      put(cb, 1, i, 0, stats::value_at_risk_estimate(x, 0.99));
+      put(cb, 2, i, 0, stats::tail_value_at_risk_estimate(x, 0.99));
     }
     add(out, "risk", "corridor_bands", "the payer's cost of each corridor band", cb);
   }

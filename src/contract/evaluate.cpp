@@ -402,7 +402,9 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kNullSharedResult] = shared_result(null_accountable);
   out[kTargetSharedResult] = shared_result(target_accountable);
   out[kHistoricalError] = cf_unit > 0.0 ? (hist_full - cf_unit) / cf_unit : kNaN;
-  out[kRegionalError] = cf_unit > 0.0 ? (reg_full_now - cf_unit) / cf_unit : kNaN;
+  out[kRegionalError] = cf_unit > 0.0 && reg_now[TallyLayout::kUnits] > 0.0
+                            ? (reg_full_now - cf_unit) / cf_unit
+                            : kNaN;  // no comparison population: no regional benchmark
   out[kEfficiency] = b.efficiency.empty() ? kNaN : b.efficiency[rep * entities + entity];
   out[kRegionShock] =
       b.region_shock.empty()

@@ -78,6 +78,21 @@ void add_contract_thresholds(const TableReader& top, Scenario& scenario) {
   }
 }
 
+//! A regional or blended benchmark needs each participant's region to have a comparison population.
+void check_regional_benchmark(const TableReader& top, const Scenario& scenario) {
+  bool regional = false;
+  for (const ContractTerms& t : scenario.contract.years)
+    regional = regional || t.benchmark.method != BenchmarkMethod::Historical;
+  if (!regional) return;
+  for (const ProviderGroup& g : scenario.provider_groups) {
+    const Region& r = scenario.regions[static_cast<std::size_t>(g.region)];
+    if (g.participant && r.comparison_size == 0)
+      top.fail("contract", "a regional or blended benchmark needs a comparison population: region '" +
+                               r.name + "' (of provider group '" + g.name +
+                               "') has comparison_size = 0");
+  }
+}
+
 }  // namespace
 
 Scenario parse_root(const toml::table& root, std::string_view text, const std::string& path) {
@@ -99,6 +114,7 @@ Scenario parse_root(const toml::table& root, std::string_view text, const std::s
   scenario.tallies = read_tallies(top);
   scenario.contract = read_contract(top, scenario.simulation, scenario.measures);
   add_contract_thresholds(top, scenario);
+  check_regional_benchmark(top, scenario);
   scenario.analysis = read_analysis(top, scenario.contract);
   scenario.sweep = read_sweep(top);
   return scenario;
