@@ -32,7 +32,7 @@ import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, PercentFormatter  # noqa: E402
 
 RISK_LEVELS = ("95", "99")          # VaR/TVaR levels drawn on net_result.png
 LEVEL_COLOURS = {"90": "tab:green", "95": "tab:orange", "99": "tab:red", "995": "tab:purple"}
@@ -56,6 +56,7 @@ class Table:
     low: dict[str, np.ndarray]
     high: dict[str, np.ndarray]
     units: dict[str, str]
+    descriptions: dict[str, str]
 
     def row(self, name: str) -> int:
         return self.rows.index(name)
@@ -79,19 +80,20 @@ def read_table(f: h5py.File, path: str) -> Table | None:
         rows, quantities = strings(group["rows"]), strings(group["quantities"])
         columns = strings(group["columns"]) if "columns" in group else None
         multiplier = float(group.attrs.get("ci_multiplier", 1.96))
-        est, se, low, high, units = {}, {}, {}, {}, {}
+        est, se, low, high, units, descriptions = {}, {}, {}, {}, {}, {}
         for q in quantities:
             est[q] = np.atleast_2d(np.asarray(group[q][()], dtype=float))
             se[q] = np.asarray(group[q + "_se"][()], dtype=float).reshape(est[q].shape)
-            low[q] = (group[q + "_ci_low"][()] if q + "_ci_low" in group else est[q] - multiplier * se[q])
-            high[q] = (group[q + "_ci_high"][()] if q + "_ci_high" in group else est[q] + multiplier * se[q])
+            low[q] = group[q + "_ci_low"][()] if q + "_ci_low" in group else est[q] - multiplier * se[q]
+            high[q] = group[q + "_ci_high"][()] if q + "_ci_high" in group else est[q] + multiplier * se[q]
             units[q] = text(group[q].attrs.get("unit", ""))
+            descriptions[q] = text(group[q].attrs.get("description", ""))
         if columns is None:
             columns = [f"year {k + 1}" for k in range(est[quantities[0]].shape[1])] if quantities else []
     except (KeyError, ValueError, IndexError) as error:
         print(f"note: table {path} is malformed ({error}); skipped")
         return None
-    return Table(rows, columns, est, se, low, high, units)
+    return Table(rows, columns, est, se, low, high, units, descriptions)
 
 
 def open_results(path: Path) -> h5py.File:
@@ -178,12 +180,13 @@ def plot_net_result(f: h5py.File, variant: str, title: str, out: Path) -> Path |
         grid = np.linspace(np.nanmin(xs), np.nanmax(xs), 400)
         samples = replication_samples(f, variant, r, col)
         if samples is not None:
-            ax.hist(samples / divisor, bins=60, density=True, color="0.75", label="simulated replications")
+            ax.hist(samples / divisor, bins=60, density=True, color="0.75", label="replications")
         if sd > 0:
             density = np.exp(-0.5 * ((grid - mean) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
             ax.plot(grid / divisor, density * divisor, color="tab:blue", label="normal reference")
         ax.axvline(mean / divisor, color="black", lw=1, label="mean")
-        ax.axvline(0, color="0.5", lw=0.8)
+        if grid[0] < 0 < grid[-1]:
+            ax.axvline(0, color="0.5", lw=0.8)  # break-even
         for label, x, se, level, style in lines:
             colour = LEVEL_COLOURS.get(level, "tab:gray")
             ax.axvline(x / divisor, color=colour, ls=style, lw=1.5, label=label)
@@ -194,7 +197,7 @@ def plot_net_result(f: h5py.File, variant: str, title: str, out: Path) -> Path |
         ax.set_title(f"{table.rows[r]} ({column_label(table.columns[col])}){subtitle}", fontsize=10)
         ax.set_xlabel(f"net provider result ({unit}{', ' + scale_name if scale_name else ''})")
         ax.set_ylabel(f"density (per {scale_name or 'unit of'} {unit})")
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc="best")
     fig.suptitle(f"Net provider result: {title}", fontsize=10)
     fig.text(0.5, 0.01, "Curve: normal reference with the simulated mean and SD (the per-replication "
              "distribution is not stored). Vertical lines: simulated VaR / TVaR of the loss, drawn at "
@@ -219,7 +222,7 @@ def plot_threshold(f: h5py.File, variant: str, title: str, out: Path) -> Path | 
     for ax, rate in zip(axes, THRESHOLD_RATES):
         for k, level in enumerate(levels):
             colour = f"C{k % 10}"
-            dodge = 1 + 0.015 * (k - (len(levels) - 1) / 2)  # keep error bars apart
+            dodge = 1 + 0.01 * (k - (len(levels) - 1) / 2)  # keep error bars apart
             for is_all in (False, True):
                 idx = [i for i, (g, m) in enumerate(parsed) if m == level and (g == "all") == is_all]
                 if not idx:
@@ -232,25 +235,23 @@ def plot_threshold(f: h5py.File, variant: str, title: str, out: Path) -> Path | 
                             marker="*" if is_all else "o", ms=10 if is_all else 4,
                             mfc="none" if is_all else colour,
                             label=None if is_all else f"min_units = {level}")
-        ax.set_title(f"{rate.replace('_', ' ')}: {textwrap.shorten(describe(f, variant, rate), 60)}",
-                     fontsize=9)
+        description = textwrap.shorten(table.descriptions.get(rate, ""), 60)
+        ax.set_title(f"{rate.replace('_', ' ')}: {description}", fontsize=9)
         ax.set_xlabel("mean panel size (units per provider-year)")
         ax.set_ylabel(f"{rate.replace('_', ' ')} rate")
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+        top = max(0.05, float(np.nanmax(table.high[rate]))) * 1.08
+        ax.set_ylim(-0.03 * top, top)
         if log_x:
             ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.grid(alpha=0.3)
     axes[0].plot([], [], "k*", mfc="none", ms=10, label='"all" (pooled groups)')
     axes[0].legend(fontsize=7)
     fig.suptitle(f"Threshold error rates by provider group (95% CIs): {title}", fontsize=10)
     fig.tight_layout(rect=(0, 0, 1, 0.93))
     return save(fig, out / "threshold.png")
-
-
-def describe(f: h5py.File, variant: str, rate: str) -> str:
-    """The description attribute of a threshold rate, e.g. 'P(savings paid | true effect 0)'."""
-    data = f.get(f"analysis/threshold/{variant}/rates/{rate}")
-    return text(data.attrs.get("description", "")) if isinstance(data, h5py.Dataset) else ""
 
 
 def plot_benchmark(f: h5py.File, variant: str, title: str, out: Path) -> Path | None:
@@ -276,9 +277,10 @@ def plot_benchmark(f: h5py.File, variant: str, title: str, out: Path) -> Path | 
         ax.set_title("mean error (benchmark - counterfactual) / counterfactual" if q == "bias"
                      else "root mean square error", fontsize=9)
         ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(fontsize=8, title="year")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=n_cols, fontsize=8, bbox_to_anchor=(0.5, 0.91))
     fig.suptitle(f"Benchmark error by method (95% CIs): {title}", fontsize=10)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    fig.tight_layout(rect=(0, 0, 1, 0.85))
     return save(fig, out / "benchmark_error.png")
 
 

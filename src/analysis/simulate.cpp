@@ -72,7 +72,12 @@ double relative_se(const std::vector<VariantSummary>& summaries, const std::stri
 Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
   const std::string& backend = options.backend;
   std::vector<scenario::Variant> variants = scenario::expand_sweep(s);
-  for (auto& v : variants) v.scenario.simulation = s.simulation;  // --replications etc. apply
+  for (auto& v : variants) {  // the command line's overrides apply to every variant
+    v.scenario.simulation.replications = s.simulation.replications;
+    v.scenario.simulation.seed = s.simulation.seed;
+    v.scenario.simulation.batch_size = s.simulation.batch_size;
+    v.scenario.simulation.backend = s.simulation.backend;
+  }
 
   // Populations: one simulation each, with the union of its variants' tally thresholds.
   std::vector<Population> populations;

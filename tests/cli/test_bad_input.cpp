@@ -99,9 +99,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadRun{"bad_scenario",
                {std::string(APMSIM_TEST_DATA) + "/bad/unknown_key.toml"},
                {"unknown_key.toml:14:", "'provider_group[0].panelsize'"}},
-        BadRun{"contract_reserved",
-               {std::string(APMSIM_TEST_DATA) + "/bad/contract_reserved.toml"},
-               {"contract_reserved.toml:", "'contract'"}}),
+        BadRun{"bad_sweep_value",
+               {std::string(APMSIM_TEST_DATA) + "/bad/sweep_bad_value.toml"},
+               {"sweep_bad_value.toml:23:", "savings_rate=1.5"}}),
     [](const ::testing::TestParamInfo<BadRun>& info) { return std::string(info.param.name); });
 
 TEST(CliBadOut, MissingFolderExitsTwoAndWritesNothing) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scenario/load.hpp"
+#include "scenario/sweep.hpp"
 
 namespace apmsim::scenario {
 namespace {
@@ -209,14 +210,24 @@ TEST(ScenarioErrors, ThresholdNotPositive) {
   expect_error("threshold_not_positive", 17, "tallies.thresholds[1]", "must be > 0, got 0");
 }
 
-TEST(ScenarioErrors, ContractIsReservedForTheNextVersion) {
-  expect_error(
-      "contract_reserved", 16, "contract",
-      "contract terms are not supported by this version of apmsim yet (planned: issue 3/4)");
+TEST(ScenarioErrors, WithholdTierWithoutCondition) {
+  expect_error("contract_bad_tier", 24, "contract.withhold.tiers[1]",
+               "a tier needs 'at' (attainment), 'improve' or both");
 }
 
-TEST(ScenarioErrors, SweepIsReservedForTheNextVersion) {
-  expect_error("sweep_reserved", 16, "sweep", "not supported by this version of apmsim yet");
+TEST(ScenarioErrors, SweepValueOutOfRangeNamesTheSweepKey) {
+  const std::string path = bad_file("sweep_bad_value");
+  const Scenario base = load_scenario(path);  // the file as written is valid
+  try {
+    expand_sweep(base);
+    ADD_FAILURE() << "the sweep expanded without error";
+  } catch (const ScenarioError& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(error.line(), 23) << what;
+    EXPECT_EQ(error.key(), "sweep.\"contract.sharing.savings_rate\"") << what;
+    EXPECT_NE(what.find("variant sharing.savings_rate=1.5"), std::string::npos) << what;
+    EXPECT_NE(what.find("must be in [0, 1], got 1.5"), std::string::npos) << what;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,304 @@
+// The contract waterfall on hand-made tallies, and the analyses against closed forms on small
+// simulated worlds: false reward against the normal approximation, sweeps against single runs.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "analysis/simulate.hpp"
+#include "analysis/statistics.hpp"
+#include "contract/evaluate.hpp"
+#include "engine/model.hpp"
+#include "model/tally_layout.hpp"
+#include "scenario/load.hpp"
+
+namespace apmsim::analysis {
+namespace {
+
+using model::TallyLayout;
+
+// One region with a comparison population, one participant provider, one measure, two baseline
+// and two performance years; the contract is appended by each test.
+std::string world(const std::string& contract) {
+  return R"(
+[simulation]
+replications = 1
+seed = 7
+baseline_years = 2
+performance_years = 2
+[[region]]
+name = "r"
+comparison_size = 1000
+[[stratum]]
+name = "s"
+share = 1.0
+mean = 1000.0
+cv = 1.0
+[[provider_group]]
+name = "p"
+region = "r"
+panel_size = 100
+[[measure]]
+name = "m"
+)" + contract;
+}
+
+// Tallies for one replication: provider 0 and the comparison population, every year.
+struct HandTallies {
+  engine::Model model;
+  engine::BatchTallies b;
+  explicit HandTallies(const scenario::Scenario& s) : model(engine::build_model(s)) {
+    b.replications = 1;
+    b.entities = model.entity_count();
+    b.years = model.years();
+    b.fields = model.layout.fields();
+    b.values.assign(b.entities * b.years * b.fields, 0.0);
+  }
+  double* at(std::uint32_t e, int y) {
+    return &b.values[(static_cast<std::size_t>(e) * b.years + y) * b.fields];
+  }
+  // n units costing `cost` in total (counterfactual `cf`), risk 1 each; measure achieved/measured.
+  void set(std::uint32_t e, int y, double n, double cost, double cf, double achieved = 0,
+           double measured = 0) {
+    double* r = at(e, y);
+    r[TallyLayout::kUnits] = n;
+    r[TallyLayout::kCost] = cost;
+    r[TallyLayout::kCostSquared] = cost * cost / n;
+    r[TallyLayout::kCounterfactual] = cf;
+    r[TallyLayout::kRiskScore] = n;
+    const auto& L = model.layout;
+    r[L.measure_field(0, TallyLayout::kEligible)] = measured;
+    r[L.measure_field(0, TallyLayout::kMeasured)] = measured;
+    r[L.measure_field(0, TallyLayout::kAchieved)] = achieved;
+    r[L.measure_field(0, TallyLayout::kAchievedTrue)] = achieved;
+    for (int t = 0; t < L.thresholds; ++t) r[L.capped_field(t)] = cost;  // nobody above
+  }
+};
+
+contract::Records evaluate(const scenario::Scenario& s, HandTallies& h) {
+  const contract::Evaluator ev(h.model, s.contract, s.simulation.baseline_years, 0.02);
+  contract::Records r = ev.make_records();
+  ev.add(h.b, r);
+  return r;
+}
+
+TEST(ContractWaterfall, FfsBlendSharingAndWithholdByHand) {
+  const auto s = scenario::parse_scenario(world(R"(
+[contract]
+base = "ffs"
+[contract.benchmark]
+method = "blend"
+regional_weight = 0.25
+baseline_weights = [1.0, 3.0]
+assumed_trend = 0.10
+risk_adjust = false
+discount = 0.02
+[contract.sharing]
+minimum_savings_rate = 0.02
+savings_rate = 0.5
+savings_cap = 0.10
+[contract.withhold]
+rate = 0.02
+tiers = [{ at = 0.6, earn = 0.5 }, { at = 0.8, earn = 1.0 }]
+)"),
+                                          "hand.toml");
+  HandTallies h(s);
+  const std::uint32_t comparison = h.model.providers;
+  // Baseline: 1000 then 1100 per unit; region 1000 per unit every year.
+  h.set(0, 0, 100, 100000, 100000);
+  h.set(0, 1, 100, 110000, 110000);
+  for (int y = 0; y < 4; ++y) h.set(comparison, y, 1000, 1000000, 1000000);
+  // Performance year 1 (calendar 2): 100 units cost 100,000 (counterfactual 105,000), quality 0.7.
+  h.set(0, 2, 100, 100000, 105000, 70, 100);
+  h.set(0, 3, 100, 150000, 150000, 90, 100);
+  const contract::Records r = evaluate(s, h);
+  const double* y1 = r.record(0, 0, 0);
+  // historical = 0.25 * 1000 * 1.1^2 + 0.75 * 1100 * 1.1 = 302.5 + 907.5 = 1210 per unit
+  // blend = 0.75 * 1210 + 0.25 * 1000 = 1157.5; discounted 2%: 1134.35; x 100 units.
+  EXPECT_NEAR(y1[contract::kBenchmarkPerUnit], 1134.35, 1e-9);
+  EXPECT_NEAR(y1[contract::kBenchmark], 113435.0, 1e-7);
+  const double savings = 113435.0 - 100000.0;  // 11.8% > MSR: half, under the 10% cap
+  EXPECT_NEAR(y1[contract::kSavingsRate], savings / 113435.0, 1e-12);
+  EXPECT_NEAR(y1[contract::kReconciliation], 6717.5, 1e-7);
+  EXPECT_NEAR(y1[contract::kWithheld], 2000.0, 1e-9);           // 2% of claims
+  EXPECT_NEAR(y1[contract::kEarnedBack], 1000.0, 1e-9);         // quality 0.7: half
+  EXPECT_NEAR(y1[contract::kNetProviderResult], 6717.5 - 1000.0, 1e-7);
+  EXPECT_NEAR(y1[contract::kPayerNetSavings], 105000.0 - (100000.0 - 1000.0 + 6717.5), 1e-7);
+  EXPECT_NEAR(y1[contract::kTrueSavingsRate], 5000.0 / 105000.0, 1e-12);
+  const double* y2 = r.record(0, 0, 1);  // a loss, upside only: nothing owed; quality 0.9: all
+  EXPECT_EQ(y2[contract::kReconciliation], 0.0);
+  EXPECT_NEAR(y2[contract::kEarnedBack], 3000.0, 1e-9);
+  EXPECT_NEAR(y2[contract::kNetProviderResult], 0.0, 1e-9);
+}
+
+// Monitor 2016 sec. 7: capitation, 90% core and a 10% outcomes pot, gains and losses borne up to
+// +/-10% of the budget; beyond that the commissioner carries them. Per-patient cost insurance at
+// GBP 20,000 takes the excess off the provider.
+TEST(ContractWaterfall, MonitorCapitationCorridorAndPerPatientCap) {
+  const auto s = scenario::parse_scenario(world(R"(
+[contract]
+base = "capitation"
+[contract.benchmark]
+method = "historical"
+risk_adjust = false
+[[contract.corridor]]
+lower = -0.10
+upper = 0.10
+share = 1.0
+[contract.stop_loss]
+attachment = 20000.0
+[contract.withhold]
+rate = 0.10
+scoring = "linear"
+floor = 0.5
+target = 0.9
+)"),
+                                          "monitor.toml");
+  HandTallies h(s);
+  for (int y = 0; y < 2; ++y) h.set(0, y, 100, 1000000, 1000000);  // budget 10,000 per patient
+  for (int y = 0; y < 4; ++y) h.set(h.model.providers, y, 1000, 1e7, 1e7);
+  h.set(0, 2, 100, 1250000, 1250000, 70, 100);  // 25% over budget, quality halfway
+  h.set(0, 3, 100, 950000, 950000, 90, 100);    // 5% under budget, full quality
+  // 30,000 of year 1's cost is above GBP 20,000 a patient: the attachment's capped sum is lower.
+  const int t = 0;  // the only threshold: 20,000
+  h.at(0, 2)[h.model.layout.capped_field(t)] = 1250000 - 30000;
+  const contract::Records r = evaluate(s, h);
+  const double* y1 = r.record(0, 0, 0);
+  EXPECT_NEAR(y1[contract::kBenchmark], 1000000.0, 1e-6);
+  EXPECT_NEAR(y1[contract::kStopLossRecovery], 30000.0, 1e-9);
+  EXPECT_NEAR(y1[contract::kAccountableCost], 1220000.0, 1e-6);
+  // The provider bears the loss down to -10% of the budget; the pot earns (0.7-0.5)/0.4 = half.
+  EXPECT_NEAR(y1[contract::kNetProviderResult], -100000.0 - 50000.0, 1e-6);
+  const double* y2 = r.record(0, 0, 1);
+  EXPECT_NEAR(y2[contract::kNetProviderResult], 50000.0, 1e-6);  // keeps the 5% gain, full pot
+  EXPECT_NEAR(y2[contract::kForfeited], 0.0, 1e-9);
+}
+
+TEST(GlidePath, OverridesOnlyTheNamedTerms) {
+  const auto s = scenario::parse_scenario(world(R"(
+[contract]
+min_units = 10
+[contract.sharing]
+savings_rate = 0.5
+loss_rate = 0.3
+[[contract.year]]
+year = 1
+sharing.loss_rate = 0.0
+)"),
+                                          "glide.toml");
+  ASSERT_EQ(s.contract.years.size(), 2u);
+  EXPECT_EQ(s.contract.years[0].sharing.loss_rate, 0.0);
+  EXPECT_EQ(s.contract.years[1].sharing.loss_rate, 0.3);
+  EXPECT_EQ(s.contract.years[0].sharing.savings_rate, 0.5);
+  EXPECT_EQ(s.contract.years[0].min_units, 10.0);
+  // Round trip through the resolved text keeps the glide path.
+  const auto again = scenario::parse_scenario(scenario::describe(s), "again.toml");
+  EXPECT_EQ(again.contract.years[0].sharing.loss_rate, 0.0);
+  EXPECT_EQ(again.contract.years[1].sharing.loss_rate, 0.3);
+}
+
+// A world where the savings rate under no true effect is close to normal with a known variance:
+// independent unit costs (no frailty), a regional benchmark from a large comparison population,
+// no regional shock, efficiency or coding growth. Var(s) = cv^2 / n + cv^2 / N.
+TEST(ThresholdTest, FalseRewardMatchesTheNormalApproximation) {
+  const double n = 1000, N = 20000, mean = 5000, cv = 1.0, p_any = 0.9;
+  // Unit cost = 1{any} * lognormal(mean, cv): E = p m, E[c^2] = p m^2 (1 + cv^2).
+  const double e1 = p_any * mean, e2 = p_any * mean * mean * (1 + cv * cv);
+  const double unit_cv = std::sqrt(e2 - e1 * e1) / e1;
+  const double sd = unit_cv * std::sqrt(1 / n + 1 / N);
+  const double msr = sd;  // one standard deviation: false reward ~ 15.9%
+  const std::string text = R"(
+[simulation]
+replications = 600
+seed = 11
+baseline_years = 1
+performance_years = 2
+batch_size = 100
+[[region]]
+name = "r"
+comparison_size = 20000
+[[stratum]]
+name = "s"
+share = 1.0
+p_any = 0.9
+mean = 5000.0
+cv = 1.0
+[patients]
+churn = 1.0
+[[provider_group]]
+name = "p"
+count = 4
+region = "r"
+panel_size = 1000
+effect_mean = 0.05
+[contract]
+[contract.benchmark]
+method = "regional"
+risk_adjust = false
+[contract.sharing]
+minimum_savings_rate = )" + std::to_string(msr) +
+                           R"(
+[analysis.threshold]
+alpha = 0.05
+)";
+  const auto s = scenario::parse_scenario(text, "normal.toml");
+  SimulateOptions options;
+  const Results results = simulate(s, options);
+  const VariantSummary& v = results.variants.front();
+  const AnalysisTable* rates = nullptr;
+  const AnalysisTable* msr_table = nullptr;
+  for (const auto& t : v.analyses) {
+    if (t.analysis == "threshold" && t.name == "rates") rates = &t;
+    if (t.analysis == "threshold" && t.name == "msr") msr_table = &t;
+  }
+  ASSERT_NE(rates, nullptr);
+  ASSERT_NE(msr_table, nullptr);
+  const EstimateTable& t = rates->table;
+  const std::size_t i = t.index(t.quantity("false_reward"), 0, 0);
+  const double expected = 1 - stats::normal_cdf(msr / sd);
+  EXPECT_NEAR(t.mean[i], expected, 4 * t.se[i] + 0.01) << "se " << t.se[i];
+  EXPECT_LT(t.se[i], 0.02);
+  // The MSR that keeps false reward at 5%: 1.645 sd.
+  const EstimateTable& m = msr_table->table;
+  const std::size_t j = m.index(m.quantity("msr_normal"), 0, 0);
+  EXPECT_NEAR(m.mean[j], stats::normal_quantile(0.95) * sd, 4 * m.se[j] + 0.1 * sd);
+  const std::size_t k = m.index(m.quantity("null_savings_rate_sd"), 0, 0);
+  EXPECT_NEAR(m.mean[k], sd, 4 * m.se[k] + 0.05 * sd);
+}
+
+// A sweep's variants equal the single runs with the same values: contract-only parameters on the
+// shared tallies, population parameters re-simulated with the same seed.
+TEST(Sweep, VariantsReproduceSingleRuns) {
+  const std::string base = world(R"(
+[contract]
+[contract.benchmark]
+method = "blend"
+[contract.sharing]
+savings_rate = 0.5
+)");
+  const std::string sweep = R"(
+[sweep]
+"contract.sharing.savings_rate" = [0.3, 0.6]
+"simulation.trend" = [0.0, 0.03]
+)";
+  auto with_reps = [](std::string text) {
+    return text.replace(text.find("replications = 1"), 16, "replications = 40");
+  };
+  const Results swept = simulate(scenario::parse_scenario(with_reps(base + sweep), "sweep.toml"), {});
+  ASSERT_EQ(swept.variants.size(), 4u);
+  EXPECT_EQ(swept.variants[3].name, "sharing.savings_rate=0.6,simulation.trend=0.03");
+  std::string single = with_reps(base);
+  single.replace(single.find("savings_rate = 0.5"), 18, "savings_rate = 0.6");
+  single.replace(single.find("seed = 7"), 8, "seed = 7\ntrend = 0.03");
+  const Results one = simulate(scenario::parse_scenario(single, "single.toml"), {});
+  EXPECT_EQ(swept.variants[3].contract_portfolio.mean, one.variants[0].contract_portfolio.mean);
+  EXPECT_EQ(swept.variants[3].headline.mean, one.variants[0].headline.mean);
+  // Variants 0 and 2 differ only in the sharing rate: same benchmarks on the same tallies.
+  const auto& a = swept.variants[0].contract_portfolio;
+  const auto& b = swept.variants[2].contract_portfolio;
+  EXPECT_EQ(a.mean[a.index(a.quantity("benchmark"), 0, 2)],
+            b.mean[b.index(b.quantity("benchmark"), 0, 2)]);
+}
+
+}  // namespace
+}  // namespace apmsim::analysis
