@@ -167,6 +167,7 @@ def plot_net_result(f: h5py.File, variant: str, title: str, out: Path) -> Path |
     divisor, scale_name = scale_for(table.est["mean"][rows, col] + 4 * table.est["sd"][rows, col])
     unit = table.units.get("mean") or "currency"
     fig, axes = plt.subplots(1, len(rows), figsize=(5.4 * len(rows), 4.8), squeeze=False)
+    stored = False  # whether any per-replication results were drawn
     for ax, r in zip(axes[0], rows):
         mean, sd = table.est["mean"][r, col], table.est["sd"][r, col]
         lines = []  # (label, net-result threshold = -loss measure, its SE, level, line style)
@@ -180,6 +181,7 @@ def plot_net_result(f: h5py.File, variant: str, title: str, out: Path) -> Path |
         grid = np.linspace(np.nanmin(xs), np.nanmax(xs), 400)
         samples = replication_samples(f, variant, r, col)
         if samples is not None:
+            stored = True
             ax.hist(samples / divisor, bins=60, density=True, color="0.75", label="replications")
         if sd > 0:
             density = np.exp(-0.5 * ((grid - mean) / sd) ** 2) / (sd * np.sqrt(2 * np.pi))
@@ -199,9 +201,10 @@ def plot_net_result(f: h5py.File, variant: str, title: str, out: Path) -> Path |
         ax.set_ylabel(f"density (per {scale_name or 'unit of'} {unit})")
         ax.legend(fontsize=7, loc="best")
     fig.suptitle(f"Net provider result: {title}", fontsize=10)
-    fig.text(0.5, 0.01, "Curve: normal reference with the simulated mean and SD (the per-replication "
-             "distribution is not stored). Vertical lines: simulated VaR / TVaR of the loss, drawn at "
-             "net result = -VaR / -TVaR, shaded +-1 SE.", ha="center", fontsize=8, wrap=True)
+    histogram = "Grey: the stored replications. " if stored else "(Per-replication results not stored.) "
+    fig.text(0.5, 0.01, histogram + "Curve: normal reference with the simulated mean and SD. Vertical "
+             "lines: simulated VaR / TVaR of the loss, drawn at net result = -VaR / -TVaR, shaded +-1 SE.",
+             ha="center", fontsize=8, wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 0.93))
     return save(fig, out / "net_result.png")
 

@@ -18,6 +18,7 @@ using stats::Estimate;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kLevels[] = {0.90, 0.95, 0.99, 0.995};
 constexpr const char* kLevelNames[] = {"90", "95", "99", "995"};
+constexpr const char* kLevelText[] = {"90%", "95%", "99%", "99.5%"};
 
 std::string format(double x) {
   char buffer[32];
@@ -425,7 +426,8 @@ void Analyst::benchmark(VariantSummary& out) const {
       for (const double wt : {0.0, 1.0, w, best}) {
         double squares = 0;
         for (std::size_t i = 0; i < h.size(); ++i) {
-          err[i] = (1 - wt) * h[i] + wt * g[i];
+          // w = 0 and 1 are the pure methods (a missing regional benchmark must not leak in).
+          err[i] = wt == 0.0 ? h[i] : wt == 1.0 ? g[i] : (1 - wt) * h[i] + wt * g[i];
           squares += err[i] * err[i];
         }
         result.push_back(stats::mean(err));
@@ -449,6 +451,10 @@ void Analyst::benchmark(VariantSummary& out) const {
 // ---- Minimum-threshold test --------------------------------------------------------------------
 
 void Analyst::threshold(VariantSummary& out) const {
+  // Without shared savings or a corridor nothing is paid on savings: no threshold to test.
+  if (std::none_of(s_.contract.years.begin(), s_.contract.years.end(),
+                   [](const auto& t) { return t.reconciles(); }))
+    return;
   const auto& a = s_.analysis;
   std::vector<std::string> group_names;
   std::vector<Selection> group_sel;
@@ -531,12 +537,12 @@ void Analyst::risk(VariantSummary& out) const {
   std::vector<Quantity> qs{{"mean", "currency", "mean net provider result"},
                            {"sd", "currency", "standard deviation of the net result"},
                            {"loss_probability", "fraction", "P(net result < 0)"}};
-  for (const char* l : kLevelNames)
-    qs.push_back({std::string("var_") + l, "currency",
-                  std::string("value at risk of the loss (-net result) at ") + l + "%"});
-  for (const char* l : kLevelNames)
-    qs.push_back({std::string("tvar_") + l, "currency",
-                  std::string("tail value at risk of the loss at ") + l + "%"});
+  for (int l = 0; l < 4; ++l)
+    qs.push_back({std::string("var_") + kLevelNames[l], "currency",
+                  std::string("value at risk of the loss (-net result) at ") + kLevelText[l]});
+  for (int l = 0; l < 4; ++l)
+    qs.push_back({std::string("tvar_") + kLevelNames[l], "currency",
+                  std::string("tail value at risk of the loss at ") + kLevelText[l]});
   qs.push_back({"capital_99", "currency", "var_99 - expected loss"});
   qs.push_back({"capital_995", "currency", "var_995 - expected loss"});
   std::vector<std::string> rows = names_;
