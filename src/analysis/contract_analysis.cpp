@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "analysis/moments.hpp"
-#include "analysis/statistics.hpp"
+#include "stats/statistics.hpp"
 
 namespace apmsim::analysis {
 

@@ -9,6 +9,7 @@
 #include "contract/outcome_pot.hpp"
 #include "contract/risk_sharing.hpp"
 #include "model/tally_layout.hpp"
+#include "stats/statistics.hpp"
 
 namespace apmsim::contract {
 
@@ -55,31 +56,6 @@ int threshold_index(const std::vector<double>& thresholds, double a) {
   for (std::size_t t = 0; t < thresholds.size(); ++t)
     if (thresholds[t] == a) return static_cast<int>(t);
   throw std::logic_error("contract threshold missing from the tallies");
-}
-
-//! Standard normal quantile (Acklam's rational approximation; enough for a confidence level).
-double normal_quantile(double p) {
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                             -2.759285104469687e+02, 1.383577518672690e+02,
-                             -3.066479806614716e+01, 2.506628277459239e+00};
-  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                             -1.556989798598866e+02, 6.680131188771972e+01,
-                             -1.328068155288572e+01};
-  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                             -2.400758277161838e+00, -2.549732539343734e+00,
-                             4.374664141464968e+00,  2.938163982698783e+00};
-  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
-                             2.445134137142996e+00, 3.754408661907416e+00};
-  const double plow = 0.02425;
-  if (p < plow) {
-    const double q = std::sqrt(-2 * std::log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - plow) return -normal_quantile(1 - p);
-  const double q = p - 0.5, r = q * q;
-  return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
 
 //! Achieved / measured (or achieved-complete / eligible), 0 where nobody was measured.
@@ -310,7 +286,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
     const double mean = per_unit(sum_base, n_base);
     const double var = n_base > 0.0 ? std::max(0.0, sq_base / n_base - mean * mean) : 0.0;
     const double cv = mean > 0.0 ? std::sqrt(var) / mean : 0.0;
-    msr = n > 0.0 ? normal_quantile(T.sharing.confidence) * cv / std::sqrt(n) : 1.0;
+    msr = n > 0.0 ? stats::normal_quantile(T.sharing.confidence) * cv / std::sqrt(n) : 1.0;
   }
   SharingTerms sharing{msr,
                        T.sharing.loss_rate_same ? msr : T.sharing.minimum_loss_rate,

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "analysis/simulate.hpp"
-#include "analysis/statistics.hpp"
+#include "stats/statistics.hpp"
 #include "contract/evaluate.hpp"
 #include "engine/model.hpp"
 #include "model/tally_layout.hpp"

@@ -1,4 +1,4 @@
-#include "analysis/statistics.hpp"
+#include "stats/statistics.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <stdexcept>
 
-namespace apmsim::analysis::stats {
+namespace apmsim::stats {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -368,4 +368,4 @@ Estimate tail_value_at_risk_estimate(const std::vector<double>& losses, double l
   return e;
 }
 
-}  // namespace apmsim::analysis::stats
+}  // namespace apmsim::stats

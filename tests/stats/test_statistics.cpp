@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "analysis/statistics.hpp"
+#include "stats/statistics.hpp"
 
-namespace apmsim::analysis::stats {
+namespace apmsim::stats {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -344,4 +344,4 @@ TEST(MeanEstimate, MeanStandardErrorAndInterval) {
 }
 
 }  // namespace
-}  // namespace apmsim::analysis::stats
+}  // namespace apmsim::stats

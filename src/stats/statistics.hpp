@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-namespace apmsim::analysis::stats {
+namespace apmsim::stats {
 
 //! Standard normal CDF, Phi(x) = erfc(-x / sqrt(2)) / 2 (accurate in both tails).
 double normal_cdf(double x);
@@ -74,4 +74,4 @@ Estimate value_at_risk_estimate(std::vector<double> losses, double level);
 //! sqrt((Var(L | L >= VaR) + level (TVaR - VaR)^2) / (n (1 - level))) (Manistre and Hancock 2005).
 Estimate tail_value_at_risk_estimate(const std::vector<double>& losses, double level);
 
-}  // namespace apmsim::analysis::stats
+}  // namespace apmsim::stats
