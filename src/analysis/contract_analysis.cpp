@@ -62,7 +62,7 @@ void put(EstimateTable& t, std::size_t q, std::size_t r, std::size_t y, const Es
 class Analyst {
  public:
   Analyst(const scenario::Scenario& s, const engine::Model& m, const c::Records& r)
-      : s_(s), m_(m), r_(r), years_(r.years), batches_(s.analysis.batches) {
+      : s_(s), r_(r), years_(r.years), batches_(s.analysis.batches) {
     for (std::size_t p = 0; p < r.providers.size(); ++p) {
       const engine::Entity& e = m.entities[r.providers[p]];
       names_.push_back(e.name);
@@ -143,7 +143,6 @@ class Analyst {
   }
 
   const scenario::Scenario& s_;
-  const engine::Model& m_;
   const c::Records& r_;
   int years_;
   int batches_;
@@ -718,16 +717,9 @@ void Analyst::risk(VariantSummary& out) const {
   }
 }
 
-// ---- Headline figures --------------------------------------------------------------------------
-
-const AnalysisTable* find(const VariantSummary& v, const std::string& analysis,
-                          const std::string& name) {
-  for (const auto& t : v.analyses)
-    if (t.analysis == analysis && t.name == name) return &t;
-  return nullptr;
-}
-
 }  // namespace
+
+// ---- Headline figures --------------------------------------------------------------------------
 
 const std::vector<Quantity>& headline_quantities() {
   static const std::vector<Quantity> all{
@@ -762,13 +754,13 @@ void Analyst::headline(VariantSummary& out) const {
   copy(3, p, "forfeited", 0, agreement);
   copy(4, p, "savings_rate", 0, agreement);
   copy(5, p, "true_savings_rate", 0, agreement);
-  if (const auto* t = find(out, "risk", "net_result")) {
+  if (const auto* t = out.analysis_table("risk", "net_result")) {
     copy(6, t->table, "var_99", names_.size(), agreement);
     copy(7, t->table, "tvar_99", names_.size(), agreement);
   }
-  if (const auto* t = find(out, "benchmark", "optimal_weight"))
+  if (const auto* t = out.analysis_table("benchmark", "optimal_weight"))
     copy(8, t->table, "optimal_weight", 0, agreement);
-  if (const auto* t = find(out, "threshold", "rates"))
+  if (const auto* t = out.analysis_table("threshold", "rates"))
     copy(9, t->table, "false_reward", t->table.rows.size() - s_.analysis.threshold_min_units.size(), 0);
 }
 

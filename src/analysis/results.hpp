@@ -78,6 +78,13 @@ struct VariantSummary {
   EstimateTable contract_portfolio;  //!< rows = {"participants"}
   EstimateTable headline;            //!< rows = {"participants"}, one column: the key figures
   std::vector<AnalysisTable> analyses;
+
+  //! The table `name` of `analysis`, or nullptr when the run did not make it.
+  const AnalysisTable* analysis_table(const std::string& analysis, const std::string& name) const {
+    for (const AnalysisTable& t : analyses)
+      if (t.analysis == analysis && t.name == name) return &t;
+    return nullptr;
+  }
 };
 
 //! Per-replication tallies, optionally stored (`--write-tallies`).

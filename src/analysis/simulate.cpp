@@ -135,7 +135,6 @@ Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
   double unit_years = 0.0;
   std::uint64_t done = 0;
   double achieved = 0.0;
-  bool stopped = false;
   while (done < total) {
     const std::uint64_t count = std::min(batch, total - done);
     for (std::size_t k = 0; k < populations.size(); ++k) {
@@ -159,10 +158,7 @@ Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
       for (const Population& p : populations)
         for (std::size_t i : p.variants) now.push_back(summarise(variants[i], p, states[i]));
       achieved = relative_se(now, options.target_name);
-      if (achieved < options.target_relative_se) {
-        stopped = true;
-        break;
-      }
+      if (achieved < options.target_relative_se) break;
     }
   }
   const double elapsed =
@@ -177,7 +173,6 @@ Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
     results.info.target_se = options.target_name + "=" + std::to_string(options.target_relative_se);
     results.info.achieved_relative_se = achieved;
   }
-  (void)stopped;
 
   if (options.keep_tallies) results.tallies.replications = done;
   RunInfo& info = results.info;

@@ -170,7 +170,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   const std::vector<double>& w = T.benchmark.baseline_weights;
 
   // Baselines: weighted per-unit cost, risk score and measure rates of the provider and region.
-  std::vector<double> own(B), own_full(B), reg(B), reg_full(B);
+  std::vector<double> own(B), own_full(B), reg(B);
   double own_risk = 0.0, reg_risk = 0.0, n_base = 0.0, sum_base = 0.0, sq_base = 0.0;
   Quality q, qc;  // measured and complete-data quality
   const std::size_t measures = static_cast<std::size_t>(L.measures);
@@ -183,7 +183,6 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
     own[yb] = per_unit(cost_of(rec), n);
     own_full[yb] = per_unit(rec[TallyLayout::kCost], n);
     reg[yb] = per_unit(cost_of(rr), nr);
-    reg_full[yb] = per_unit(rr[TallyLayout::kCost], nr);
     own_risk += w[yb] * per_unit(rec[TallyLayout::kRiskScore], n);
     reg_risk += w[yb] * per_unit(rr[TallyLayout::kRiskScore], nr);
     n_base += n;

@@ -226,12 +226,6 @@ std::string column_label(const std::string& name) {
   return name.rfind(prefix, 0) == 0 ? "P" + name.substr(prefix.size()) : name;
 }
 
-const analysis::AnalysisTable* find_table(const analysis::VariantSummary& v, const char* analysis,
-                                          const char* name) {
-  for (const auto& t : v.analyses)
-    if (t.analysis == analysis && t.name == name) return &t;
-  return nullptr;
-}
 
 //! Chosen quantities (rows) by the table's columns for one table row.
 void by_column(std::ostringstream& out, const EstimateTable& t, std::size_t row,
@@ -302,36 +296,36 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
              "stop_loss_recovery", "net_provider_result", "payer_net_savings"},
             "contract");
   headline_lines(out, v.headline);
-  if (const auto* t = find_table(v, "withhold", "forfeit"))
+  if (const auto* t = v.analysis_table("withhold", "forfeit"))
     by_column(out, t->table, 0,
               {"forfeited", "forfeit_share", "forfeit_probability", "shortfall_forfeit",
                "noise_forfeit", "noise_forfeit_probability"},
               "withhold pricing");
-  if (const auto* t = find_table(v, "withhold", "solved_rate"))
+  if (const auto* t = v.analysis_table("withhold", "solved_rate"))
     by_row(out, t->table, {"rate"}, "withhold rate for target");
-  if (const auto* t = find_table(v, "benchmark", "methods"))
+  if (const auto* t = v.analysis_table("benchmark", "methods"))
     by_row(out, t->table, {"bias", "sd", "rmse", "corr_efficiency", "corr_region_shock"},
            "benchmark error vs counterfactual (all years)",
            static_cast<std::size_t>(t->table.years - 1));
-  if (const auto* t = find_table(v, "threshold", "rates"))
+  if (const auto* t = v.analysis_table("threshold", "rates"))
     by_row(out, t->table,
            {"mean_units", "excluded_share", "false_reward", "false_penalty", "false_negative"},
            "minimum-threshold test");
-  if (const auto* t = find_table(v, "threshold", "msr"))
+  if (const auto* t = v.analysis_table("threshold", "msr"))
     by_row(out, t->table, {"null_savings_rate_sd", "msr_for_alpha", "msr_normal"},
            "MSR keeping false reward <= alpha");
-  if (const auto* t = find_table(v, "risk", "net_result"))
+  if (const auto* t = v.analysis_table("risk", "net_result"))
     by_column(out, t->table, t->table.rows.size() - 1,
               {"mean", "sd", "loss_probability", "var_95", "var_99", "var_995", "tvar_95",
                "tvar_99", "tvar_995", "capital_995"},
               "downside risk: portfolio net result (VaR/TVaR of the loss)");
-  if (const auto* t = find_table(v, "risk", "specific_layers"))
+  if (const auto* t = v.analysis_table("risk", "specific_layers"))
     by_row(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
            "specific stop-loss layers (per unit)");
-  if (const auto* t = find_table(v, "risk", "aggregate_layers"))
+  if (const auto* t = v.analysis_table("risk", "aggregate_layers"))
     by_row(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
            "aggregate stop-loss layers (per provider-year)");
-  if (const auto* t = find_table(v, "risk", "corridor_bands"))
+  if (const auto* t = v.analysis_table("risk", "corridor_bands"))
     by_row(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
            "corridor bands: payer cost per provider-year");
 }
