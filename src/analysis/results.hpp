@@ -114,6 +114,13 @@ struct RunInfo {
   double unit_years = 0.0;  //!< patient-years + episodes simulated, over all replications
   std::string target_se;    //!< "NAME=REL" when the run stopped at a tolerance, else ""
   double achieved_relative_se = 0.0;  //!< the named estimate's relative SE at the stop
+  // A shard (`run --shard i/N`) holds replications [first_replication, first_replication +
+  // replications) of `total_replications`; shard_count = 0 for a complete run.
+  int shard_index = 0;
+  int shard_count = 0;
+  std::uint64_t first_replication = 0;
+  std::uint64_t total_replications = 0;
+  int shards_merged = 0;  //!< how many shards `apmsim merge` joined (0: not merged)
 };
 
 //! Everything a run writes.
@@ -125,6 +132,12 @@ struct Results {
   std::vector<VariantSummary> variants;
   bool has_tallies = false;
   TallyDump tallies;
+  //! The run state (analysis/run.hpp) of a shard, which `apmsim merge` joins; empty otherwise.
+  std::string state;
+  //! The run stopped at a signal and saved a checkpoint; nothing is to be written.
+  bool interrupted = false;
+  //! An MPI rank other than 0: rank 0 writes the results.
+  bool written_elsewhere = false;
 };
 
 }  // namespace apmsim::analysis

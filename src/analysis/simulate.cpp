@@ -1,196 +1,257 @@
 #include "analysis/simulate.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <cmath>
-#include <memory>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
-#include "analysis/contract_analysis.hpp"
-#include "analysis/tally_summary.hpp"
-#include "contract/evaluate.hpp"
-#include "engine/cpu_engine.hpp"
-#include "engine/model.hpp"
+#include "analysis/comm.hpp"
+#include "analysis/run.hpp"
 #include "scenario/error.hpp"
-#include "scenario/sweep.hpp"
-#include "version.hpp"
-
-#if defined(APMSIM_HAVE_CUDA)
-#include "cuda/cuda_engine.cuh"
-#endif
 
 namespace apmsim::analysis {
 
 namespace {
 
-//! The engine for a resolved backend name ("cpu" or "cuda").
-std::unique_ptr<engine::Engine> make_engine(const std::string& backend, const engine::Model& model,
-                                            int threads) {
-#if defined(APMSIM_HAVE_CUDA)
-  if (backend == "cuda") return std::make_unique<cuda::CudaEngine>(model);
-#endif
-  (void)backend;
-  return std::make_unique<engine::CpuEngine>(model, threads);
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-//! One simulated world and the contract variants evaluated on it.
-struct Population {
-  scenario::Scenario scenario;  //!< with the thresholds of all its variants
-  std::unique_ptr<engine::Model> model;
-  std::unique_ptr<engine::Engine> engine;
-  std::unique_ptr<TallySummary> summary;
-  std::vector<std::size_t> variants;  //!< indices into the variant list
-};
-
-struct VariantState {
-  std::unique_ptr<contract::Evaluator> evaluator;
-  contract::Records records;
-};
-
-//! The variant's summaries and analyses so far.
-VariantSummary summarise(const scenario::Variant& v, const Population& p, const VariantState& st) {
-  VariantSummary out = p.summary->summary(v.name);
-  for (const auto& [path, value] : v.parameters) out.parameters.push_back(path + "=" + value);
-  if (st.evaluator) analyse_contract(v.scenario, *p.model, st.records, out);
-  return out;
+//! Where this process's replications start and end.
+std::pair<std::uint64_t, std::uint64_t> own_range(const scenario::Scenario& s,
+                                                  const SimulateOptions& o) {
+  if (o.shard_count == 0) return {0, s.simulation.replications};
+  return shard_range(s.simulation.replications, o.shard_index, o.shard_count);
 }
 
-//! Largest relative standard error of headline `name` over the variants.
-double relative_se(const std::vector<VariantSummary>& summaries, const std::string& name) {
-  double worst = 0.0;
-  for (const VariantSummary& v : summaries) {
-    if (!v.has_contract) return INFINITY;
-    const std::size_t q = v.headline.quantity(name);
-    const double m = v.headline.mean[q], se = v.headline.se[q];
-    const double rel = m != 0.0 && std::isfinite(se) ? std::fabs(se / m) : INFINITY;
-    worst = std::max(worst, rel);
+//! Loads the checkpoint into `run` when resuming and it exists; checks it starts at `begin`.
+void resume(Run& run, std::uint64_t begin, const SimulateOptions& o) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!o.resume || o.checkpoint_path.empty()) return;
+  if (!fs::exists(o.checkpoint_path, error)) {
+    if (o.note) o.note("no checkpoint " + o.checkpoint_path + " yet; starting from the beginning");
+    return;
   }
-  return worst;
+  run.absorb(read_whole_file(o.checkpoint_path), o.checkpoint_path);
+  if (run.first() != begin)
+    throw InputError(o.checkpoint_path + ": the checkpoint starts at replication " +
+                     std::to_string(run.first()) + ", but this run's replications start at " +
+                     std::to_string(begin) + " (a different --shard?)");
+  if (o.note)
+    o.note("resuming from " + o.checkpoint_path + ": replications " + std::to_string(run.first()) +
+           " to " + std::to_string(run.end()) + " are done");
+}
+
+//! Fills in what the run was (shard, resume) once the Run made its results.
+void finish(Results& results, const Run& run, const scenario::Scenario& s,
+            const SimulateOptions& o) {
+  results.info.total_replications = s.simulation.replications;
+  if (o.shard_count > 0) {
+    results.info.shard_index = o.shard_index;
+    results.info.shard_count = o.shard_count;
+    results.info.first_replication = run.first();
+    results.state = run.save_state();
+  }
+}
+
+//! Checkpoints when asked to stop or when the interval has passed; true when asked to stop.
+class Checkpointer {
+ public:
+  explicit Checkpointer(const SimulateOptions& o) : o_(o), last_(Clock::now()) {}
+  bool stop_requested() const { return o_.stop && *o_.stop != 0; }
+  //! After a batch: saves if due (or `stopping`).
+  void after_batch(const Run& run, bool stopping) {
+    if (o_.checkpoint_path.empty()) return;
+    if (!stopping && seconds_since(last_) < o_.checkpoint_interval) return;
+    write_file_atomically(o_.checkpoint_path, run.save_state());
+    last_ = Clock::now();
+  }
+
+ private:
+  const SimulateOptions& o_;
+  Clock::time_point last_;
+};
+
+bool target_met(const Run& run, std::uint64_t begin, std::uint64_t end,
+                const scenario::Scenario& s, const SimulateOptions& o) {
+  // A tolerance is checked once there are enough replications for its batches.
+  return !o.target_name.empty() && run.end() < end &&
+         run.end() - begin >= 2 * static_cast<std::uint64_t>(s.analysis.batches) &&
+         run.relative_se(o.target_name) < o.target_relative_se;
+}
+
+Results simulate_alone(const scenario::Scenario& s, const SimulateOptions& o) {
+  const auto [begin, end] = own_range(s, o);
+  const std::uint64_t batch = std::max<std::uint64_t>(1, s.simulation.batch_size);
+  Run run(s, o, true);
+  run.reset(begin);
+  resume(run, begin, o);
+  Checkpointer checkpoint(o);
+  const auto start = Clock::now();
+  while (run.end() < end) {
+    run.simulate_batch(std::min(batch, end - run.end()));
+    if (o.progress) o.progress(run.end() - begin, end - begin);
+    if (target_met(run, begin, end, s, o)) break;
+    if (checkpoint.stop_requested() && run.end() < end) {
+      checkpoint.after_batch(run, true);
+      Results r;
+      r.interrupted = true;
+      r.info.replications = run.end() - run.first();
+      return r;
+    }
+    if (run.end() < end) checkpoint.after_batch(run, false);
+  }
+  Results results = run.results(seconds_since(start));
+  finish(results, run, s, o);
+  return results;
+}
+
+// Decisions rank 0 broadcasts after each round.
+enum Decision : std::uint64_t { kContinue = 0, kComplete = 1, kInterrupted = 2 };
+
+//! MPI: in each round every rank simulates one batch (rank k the k-th of the round) into a state
+//! of its own and sends it to rank 0, which joins them in replication order, exactly as one
+//! process would fold them, checks the tolerance after each, checkpoints, and decides.
+Results simulate_ranks(const scenario::Scenario& s, const SimulateOptions& o) {
+  Comm& comm = *o.comm;
+  const int rank = comm.rank(), ranks = comm.size();
+  const auto [begin, end] = own_range(s, o);
+  const std::uint64_t batch = std::max<std::uint64_t>(1, s.simulation.batch_size);
+  Run mine(s, o, true);
+  std::unique_ptr<Run> total;
+  if (rank == 0) {
+    SimulateOptions quiet = o;
+    total = std::make_unique<Run>(s, quiet, false);
+    total->reset(begin);
+    resume(*total, begin, o);
+  }
+  Checkpointer checkpoint(o);
+  const auto start = Clock::now();
+  const std::uint64_t from = comm.broadcast(total ? total->end() : 0);
+  std::uint64_t decision = from >= end ? kComplete : kContinue;
+  for (std::uint64_t round = 0; decision == kContinue; ++round) {
+    const std::uint64_t first =
+        from + (round * static_cast<std::uint64_t>(ranks) + static_cast<std::uint64_t>(rank)) * batch;
+    std::string message(1, checkpoint.stop_requested() ? '1' : '0');
+    if (first < end) {
+      mine.reset(first);
+      mine.simulate_batch(std::min(batch, end - first));
+      message += mine.save_state();
+    }
+    const std::vector<std::string> parts = comm.gather(message);
+    if (rank == 0) {
+      bool stop = false, met = false;
+      for (int k = 0; k < ranks && !met; ++k) {
+        stop = stop || parts[k][0] == '1';
+        if (parts[k].size() == 1) continue;
+        total->absorb(std::string_view(parts[k]).substr(1), "the state of MPI rank " +
+                                                                 std::to_string(k));
+        if (o.progress) o.progress(total->end() - begin, end - begin);
+        met = target_met(*total, begin, end, s, o);
+      }
+      if (met || total->end() >= end) {
+        decision = kComplete;
+      } else if (stop) {
+        checkpoint.after_batch(*total, true);
+        decision = kInterrupted;
+      } else {
+        checkpoint.after_batch(*total, false);
+      }
+    }
+    decision = comm.broadcast(decision);
+  }
+  Results results;
+  if (rank == 0) {
+    results = total->results(seconds_since(start), "mpi: " + std::to_string(ranks) +
+                                                       " ranks; rank 0 " +
+                                                       mine.device());
+    finish(results, *total, s, o);
+  }
+  results.interrupted = decision == kInterrupted;
+  results.written_elsewhere = rank != 0;
+  return results;
 }
 
 }  // namespace
 
+std::pair<std::uint64_t, std::uint64_t> shard_range(std::uint64_t replications, int index,
+                                                    int count) {
+  const auto at = [&](std::uint64_t i) {
+    // i * R / N without overflow for any R < 2^64 and N < 2^31.
+    const std::uint64_t n = static_cast<std::uint64_t>(count);
+    return (replications / n) * i + (replications % n) * i / n;
+  };
+  return {at(static_cast<std::uint64_t>(index)), at(static_cast<std::uint64_t>(index) + 1)};
+}
+
 Results simulate(const scenario::Scenario& s, const SimulateOptions& options) {
-  const std::string& backend = options.backend;
-  std::vector<scenario::Variant> variants = scenario::expand_sweep(s);
-  for (auto& v : variants) {  // the command line's overrides apply to every variant
-    v.scenario.simulation.replications = s.simulation.replications;
-    v.scenario.simulation.seed = s.simulation.seed;
-    v.scenario.simulation.batch_size = s.simulation.batch_size;
-    v.scenario.simulation.backend = s.simulation.backend;
-  }
+  if (options.comm && options.comm->size() > 1) return simulate_ranks(s, options);
+  return simulate_alone(s, options);
+}
 
-  // Populations: one simulation each, with the union of its variants' tally thresholds.
-  std::vector<Population> populations;
-  for (std::size_t i = 0; i < variants.size(); ++i) {
-    const std::size_t k = variants[i].population;
-    if (k == populations.size()) {
-      populations.emplace_back();
-      populations.back().scenario = variants[i].scenario;
-    }
-    auto& thresholds = populations[k].scenario.tallies.thresholds;
-    const auto& mine = variants[i].scenario.tallies.thresholds;
-    thresholds.insert(thresholds.end(), mine.begin(), mine.end());
-    std::sort(thresholds.begin(), thresholds.end());
-    thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
-    if (thresholds.size() > 16)
-      throw InputError(s.path + ": the sweep's truncation and attachment points make " +
-                       std::to_string(thresholds.size()) +
-                       " tally thresholds; at most 16 are supported");
-    populations[k].variants.push_back(i);
-  }
-  std::vector<VariantState> states(variants.size());
-  for (Population& p : populations) {
-    p.model = std::make_unique<engine::Model>(engine::build_model(p.scenario));
-    p.engine = make_engine(backend, *p.model, options.threads);
-    p.summary = std::make_unique<TallySummary>(p.scenario, *p.model);
-    for (std::size_t i : p.variants) {
-      const scenario::Scenario& vs = variants[i].scenario;
-      if (!vs.contract.present) continue;
-      states[i].evaluator = std::make_unique<contract::Evaluator>(
-          *p.model, vs.contract, vs.simulation.baseline_years,
-          vs.analysis.threshold_target_effect);
-      states[i].records = states[i].evaluator->make_records();
-    }
-  }
-  if (!options.target_name.empty() && !s.contract.present)
-    throw InputError("--target-se: the scenario has no [contract], so no headline figures");
-
-  Results results;
-  const engine::Model& first_model = *populations.front().model;
-  const std::uint64_t total = s.simulation.replications;
-  const std::uint64_t batch = std::max<std::uint64_t>(1, s.simulation.batch_size);
-  if (options.keep_tallies) {
-    results.has_tallies = true;
-    TallyDump& d = results.tallies;
-    std::vector<std::string> measure_names;
-    for (const auto& m : s.measures) measure_names.push_back(m.name);
-    d.fields = engine::tally_field_names(first_model.layout, measure_names,
-                                         populations.front().scenario.tallies.thresholds);
-    d.entities = first_model.entity_count();
-    d.years = first_model.years();
-  }
-
-  const auto start = std::chrono::steady_clock::now();
-  engine::BatchTallies tallies;
-  double unit_years = 0.0;
-  std::uint64_t done = 0;
-  double achieved = 0.0;
-  while (done < total) {
-    const std::uint64_t count = std::min(batch, total - done);
-    for (std::size_t k = 0; k < populations.size(); ++k) {
-      Population& p = populations[k];
-      p.engine->run_batch(done, count, tallies);
-      p.summary->add(tallies);
-      for (std::size_t i : p.variants)
-        if (states[i].evaluator) states[i].evaluator->add(tallies, states[i].records);
-      for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
-        unit_years += tallies.values[i + model::TallyLayout::kUnits];
-      if (options.keep_tallies && k == 0)
-        results.tallies.values.insert(results.tallies.values.end(), tallies.values.begin(),
-                                      tallies.values.end());
-    }
-    done += count;
-    if (options.progress) options.progress(done, total);
-    // A tolerance is checked once there are enough replications for its batches.
-    if (!options.target_name.empty() && done < total &&
-        done >= 2 * static_cast<std::uint64_t>(s.analysis.batches)) {
-      std::vector<VariantSummary> now;
-      for (const Population& p : populations)
-        for (std::size_t i : p.variants) now.push_back(summarise(variants[i], p, states[i]));
-      achieved = relative_se(now, options.target_name);
-      if (achieved < options.target_relative_se) break;
-    }
-  }
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  // Variants in sweep order.
-  results.variants.resize(variants.size());
-  for (const Population& p : populations)
-    for (std::size_t i : p.variants) results.variants[i] = summarise(variants[i], p, states[i]);
-  if (!options.target_name.empty()) {
-    achieved = relative_se(results.variants, options.target_name);
-    results.info.target_se = options.target_name + "=" + std::to_string(options.target_relative_se);
-    results.info.achieved_relative_se = achieved;
-  }
-
-  if (options.keep_tallies) results.tallies.replications = done;
-  RunInfo& info = results.info;
-  info.apmsim_version = kVersion;
-  info.git_commit = kGitCommit;
-  info.seed = s.simulation.seed;
-  info.replications = done;
-  info.batch_size = static_cast<std::uint32_t>(batch);
-  info.baseline_years = s.simulation.baseline_years;
-  info.performance_years = s.simulation.performance_years;
-  info.backend = backend;
-  info.device = populations.front().engine->description();
-  info.command_line = options.command_line;
-  info.elapsed_seconds = elapsed;
-  info.unit_years = unit_years;
-  results.scenario_path = s.path;
-  results.scenario_text = s.text;
+Results merge_states(const scenario::Scenario& s, const SimulateOptions& options,
+                     const std::vector<std::string>& states,
+                     const std::vector<std::string>& names) {
+  Run run(s, options, false);
+  run.reset(0);
+  for (std::size_t i = 0; i < states.size(); ++i) run.absorb(states[i], names[i]);
+  if (run.end() != s.simulation.replications)
+    throw InputError(names.back() + ": the shards end at replication " + std::to_string(run.end()) +
+                     " of " + std::to_string(s.simulation.replications));
+  Results results = run.results(0.0);
+  results.info.total_replications = s.simulation.replications;
   return results;
+}
+
+// --- Files ---------------------------------------------------------------------------------------
+
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0)
+    throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = errno;
+      ::close(fd);
+      std::remove(temporary.c_str());
+      throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(error));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int error = errno;
+    std::remove(temporary.c_str());
+    throw std::runtime_error("cannot flush " + temporary + ": " + std::strerror(error));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    std::remove(temporary.c_str());
+    throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " +
+                             std::strerror(error));
+  }
+}
+
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError("cannot read " + path);
+  return std::move(buffer).str();
 }
 
 }  // namespace apmsim::analysis

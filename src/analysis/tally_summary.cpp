@@ -88,14 +88,59 @@ void TallySummary::evaluate(const double* rec, double* out) const {
 void TallySummary::add_record(Table& table, std::size_t row, int year, const double* record) {
   evaluate(record, scratch_.data());
   const std::size_t rows = table.rows.size();
-  for (std::size_t q = 0; q < quantities_.size(); ++q)
+  for (std::size_t q = 0; q < quantities_.size(); ++q) {
+    if (std::isinf(scratch_[q]))
+      throw stats::OverflowError("numeric overflow: " + quantities_[q].name + " of " +
+                                 table.rows[row] + " in year " + std::to_string(year) +
+                                 " is infinite");
     table.cells[(q * rows + row) * years_ + year].add(scratch_[q]);
+  }
+}
+
+void TallySummary::clear() {
+  for (Table* t : {&provider_, &portfolio_, &region_})
+    for (stats::ExactMoments& m : t->cells) m = stats::ExactMoments();
+}
+
+void TallySummary::save(ByteWriter& out) const {
+  for (const Table* t : {&provider_, &portfolio_, &region_}) {
+    out.u64(t->cells.size());
+    for (const stats::ExactMoments& m : t->cells) {
+      out.u64(m.count());
+      out.f64(m.min());
+      out.f64(m.max());
+      out.doubles(m.sum().partials());
+      out.doubles(m.sum_squares().partials());
+    }
+  }
+}
+
+void TallySummary::add_saved(ByteReader& in) {
+  // Partials of a sum of doubles number at most about 40 (the exponent range / 53 bits).
+  constexpr std::size_t kMaxPartials = 64;
+  for (Table* t : {&provider_, &portfolio_, &region_}) {
+    if (in.u64() != t->cells.size()) in.fail("the tally summary has a different shape");
+    for (stats::ExactMoments& m : t->cells) {
+      const std::uint64_t n = in.u64();
+      const double lo = in.f64(), hi = in.f64();
+      std::vector<double> sum, squares;
+      in.doubles(sum, kMaxPartials);
+      in.doubles(squares, kMaxPartials);
+      stats::ExactMoments saved;
+      try {
+        saved.assign(n, lo, hi, std::move(sum), std::move(squares));
+        m.add(saved);
+      } catch (const std::exception& e) {
+        in.fail(std::string("a tally summary cell is invalid (") + e.what() + ")");
+      }
+    }
+  }
 }
 
 void TallySummary::add(const engine::BatchTallies& b) {
   const std::uint32_t providers = model_.providers;
   std::vector<double> participants(fields_), all(fields_);
-  for (std::uint64_t r = 0; r < b.replications; ++r) {
+  for (std::uint64_t r = 0; r < b.replications; ++r) try {
     for (int y = 0; y < years_; ++y) {
       std::fill(participants.begin(), participants.end(), 0.0);
       std::fill(all.begin(), all.end(), 0.0);
@@ -115,6 +160,9 @@ void TallySummary::add(const engine::BatchTallies& b) {
       add_record(portfolio_, 0, y, participants.data());
       add_record(portfolio_, 1, y, all.data());
     }
+  } catch (const stats::OverflowError& e) {
+    throw stats::OverflowError(std::string(e.what()) + " in replication " +
+                               std::to_string(b.first_replication + r));
   }
 }
 

@@ -4,21 +4,31 @@
 
 #include <vector>
 
-#include "analysis/moments.hpp"
 #include "analysis/results.hpp"
+#include "analysis/state_codec.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
 #include "scenario/scenario.hpp"
+#include "stats/exact_sum.hpp"
 
 namespace apmsim::analysis {
 
-//! Accumulates replications (in order) and produces the VariantSummary of a run.
+//! Accumulates replications and produces the VariantSummary of a run. Cells are exact moments,
+//! so the estimates depend only on which replications were added, not on the order or grouping.
 class TallySummary {
  public:
   TallySummary(const scenario::Scenario& scenario, const engine::Model& model);
 
-  //! Adds every replication of a batch; batches must come in replication order.
+  //! Adds every replication of a batch. Throws stats::OverflowError naming the quantity, row,
+  //! year and replication when a value is infinite.
   void add(const engine::BatchTallies& batch);
+
+  //! Forgets every replication.
+  void clear();
+  //! Appends the cells to a state.
+  void save(ByteWriter& out) const;
+  //! Adds the cells of a saved state (of a summary built from the same scenario).
+  void add_saved(ByteReader& in);
 
   //! Estimates so far.
   VariantSummary summary(const std::string& variant_name) const;
@@ -32,7 +42,7 @@ class TallySummary {
  private:
   struct Table {
     std::vector<std::string> rows;
-    std::vector<RunningMoments> cells;  // [quantity][row][year]
+    std::vector<stats::ExactMoments> cells;  // [quantity][row][year]
   };
   void add_record(Table& table, std::size_t row, int year, const double* record);
   EstimateTable estimates(const Table& table) const;

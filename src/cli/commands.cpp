@@ -2,23 +2,47 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <limits>
 
+#include "analysis/comm.hpp"
 #include "analysis/contract_analysis.hpp"
 #include "analysis/simulate.hpp"
+#include "cli/mpi_comm.hpp"
 #include "scenario/sweep.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
 #include "version.hpp"
 
+#include <boost/program_options/positional_options.hpp>
+
 namespace apmsim::cli {
 namespace po = boost::program_options;
 namespace {
+
+analysis::Comm* g_comm = nullptr;
+
+//! Set by SIGTERM, SIGINT or SIGUSR1: finish the batch in flight, checkpoint, exit kExitInterrupted.
+volatile std::sig_atomic_t g_stop = 0;
+
+extern "C" void on_stop_signal(int signal) { g_stop = signal; }
+
+//! The first signal asks for a clean stop; a second one of the same kind acts as usual (kills).
+void catch_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;
+  for (int signal : {SIGTERM, SIGINT, SIGUSR1}) sigaction(signal, &action, nullptr);
+}
+
+bool is_root() { return !g_comm || g_comm->rank() == 0; }
 
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& named,
                         const char* positional_name) {
@@ -76,6 +100,7 @@ std::string usage() {
          "  apmsim run SCENARIO.toml [options]   simulate and write results/<name>.h5\n"
          "  apmsim validate SCENARIO.toml        check a scenario, print it resolved\n"
          "  apmsim summary RESULTS.h5            print a results file's summary\n"
+         "  apmsim merge SHARD.h5... --out FILE  join the shards of a run (exact)\n"
          "  apmsim info                          list backends and CUDA devices\n"
          "  apmsim --version | --help\n\n"
          "run options:\n"
@@ -89,8 +114,16 @@ std::string usage() {
          "  --write-tallies    store per-replication tallies in /tallies\n"
          "  --target-se NAME=REL  stop once headline NAME's relative standard error < REL;\n"
          "                     the scenario's replications are then the maximum\n"
-         "  --quiet            no summary on stdout\n\n"
-         "exit codes: 0 success, 2 bad input, 1 runtime failure\n";
+         "  --quiet            no summary on stdout\n"
+         "  --shard I/N        make shard I (0-based) of N; join them with apmsim merge\n"
+         "  --checkpoint FILE  checkpoint file (default: the results file + .checkpoint)\n"
+         "  --checkpoint-every SECONDS  how often to checkpoint (default 300; 0: every batch)\n"
+         "  --resume           continue from the checkpoint, if there is one\n\n"
+         "SIGTERM, SIGINT or SIGUSR1 finish the batch in flight, checkpoint and exit with 75;\n"
+         "run the same command with --resume to continue. Under mpirun the ranks share the\n"
+         "batches and rank 0 writes the results (docs/running-at-scale.md).\n\n"
+         "merge options: --out FILE (required), --force, --quiet\n\n"
+         "exit codes: 0 success, 1 runtime failure, 2 bad input, 75 interrupted (resumable)\n";
 }
 
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
@@ -99,7 +132,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       "seed", po::value<long long>())("backend", po::value<std::string>())(
       "threads", po::value<int>())("batch-size", po::value<long long>())(
       "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "")(
-      "target-se", po::value<std::string>());
+      "target-se", po::value<std::string>())("shard", po::value<std::string>())(
+      "checkpoint", po::value<std::string>())("checkpoint-every", po::value<double>())(
+      "resume", "");
   const po::variables_map vm = parse(args, named, "scenario");
   if (vm.count("help")) {
     std::cout << usage();
@@ -130,13 +165,42 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     threads = vm["threads"].as<int>();
     if (threads < 1) throw InputError("--threads: must be at least 1");
   }
-  const std::string out =
-      vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + ".h5";
-  const bool force = vm.count("force") > 0;
-  if (!vm.count("out")) std::filesystem::create_directories("results");  // the default's folder
-  check_out(out, force);
-
   analysis::SimulateOptions options;
+  if (vm.count("shard")) {
+    const std::string spec = vm["shard"].as<std::string>();
+    int index = -1, count = 0;
+    char slash = 0, extra = 0;
+    if (std::sscanf(spec.c_str(), "%d%c%d%c", &index, &slash, &count, &extra) != 3 ||
+        slash != '/' || count < 1 || index < 0 || index >= count)
+      throw InputError("--shard: expected I/N with 0 <= I < N, e.g. 0/4, got '" + spec + "'");
+    if (static_cast<std::uint64_t>(count) > s.simulation.replications)
+      throw InputError("--shard: " + std::to_string(count) + " shards of " +
+                       std::to_string(s.simulation.replications) +
+                       " replications would leave some empty");
+    if (vm.count("target-se"))
+      throw InputError("--shard: not with --target-se (a shard cannot see the others' errors)");
+    options.shard_index = index;
+    options.shard_count = count;
+  }
+  const std::string shard_suffix =
+      options.shard_count ? ".shard-" + std::to_string(options.shard_index) + "-of-" +
+                                std::to_string(options.shard_count)
+                          : "";
+  const std::string out =
+      vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + shard_suffix + ".h5";
+  const bool force = vm.count("force") > 0;
+  if (is_root()) {
+    if (!vm.count("out")) std::filesystem::create_directories("results");  // the default's folder
+    check_out(out, force);
+  }
+  options.checkpoint_path =
+      vm.count("checkpoint") ? vm["checkpoint"].as<std::string>() : out + ".checkpoint";
+  if (vm.count("checkpoint-every")) {
+    const double every = vm["checkpoint-every"].as<double>();
+    if (!(every >= 0.0)) throw InputError("--checkpoint-every: must be >= 0 seconds");
+    options.checkpoint_interval = every;
+  }
+  options.resume = vm.count("resume") > 0;
   if (vm.count("target-se")) {
     const std::string spec = vm["target-se"].as<std::string>();
     const auto eq = spec.find('=');
@@ -167,15 +231,151 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   options.command_line = command_line;
   std::string note;
   options.backend = analysis::resolve_backend(s.simulation.backend, note);
-  std::fprintf(stderr, "apmsim: %s: %llu replications, backend %s\n", s.path.c_str(),
-               static_cast<unsigned long long>(s.simulation.replications), note.c_str());
-  if (isatty(STDERR_FILENO)) options.progress = report_progress;
+  if (g_comm && options.backend == "cuda") {
+    // One GPU per rank on each node.
+    const std::size_t devices = analysis::list_backends().devices.size();
+    if (devices > 0) options.device = local_rank() % static_cast<int>(devices);
+  }
+  options.comm = g_comm;
+  options.stop = &g_stop;
+  if (is_root()) {
+    std::string ranks;
+    if (g_comm && g_comm->size() > 1) ranks = ", " + std::to_string(g_comm->size()) + " MPI ranks";
+    std::string shard;
+    if (options.shard_count) {
+      const auto [a, b] = analysis::shard_range(s.simulation.replications, options.shard_index,
+                                                options.shard_count);
+      shard = " (shard " + std::to_string(options.shard_index) + "/" +
+              std::to_string(options.shard_count) + ": " + std::to_string(a) + " to " +
+              std::to_string(b) + ")";
+    }
+    std::fprintf(stderr, "apmsim: %s: %llu replications%s, backend %s%s\n", s.path.c_str(),
+                 static_cast<unsigned long long>(s.simulation.replications), shard.c_str(),
+                 note.c_str(), ranks.c_str());
+    if (isatty(STDERR_FILENO)) options.progress = report_progress;
+    options.note = [](const std::string& text) {
+      std::fprintf(stderr, "apmsim: %s\n", text.c_str());
+    };
+  }
+  catch_stop_signals();
 
   analysis::Results results = analysis::simulate(s, options);
-  results.scenario_sha256 = io::sha256_hex(results.scenario_text);
+  if (results.interrupted) {
+    if (is_root())
+      std::fprintf(stderr,
+                   "\napmsim: interrupted by signal %d after %llu replications; checkpoint %s "
+                   "saved.\napmsim: run the same command with --resume to continue.\n",
+                   static_cast<int>(g_stop),
+                   static_cast<unsigned long long>(results.info.replications),
+                   options.checkpoint_path.c_str());
+    return kExitInterrupted;
+  }
+  if (results.written_elsewhere) return 0;
   io::write_results(results, out, force);
+  std::remove(options.checkpoint_path.c_str());  // the results supersede it
   if (!vm.count("quiet")) std::cout << io::format_summary(results);
   std::fprintf(stderr, "apmsim: wrote %s\n", out.c_str());
+  return 0;
+}
+
+void use_comm(analysis::Comm* comm) { g_comm = comm; }
+
+int merge_command(const std::vector<std::string>& args, const std::string& command_line) {
+  po::options_description named("merge options");
+  named.add_options()("help,h", "")("out", po::value<std::string>())("force", "")("quiet", "")(
+      "shards", po::value<std::vector<std::string>>());
+  po::positional_options_description pos;
+  pos.add("shards", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << usage();
+    return 0;
+  }
+  if (!vm.count("shards")) throw InputError("merge: no shard files given (see --help)");
+  if (!vm.count("out")) throw InputError("merge: --out FILE is required");
+  const std::string out = vm["out"].as<std::string>();
+  const bool force = vm.count("force") > 0;
+  check_out(out, force);
+  const std::vector<std::string> paths = vm["shards"].as<std::vector<std::string>>();
+
+  // Read every shard and check they are the pieces of one run.
+  std::vector<analysis::Results> shards;
+  for (const std::string& path : paths) {
+    shards.push_back(io::read_results(path));
+    const analysis::RunInfo& info = shards.back().info;
+    if (info.shard_count == 0 || shards.back().state.empty())
+      throw InputError(path + ": not a shard (made without --shard, or without its run state)");
+  }
+  const analysis::Results& a = shards.front();
+  for (std::size_t i = 1; i < shards.size(); ++i) {
+    const analysis::Results& b = shards[i];
+    const std::string clash = paths[i] + " and " + paths[0] + " are not shards of one run: ";
+    if (b.info.apmsim_version != a.info.apmsim_version || b.info.git_commit != a.info.git_commit)
+      throw InputError(clash + "made by apmsim " + b.info.apmsim_version + " (commit " +
+                       b.info.git_commit + ") and " + a.info.apmsim_version + " (commit " +
+                       a.info.git_commit + ")");
+    if (b.scenario_sha256 != a.scenario_sha256)
+      throw InputError(clash + "different scenarios (sha256 " + b.scenario_sha256.substr(0, 12) +
+                       " and " + a.scenario_sha256.substr(0, 12) + ")");
+    if (b.info.seed != a.info.seed)
+      throw InputError(clash + "seeds " + std::to_string(b.info.seed) + " and " +
+                       std::to_string(a.info.seed));
+    if (b.info.total_replications != a.info.total_replications)
+      throw InputError(clash + std::to_string(b.info.total_replications) + " and " +
+                       std::to_string(a.info.total_replications) + " replications");
+    if (b.info.shard_count != a.info.shard_count)
+      throw InputError(clash + "split into " + std::to_string(b.info.shard_count) + " and " +
+                       std::to_string(a.info.shard_count) + " shards");
+    if (b.has_tallies != a.has_tallies)
+      throw InputError(clash + "one has --write-tallies, the other not");
+  }
+  const int count = a.info.shard_count;
+  std::vector<int> order(count, -1);
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    const int k = shards[i].info.shard_index;
+    if (k < 0 || k >= count) throw InputError(paths[i] + ": shard index out of range");
+    if (order[k] >= 0)
+      throw InputError(paths[i] + " and " + paths[order[k]] + " are both shard " +
+                       std::to_string(k) + "/" + std::to_string(count));
+    order[k] = static_cast<int>(i);
+  }
+  std::string missing;
+  for (int k = 0; k < count; ++k)
+    if (order[k] < 0) missing += (missing.empty() ? "" : ", ") + std::to_string(k);
+  if (!missing.empty())
+    throw InputError("merge: shard" + std::string(missing.find(',') == std::string::npos ? " " : "s ") +
+                     missing + " of " + std::to_string(count) + " missing");
+
+  // The run's scenario, as the shards made it.
+  scenario::Scenario s = scenario::parse_scenario(a.scenario_text, a.scenario_path);
+  s.simulation.seed = a.info.seed;
+  s.simulation.replications = a.info.total_replications;
+  s.simulation.batch_size = a.info.batch_size;
+  analysis::SimulateOptions options;
+  options.keep_tallies = a.has_tallies;
+  options.backend = a.info.backend;
+  options.command_line = command_line;
+  std::vector<std::string> states, names;
+  double elapsed = 0.0;
+  std::string backend = a.info.backend, device = a.info.device;
+  for (int k = 0; k < count; ++k) {
+    analysis::Results& shard = shards[order[k]];
+    states.push_back(std::move(shard.state));
+    names.push_back(paths[order[k]]);
+    elapsed += shard.info.elapsed_seconds;
+    if (shard.info.backend != backend) backend = "mixed";
+    if (shard.info.device != device) device = "mixed (see the shards)";
+  }
+  analysis::Results results = analysis::merge_states(s, options, states, names);
+  results.info.backend = backend;
+  results.info.device = device;
+  results.info.elapsed_seconds = elapsed;
+  results.info.batch_size = a.info.batch_size;
+  io::write_results(results, out, force);
+  if (!vm.count("quiet")) std::cout << io::format_summary(results);
+  std::fprintf(stderr, "apmsim: merged %d shards into %s\n", count, out.c_str());
   return 0;
 }
 
@@ -221,6 +421,9 @@ int info_command(const std::vector<std::string>& args) {
   }
   const analysis::BackendInventory inv = analysis::list_backends();
   std::cout << "apmsim " << kVersion << " (commit " << kGitCommit << ")\n"
+            << "mpi: " << (mpi_built() ? "built; run under mpirun to spread batches over ranks"
+                                         : "not built (no MPI when this binary was built)")
+            << "\n"
             << "backends:\n"
             << "  cpu: available, " << inv.cpu_threads << " thread"
             << (inv.cpu_threads == 1 ? "" : "s") << ", " << inv.cpu_isa << " kernel\n";

@@ -4,7 +4,20 @@
 #include <string>
 #include <vector>
 
+namespace apmsim::analysis {
+class Comm;
+}
+
 namespace apmsim::cli {
+
+//! Exit code of a run stopped by a signal after saving its checkpoint (EX_TEMPFAIL: try again,
+//! with --resume).
+inline constexpr int kExitInterrupted = 75;
+
+//! MPI ranks for `run` (nullptr: this process alone).
+void use_comm(analysis::Comm* comm);
+//! `apmsim merge SHARD.h5... --out FILE`: join shards into the complete run's results file.
+int merge_command(const std::vector<std::string>& args, const std::string& command_line);
 
 //! `apmsim run SCENARIO [options]`: simulate, write results/<name>.h5, print the summary.
 int run_command(const std::vector<std::string>& args, const std::string& command_line);

@@ -3,17 +3,47 @@
 #include <boost/program_options/errors.hpp>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/mpi_comm.hpp"
 #include "scenario/error.hpp"
 #include "version.hpp"
+
+namespace {
+
+int run(std::vector<std::string> args, const std::string& command_line);
+
+//! Ends MPI (when mpirun started this process) with the exit code: an error on one rank aborts all.
+int finish(int code) {
+  if (code != 0 && code != apmsim::cli::kExitInterrupted) apmsim::cli::abort_mpi(code);
+  apmsim::cli::stop_mpi();
+  return code;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line = argv[0];
   for (const auto& a : args) command_line += " " + a;
+  std::unique_ptr<apmsim::analysis::Comm> comm;
+  try {
+    comm = apmsim::cli::start_mpi(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "apmsim: runtime failure: " << e.what() << "\n";
+    return 1;
+  }
+  apmsim::cli::use_comm(comm.get());
+  const int code = run(std::move(args), command_line);
+  return finish(code);
+}
+
+namespace {
+
+int run(std::vector<std::string> args, const std::string& command_line) {
   try {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
       std::cout << apmsim::cli::usage();
@@ -26,6 +56,7 @@ int main(int argc, char** argv) {
     const std::string command = args[0];
     args.erase(args.begin());
     if (command == "run") return apmsim::cli::run_command(args, command_line);
+    if (command == "merge") return apmsim::cli::merge_command(args, command_line);
     if (command == "validate") return apmsim::cli::validate_command(args);
     if (command == "summary") return apmsim::cli::summary_command(args);
     if (command == "info") return apmsim::cli::info_command(args);
@@ -43,3 +74,5 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace

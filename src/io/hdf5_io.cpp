@@ -61,6 +61,8 @@ Node create_file(const std::string& path) {
         "set file format version");
   Handle fcpl(check(H5Pcreate(H5P_FILE_CREATE), path, "create file properties"), H5Pclose);
   check(H5Pset_obj_track_times(fcpl.get(), false), path, "turn off time stamps");
+  // A user block ahead of the HDF5 data, for apmsim's integrity header (io/write.cpp).
+  check(H5Pset_userblock(fcpl.get(), kUserBlockBytes), path, "reserve the user block");
   return Node{Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path,
                            "create file"),
                      H5Fclose),

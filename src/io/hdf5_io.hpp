@@ -56,7 +56,11 @@ NumberTypes number_types() {
 
 // --- Files and groups --------------------------------------------------------------------------
 
-//! Creates (truncating) a file for writing; its root group is the returned node.
+//! Bytes reserved at the start of every file written (HDF5 "user block"; HDF5 tools skip it).
+inline constexpr hsize_t kUserBlockBytes = 512;
+
+//! Creates (truncating) a file for writing, with a user block of kUserBlockBytes; its root
+//! group is the returned node.
 Node create_file(const std::string& path);
 //! Opens an existing file read-only.
 Node open_file(const std::string& path);

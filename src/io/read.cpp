@@ -2,12 +2,16 @@
 // that can be wrong with the file is the user's to fix (wrong file, newer format, truncated
 // copy), so every failure becomes an InputError that names the file.
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
 #include "io/hdf5_io.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
+#include "scenario/sha256.hpp"
 
 namespace apmsim::io {
 namespace {
@@ -64,6 +68,21 @@ analysis::RunInfo read_run_info(const h5::Node& root) {
   info.command_line = h5::read_string_attribute(root, "command_line");
   info.elapsed_seconds = h5::read_attribute<double>(root, "elapsed_seconds");
   info.unit_years = h5::read_attribute<double>(root, "unit_years");
+  info.total_replications = info.replications;
+  if (h5::has_attribute(root, "shard_count")) {
+    info.shard_index = h5::read_attribute<std::int32_t>(root, "shard_index");
+    info.shard_count = h5::read_attribute<std::int32_t>(root, "shard_count");
+    info.first_replication = h5::read_attribute<std::uint64_t>(root, "first_replication");
+    info.total_replications = h5::read_attribute<std::uint64_t>(root, "total_replications");
+    if (info.shard_count < 1 || info.shard_index < 0 || info.shard_index >= info.shard_count ||
+        info.first_replication > info.total_replications ||
+        info.replications > info.total_replications - info.first_replication)
+      malformed("the shard attributes are inconsistent");
+  }
+  if (h5::has_attribute(root, "target_se")) {
+    info.target_se = h5::read_string_attribute(root, "target_se");
+    info.achieved_relative_se = h5::read_attribute<double>(root, "achieved_relative_se");
+  }
   return info;
 }
 
@@ -188,12 +207,58 @@ analysis::TallyDump read_tallies(const h5::Node& root) {
   return tallies;
 }
 
+//! Checks the integrity header: the size and SHA-256 of the HDF5 data after it. A truncated,
+//! damaged or foreign file is refused here, before the HDF5 library parses any of it.
+void check_header(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw InputError("cannot read " + path + ": " + std::strerror(errno));
+  std::string header(h5::kUserBlockBytes, '\0');
+  const std::size_t got = std::fread(header.data(), 1, header.size(), f);
+  header.resize(got);
+  const auto refuse = [&](const std::string& why) {
+    std::fclose(f);
+    throw InputError(path + ": " + why);
+  };
+  if (header.rfind(kHeaderMagic, 0) != 0) {
+    if (header.rfind("\x89HDF\r\n\x1a\n", 0) == 0)
+      refuse("an HDF5 file without apmsim's integrity header: not an apmsim results file, or one "
+             "written by apmsim before format 1.2 (run it again)");
+    refuse(got < h5::kUserBlockBytes && got < std::strlen(kHeaderMagic)
+               ? "not an apmsim results file (too short)"
+               : "not an apmsim results file (no 'apmsim-results' header)");
+  }
+  char hex[65] = {0};
+  unsigned long long bytes = 0;
+  if (got < h5::kUserBlockBytes ||
+      std::sscanf(header.c_str() + std::strlen(kHeaderMagic), "sha256 %64[0-9a-f]\nbytes %llu",
+                  hex, &bytes) != 2 ||
+      std::strlen(hex) != 64)
+    refuse("the integrity header is damaged");
+  Sha256 digest;
+  std::vector<char> buffer(1 << 20);
+  std::uint64_t total = 0;
+  for (;;) {
+    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
+    digest.update(buffer.data(), n);
+    total += n;
+    if (n < buffer.size()) break;
+  }
+  if (std::ferror(f)) refuse(std::string("cannot read it: ") + std::strerror(errno));
+  if (total != bytes)
+    refuse("truncated or extended: the header says " + std::to_string(bytes + h5::kUserBlockBytes) +
+           " bytes, the file has " + std::to_string(total + h5::kUserBlockBytes) +
+           (total < bytes ? " (an interrupted copy?)" : ""));
+  if (digest.hex() != hex) refuse("damaged: its SHA-256 does not match the integrity header");
+  std::fclose(f);
+}
+
 }  // namespace
 
 Results read_results(const std::string& path) {
   std::error_code error;
   if (!fs::exists(path, error)) throw InputError("results file " + path + " does not exist");
   if (fs::is_directory(path, error)) throw InputError(path + " is a folder, not a results file");
+  check_header(path);
   h5::silence_errors();
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0) throw InputError(path + ": cannot read it (" + h5::last_error_message() + ")");
@@ -208,6 +273,10 @@ Results read_results(const std::string& path) {
     read_analyses(root, results.variants);
     results.has_tallies = h5::has_member(root, "tallies");
     if (results.has_tallies) results.tallies = read_tallies(root);
+    if (h5::has_member(root, "state")) {
+      h5::Array<std::uint8_t> state = h5::read_array<std::uint8_t>(root, "state", 1);
+      results.state.assign(state.values.begin(), state.values.end());
+    }
     return results;
   } catch (const InputError&) {
     throw;

@@ -1,14 +1,15 @@
 // SHA-256 (FIPS 180-4, sec. 6.2), written out so the static binary needs no crypto library.
-// Used to fingerprint the scenario text stored in a results file, not for security.
+// Fingerprints scenario texts, run states and results files (integrity, not security).
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
-#include "io/results_file.hpp"
+#include "scenario/sha256.hpp"
 
-namespace apmsim::io {
+namespace apmsim {
 namespace {
 
 // FIPS 180-4, sec. 4.2.2: first 32 bits of the fractional parts of the cube roots of the first
@@ -68,28 +69,48 @@ void compress(std::array<std::uint32_t, 8>& hash, const unsigned char* block) {
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  std::array<std::uint32_t, 8> hash = kInitial;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-  const std::size_t whole = data.size() / 64 * 64;
-  for (std::size_t i = 0; i < whole; i += 64) compress(hash, bytes + i);
+Sha256::Sha256() : hash_(kInitial) {}
 
+void Sha256::update(const void* data, std::size_t size) {
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  length_ += size;
+  if (filled_ > 0) {
+    const std::size_t take = std::min(size, block_.size() - filled_);
+    std::memcpy(block_.data() + filled_, bytes, take);
+    filled_ += take;
+    bytes += take;
+    size -= take;
+    if (filled_ < block_.size()) return;
+    compress(hash_, block_.data());
+    filled_ = 0;
+  }
+  for (; size >= 64; bytes += 64, size -= 64) compress(hash_, bytes);
+  if (size > 0) std::memcpy(block_.data(), bytes, size);
+  filled_ = size;
+}
+
+std::string Sha256::hex() {
   // Padding (sec. 5.1.1): a 1 bit, zeros, then the message length in bits, big-endian.
   std::array<unsigned char, 128> tail{};
-  const std::size_t rest = data.size() - whole;
-  if (rest > 0) std::memcpy(tail.data(), bytes + whole, rest);
-  tail[rest] = 0x80;
-  const std::size_t tail_size = rest < 56 ? 64 : 128;
-  const std::uint64_t bits = static_cast<std::uint64_t>(data.size()) * 8;
+  std::memcpy(tail.data(), block_.data(), filled_);
+  tail[filled_] = 0x80;
+  const std::size_t tail_size = filled_ < 56 ? 64 : 128;
+  const std::uint64_t bits = length_ * 8;
   for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (std::size_t i = 0; i < tail_size; i += 64) compress(hash, tail.data() + i);
+  for (std::size_t i = 0; i < tail_size; i += 64) compress(hash_, tail.data() + i);
 
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(64);
-  for (std::uint32_t word : hash)
+  for (std::uint32_t word : hash_)
     for (int shift = 28; shift >= 0; shift -= 4) hex.push_back(kHex[(word >> shift) & 0xf]);
   return hex;
 }
 
-}  // namespace apmsim::io
+std::string sha256_hex(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.hex();
+}
+
+}  // namespace apmsim

@@ -1,0 +1,345 @@
+#include "analysis/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/contract_analysis.hpp"
+#include "analysis/state_codec.hpp"
+#include "analysis/tally_summary.hpp"
+#include "contract/evaluate.hpp"
+#include "engine/cpu_engine.hpp"
+#include "engine/model.hpp"
+#include "scenario/error.hpp"
+#include "scenario/sha256.hpp"
+#include "scenario/sweep.hpp"
+#include "version.hpp"
+
+#if defined(APMSIM_HAVE_CUDA)
+#include "cuda/cuda_engine.cuh"
+#endif
+
+namespace apmsim::analysis {
+
+namespace {
+
+constexpr std::string_view kStateMagic = "apmsim-state 1\n";
+constexpr std::size_t kDigestSize = 64;
+
+//! The engine for a resolved backend name ("cpu" or "cuda").
+std::unique_ptr<engine::Engine> make_engine(const SimulateOptions& o, const engine::Model& model) {
+#if defined(APMSIM_HAVE_CUDA)
+  if (o.backend == "cuda") return std::make_unique<cuda::CudaEngine>(model, o.device);
+#endif
+  return std::make_unique<engine::CpuEngine>(model, o.threads);
+}
+
+//! Throws InputError naming the scenario for the first infinite value of `values`.
+void check_finite(const scenario::Scenario& s, const std::vector<double>& values,
+                  std::size_t from, const std::string& what) {
+  for (std::size_t i = from; i < values.size(); ++i)
+    if (std::isinf(values[i]))
+      throw InputError(s.path + ": numeric overflow: " + what + " " + std::to_string(i - from) +
+                       " is infinite; the scenario's costs or counts exceed double precision");
+}
+
+}  // namespace
+
+//! One simulated world and the contract variants evaluated on it.
+struct Run::Population {
+  scenario::Scenario scenario;  //!< with the thresholds of all its variants
+  std::unique_ptr<engine::Model> model;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<TallySummary> summary;
+  std::vector<std::size_t> variants;  //!< indices into the variant list
+};
+
+struct Run::VariantState {
+  std::unique_ptr<contract::Evaluator> evaluator;
+  contract::Records records;
+};
+
+Run::Run(const scenario::Scenario& s, const SimulateOptions& options, bool simulate)
+    : scenario_(s), options_(options) {
+  variants_ = scenario::expand_sweep(s);
+  for (auto& v : variants_) {  // the command line's overrides apply to every variant
+    v.scenario.simulation.replications = s.simulation.replications;
+    v.scenario.simulation.seed = s.simulation.seed;
+    v.scenario.simulation.batch_size = s.simulation.batch_size;
+    v.scenario.simulation.backend = s.simulation.backend;
+  }
+  // Populations: one simulation each, with the union of its variants' tally thresholds.
+  for (std::size_t i = 0; i < variants_.size(); ++i) {
+    const std::size_t k = variants_[i].population;
+    if (k == populations_.size()) {
+      populations_.push_back(std::make_unique<Population>());
+      populations_.back()->scenario = variants_[i].scenario;
+    }
+    auto& thresholds = populations_[k]->scenario.tallies.thresholds;
+    const auto& mine = variants_[i].scenario.tallies.thresholds;
+    thresholds.insert(thresholds.end(), mine.begin(), mine.end());
+    std::sort(thresholds.begin(), thresholds.end());
+    thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+    if (thresholds.size() > 16)
+      throw InputError(s.path + ": the sweep's truncation and attachment points make " +
+                       std::to_string(thresholds.size()) +
+                       " tally thresholds; at most 16 are supported");
+    populations_[k]->variants.push_back(i);
+  }
+  for (std::size_t i = 0; i < variants_.size(); ++i)
+    states_.push_back(std::make_unique<VariantState>());
+  for (auto& p : populations_) {
+    p->model = std::make_unique<engine::Model>(engine::build_model(p->scenario));
+    if (simulate) p->engine = make_engine(options_, *p->model);
+    p->summary = std::make_unique<TallySummary>(p->scenario, *p->model);
+    for (std::size_t i : p->variants) {
+      const scenario::Scenario& vs = variants_[i].scenario;
+      if (!vs.contract.present) continue;
+      // The evaluator keeps references: to the population's model and the variant's contract.
+      states_[i]->evaluator = std::make_unique<contract::Evaluator>(
+          *p->model, vs.contract, vs.simulation.baseline_years,
+          vs.analysis.threshold_target_effect);
+      states_[i]->records = states_[i]->evaluator->make_records();
+    }
+  }
+}
+
+Run::~Run() = default;
+
+std::string Run::device() const {
+  const Population& p = *populations_.front();
+  return p.engine ? p.engine->description() : "";
+}
+
+void Run::reset(std::uint64_t first) {
+  first_ = end_ = first;
+  unit_years_.clear();
+  tally_dump_.clear();
+  for (auto& p : populations_) p->summary->clear();
+  for (auto& st : states_)
+    if (st->evaluator) st->records = st->evaluator->make_records();
+}
+
+void Run::simulate_batch(std::uint64_t count) {
+  engine::BatchTallies tallies;
+  for (std::size_t k = 0; k < populations_.size(); ++k) {
+    Population& p = *populations_[k];
+    p.engine->run_batch(end_, count, tallies);
+    try {
+      p.summary->add(tallies);
+    } catch (const stats::OverflowError& e) {
+      throw InputError(scenario_.path + ": " + e.what() +
+                       "; the scenario's costs or counts exceed double precision");
+    }
+    for (std::size_t i : p.variants) {
+      VariantState& st = *states_[i];
+      if (!st.evaluator) continue;
+      const std::size_t before = st.records.values.size();
+      st.evaluator->add(tallies, st.records);
+      check_finite(scenario_, st.records.values, before, "contract record value");
+    }
+    for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
+      unit_years_.add(tallies.values[i + model::TallyLayout::kUnits]);
+    if (options_.keep_tallies && k == 0)
+      tally_dump_.insert(tally_dump_.end(), tallies.values.begin(), tallies.values.end());
+  }
+  end_ += count;
+}
+
+// --- States --------------------------------------------------------------------------------------
+
+std::string Run::save_state() const {
+  ByteWriter w;
+  w.bytes().append(kStateMagic);
+  w.str(kVersion);
+  w.str(kGitCommit);
+  w.str(sha256_hex(scenario_.text));
+  w.u64(scenario_.simulation.seed);
+  w.u64(scenario_.simulation.replications);
+  w.u64(first_);
+  w.u64(end_);
+  w.u64(options_.keep_tallies ? 1 : 0);
+  w.u64(populations_.size());
+  w.u64(variants_.size());
+  w.doubles(unit_years_.partials());
+  for (const auto& p : populations_) p->summary->save(w);
+  if (options_.keep_tallies) w.doubles(tally_dump_);
+  for (const auto& st : states_) {
+    w.u64(st->evaluator ? 1 : 0);
+    if (st->evaluator) w.doubles(st->records.values);
+  }
+  w.bytes().append(sha256_hex(w.bytes()));
+  return std::move(w.bytes());
+}
+
+namespace {
+
+//! Checks magic and digest; returns a reader positioned after the magic, over the body.
+ByteReader open_state(std::string_view state, const std::string& where) {
+  if (state.size() < kStateMagic.size() + kDigestSize ||
+      state.substr(0, kStateMagic.size()) != kStateMagic)
+    throw InputError(where + ": not an apmsim run state (no 'apmsim-state 1' header)");
+  const std::string_view body = state.substr(0, state.size() - kDigestSize);
+  if (sha256_hex(body) != state.substr(state.size() - kDigestSize))
+    throw InputError(where + ": the run state is damaged or truncated (its SHA-256 does not match)");
+  return ByteReader(body.substr(kStateMagic.size()), where);
+}
+
+StateHeader read_header(ByteReader& r) {
+  StateHeader h;
+  h.apmsim_version = r.str(256);
+  h.git_commit = r.str(256);
+  h.scenario_sha256 = r.str(64);
+  h.seed = r.u64();
+  h.replications = r.u64();
+  h.first = r.u64();
+  h.end = r.u64();
+  const std::uint64_t tallies = r.u64();
+  if (tallies > 1 || h.first > h.end || h.end > h.replications)
+    r.fail("the header's fields are out of range");
+  h.tallies = tallies == 1;
+  return h;
+}
+
+}  // namespace
+
+StateHeader read_state_header(std::string_view state, const std::string& where) {
+  ByteReader r = open_state(state, where);
+  return read_header(r);
+}
+
+void Run::absorb(std::string_view state, const std::string& where) {
+  ByteReader r = open_state(state, where);
+  const StateHeader h = read_header(r);
+  const std::string mine = "this apmsim " + std::string(kVersion) + " (commit " + kGitCommit + ")";
+  if (h.apmsim_version != kVersion || h.git_commit != kGitCommit)
+    throw InputError(where + ": made by apmsim " + h.apmsim_version + " (commit " + h.git_commit +
+                     "), not by " + mine + "; states of different builds are not mixed");
+  const std::string sha = sha256_hex(scenario_.text);
+  if (h.scenario_sha256 != sha)
+    throw InputError(where + ": made from a different scenario (sha256 " +
+                     h.scenario_sha256.substr(0, 12) + ", not " + sha.substr(0, 12) + " of " +
+                     scenario_.path + ")");
+  if (h.seed != scenario_.simulation.seed)
+    throw InputError(where + ": made with seed " + std::to_string(h.seed) + ", not " +
+                     std::to_string(scenario_.simulation.seed));
+  if (h.replications != scenario_.simulation.replications)
+    throw InputError(where + ": made for " + std::to_string(h.replications) +
+                     " replications, not " + std::to_string(scenario_.simulation.replications));
+  if (h.tallies != options_.keep_tallies)
+    throw InputError(where + std::string(": made ") + (h.tallies ? "with" : "without") +
+                     " --write-tallies; the run is " + (options_.keep_tallies ? "with" : "without"));
+  if (r.u64() != populations_.size() || r.u64() != variants_.size())
+    r.fail("it has a different number of populations or variants");
+  const bool empty = end_ == first_;
+  if (!empty && h.first != end_)
+    throw InputError(where + ": covers replications [" + std::to_string(h.first) + ", " +
+                     std::to_string(h.end) + "), but replication " + std::to_string(end_) +
+                     " comes next");
+  if (empty) reset(h.first);
+
+  std::vector<double> partials;
+  r.doubles(partials, 64);
+  stats::ExactSum saved;
+  try {
+    saved.assign(std::move(partials));
+    unit_years_.add(saved);
+  } catch (const std::exception& e) {
+    r.fail(std::string("its unit count is invalid (") + e.what() + ")");
+  }
+  for (auto& p : populations_) p->summary->add_saved(r);
+  const std::uint64_t count = h.end - h.first;
+  if (options_.keep_tallies) {
+    const engine::Model& m = *populations_.front()->model;
+    const std::uint64_t expected = count * m.entity_count() * static_cast<std::uint64_t>(m.years()) *
+                                   static_cast<std::uint64_t>(m.layout.fields());
+    const std::size_t before = tally_dump_.size();
+    r.doubles(tally_dump_, expected);
+    if (tally_dump_.size() - before != expected) r.fail("its tallies have the wrong size");
+  }
+  for (auto& st : states_) {
+    const std::uint64_t has = r.u64();
+    if (has != (st->evaluator ? 1u : 0u)) r.fail("its contract variants differ");
+    if (!st->evaluator) continue;
+    contract::Records& rec = st->records;
+    const std::uint64_t expected =
+        count * rec.providers.size() * static_cast<std::uint64_t>(rec.years) *
+        static_cast<std::uint64_t>(rec.fields);
+    const std::size_t before = rec.values.size();
+    r.doubles(rec.values, expected);
+    if (rec.values.size() - before != expected) r.fail("its contract records have the wrong size");
+    rec.replications += count;
+  }
+  if (r.remaining() != 0) r.fail("it has trailing bytes");
+  end_ = h.end;
+}
+
+// --- Summaries -----------------------------------------------------------------------------------
+
+std::vector<VariantSummary> Run::summaries() const {
+  std::vector<VariantSummary> out(variants_.size());
+  for (const auto& p : populations_)
+    for (std::size_t i : p->variants) {
+      const scenario::Variant& v = variants_[i];
+      VariantSummary& vs = out[i];
+      vs = p->summary->summary(v.name);
+      for (const auto& [path, value] : v.parameters) vs.parameters.push_back(path + "=" + value);
+      if (states_[i]->evaluator)
+        analyse_contract(v.scenario, *p->model, states_[i]->records, vs);
+    }
+  return out;
+}
+
+double Run::relative_se(const std::string& name) const {
+  double worst = 0.0;
+  for (const VariantSummary& v : summaries()) {
+    if (!v.has_contract) return INFINITY;
+    const std::size_t q = v.headline.quantity(name);
+    const double m = v.headline.mean[q], se = v.headline.se[q];
+    const double rel = m != 0.0 && std::isfinite(se) ? std::fabs(se / m) : INFINITY;
+    worst = std::max(worst, rel);
+  }
+  return worst;
+}
+
+Results Run::results(double elapsed, const std::string& device) const {
+  const scenario::Scenario& s = scenario_;
+  Results results;
+  results.variants = summaries();
+  const engine::Model& first_model = *populations_.front()->model;
+  if (options_.keep_tallies) {
+    results.has_tallies = true;
+    TallyDump& d = results.tallies;
+    std::vector<std::string> measure_names;
+    for (const auto& m : s.measures) measure_names.push_back(m.name);
+    d.fields = engine::tally_field_names(first_model.layout, measure_names,
+                                         populations_.front()->scenario.tallies.thresholds);
+    d.entities = first_model.entity_count();
+    d.years = first_model.years();
+    d.replications = end_ - first_;
+    d.values = tally_dump_;
+  }
+  if (!options_.target_name.empty()) {
+    results.info.target_se =
+        options_.target_name + "=" + std::to_string(options_.target_relative_se);
+    results.info.achieved_relative_se = relative_se(options_.target_name);
+  }
+  RunInfo& info = results.info;
+  info.apmsim_version = kVersion;
+  info.git_commit = kGitCommit;
+  info.seed = s.simulation.seed;
+  info.replications = end_ - first_;
+  info.batch_size = std::max<std::uint32_t>(1, s.simulation.batch_size);
+  info.baseline_years = s.simulation.baseline_years;
+  info.performance_years = s.simulation.performance_years;
+  info.backend = options_.backend;
+  info.device = !device.empty() ? device : this->device();
+  info.command_line = options_.command_line;
+  info.elapsed_seconds = elapsed;
+  info.unit_years = unit_years_.value();
+  results.scenario_path = s.path;
+  results.scenario_text = s.text;
+  results.scenario_sha256 = sha256_hex(s.text);
+  return results;
+}
+
+}  // namespace apmsim::analysis
