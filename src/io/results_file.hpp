@@ -28,6 +28,10 @@ void write_results(const analysis::Results& results, const std::string& path, bo
 //! a file that is not an apmsim results file, or of an unknown major format version.
 analysis::Results read_results(const std::string& path);
 
+//! Rewrites the integrity header of a results file after its HDF5 content was edited on purpose
+//! (tests; a tool that knowingly changes a file). Throws std::runtime_error when it cannot.
+void stamp_integrity_header(const std::string& path);
+
 //! A short human summary of a run (what `apmsim run` and `apmsim summary` print).
 std::string format_summary(const analysis::Results& results);
 

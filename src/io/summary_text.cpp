@@ -215,6 +215,11 @@ void header(std::ostringstream& out, const analysis::Results& results) {
       << duration_text(info.elapsed_seconds) << ", "
       << (info.elapsed_seconds > 0 ? si_text(info.unit_years / info.elapsed_seconds) : "-")
       << " unit-years/s\n";
+  if (info.shard_count > 0)
+    out << "shard " << info.shard_index << " of " << info.shard_count << ": replications "
+        << info.first_replication << " to " << info.first_replication + info.replications
+        << " of " << info.total_replications << " (estimates of this shard alone; join the "
+        << "shards with apmsim merge)\n";
   if (!info.target_se.empty())
     out << "target-se " << info.target_se << ": achieved relative se "
         << fixed(info.achieved_relative_se, 4, false) << "\n";

@@ -243,8 +243,10 @@ void write_file(const Results& results, const std::string& path) {
   root.handle.close(path);
 }
 
+}  // namespace
+
 //! Writes the integrity header into the user block: the size and SHA-256 of everything after it.
-void stamp_header(const std::string& path) {
+void stamp_integrity_header(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "r+b");
   if (!f) throw std::runtime_error("cannot reopen " + path + ": " + std::strerror(errno));
   Sha256 digest;
@@ -270,6 +272,8 @@ void stamp_header(const std::string& path) {
   if (std::fclose(f) != 0 || !ok)
     throw std::runtime_error("cannot write the integrity header of " + path);
 }
+
+namespace {
 
 //! Flushes the file's data to the disk, so the rename never publishes a file still in the cache.
 void sync_file(const std::string& path) {
@@ -304,7 +308,7 @@ void write_results(const Results& results, const std::string& path, bool force) 
   h5::silence_errors();
   try {
     write_file(results, temporary);
-    stamp_header(temporary);
+    stamp_integrity_header(temporary);
     sync_file(temporary);
     if (std::rename(temporary.c_str(), path.c_str()) != 0)
       throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " +

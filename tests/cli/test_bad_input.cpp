@@ -179,17 +179,17 @@ TEST(CliBadSummary, MissingFile) {
 TEST(CliBadSummary, TextFile) {
   TempFolder dir;
   write_file(dir.file("text.h5"), "this is not HDF5\n");
-  expect_summary_refuses(dir.file("text.h5"), {"not an HDF5 file"});
+  expect_summary_refuses(dir.file("text.h5"), {"not an apmsim results file"});
 }
 
 TEST(CliBadSummary, EmptyFile) {
   TempFolder dir;
   write_file(dir.file("empty.h5"), "");
-  expect_summary_refuses(dir.file("empty.h5"), {"not an HDF5 file"});
+  expect_summary_refuses(dir.file("empty.h5"), {"not an apmsim results file"});
 }
 
 TEST(CliBadSummary, ScenarioFile) {
-  expect_summary_refuses(cli_data("small.toml"), {"not an HDF5 file"});
+  expect_summary_refuses(cli_data("small.toml"), {"not an apmsim results file"});
 }
 
 TEST(CliBadSummary, Folder) {
@@ -218,8 +218,8 @@ TEST(CliBadSummary, TruncatedCopiesOfARealFile) {
   EXPECT_EQ(r.exit_code, 0) << r;
 }
 
-// Damaged bytes: refused with exit code 2 or, where they hit data no checksum covers, read;
-// never a crash or a runtime failure.
+// Damaged bytes anywhere, header included: always refused with exit code 2 (the integrity
+// header's SHA-256 covers every byte), never read, never a crash or a runtime failure.
 TEST(CliBadSummary, DamagedCopiesNeverCrash) {
   const std::string& bytes = real_results();
   ASSERT_GT(bytes.size(), 4096u);
@@ -234,13 +234,13 @@ TEST(CliBadSummary, DamagedCopiesNeverCrash) {
     write_file(path, damaged);
     const CliResult r = run_cli({"summary", path});
     ASSERT_TRUE(r.exited()) << r;
-    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 2) << r;
+    EXPECT_EQ(r.exit_code, 2) << r;
     if (r.exit_code == 2) {
       ++refused;
       EXPECT_TRUE(contains(r.err, "apmsim: error: " + path)) << r;
     }
   }
-  EXPECT_GT(refused, 0);
+  EXPECT_EQ(refused, 12);
 }
 
 }  // namespace

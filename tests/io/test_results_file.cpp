@@ -21,13 +21,15 @@ using testing_support::make_results;
 using testing_support::TempFolder;
 namespace fs = std::filesystem;
 
-//! Opens `path` read-write with the plain HDF5 API, applies `edit` to the file id, closes it.
+//! Opens `path` read-write with the plain HDF5 API, applies `edit` to the file id, closes it, and
+//! re-stamps the integrity header (unless `restamp` is false), so the reader's own checks run.
 template <typename Edit>
-void edit_file(const std::string& path, Edit edit) {
+void edit_file(const std::string& path, Edit edit, bool restamp = true) {
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   ASSERT_GE(file, 0);
   edit(file);
   ASSERT_GE(H5Fclose(file), 0);
+  if (restamp) stamp_integrity_header(path);
 }
 
 void set_version(hid_t file, int major, int minor) {
@@ -163,7 +165,7 @@ TEST(ResultsFile, NotHdf5IsAnInputError) {
   const std::string path = folder.file("run.h5");
   std::ofstream(path) << "replications,cost\n1,2\n";
   const std::string message = read_error(path);
-  EXPECT_NE(message.find("not an HDF5 file"), std::string::npos) << message;
+  EXPECT_NE(message.find("not an apmsim results file"), std::string::npos) << message;
   EXPECT_NE(message.find(path), std::string::npos) << message;
 }
 
@@ -179,6 +181,30 @@ TEST(ResultsFile, ForeignHdf5FileIsRefused) {
   const std::string message = read_error(ours);
   EXPECT_NE(message.find("not an apmsim results file"), std::string::npos) << message;
   EXPECT_NE(message.find("someone-elses-results"), std::string::npos) << message;
+}
+
+// An edit that does not re-stamp the header (h5py, say) is refused before HDF5 reads the file;
+// so is any flipped byte, and a file cut short.
+TEST(ResultsFile, EditedDamagedOrCutFilesAreRefusedByTheIntegrityHeader) {
+  TempFolder folder;
+  const std::string path = folder.file("run.h5");
+  write_results(make_results(), path, false);
+  edit_file(path, [](hid_t file) { set_version(file, 1, 9); }, false);
+  std::string message = read_error(path);
+  EXPECT_NE(message.find("damaged: its SHA-256 does not match"), std::string::npos) << message;
+
+  write_results(make_results(), path, true);
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() - 1);
+  message = read_error(path);
+  EXPECT_NE(message.find("truncated"), std::string::npos) << message;
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, 100);
+  message = read_error(path);
+  EXPECT_NE(message.find("integrity header is damaged"), std::string::npos) << message;
 }
 
 TEST(ResultsFile, NewerMajorVersionIsRefused) {

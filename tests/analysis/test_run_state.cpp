@@ -1,0 +1,183 @@
+// Run states: the fold of replications is exact, so pieces joined in order, any batch size, and
+// an interrupted run resumed from its checkpoint all give the one-pass results bit for bit; and
+// a state from another run, out of order, damaged or truncated is refused with a message.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include "../support/temp_folder.hpp"
+#include "analysis/run.hpp"
+#include "analysis/simulate.hpp"
+#include "scenario/error.hpp"
+#include "scenario/load.hpp"
+
+namespace apmsim::analysis {
+namespace {
+
+scenario::Scenario small_scenario(std::uint64_t replications = 60) {
+  scenario::Scenario s =
+      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/oxford_outcome_pot.toml");
+  s.simulation.replications = replications;
+  s.simulation.batch_size = 16;
+  return s;
+}
+
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+
+void expect_same_tables(const EstimateTable& a, const EstimateTable& b, const std::string& what) {
+  EXPECT_TRUE(same_bits(a.mean, b.mean)) << what << " means differ";
+  EXPECT_TRUE(same_bits(a.se, b.se)) << what << " standard errors differ";
+}
+
+void expect_same_results(const Results& a, const Results& b) {
+  ASSERT_EQ(a.variants.size(), b.variants.size());
+  EXPECT_EQ(a.info.unit_years, b.info.unit_years);
+  for (std::size_t v = 0; v < a.variants.size(); ++v) {
+    const VariantSummary &x = a.variants[v], &y = b.variants[v];
+    expect_same_tables(x.provider, y.provider, "provider");
+    expect_same_tables(x.portfolio, y.portfolio, "portfolio");
+    expect_same_tables(x.region, y.region, "region");
+    ASSERT_EQ(x.has_contract, y.has_contract);
+    expect_same_tables(x.contract_provider, y.contract_provider, "contract provider");
+    expect_same_tables(x.headline, y.headline, "headline");
+    ASSERT_EQ(x.analyses.size(), y.analyses.size());
+    for (std::size_t t = 0; t < x.analyses.size(); ++t)
+      expect_same_tables(x.analyses[t].table, y.analyses[t].table, x.analyses[t].name);
+  }
+}
+
+TEST(RunState, PiecesJoinedInOrderEqualOnePass) {
+  const scenario::Scenario s = small_scenario();
+  SimulateOptions o;
+  analysis::Run whole(s, o, true);
+  whole.reset(0);
+  whole.simulate_batch(60);
+  ASSERT_TRUE(whole.results(0.0).variants.front().has_contract);
+
+  analysis::Run piece(s, o, true), joined(s, o, false);
+  joined.reset(0);
+  std::uint64_t at = 0;
+  for (std::uint64_t count : {17u, 1u, 22u, 20u}) {
+    piece.reset(at);
+    piece.simulate_batch(count);
+    joined.absorb(piece.save_state(), "piece");
+    at += count;
+  }
+  EXPECT_EQ(joined.end(), 60u);
+  expect_same_results(whole.results(0.0), joined.results(0.0));
+}
+
+TEST(RunState, BatchSizeDoesNotChangeTheResults) {
+  scenario::Scenario s = small_scenario(45);
+  s.simulation.batch_size = 1;
+  const Results one = simulate(s, {});
+  s.simulation.batch_size = 45;
+  const Results all = simulate(s, {});
+  expect_same_results(one, all);
+}
+
+TEST(RunState, ShardRangesPartitionTheReplications) {
+  for (std::uint64_t r : {1ull, 10ull, 1001ull, ~0ull})
+    for (int n : {1, 3, 7}) {
+      if (r < static_cast<std::uint64_t>(n)) continue;
+      std::uint64_t expected_first = 0;
+      for (int i = 0; i < n; ++i) {
+        const auto [a, b] = shard_range(r, i, n);
+        EXPECT_EQ(a, expected_first);
+        EXPECT_GE(b - a, r / n);
+        EXPECT_LE(b - a - r / n, 1u);
+        expected_first = b;
+      }
+      EXPECT_EQ(expected_first, r) << r << " in " << n;
+    }
+}
+
+std::string state_of(const scenario::Scenario& s, std::uint64_t first, std::uint64_t count) {
+  analysis::Run run(s, {}, true);
+  run.reset(first);
+  run.simulate_batch(count);
+  return run.save_state();
+}
+
+void expect_refused(Run& run, const std::string& state, const std::string& message) {
+  try {
+    run.absorb(state, "STATE");
+    ADD_FAILURE() << "accepted a state that should be refused: " << message;
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("STATE: ", 0), 0u) << e.what();
+  }
+}
+
+TEST(RunState, RefusesStatesOfOtherRunsOrOutOfOrder) {
+  const scenario::Scenario s = small_scenario();
+  analysis::Run run(s, {}, false);
+  run.reset(0);
+  run.absorb(state_of(s, 0, 10), "first");
+  expect_refused(run, state_of(s, 20, 5), "but replication 10 comes next");
+  scenario::Scenario seed = s;
+  seed.simulation.seed += 1;
+  expect_refused(run, state_of(seed, 10, 5), "made with seed");
+  scenario::Scenario more = s;
+  more.simulation.replications = 61;
+  expect_refused(run, state_of(more, 10, 5), "made for 61 replications");
+  scenario::Scenario text = s;
+  text.text += "\n# edited\n";
+  expect_refused(run, state_of(text, 10, 5), "different scenario");
+  SimulateOptions tallies;
+  tallies.keep_tallies = true;
+  analysis::Run with(s, tallies, true);
+  with.reset(10);
+  with.simulate_batch(3);
+  expect_refused(run, with.save_state(), "--write-tallies");
+  EXPECT_EQ(run.end(), 10u);  // nothing refused was taken in
+}
+
+TEST(RunState, RefusesDamagedTruncatedOrForeignBytes) {
+  const scenario::Scenario s = small_scenario();
+  const std::string good = state_of(s, 0, 8);
+  analysis::Run run(s, {}, false);
+  run.reset(0);
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x10;
+  expect_refused(run, flipped, "damaged or truncated");
+  expect_refused(run, good.substr(0, good.size() - 100), "damaged or truncated");
+  expect_refused(run, "", "not an apmsim run state");
+  expect_refused(run, "PK\x03\x04 something else entirely, long enough to have a digest......"
+                      "................................................................",
+                 "not an apmsim run state");
+  run.absorb(good, "good");  // after all that, the good one still fits
+  EXPECT_EQ(run.end(), 8u);
+}
+
+TEST(RunState, InterruptedRunResumesToTheSameResults) {
+  testing::TempFolder folder("run_state_");
+  const scenario::Scenario s = small_scenario();
+  const Results uninterrupted = simulate(s, {});
+
+  volatile std::sig_atomic_t stop = 1;  // as if a signal came during the first batch
+  SimulateOptions o;
+  o.checkpoint_path = folder.file("run.checkpoint");
+  o.stop = &stop;
+  const Results interrupted = simulate(s, o);
+  ASSERT_TRUE(interrupted.interrupted);
+  EXPECT_EQ(interrupted.info.replications, 16u);
+  ASSERT_TRUE(std::filesystem::exists(o.checkpoint_path));
+
+  stop = 0;
+  o.resume = true;
+  std::string notes;
+  o.note = [&](const std::string& n) { notes += n; };
+  const Results resumed = simulate(s, o);
+  EXPECT_FALSE(resumed.interrupted);
+  EXPECT_NE(notes.find("replications 0 to 16 are done"), std::string::npos) << notes;
+  expect_same_results(uninterrupted, resumed);
+}
+
+}  // namespace
+}  // namespace apmsim::analysis
