@@ -33,10 +33,11 @@ Stratum read_stratum(const TableReader& reader, NameRegistry& names) {
   stratum.name = names.add(reader);
   stratum.share = reader.required_number("share", left_open(0.0, 1.0));
   stratum.p_any = reader.number("p_any", stratum.p_any, closed(0.0, 1.0));
-  stratum.mean = reader.required_number("mean", above(0.0));
+  // Bounded so that no cost, square or sum can overflow (a billion per unit-year is no patient).
+  stratum.mean = reader.required_number("mean", left_open(0.0, 1e9));
   stratum.cv = reader.number("cv", stratum.cv, at_least(0.0));
   stratum.cat_prob = reader.number("cat_prob", stratum.cat_prob, right_open(0.0, 1.0));
-  stratum.cat_scale = reader.number("cat_scale", stratum.cat_scale, at_least(0.0));
+  stratum.cat_scale = reader.number("cat_scale", stratum.cat_scale, closed(0.0, 1e9));
   if (stratum.cat_prob > 0.0) {
     reader.require("cat_scale", "when cat_prob > 0");
     if (stratum.cat_scale <= 0.0) reader.fail("cat_scale", "must be > 0 when cat_prob > 0, got 0");

@@ -10,6 +10,9 @@
 #include "../support/temp_folder.hpp"
 #include "analysis/run.hpp"
 #include "analysis/simulate.hpp"
+#include "analysis/tally_summary.hpp"
+#include "engine/model.hpp"
+#include "model/tally_layout.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
 
@@ -177,6 +180,31 @@ TEST(RunState, InterruptedRunResumesToTheSameResults) {
   EXPECT_FALSE(resumed.interrupted);
   EXPECT_NE(notes.find("replications 0 to 16 are done"), std::string::npos) << notes;
   expect_same_results(uninterrupted, resumed);
+}
+
+// The numeric guard: an infinite tally is reported with what, where and which replication,
+// never folded into the estimates (which would print Inf or NaN).
+TEST(RunState, OverflowIsReportedNotWritten) {
+  const scenario::Scenario s = small_scenario();
+  const engine::Model model = engine::build_model(s);
+  TallySummary summary(s, model);
+  engine::BatchTallies b;
+  b.first_replication = 41;
+  b.replications = 1;
+  b.entities = model.entity_count();
+  b.years = model.years();
+  b.fields = model.layout.fields();
+  b.values.assign(std::size_t{b.entities} * b.years * b.fields, 1.0);
+  b.values[model::TallyLayout::kCost] = INFINITY;  // provider 0, year 0
+  try {
+    summary.add(b);
+    ADD_FAILURE() << "an infinite cost was accepted";
+  } catch (const stats::OverflowError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("numeric overflow: cost_per_unit of " + model.entities[0].name + " in year 0"),
+              std::string::npos) << m;
+    EXPECT_NE(m.find("replication 41"), std::string::npos) << m;
+  }
 }
 
 }  // namespace
