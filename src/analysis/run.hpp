@@ -42,12 +42,14 @@ class Run {
   void simulate_batch(std::uint64_t count);
 
   //! The state as bytes: a header (version, scenario digest, seed, replications, range), the
-  //! fold, and a SHA-256 of everything before it.
-  std::string save_state() const;
+  //! fold, and a SHA-256 of everything before it (files), or 64 '-' in its place when `digest`
+  //! is false (MPI messages, which the transport checks: hashing would slow rank 0).
+  std::string save_state(bool digest = true) const;
   //! Appends a saved state. It must come from the same apmsim build, scenario, seed, replication
   //! count and tally setting, and start where this state ends (or this state must be empty).
-  //! Throws InputError naming `where` otherwise, or when the bytes are damaged.
-  void absorb(std::string_view state, const std::string& where);
+  //! Throws InputError naming `where` otherwise, or when the bytes are damaged. A state saved
+  //! without a digest is accepted only when `trusted`.
+  void absorb(std::string_view state, const std::string& where, bool trusted = false);
 
   //! Largest relative standard error of headline `name` over the variants now (infinite while
   //! undefined).

@@ -82,8 +82,8 @@ class Checkpointer {
   Clock::time_point last_;
 };
 
-bool target_met(const Run& run, std::uint64_t begin, std::uint64_t end,
-                const scenario::Scenario& s, const SimulateOptions& o) {
+bool target_met(const Run& run, std::uint64_t begin, std::uint64_t end, const scenario::Scenario& s,
+                const SimulateOptions& o) {
   // A tolerance is checked once there are enough replications for its batches.
   return !o.target_name.empty() && run.end() < end &&
          run.end() - begin >= 2 * static_cast<std::uint64_t>(s.analysis.batches) &&
@@ -141,12 +141,13 @@ Results simulate_ranks(const scenario::Scenario& s, const SimulateOptions& o) {
   std::uint64_t decision = from >= end ? kComplete : kContinue;
   for (std::uint64_t round = 0; decision == kContinue; ++round) {
     const std::uint64_t first =
-        from + (round * static_cast<std::uint64_t>(ranks) + static_cast<std::uint64_t>(rank)) * batch;
+        from +
+        (round * static_cast<std::uint64_t>(ranks) + static_cast<std::uint64_t>(rank)) * batch;
     std::string message(1, checkpoint.stop_requested() ? '1' : '0');
     if (first < end) {
       mine.reset(first);
       mine.simulate_batch(std::min(batch, end - first));
-      message += mine.save_state();
+      message += mine.save_state(false);
     }
     const std::vector<std::string> parts = comm.gather(message);
     if (rank == 0) {
@@ -154,8 +155,8 @@ Results simulate_ranks(const scenario::Scenario& s, const SimulateOptions& o) {
       for (int k = 0; k < ranks && !met; ++k) {
         stop = stop || parts[k][0] == '1';
         if (parts[k].size() == 1) continue;
-        total->absorb(std::string_view(parts[k]).substr(1), "the state of MPI rank " +
-                                                                 std::to_string(k));
+        total->absorb(std::string_view(parts[k]).substr(1),
+                      "the state of MPI rank " + std::to_string(k), true);
         if (o.progress) o.progress(total->end() - begin, end - begin);
         met = target_met(*total, begin, end, s, o);
       }
@@ -172,9 +173,8 @@ Results simulate_ranks(const scenario::Scenario& s, const SimulateOptions& o) {
   }
   Results results;
   if (rank == 0) {
-    results = total->results(seconds_since(start), "mpi: " + std::to_string(ranks) +
-                                                       " ranks; rank 0 " +
-                                                       mine.device());
+    results = total->results(seconds_since(start),
+                             "mpi: " + std::to_string(ranks) + " ranks; rank 0 " + mine.device());
     finish(results, *total, s, o);
   }
   results.interrupted = decision == kInterrupted;
@@ -218,8 +218,7 @@ Results merge_states(const scenario::Scenario& s, const SimulateOptions& options
 void write_file_atomically(const std::string& path, const std::string& bytes) {
   const std::string temporary = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0)
-    throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+  if (fd < 0) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);

@@ -61,8 +61,7 @@ Results simulate(const scenario::Scenario& scenario, const SimulateOptions& opti
 
 //! Joins shard states (in shard order) of `scenario` into the complete run's results.
 Results merge_states(const scenario::Scenario& scenario, const SimulateOptions& options,
-                     const std::vector<std::string>& states,
-                     const std::vector<std::string>& names);
+                     const std::vector<std::string>& states, const std::vector<std::string>& names);
 
 //! Writes `bytes` to `path` via a temporary file in the same folder, flushed and renamed, so a
 //! crash leaves the previous file or the new one, never a mixture.

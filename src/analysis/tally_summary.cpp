@@ -141,29 +141,29 @@ void TallySummary::add(const engine::BatchTallies& b) {
   const std::uint32_t providers = model_.providers;
   std::vector<double> participants(fields_), all(fields_);
   for (std::uint64_t r = 0; r < b.replications; ++r) try {
-    for (int y = 0; y < years_; ++y) {
-      std::fill(participants.begin(), participants.end(), 0.0);
-      std::fill(all.begin(), all.end(), 0.0);
-      for (std::uint32_t e = 0; e < b.entities; ++e) {
-        const double* rec = b.record(r, e, y);
-        if (e < providers) {
-          add_record(provider_, e, y, rec);
-          const bool participant = model_.entities[e].participant;
-          for (int f = 0; f < fields_; ++f) {
-            all[f] += rec[f];
-            if (participant) participants[f] += rec[f];
+      for (int y = 0; y < years_; ++y) {
+        std::fill(participants.begin(), participants.end(), 0.0);
+        std::fill(all.begin(), all.end(), 0.0);
+        for (std::uint32_t e = 0; e < b.entities; ++e) {
+          const double* rec = b.record(r, e, y);
+          if (e < providers) {
+            add_record(provider_, e, y, rec);
+            const bool participant = model_.entities[e].participant;
+            for (int f = 0; f < fields_; ++f) {
+              all[f] += rec[f];
+              if (participant) participants[f] += rec[f];
+            }
+          } else {
+            add_record(region_, e - providers, y, rec);
           }
-        } else {
-          add_record(region_, e - providers, y, rec);
         }
+        add_record(portfolio_, 0, y, participants.data());
+        add_record(portfolio_, 1, y, all.data());
       }
-      add_record(portfolio_, 0, y, participants.data());
-      add_record(portfolio_, 1, y, all.data());
+    } catch (const stats::OverflowError& e) {
+      throw stats::OverflowError(std::string(e.what()) + " in replication " +
+                                 std::to_string(b.first_replication + r));
     }
-  } catch (const stats::OverflowError& e) {
-    throw stats::OverflowError(std::string(e.what()) + " in replication " +
-                               std::to_string(b.first_replication + r));
-  }
 }
 
 EstimateTable TallySummary::estimates(const Table& t) const {

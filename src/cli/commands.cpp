@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <boost/program_options/positional_options.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -14,13 +15,11 @@
 #include "analysis/contract_analysis.hpp"
 #include "analysis/simulate.hpp"
 #include "cli/mpi_comm.hpp"
-#include "scenario/sweep.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
+#include "scenario/sweep.hpp"
 #include "version.hpp"
-
-#include <boost/program_options/positional_options.hpp>
 
 namespace apmsim::cli {
 namespace po = boost::program_options;
@@ -28,7 +27,8 @@ namespace {
 
 analysis::Comm* g_comm = nullptr;
 
-//! Set by SIGTERM, SIGINT or SIGUSR1: finish the batch in flight, checkpoint, exit kExitInterrupted.
+//! Set by SIGTERM, SIGINT or SIGUSR1: finish the batch in flight, checkpoint, exit
+//! kExitInterrupted.
 volatile std::sig_atomic_t g_stop = 0;
 
 extern "C" void on_stop_signal(int signal) { g_stop = signal; }
@@ -133,8 +133,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       "threads", po::value<int>())("batch-size", po::value<long long>())(
       "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "")(
       "target-se", po::value<std::string>())("shard", po::value<std::string>())(
-      "checkpoint", po::value<std::string>())("checkpoint-every", po::value<double>())(
-      "resume", "");
+      "checkpoint", po::value<std::string>())("checkpoint-every", po::value<double>())("resume",
+                                                                                       "");
   const po::variables_map vm = parse(args, named, "scenario");
   if (vm.count("help")) {
     std::cout << usage();
@@ -182,10 +182,10 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     options.shard_index = index;
     options.shard_count = count;
   }
-  const std::string shard_suffix =
-      options.shard_count ? ".shard-" + std::to_string(options.shard_index) + "-of-" +
-                                std::to_string(options.shard_count)
-                          : "";
+  const std::string shard_suffix = options.shard_count
+                                       ? ".shard-" + std::to_string(options.shard_index) + "-of-" +
+                                             std::to_string(options.shard_count)
+                                       : "";
   const std::string out =
       vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + shard_suffix + ".h5";
   const bool force = vm.count("force") > 0;
@@ -211,8 +211,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       known = known || (eq != std::string::npos && spec.substr(0, eq) == q.name);
     }
     if (eq == std::string::npos)
-      throw InputError("--target-se: expected NAME=REL, e.g. payer_net_savings=0.05, got '" +
-                       spec + "'");
+      throw InputError("--target-se: expected NAME=REL, e.g. payer_net_savings=0.05, got '" + spec +
+                       "'");
     if (!known)
       throw InputError("--target-se: unknown estimate '" + spec.substr(0, eq) +
                        "'; one of: " + names);
@@ -345,8 +345,9 @@ int merge_command(const std::vector<std::string>& args, const std::string& comma
   for (int k = 0; k < count; ++k)
     if (order[k] < 0) missing += (missing.empty() ? "" : ", ") + std::to_string(k);
   if (!missing.empty())
-    throw InputError("merge: shard" + std::string(missing.find(',') == std::string::npos ? " " : "s ") +
-                     missing + " of " + std::to_string(count) + " missing");
+    throw InputError("merge: shard" +
+                     std::string(missing.find(',') == std::string::npos ? " " : "s ") + missing +
+                     " of " + std::to_string(count) + " missing");
 
   // The run's scenario, as the shards made it.
   scenario::Scenario s = scenario::parse_scenario(a.scenario_text, a.scenario_path);
@@ -421,8 +422,9 @@ int info_command(const std::vector<std::string>& args) {
   }
   const analysis::BackendInventory inv = analysis::list_backends();
   std::cout << "apmsim " << kVersion << " (commit " << kGitCommit << ")\n"
-            << "mpi: " << (mpi_built() ? "built; run under mpirun to spread batches over ranks"
-                                         : "not built (no MPI when this binary was built)")
+            << "mpi: "
+            << (mpi_built() ? "built; run under mpirun to spread batches over ranks"
+                            : "not built (no MPI when this binary was built)")
             << "\n"
             << "backends:\n"
             << "  cpu: available, " << inv.cpu_threads << " thread"

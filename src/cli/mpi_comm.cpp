@@ -45,8 +45,8 @@ class MpiComm final : public analysis::Comm {
     constexpr std::uint64_t kPiece = std::numeric_limits<int>::max();
     if (rank_ != 0) {
       for (std::uint64_t at = 0; at < n; at += kPiece)
-        check(MPI_Send(mine.data() + at, static_cast<int>(std::min(kPiece, n - at)), MPI_BYTE, 0,
-                       0, MPI_COMM_WORLD),
+        check(MPI_Send(mine.data() + at, static_cast<int>(std::min(kPiece, n - at)), MPI_BYTE, 0, 0,
+                       MPI_COMM_WORLD),
               "MPI_Send");
       return {};
     }

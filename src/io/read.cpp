@@ -221,8 +221,9 @@ void check_header(const std::string& path) {
   };
   if (header.rfind(kHeaderMagic, 0) != 0) {
     if (header.rfind("\x89HDF\r\n\x1a\n", 0) == 0)
-      refuse("an HDF5 file without apmsim's integrity header: not an apmsim results file, or one "
-             "written by apmsim before format 1.2 (run it again)");
+      refuse(
+          "an HDF5 file without apmsim's integrity header: not an apmsim results file, or one "
+          "written by apmsim before format 1.2 (run it again)");
     refuse(got < h5::kUserBlockBytes && got < std::strlen(kHeaderMagic)
                ? "not an apmsim results file (too short)"
                : "not an apmsim results file (no 'apmsim-results' header)");
@@ -230,8 +231,8 @@ void check_header(const std::string& path) {
   char hex[65] = {0};
   unsigned long long bytes = 0;
   if (got < h5::kUserBlockBytes ||
-      std::sscanf(header.c_str() + std::strlen(kHeaderMagic), "sha256 %64[0-9a-f]\nbytes %llu",
-                  hex, &bytes) != 2 ||
+      std::sscanf(header.c_str() + std::strlen(kHeaderMagic), "sha256 %64[0-9a-f]\nbytes %llu", hex,
+                  &bytes) != 2 ||
       std::strlen(hex) != 64)
     refuse("the integrity header is damaged");
   Sha256 digest;

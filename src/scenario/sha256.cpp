@@ -1,13 +1,13 @@
 // SHA-256 (FIPS 180-4, sec. 6.2), written out so the static binary needs no crypto library.
 // Fingerprints scenario texts, run states and results files (integrity, not security).
 
+#include "scenario/sha256.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-
-#include "scenario/sha256.hpp"
 
 namespace apmsim {
 namespace {

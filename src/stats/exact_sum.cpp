@@ -126,9 +126,7 @@ void ExactMoments::add(const ExactMoments& other) {
   max_ = std::max(max_, other.max_);
 }
 
-double ExactMoments::mean() const {
-  return n_ ? sum_.value() / static_cast<double>(n_) : kNaN;
-}
+double ExactMoments::mean() const { return n_ ? sum_.value() / static_cast<double>(n_) : kNaN; }
 
 double ExactMoments::variance() const {
   if (n_ < 2) return kNaN;

@@ -20,8 +20,8 @@ namespace apmsim::analysis {
 namespace {
 
 scenario::Scenario small_scenario(std::uint64_t replications = 60) {
-  scenario::Scenario s =
-      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/oxford_outcome_pot.toml");
+  scenario::Scenario s = scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) +
+                                                 "/scenarios/oxford_outcome_pot.toml");
   s.simulation.replications = replications;
   s.simulation.batch_size = 16;
   return s;
@@ -151,8 +151,9 @@ TEST(RunState, RefusesDamagedTruncatedOrForeignBytes) {
   expect_refused(run, flipped, "damaged or truncated");
   expect_refused(run, good.substr(0, good.size() - 100), "damaged or truncated");
   expect_refused(run, "", "not an apmsim run state");
-  expect_refused(run, "PK\x03\x04 something else entirely, long enough to have a digest......"
-                      "................................................................",
+  expect_refused(run,
+                 "PK\x03\x04 something else entirely, long enough to have a digest......"
+                 "................................................................",
                  "not an apmsim run state");
   run.absorb(good, "good");  // after all that, the good one still fits
   EXPECT_EQ(run.end(), 8u);
@@ -202,7 +203,8 @@ TEST(RunState, OverflowIsReportedNotWritten) {
   } catch (const stats::OverflowError& e) {
     const std::string m = e.what();
     EXPECT_NE(m.find("numeric overflow: cost_per_unit of " + model.entities[0].name + " in year 0"),
-              std::string::npos) << m;
+              std::string::npos)
+        << m;
     EXPECT_NE(m.find("replication 41"), std::string::npos) << m;
   }
 }
