@@ -115,7 +115,7 @@ TEST(Describe, RoundTripsAwkwardNamesAndNumbers) {
   const Scenario s = parse_scenario(
       "[simulation]\nseed = 9223372036854775807\ntrend = -0.999999999999\n"
       "[[region]]\nname = \"Z\\u00fcrich \\\"east\\\"\"\nshock_sd = 1e-300\nshock_rho = 0.3\n"
-      "[[stratum]]\nname = \"very sick\"\nshare = 0.3\nmean = 1.7976931348623157e308\n"
+      "[[stratum]]\nname = \"very sick\"\nshare = 0.3\nmean = 999999999.99999988\n"
       "cv = 0.30000000000000004\ntransition = { \"not sick\" = 0.1 }\n"
       "[[stratum]]\nname = \"not sick\"\nshare = 0.7\nmean = 123456789.123\n"
       "[[provider_group]]\nname = 'back\\slash'\nregion = \"Z\\u00fcrich \\\"east\\\"\"\n"
