@@ -327,7 +327,10 @@ void Analyst::withhold(VariantSummary& out) const {
     std::vector<double> h(10, 0.0);
     double total = 0;
     each(everyone, a, n, [&](const double* r, int) {
-      h[static_cast<std::size_t>(std::clamp(static_cast<int>(std::floor(r[c::kEarnShare] * 10.0)), 0, 9))] += 1;
+      // Clamped as a double: a share outside [0, 1] (or NaN) never becomes an out-of-range int.
+      const double bin = std::floor(r[c::kEarnShare] * 10.0);
+      if (std::isnan(bin)) return;
+      h[static_cast<std::size_t>(std::clamp(bin, 0.0, 9.0))] += 1;
       ++total;
     });
     for (double& x : h) x = total > 0 ? x / total : kNaN;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "analysis/contract_analysis.hpp"
 #include "analysis/state_codec.hpp"
@@ -110,7 +111,13 @@ std::string Run::device() const {
   return p.engine ? p.engine->description() : "";
 }
 
+void Run::check_usable() const {
+  if (broken_)
+    throw std::logic_error("a run state that failed to join a damaged state was used; reset it");
+}
+
 void Run::reset(std::uint64_t first) {
+  broken_ = false;
   first_ = end_ = first;
   unit_years_.clear();
   tally_dump_.clear();
@@ -120,6 +127,7 @@ void Run::reset(std::uint64_t first) {
 }
 
 void Run::simulate_batch(std::uint64_t count) {
+  check_usable();
   engine::BatchTallies tallies;
   for (std::size_t k = 0; k < populations_.size(); ++k) {
     Population& p = *populations_[k];
@@ -148,6 +156,7 @@ void Run::simulate_batch(std::uint64_t count) {
 // --- States --------------------------------------------------------------------------------------
 
 std::string Run::save_state(bool digest) const {
+  check_usable();
   ByteWriter w;
   w.bytes().append(kStateMagic);
   w.str(kVersion);
@@ -212,6 +221,7 @@ StateHeader read_state_header(std::string_view state, const std::string& where) 
 }
 
 void Run::absorb(std::string_view state, const std::string& where, bool trusted) {
+  check_usable();
   ByteReader r = open_state(state, where, trusted);
   const StateHeader h = read_header(r);
   const std::string mine = "this apmsim " + std::string(kVersion) + " (commit " + kGitCommit + ")";
@@ -241,7 +251,7 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
                      std::to_string(h.end) + "), but replication " + std::to_string(end_) +
                      " comes next");
   if (empty) reset(h.first);
-
+  broken_ = true;  // until the whole body has joined
   std::vector<double> partials;
   r.doubles(partials, 64);
   stats::ExactSum saved;
@@ -261,6 +271,8 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
     const std::size_t before = tally_dump_.size();
     r.doubles(tally_dump_, expected);
     if (tally_dump_.size() - before != expected) r.fail("its tallies have the wrong size");
+    for (std::size_t i = before; i < tally_dump_.size(); ++i)
+      if (!std::isfinite(tally_dump_[i])) r.fail("a stored tally is not finite");
   }
   for (auto& st : states_) {
     const std::uint64_t has = r.u64();
@@ -273,10 +285,13 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
     const std::size_t before = rec.values.size();
     r.doubles(rec.values, expected);
     if (rec.values.size() - before != expected) r.fail("its contract records have the wrong size");
+    for (std::size_t i = before; i < rec.values.size(); ++i)
+      if (std::isinf(rec.values[i])) r.fail("a contract record is infinite");
     rec.replications += count;
   }
   if (r.remaining() != 0) r.fail("it has trailing bytes");
   end_ = h.end;
+  broken_ = false;
 }
 
 // --- Summaries -----------------------------------------------------------------------------------
@@ -295,6 +310,7 @@ std::vector<VariantSummary> Run::summaries() const {
 }
 
 double Run::relative_se(const std::string& name) const {
+  check_usable();
   double worst = 0.0;
   for (const VariantSummary& v : summaries()) {
     if (!v.has_contract) return INFINITY;
@@ -307,6 +323,7 @@ double Run::relative_se(const std::string& name) const {
 }
 
 Results Run::results(double elapsed, const std::string& device) const {
+  check_usable();
   const scenario::Scenario& s = scenario_;
   Results results;
   results.variants = summaries();

@@ -48,7 +48,9 @@ class Run {
   //! Appends a saved state. It must come from the same apmsim build, scenario, seed, replication
   //! count and tally setting, and start where this state ends (or this state must be empty).
   //! Throws InputError naming `where` otherwise, or when the bytes are damaged. A state saved
-  //! without a digest is accepted only when `trusted`.
+  //! without a digest is accepted only when `trusted`. A state refused in its header leaves this
+  //! one as it was; one refused later in its body leaves it part-joined, and every use but
+  //! reset() then throws std::logic_error.
   void absorb(std::string_view state, const std::string& where, bool trusted = false);
 
   //! Largest relative standard error of headline `name` over the variants now (infinite while
@@ -70,6 +72,8 @@ class Run {
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<VariantState>> states_;
   std::uint64_t first_ = 0, end_ = 0;
+  bool broken_ = false;  //!< a body failed to join: only reset() helps
+  void check_usable() const;
   stats::ExactSum unit_years_;      //!< patient-years + episodes, over all populations
   std::vector<double> tally_dump_;  //!< population 0's tallies, with --write-tallies
 };

@@ -100,7 +100,7 @@ mpi)
   command -v mpirun >/dev/null || { echo "mpirun not found: skipped"; exit 77; }
   "$apmsim" info >info.txt; grep -q "mpi: built" info.txt || { echo "built without MPI: skipped"; exit 77; }
   mpi=(mpirun -np 2 --oversubscribe --mca btl self,tcp --mca btl_tcp_if_include lo)
-  opts=(--replications 300 --batch-size 16 --quiet)
+  opts=(--replications 120 --batch-size 16 --quiet)
   "$apmsim" run "$sweep" "${opts[@]}" --out full.h5
   "${mpi[@]}" "$apmsim" run "$sweep" "${opts[@]}" --out ranks.h5
   compare full.h5 ranks.h5
