@@ -98,6 +98,18 @@ struct TallyDump {
   std::vector<double> values;
 };
 
+//! Per-replication contract records of one variant, optionally stored (`--write-records`).
+//! Layout: index = ((rep * providers + p) * years + y) * fields.size() + f; providers = the
+//! participants, years = the performance years (contract/evaluate.hpp, Records).
+struct RecordDump {
+  std::string variant;
+  std::vector<std::string> fields;     //!< field names, e.g. "net_provider_result"
+  std::vector<std::string> providers;  //!< participant provider names
+  int years = 0;
+  std::uint64_t replications = 0;
+  std::vector<double> values;
+};
+
 //! How a run was made: root attributes of the results file.
 struct RunInfo {
   std::string apmsim_version;
@@ -132,6 +144,9 @@ struct Results {
   std::vector<VariantSummary> variants;
   bool has_tallies = false;
   TallyDump tallies;
+  //! With `--write-records`: one per variant with a contract, in variant order.
+  bool has_records = false;
+  std::vector<RecordDump> records;
   //! The run state (analysis/run.hpp) of a shard, which `apmsim merge` joins; empty otherwise.
   std::string state;
   //! The run stopped at a signal and saved a checkpoint; nothing is to be written.

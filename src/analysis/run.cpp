@@ -340,6 +340,22 @@ Results Run::results(double elapsed, const std::string& device) const {
     d.replications = end_ - first_;
     d.values = tally_dump_;
   }
+  if (options_.keep_records) {
+    results.has_records = true;
+    for (std::size_t i = 0; i < variants_.size(); ++i) {
+      const VariantState& st = *states_[i];
+      if (!st.evaluator) continue;
+      const engine::Model& m = *populations_[variants_[i].population]->model;
+      RecordDump d;
+      d.variant = variants_[i].name;
+      d.fields = st.records.names;
+      for (std::uint32_t e : st.records.providers) d.providers.push_back(m.entities[e].name);
+      d.years = st.records.years;
+      d.replications = st.records.replications;
+      d.values = st.records.values;
+      results.records.push_back(std::move(d));
+    }
+  }
   if (!options_.target_name.empty()) {
     results.info.target_se =
         options_.target_name + "=" + std::to_string(options_.target_relative_se);

@@ -21,6 +21,7 @@ struct SimulateOptions {
   int device = 0;               //!< CUDA device (MPI: one per rank on a node)
   int threads = 0;              //!< CPU threads; 0 = OpenMP default
   bool keep_tallies = false;    //!< store per-replication tallies in Results
+  bool keep_records = false;    //!< store per-replication contract records in Results
   std::string command_line;     //!< recorded in the results
   //! `--target-se NAME=REL`: stop adding batches once headline NAME's relative standard error is
   //! below REL in every variant (the scenario's replications are then the maximum).

@@ -112,6 +112,7 @@ std::string usage() {
          "  --out FILE         results file (default results/<scenario name>.h5)\n"
          "  --force            overwrite an existing results file\n"
          "  --write-tallies    store per-replication tallies in /tallies\n"
+         "  --write-records    store per-replication contract results in /replications\n"
          "  --target-se NAME=REL  stop once headline NAME's relative standard error < REL;\n"
          "                     the scenario's replications are then the maximum\n"
          "  --quiet            no summary on stdout\n"
@@ -131,8 +132,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   named.add_options()("help,h", "")("replications", po::value<long long>())(
       "seed", po::value<long long>())("backend", po::value<std::string>())(
       "threads", po::value<int>())("batch-size", po::value<long long>())(
-      "out", po::value<std::string>())("force", "")("write-tallies", "")("quiet", "")(
-      "target-se", po::value<std::string>())("shard", po::value<std::string>())(
+      "out", po::value<std::string>())("force", "")("write-tallies", "")("write-records", "")(
+      "quiet", "")("target-se", po::value<std::string>())("shard", po::value<std::string>())(
       "checkpoint", po::value<std::string>())("checkpoint-every", po::value<double>())("resume",
                                                                                        "");
   const po::variables_map vm = parse(args, named, "scenario");
@@ -228,6 +229,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   }
   options.threads = threads;
   options.keep_tallies = vm.count("write-tallies") > 0;
+  options.keep_records = vm.count("write-records") > 0;
   options.command_line = command_line;
   std::string note;
   options.backend = analysis::resolve_backend(s.simulation.backend, note);
@@ -330,6 +332,8 @@ int merge_command(const std::vector<std::string>& args, const std::string& comma
                        std::to_string(a.info.shard_count) + " shards");
     if (b.has_tallies != a.has_tallies)
       throw InputError(clash + "one has --write-tallies, the other not");
+    if (b.has_records != a.has_records)
+      throw InputError(clash + "one has --write-records, the other not");
   }
   const int count = a.info.shard_count;
   std::vector<int> order(count, -1);
@@ -356,6 +360,7 @@ int merge_command(const std::vector<std::string>& args, const std::string& comma
   s.simulation.batch_size = a.info.batch_size;
   analysis::SimulateOptions options;
   options.keep_tallies = a.has_tallies;
+  options.keep_records = a.has_records;
   options.backend = a.info.backend;
   options.command_line = command_line;
   std::vector<std::string> states, names;

@@ -253,6 +253,27 @@ void check_header(const std::string& path) {
   std::fclose(f);
 }
 
+std::vector<analysis::RecordDump> read_records(const h5::Node& root) {
+  h5::Node group = h5::open_group(root, "replications");
+  std::vector<analysis::RecordDump> out;
+  for (const std::string& name : h5::member_groups(group)) {
+    h5::Node variant = h5::open_group(group, name);
+    analysis::RecordDump r;
+    r.variant = name;
+    r.fields = h5::read_strings(variant, "fields");
+    r.providers = h5::read_strings(variant, "providers");
+    h5::Array<double> values = h5::read_array<double>(variant, "values", 4);
+    if (values.dims[1] != r.providers.size() || values.dims[3] != r.fields.size() ||
+        values.dims[2] > static_cast<hsize_t>(std::numeric_limits<int>::max()))
+      malformed(variant.child("values") + ": shape does not match providers and fields");
+    r.replications = values.dims[0];
+    r.years = static_cast<int>(values.dims[2]);
+    r.values = std::move(values.values);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
 
 Results read_results(const std::string& path) {
@@ -274,6 +295,8 @@ Results read_results(const std::string& path) {
     read_analyses(root, results.variants);
     results.has_tallies = h5::has_member(root, "tallies");
     if (results.has_tallies) results.tallies = read_tallies(root);
+    results.has_records = h5::has_member(root, "replications");
+    if (results.has_records) results.records = read_records(root);
     if (h5::has_member(root, "state")) {
       h5::Array<std::uint8_t> state = h5::read_array<std::uint8_t>(root, "state", 1);
       results.state.assign(state.values.begin(), state.values.end());

@@ -226,6 +226,24 @@ void write_tallies(const h5::Node& root, const analysis::TallyDump& tallies) {
            "providers, then one comparison population per region");
 }
 
+void write_records(const h5::Node& root, const std::vector<analysis::RecordDump>& records) {
+  h5::Node group = h5::create_group(root, "replications", true);
+  for (const analysis::RecordDump& r : records) {
+    check_name(r.variant, "a variant");
+    const std::vector<hsize_t> dims{r.replications, r.providers.size(),
+                                    static_cast<hsize_t>(std::max(r.years, 0)), r.fields.size()};
+    if (r.years < 0 || r.values.size() != dims[0] * dims[1] * dims[2] * dims[3])
+      throw std::invalid_argument("records of " + r.variant + " do not match their shape");
+    h5::Node variant = h5::create_group(group, r.variant);
+    h5::write_strings(variant, "fields", r.fields);
+    h5::write_strings(variant, "providers", r.providers);
+    h5::Handle dcpl = tally_layout(dims, variant.child("values"));
+    h5::Node values = h5::write_array(variant, "values", r.values.data(), dims, dcpl.get());
+    describe(values, "mixed (see fields; money in currency per provider-year)",
+             "contract results per (replication, participant provider, performance year, field)");
+  }
+}
+
 void write_file(const Results& results, const std::string& path) {
   h5::Node root = h5::create_file(path);
   write_run_info(root, results.info);
@@ -233,6 +251,7 @@ void write_file(const Results& results, const std::string& path) {
   write_summary(root, results.variants);
   write_analyses(root, results.variants);
   if (results.has_tallies) write_tallies(root, results.tallies);
+  if (results.has_records) write_records(root, results.records);
   if (!results.state.empty()) {
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(results.state.data());
     h5::Node state = h5::write_array(root, "state", bytes, {results.state.size()});

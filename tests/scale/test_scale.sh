@@ -31,13 +31,19 @@ export OMP_NUM_THREADS=2 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM
 
 case $case in
 shard_merge)
-  opts=(--replications 60 --batch-size 16 --seed 11 --write-tallies --quiet)
+  opts=(--replications 60 --batch-size 16 --seed 11 --write-tallies --write-records --quiet)
   "$apmsim" run "$sweep" "${opts[@]}" --out full.h5
   for i in 0 1 2; do "$apmsim" run "$sweep" "${opts[@]}" --shard $i/3 --out s$i.h5; done
   "$apmsim" summary s1.h5 >summary.txt
   grep -q "shard 1 of 3" summary.txt || fail "summary does not say it is a shard"
   "$apmsim" merge s2.h5 s0.h5 s1.h5 --out merged.h5 --quiet
   compare full.h5 merged.h5
+  # The per-replication records are there: 60 replications of 22 ACOs, for each of 6 variants.
+  python3 -c "
+import h5py, sys
+g = h5py.File('merged.h5', 'r')['replications']
+shapes = {g[v]['values'].shape[:2] for v in g}
+sys.exit(0 if len(g) == 6 and shapes == {(60, 22)} else 'records: %d variants, shapes %s' % (len(g), shapes))"
   ;;
 merge_refuses)
   opts=(--replications 40 --quiet)
