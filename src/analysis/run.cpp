@@ -263,11 +263,18 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
   }
   for (auto& p : populations_) p->summary->add_saved(r);
   const std::uint64_t count = h.end - h.first;
+  // count times the values per replication, refused before it could overflow: no more values
+  // than bytes are left.
+  const auto values_for = [&](std::uint64_t per_replication) {
+    if (per_replication != 0 && count > r.remaining() / sizeof(double) / per_replication)
+      r.fail("its replication range is larger than its data");
+    return count * per_replication;
+  };
   if (options_.keep_tallies) {
     const engine::Model& m = *populations_.front()->model;
-    const std::uint64_t expected = count * m.entity_count() *
-                                   static_cast<std::uint64_t>(m.years()) *
-                                   static_cast<std::uint64_t>(m.layout.fields());
+    const std::uint64_t expected =
+        values_for(std::uint64_t{m.entity_count()} * static_cast<std::uint64_t>(m.years()) *
+                   static_cast<std::uint64_t>(m.layout.fields()));
     const std::size_t before = tally_dump_.size();
     r.doubles(tally_dump_, expected);
     if (tally_dump_.size() - before != expected) r.fail("its tallies have the wrong size");
@@ -279,9 +286,9 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
     if (has != (st->evaluator ? 1u : 0u)) r.fail("its contract variants differ");
     if (!st->evaluator) continue;
     contract::Records& rec = st->records;
-    const std::uint64_t expected = count * rec.providers.size() *
-                                   static_cast<std::uint64_t>(rec.years) *
-                                   static_cast<std::uint64_t>(rec.fields);
+    const std::uint64_t expected =
+        values_for(rec.providers.size() * static_cast<std::uint64_t>(rec.years) *
+                   static_cast<std::uint64_t>(rec.fields));
     const std::size_t before = rec.values.size();
     r.doubles(rec.values, expected);
     if (rec.values.size() - before != expected) r.fail("its contract records have the wrong size");
