@@ -316,10 +316,12 @@ std::vector<VariantSummary> Run::summaries() const {
   return out;
 }
 
-double Run::relative_se(const std::string& name) const {
-  check_usable();
+namespace {
+
+//! Largest relative standard error of headline `name` over the variants (infinite while undefined).
+double worst_relative_se(const std::vector<VariantSummary>& variants, const std::string& name) {
   double worst = 0.0;
-  for (const VariantSummary& v : summaries()) {
+  for (const VariantSummary& v : variants) {
     if (!v.has_contract) return INFINITY;
     const std::size_t q = v.headline.quantity(name);
     const double m = v.headline.mean[q], se = v.headline.se[q];
@@ -327,6 +329,13 @@ double Run::relative_se(const std::string& name) const {
     worst = std::max(worst, rel);
   }
   return worst;
+}
+
+}  // namespace
+
+double Run::relative_se(const std::string& name) const {
+  check_usable();
+  return worst_relative_se(summaries(), name);
 }
 
 Results Run::results(double elapsed, const std::string& device) const {
@@ -366,7 +375,7 @@ Results Run::results(double elapsed, const std::string& device) const {
   if (!options_.target_name.empty()) {
     results.info.target_se =
         options_.target_name + "=" + std::to_string(options_.target_relative_se);
-    results.info.achieved_relative_se = relative_se(options_.target_name);
+    results.info.achieved_relative_se = worst_relative_se(results.variants, options_.target_name);
   }
   RunInfo& info = results.info;
   info.apmsim_version = kVersion;

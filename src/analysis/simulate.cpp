@@ -130,8 +130,7 @@ Results simulate_ranks(const scenario::Scenario& s, const SimulateOptions& o) {
   Run mine(s, o, true);
   std::unique_ptr<Run> total;
   if (rank == 0) {
-    SimulateOptions quiet = o;
-    total = std::make_unique<Run>(s, quiet, false);
+    total = std::make_unique<Run>(s, o, false);
     total->reset(begin);
     resume(*total, begin, o);
   }

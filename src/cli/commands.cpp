@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
-#include <boost/program_options/positional_options.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>

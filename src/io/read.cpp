@@ -207,52 +207,6 @@ analysis::TallyDump read_tallies(const h5::Node& root) {
   return tallies;
 }
 
-//! Checks the integrity header: the size and SHA-256 of the HDF5 data after it. A truncated,
-//! damaged or foreign file is refused here, before the HDF5 library parses any of it.
-void check_header(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw InputError("cannot read " + path + ": " + std::strerror(errno));
-  std::string header(h5::kUserBlockBytes, '\0');
-  const std::size_t got = std::fread(header.data(), 1, header.size(), f);
-  header.resize(got);
-  const auto refuse = [&](const std::string& why) {
-    std::fclose(f);
-    throw InputError(path + ": " + why);
-  };
-  if (header.rfind(kHeaderMagic, 0) != 0) {
-    if (header.rfind("\x89HDF\r\n\x1a\n", 0) == 0)
-      refuse(
-          "an HDF5 file without apmsim's integrity header: not an apmsim results file, or one "
-          "written by apmsim before format 1.2 (run it again)");
-    refuse(got < h5::kUserBlockBytes && got < std::strlen(kHeaderMagic)
-               ? "not an apmsim results file (too short)"
-               : "not an apmsim results file (no 'apmsim-results' header)");
-  }
-  char hex[65] = {0};
-  unsigned long long bytes = 0;
-  if (got < h5::kUserBlockBytes ||
-      std::sscanf(header.c_str() + std::strlen(kHeaderMagic), "sha256 %64[0-9a-f]\nbytes %llu", hex,
-                  &bytes) != 2 ||
-      std::strlen(hex) != 64)
-    refuse("the integrity header is damaged");
-  Sha256 digest;
-  std::vector<char> buffer(1 << 20);
-  std::uint64_t total = 0;
-  for (;;) {
-    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
-    digest.update(buffer.data(), n);
-    total += n;
-    if (n < buffer.size()) break;
-  }
-  if (std::ferror(f)) refuse(std::string("cannot read it: ") + std::strerror(errno));
-  if (total != bytes)
-    refuse("truncated or extended: the header says " + std::to_string(bytes + h5::kUserBlockBytes) +
-           " bytes, the file has " + std::to_string(total + h5::kUserBlockBytes) +
-           (total < bytes ? " (an interrupted copy?)" : ""));
-  if (digest.hex() != hex) refuse("damaged: its SHA-256 does not match the integrity header");
-  std::fclose(f);
-}
-
 std::vector<analysis::RecordDump> read_records(const h5::Node& root) {
   h5::Node group = h5::open_group(root, "replications");
   std::vector<analysis::RecordDump> out;
@@ -280,7 +234,7 @@ Results read_results(const std::string& path) {
   std::error_code error;
   if (!fs::exists(path, error)) throw InputError("results file " + path + " does not exist");
   if (fs::is_directory(path, error)) throw InputError(path + " is a folder, not a results file");
-  check_header(path);
+  check_integrity_header(path);
   h5::silence_errors();
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 < 0) throw InputError(path + ": cannot read it (" + h5::last_error_message() + ")");

@@ -32,6 +32,10 @@ analysis::Results read_results(const std::string& path);
 //! (tests; a tool that knowingly changes a file). Throws std::runtime_error when it cannot.
 void stamp_integrity_header(const std::string& path);
 
+//! Checks a file's integrity header (size and SHA-256 of what follows it); throws InputError
+//! naming the file when it is missing, damaged, or does not match. read_results calls it first.
+void check_integrity_header(const std::string& path);
+
 //! A short human summary of a run (what `apmsim run` and `apmsim summary` print).
 std::string format_summary(const analysis::Results& results);
 

@@ -262,38 +262,6 @@ void write_file(const Results& results, const std::string& path) {
   root.handle.close(path);
 }
 
-}  // namespace
-
-//! Writes the integrity header into the user block: the size and SHA-256 of everything after it.
-void stamp_integrity_header(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "r+b");
-  if (!f) throw std::runtime_error("cannot reopen " + path + ": " + std::strerror(errno));
-  Sha256 digest;
-  std::vector<char> buffer(1 << 20);
-  std::uint64_t bytes = 0;
-  bool ok = std::fseek(f, static_cast<long>(h5::kUserBlockBytes), SEEK_SET) == 0;
-  while (ok) {
-    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
-    digest.update(buffer.data(), n);
-    bytes += n;
-    if (n < buffer.size()) {
-      ok = !std::ferror(f);
-      break;
-    }
-  }
-  std::string header = std::string(kHeaderMagic) + "sha256 " + digest.hex() + "\nbytes " +
-                       std::to_string(bytes) +
-                       "\nThis block precedes an HDF5 file; apmsim checks the digest before "
-                       "reading it.\n";
-  header.resize(h5::kUserBlockBytes, '\0');
-  ok = ok && std::fseek(f, 0, SEEK_SET) == 0 &&
-       std::fwrite(header.data(), 1, header.size(), f) == header.size();
-  if (std::fclose(f) != 0 || !ok)
-    throw std::runtime_error("cannot write the integrity header of " + path);
-}
-
-namespace {
-
 //! Flushes the file's data to the disk, so the rename never publishes a file still in the cache.
 void sync_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY);
