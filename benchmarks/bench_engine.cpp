@@ -1,10 +1,12 @@
 // CPU engine throughput on the reference scenario (tests/support/reference_scenario.hpp):
-// patient-years per second, for each compiled instruction set and thread count.
+// patient-years per second, for each compiled instruction set and thread count; and the world
+// draws that the CUDA engine leaves to the host.
 #include <benchmark/benchmark.h>
 
 #include "../tests/support/reference_scenario.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
+#include "engine/replication.hpp"
 
 namespace {
 
@@ -47,5 +49,35 @@ BENCHMARK_CAPTURE(cpu_engine, avx512, Isa::Avx512)
     ->Arg(2)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// The host's share of a GPU batch: drawing the worlds (entity-year shocks, episode counts) of
+// 64 replications on state.range(0) threads, as the CUDA engine does into its pinned buffers.
+// Reported as replications/s and as the patient-years/s ceiling it puts on the CUDA pipeline.
+void world_draw(benchmark::State& state) {
+  const apmsim::engine::Model model =
+      apmsim::engine::build_model(apmsim::testing::reference_scenario());
+  const std::uint64_t replications = 64;
+  const std::size_t entity_years = std::size_t(model.entity_count()) * model.years();
+  std::vector<apmsim::model::EntityYear> years(replications * entity_years);
+  std::vector<std::uint32_t> episodes(replications * entity_years);
+  std::vector<double> efficiency(replications * model.entity_count()),
+      effect(replications * model.entity_count()),
+      shocks(replications * model.regions.size() * model.years());
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    apmsim::engine::draw_worlds(model, first, replications,
+                                apmsim::engine::WorldSpan{years.data(), episodes.data(),
+                                                          efficiency.data(), effect.data(),
+                                                          shocks.data()},
+                                static_cast<int>(state.range(0)));
+    first += replications;
+    benchmark::DoNotOptimize(years.data());
+  }
+  const double reps = double(replications) * double(state.iterations());
+  state.counters["replications/s"] = benchmark::Counter(reps, benchmark::Counter::kIsRate);
+  state.counters["patient_years/s_ceiling"] =
+      benchmark::Counter(reps * model.expected_unit_years(), benchmark::Counter::kIsRate);
+}
+BENCHMARK(world_draw)->Arg(1)->Arg(2)->Arg(16)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -4,7 +4,9 @@
 // saved state.
 #include <benchmark/benchmark.h>
 
+#include <fstream>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "analysis/moments.hpp"
@@ -39,15 +41,31 @@ void moments(benchmark::State& state) {
 BENCHMARK_TEMPLATE(moments, apmsim::analysis::RunningMoments)->Name("moments/welford");
 BENCHMARK_TEMPLATE(moments, apmsim::stats::ExactMoments)->Name("moments/exact");
 
+//! scenarios/mssp_aco.toml of the tree the benchmark runs in (the working folder, as on a device
+//! machine that got a copy of the tree at another path), else of the tree it was built from.
+std::string mssp_path() {
+  const std::string here = "scenarios/mssp_aco.toml";
+  if (std::ifstream(here).good()) return here;
+  return std::string(APMSIM_SOURCE_DIR) + "/" + here;
+}
+
 apmsim::scenario::Scenario mssp() {
-  auto s =
-      apmsim::scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/mssp_aco.toml");
+  auto s = apmsim::scenario::load_scenario(mssp_path());
   s.simulation.replications = 1 << 20;
   return s;
 }
 
+//! True (and the benchmark marked skipped, saying why) when the scenario cannot be found.
+bool skip_without_scenario(benchmark::State& state) {
+  if (std::ifstream(mssp_path()).good()) return false;
+  state.SkipWithError(("scenario not found: " + mssp_path() +
+                       " (run from the repository root)").c_str());
+  return true;
+}
+
 // Simulating one batch of 16 replications of the MSSP-like scenario (all its populations).
 void mssp_simulate(benchmark::State& state) {
+  if (skip_without_scenario(state)) return;
   const auto s = mssp();
   apmsim::analysis::Run run(s, {}, true);
   std::uint64_t at = 0;
@@ -63,6 +81,7 @@ BENCHMARK(mssp_simulate)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Folding one batch's tallies into the exact tally summary (population 0).
 void mssp_fold_summary(benchmark::State& state) {
+  if (skip_without_scenario(state)) return;
   const auto s = mssp();
   const apmsim::engine::Model model = apmsim::engine::build_model(s);
   const apmsim::engine::CpuEngine engine(model, 0);
@@ -78,6 +97,7 @@ BENCHMARK(mssp_fold_summary)->Unit(benchmark::kMillisecond);
 // Saving a 16-replication state and joining it to another run (what shards, MPI and checkpoints
 // add per batch).
 void mssp_state_round_trip(benchmark::State& state) {
+  if (skip_without_scenario(state)) return;
   const auto s = mssp();
   apmsim::analysis::Run piece(s, {}, true), total(s, {}, false);
   piece.reset(0);

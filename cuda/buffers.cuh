@@ -1,5 +1,5 @@
 #pragma once
-//! Device and pinned host memory, freed on scope exit. A failed allocation says how much was
+//! Device and pinned host memory and events, freed on scope exit. A failed allocation says how much was
 //! asked for and what for, and suggests the knob that shrinks it. Included by .cu files only.
 
 #include <cuda_runtime.h>
@@ -25,12 +25,17 @@ inline std::string format_bytes(std::size_t bytes) {
 [[noreturn]] inline void throw_allocation_error(cudaError_t status, std::size_t bytes,
                                                 const char* what, bool device) {
   (void)cudaGetLastError();  // allocation errors are not sticky: clear it for later calls
-  if (status != cudaErrorMemoryAllocation)
+  std::size_t free_bytes = 0, total_bytes = 0;
+  const bool known = device && cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess;
+  // A request beyond the whole device may come back as an invalid value rather than as out of
+  // memory; to the user both mean the same.
+  const bool out_of_memory = status == cudaErrorMemoryAllocation ||
+                             (known && status == cudaErrorInvalidValue && bytes > total_bytes);
+  if (!out_of_memory)
     throw_cuda_error(status, device ? "cudaMalloc" : "cudaMallocHost", __FILE__, __LINE__);
   std::string message = std::string("out of ") + (device ? "GPU" : "pinned host") +
                         " memory: could not allocate " + format_bytes(bytes) + " for " + what;
-  std::size_t free_bytes = 0, total_bytes = 0;
-  if (device && cudaMemGetInfo(&free_bytes, &total_bytes) == cudaSuccess)
+  if (known)
     message += " (" + format_bytes(free_bytes) + " free of " + format_bytes(total_bytes) + ")";
   throw std::runtime_error(message + "; try a smaller --batch-size");
 }
@@ -92,5 +97,27 @@ template <class T>
 using DeviceBuffer = Buffer<T, DeviceMemory>;
 template <class T>
 using PinnedBuffer = Buffer<T, PinnedMemory>;
+
+//! A CUDA event (timing enabled), destroyed on scope exit.
+class Event {
+ public:
+  Event() { APMSIM_CUDA_CHECK(cudaEventCreate(&event_)); }
+  ~Event() {
+    if (event_ != nullptr) (void)cudaEventDestroy(event_);
+  }
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+  cudaEvent_t get() const { return event_; }
+
+ private:
+  cudaEvent_t event_ = nullptr;
+};
+
+//! Milliseconds between two recorded events that have completed.
+inline double elapsed_ms(const Event& start, const Event& stop) {
+  float ms = 0.0f;
+  APMSIM_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+  return ms;
+}
 
 }  // namespace apmsim::cuda

@@ -1,10 +1,13 @@
-// The CUDA backend (DESIGN 9): the host draws each replication's world (engine::draw_world),
-// the device simulates every unit with the shared model header, one block per (replication,
-// entity). Sub-batches of replications alternate over two streams, so the host's preparation
-// and the copies of one overlap the kernel of another.
+// The CUDA backend (DESIGN 9): the host draws each replication's world (engine::draw_worlds, on
+// OpenMP threads), the device simulates every unit with the shared model header, one block per
+// (replication, entity). Sub-batches of replications take turns over three streams, so the
+// host's preparation and the copies of one overlap the kernels of the others.
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -27,7 +30,12 @@ constexpr int kMaxThreads = 256;
 //! Blocks per sub-batch to aim for: several waves on the largest GPUs, so a kernel keeps the
 //! device busy while the host prepares the next sub-batch.
 constexpr std::uint64_t kTargetBlocks = 16384;
-constexpr int kStreams = 2;
+//! Sub-batches a batch is cut into at least: the first world draw and the last kernel and copy,
+//! which nothing overlaps, are then a quarter of the batch or less.
+constexpr std::uint64_t kMinSubBatches = 4;
+constexpr int kSlots = 3;
+//! Dynamic shared memory any kernel may use without opting in.
+constexpr std::size_t kDefaultSharedLimit = 48 * 1024;
 
 // The parameters travel by value as a __grid_constant__ kernel argument (no copy per thread).
 static_assert(sizeof(model::ModelParams) + 256 < 4096, "kernel arguments must stay below 4 KiB");
@@ -54,6 +62,9 @@ struct WarpSink {
 //! One block per (replication, entity): block b is replication b / entities of the sub-batch
 //! and entity b % entities. Writes that pair's [years][fields] record of `tallies`, overwriting.
 //! Dynamic shared memory: (blockDim.x / 32) * years * fields doubles.
+//! Unit u of an entity (a patient slot, or episode u of a year) is lane u % 32 of warp
+//! (u % blockDim.x) / 32 in chunk u / blockDim.x; a warp skips the chunks where all its lanes
+//! are past the end (warp-uniform: it would only have added zeros).
 __global__ void __launch_bounds__(kMaxThreads)
     simulate_entities(const __grid_constant__ model::ModelParams p, model::TallyLayout layout,
                       const model::EntityShape* shapes, const model::EntityYear* entity_years,
@@ -74,12 +85,12 @@ __global__ void __launch_bounds__(kMaxThreads)
   const model::EntityYear* years = entity_years + item * p.years;
   const std::uint32_t replication = first_replication + rep;  // mod 2^32, as on the host
   const model::Key key = model::key_from_seed(p.seed);
+  const std::uint64_t warp_first = std::uint64_t(threadIdx.x / kWarp) * kWarp;
   WarpSink sink{accumulators + std::size_t(threadIdx.x / kWarp) * cells, fields,
                 threadIdx.x % kWarp == 0};
-  // Every thread of the block runs every chunk; those past the end are inactive lanes.
   if (!shape.episodes) {
     const std::uint64_t n = shape.panel_size;
-    for (std::uint64_t base = 0; base < n; base += blockDim.x) {
+    for (std::uint64_t base = 0; base + warp_first < n; base += blockDim.x) {
       const std::uint64_t slot = base + threadIdx.x;
       model::simulate_panel<ScalarLanes>(p, layout, shape, years, key, replication, entity,
                                          static_cast<std::uint32_t>(slot), slot < n, sink);
@@ -87,7 +98,7 @@ __global__ void __launch_bounds__(kMaxThreads)
   } else {
     for (int k = 0; k < p.years; ++k) {
       const std::uint64_t n = episodes[item * p.years + k];
-      for (std::uint64_t base = 0; base < n; base += blockDim.x) {
+      for (std::uint64_t base = 0; base + warp_first < n; base += blockDim.x) {
         const std::uint64_t id = base + threadIdx.x;
         model::simulate_episodes<ScalarLanes>(p, layout, shape, years[k], key, replication, entity,
                                               k, static_cast<std::uint32_t>(id), id < n, sink);
@@ -96,7 +107,7 @@ __global__ void __launch_bounds__(kMaxThreads)
   }
   __syncthreads();
 
-  // Warps combined in warp order: the same bits on every run with this launch configuration.
+  // Warps combined in warp order: the same bits on every run with this block size.
   double* record = tallies + item * cells;
   for (int c = static_cast<int>(threadIdx.x); c < cells; c += static_cast<int>(blockDim.x)) {
     double total = 0.0;
@@ -110,6 +121,20 @@ std::size_t shared_bytes(int threads, int cells) {
   return std::size_t(threads / kWarp) * std::size_t(cells) * sizeof(double);
 }
 
+//! Lets simulate_entities use `bytes` of dynamic shared memory on the current device. The limit
+//! is one per kernel and device for the whole process, so it only ever rises: several engines
+//! (one per population of a sweep) never lower it under one another.
+void allow_shared_memory(int device, std::size_t bytes) {
+  static std::mutex mutex;
+  static std::vector<std::size_t> allowed;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (allowed.size() <= std::size_t(device)) allowed.resize(std::size_t(device) + 1, kDefaultSharedLimit);
+  if (bytes <= allowed[std::size_t(device)]) return;
+  APMSIM_CUDA_CHECK(cudaFuncSetAttribute(
+      simulate_entities, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)));
+  allowed[std::size_t(device)] = bytes;
+}
+
 }  // namespace
 
 //! Buffers of one stream: a sub-batch's world going in, its tallies coming out.
@@ -121,8 +146,9 @@ struct Slot {
   PinnedBuffer<model::EntityYear> host_entity_years;
   PinnedBuffer<std::uint32_t> host_episodes;
   PinnedBuffer<double> host_tallies;
-  bool pending = false;     //!< results in flight, not yet copied into the batch
-  std::uint64_t begin = 0;  //!< first replication of the sub-batch, counted within the batch
+  bool pending = false;     //!< results in flight, not yet copied out
+  std::uint64_t first = 0;  //!< first replication of the sub-batch (its number)
+  std::uint64_t begin = 0;  //!< the same, counted within the batch
   std::uint64_t reps = 0;
 };
 
@@ -130,12 +156,18 @@ struct CudaEngine::State {
   int device = 0;
   std::string description;
   int threads = kMaxThreads;
+  int max_threads = kMaxThreads;  //!< the kernel's limit on this device
   std::size_t shared = 0;
+  std::size_t shared_limit = 0;  //!< the device's opt-in limit per block
+  int cells = 0;                 //!< years x fields
   std::uint64_t sub_batch_limit = 1;
+  int host_threads = 0;
+  bool sync_each_launch = false;  //!< APMSIM_CUDA_SYNC=1
+  double kernel_seconds = 0.0;
   DeviceBuffer<model::EntityShape> shapes;
-  cudaStream_t streams[kStreams] = {};
-  Slot slots[kStreams];
-  engine::ReplicationWorld world;  //!< scratch for draw_world
+  cudaStream_t streams[kSlots] = {};
+  Slot slots[kSlots];
+  Event started[kSlots], stopped[kSlots];
 
   ~State() {
     // Let queued copies into pinned memory finish before the buffers go.
@@ -145,39 +177,142 @@ struct CudaEngine::State {
     for (cudaStream_t s : streams)
       if (s != nullptr) (void)cudaStreamDestroy(s);
   }
+
+  //! What a failed launch or sub-batch says, after CUDA's own message.
+  std::string launch_context(const Slot& slot) const {
+    return " in the simulation kernel: replications " + std::to_string(slot.first) + " to " +
+           std::to_string(slot.first + slot.reps - 1) + ", block size " + std::to_string(threads) +
+           ", " + std::to_string(shared) + " bytes of shared memory per block" +
+           (sync_each_launch
+                ? ""
+                : " (set APMSIM_CUDA_SYNC=1 to wait for every launch and name the one at fault)");
+  }
+
+  [[noreturn]] void fail(cudaError_t status, const Slot& slot, const std::string& grid) const {
+    (void)cudaGetLastError();
+    throw std::runtime_error(std::string("CUDA error: ") + cudaGetErrorName(status) + " (" +
+                             cudaGetErrorString(status) + ")" + launch_context(slot) + grid);
+  }
+
+  //! Waits for nothing in flight: a batch that failed part-way may have left work queued.
+  void drain() {
+    for (int i = 0; i < kSlots; ++i) {
+      slots[i].pending = false;
+      APMSIM_CUDA_CHECK(cudaStreamSynchronize(streams[i]));
+    }
+  }
+
+  //! Grows every slot to `reps` replications; on failure frees them all and rethrows.
+  void ensure_capacity(std::uint64_t reps, std::size_t entity_years, std::size_t cells_per_rep) {
+    try {
+      for (Slot& slot : slots) {
+        if (slot.capacity >= reps) continue;
+        slot = Slot{};  // free the old buffers before asking for bigger ones
+        slot.entity_years = DeviceBuffer<model::EntityYear>(reps * entity_years, "entity-years");
+        slot.episodes = DeviceBuffer<std::uint32_t>(reps * entity_years, "episode counts");
+        slot.tallies = DeviceBuffer<double>(reps * cells_per_rep, "tallies");
+        slot.host_entity_years =
+            PinnedBuffer<model::EntityYear>(reps * entity_years, "entity-years (host)");
+        slot.host_episodes =
+            PinnedBuffer<std::uint32_t>(reps * entity_years, "episode counts (host)");
+        slot.host_tallies = PinnedBuffer<double>(reps * cells_per_rep, "tallies (host)");
+        slot.capacity = reps;
+      }
+    } catch (...) {
+      for (Slot& slot : slots) slot = Slot{};
+      throw;
+    }
+  }
+
+  //! Queues slot i's sub-batch on its stream: world in, kernel, tallies out.
+  void launch(const engine::Model& m, int i, std::uint64_t first, std::uint64_t begin,
+              std::uint64_t reps) {
+    Slot& slot = slots[i];
+    const cudaStream_t stream = streams[i];
+    const std::uint32_t entities = m.entity_count();
+    const std::size_t entity_years = std::size_t(entities) * m.years();
+    const std::size_t cells_per_rep = std::size_t(entities) * cells;
+    slot.first = first;
+    slot.begin = begin;
+    slot.reps = reps;
+    const std::uint64_t blocks = reps * entities;
+    const std::string grid = "; grid " + std::to_string(blocks) + " blocks (" +
+                             std::to_string(reps) + " replications x " + std::to_string(entities) +
+                             " entities)";
+    if (blocks > 0x7fffffffu)
+      throw std::runtime_error("CUDA: too many blocks in one launch" + grid);
+    APMSIM_CUDA_CHECK(cudaMemcpyAsync(slot.entity_years.get(), slot.host_entity_years.get(),
+                                      reps * entity_years * sizeof(model::EntityYear),
+                                      cudaMemcpyHostToDevice, stream));
+    APMSIM_CUDA_CHECK(cudaMemcpyAsync(slot.episodes.get(), slot.host_episodes.get(),
+                                      reps * entity_years * sizeof(std::uint32_t),
+                                      cudaMemcpyHostToDevice, stream));
+    APMSIM_CUDA_CHECK(cudaEventRecord(started[i].get(), stream));
+    simulate_entities<<<static_cast<unsigned>(blocks), static_cast<unsigned>(threads), shared,
+                        stream>>>(m.params, m.layout, shapes.get(), slot.entity_years.get(),
+                                  slot.episodes.get(), static_cast<std::uint32_t>(first), entities,
+                                  slot.tallies.get());
+    if (const cudaError_t status = cudaGetLastError(); status != cudaSuccess)
+      fail(status, slot, grid);
+    APMSIM_CUDA_CHECK(cudaEventRecord(stopped[i].get(), stream));
+    APMSIM_CUDA_CHECK(cudaMemcpyAsync(slot.host_tallies.get(), slot.tallies.get(),
+                                      reps * cells_per_rep * sizeof(double), cudaMemcpyDeviceToHost,
+                                      stream));
+    slot.pending = true;
+    if (sync_each_launch) {
+      if (const cudaError_t status = cudaStreamSynchronize(stream); status != cudaSuccess)
+        fail(status, slot, grid);
+    }
+  }
+
+  //! Waits for slot i's sub-batch and copies its tallies to `to` (the batch's first record).
+  void finish(int i, std::size_t cells_per_rep, double* to) {
+    Slot& slot = slots[i];
+    if (!slot.pending) return;
+    slot.pending = false;
+    if (const cudaError_t status = cudaStreamSynchronize(streams[i]); status != cudaSuccess)
+      fail(status, slot, "");
+    kernel_seconds += elapsed_ms(started[i], stopped[i]) / 1000.0;
+    const std::size_t n = slot.reps * cells_per_rep;
+    std::memcpy(to + slot.begin * cells_per_rep, slot.host_tallies.get(), n * sizeof(double));
+  }
 };
 
-CudaEngine::CudaEngine(const engine::Model& model, int device)
-    : model_(model), state_(std::make_unique<State>()) {
+CudaEngine::CudaEngine(const engine::Model& model, int device, int host_threads)
+    : model_(model) {
   const int count = device_count();
-  if (count == 0) throw std::runtime_error("no CUDA device available");
+  if (count == 0)
+    throw std::runtime_error("no CUDA device available: " + device_status().reason());
   if (device < 0 || device >= count)
     throw std::runtime_error("no CUDA device " + std::to_string(device) + " (there are " +
                              std::to_string(count) + ")");
+  APMSIM_CUDA_CHECK(cudaSetDevice(device));
+  state_ = std::make_unique<State>();  // its events belong to `device`
   State& s = *state_;
   s.device = device;
-  APMSIM_CUDA_CHECK(cudaSetDevice(device));
+  s.host_threads = host_threads;
   s.description = "cuda: " + device_description(device);
+  const char* sync = std::getenv("APMSIM_CUDA_SYNC");
+  s.sync_each_launch = sync != nullptr && std::strcmp(sync, "1") == 0;
 
   // Block size: 256 threads unless the per-warp accumulators do not fit in shared memory.
-  const int cells = model.years() * model.layout.fields();
+  s.cells = model.years() * model.layout.fields();
   int shared_limit = 0;
   APMSIM_CUDA_CHECK(
       cudaDeviceGetAttribute(&shared_limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device));
+  s.shared_limit = static_cast<std::size_t>(shared_limit);
   cudaFuncAttributes attributes{};
   APMSIM_CUDA_CHECK(cudaFuncGetAttributes(&attributes, simulate_entities));
-  s.threads = std::min(kMaxThreads, attributes.maxThreadsPerBlock / kWarp * kWarp);
-  while (s.threads > kWarp && shared_bytes(s.threads, cells) > std::size_t(shared_limit))
-    s.threads /= 2;
+  s.max_threads = std::min(kMaxThreads, attributes.maxThreadsPerBlock / kWarp * kWarp);
+  s.threads = s.max_threads;
+  while (s.threads > kWarp && shared_bytes(s.threads, s.cells) > s.shared_limit) s.threads /= 2;
   if (s.threads < kWarp) throw std::runtime_error("CUDA: the simulation kernel cannot run a warp");
-  s.shared = shared_bytes(s.threads, cells);
-  if (s.shared > std::size_t(shared_limit))
+  s.shared = shared_bytes(s.threads, s.cells);
+  if (s.shared > s.shared_limit)
     throw std::runtime_error("CUDA: " + std::to_string(model.years()) + " years x " +
                              std::to_string(model.layout.fields()) + " tally fields need " +
                              std::to_string(s.shared) + " bytes of shared memory per block; " +
                              "the device allows " + std::to_string(shared_limit));
-  APMSIM_CUDA_CHECK(cudaFuncSetAttribute(
-      simulate_entities, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(s.shared)));
 
   const std::uint64_t entities = model.entity_count();
   s.sub_batch_limit =
@@ -198,6 +333,21 @@ std::string CudaEngine::description() const { return state_->description; }
 
 int CudaEngine::threads_per_block() const { return state_->threads; }
 
+std::size_t CudaEngine::shared_bytes_per_block() const { return state_->shared; }
+
+double CudaEngine::last_kernel_seconds() const { return state_->kernel_seconds; }
+
+void CudaEngine::set_threads_per_block(int threads) {
+  State& s = *state_;
+  if (threads < kWarp || threads % kWarp != 0 || threads > s.max_threads ||
+      shared_bytes(threads, s.cells) > s.shared_limit)
+    throw std::invalid_argument("CUDA: block size " + std::to_string(threads) +
+                                " is not a multiple of 32 from 32 to " +
+                                std::to_string(s.max_threads) + " whose accumulators fit");
+  s.threads = threads;
+  s.shared = shared_bytes(threads, s.cells);
+}
+
 void CudaEngine::set_sub_batch_limit(std::uint64_t replications) {
   state_->sub_batch_limit = std::max<std::uint64_t>(1, replications);
 }
@@ -209,112 +359,91 @@ std::size_t CudaEngine::device_bytes() const {
   return bytes;
 }
 
-namespace {
-
-//! Grows both slots to `reps` replications (only when nothing is in flight).
-void ensure_capacity(Slot* slots, std::uint64_t reps, std::size_t entity_years,
-                     std::size_t cells_per_rep) {
-  for (int i = 0; i < kStreams; ++i) {
-    Slot& slot = slots[i];
-    if (slot.capacity >= reps) continue;
-    slot = Slot{};  // free the old buffers before asking for bigger ones
-    slot.entity_years = DeviceBuffer<model::EntityYear>(reps * entity_years, "entity-years");
-    slot.episodes = DeviceBuffer<std::uint32_t>(reps * entity_years, "episode counts");
-    slot.tallies = DeviceBuffer<double>(reps * cells_per_rep, "tallies");
-    slot.host_entity_years =
-        PinnedBuffer<model::EntityYear>(reps * entity_years, "entity-years (host)");
-    slot.host_episodes = PinnedBuffer<std::uint32_t>(reps * entity_years, "episode counts (host)");
-    slot.host_tallies = PinnedBuffer<double>(reps * cells_per_rep, "tallies (host)");
-    slot.capacity = reps;
-  }
+void CudaEngine::reserve(std::uint64_t replications) const {
+  State& s = *state_;
+  APMSIM_CUDA_CHECK(cudaSetDevice(s.device));
+  s.drain();
+  const std::size_t entity_years = std::size_t(model_.entity_count()) * model_.years();
+  s.ensure_capacity(replications, entity_years, std::size_t(model_.entity_count()) * s.cells);
 }
-
-//! Waits for a slot's sub-batch and copies its tallies into the batch.
-void finish(Slot& slot, cudaStream_t stream, std::size_t cells_per_rep, engine::BatchTallies& out) {
-  if (!slot.pending) return;
-  slot.pending = false;
-  APMSIM_CUDA_CHECK(cudaStreamSynchronize(stream));
-  const std::size_t n = slot.reps * cells_per_rep;
-  std::copy(slot.host_tallies.get(), slot.host_tallies.get() + n,
-            out.values.begin() + static_cast<std::ptrdiff_t>(slot.begin * cells_per_rep));
-}
-
-}  // namespace
 
 void CudaEngine::run_batch(std::uint64_t first, std::uint64_t count,
                            engine::BatchTallies& out) const {
   State& s = *state_;
   const std::uint32_t entities = model_.entity_count();
   const int years = model_.years();
-  const int fields = model_.layout.fields();
   const std::size_t regions = model_.regions.size();
   const std::size_t entity_years = std::size_t(entities) * years;  // per replication
-  const std::size_t cells_per_rep = entity_years * fields;
+  const std::size_t cells_per_rep = std::size_t(entities) * s.cells;
   out.first_replication = first;
   out.replications = count;
   out.entities = entities;
   out.years = years;
-  out.fields = fields;
-  out.values.assign(count * cells_per_rep, 0.0);
-  out.efficiency.assign(count * entities, 0.0);
-  out.effect.assign(count * entities, 0.0);
-  out.region_shock.assign(count * regions * years, 0.0);
-  if (count == 0 || entities == 0) return;
-  APMSIM_CUDA_CHECK(cudaSetDevice(s.device));
-  // A batch that failed part-way may have left work queued: let it end, and drop its results.
-  for (int i = 0; i < kStreams; ++i) {
-    s.slots[i].pending = false;
-    APMSIM_CUDA_CHECK(cudaStreamSynchronize(s.streams[i]));
+  out.fields = model_.layout.fields();
+  // Every element is written below (the worlds by draw_worlds, the tallies by the copies).
+  out.values.resize(count * cells_per_rep);
+  out.efficiency.resize(count * entities);
+  out.effect.resize(count * entities);
+  out.region_shock.resize(count * regions * years);
+  s.kernel_seconds = 0.0;
+  if (count == 0) return;
+  if (entities == 0) {
+    engine::draw_worlds(model_, first, count,
+                        engine::WorldSpan{nullptr, nullptr, out.efficiency.data(),
+                                          out.effect.data(), out.region_shock.data()},
+                        s.host_threads);
+    return;
   }
-
-  // At least two sub-batches when there are two replications, so the streams overlap.
-  const std::uint64_t sub = std::min(s.sub_batch_limit, (count + 1) / 2);
-  ensure_capacity(s.slots, sub, entity_years, cells_per_rep);
+  APMSIM_CUDA_CHECK(cudaSetDevice(s.device));
+  s.drain();
+  const std::uint64_t sub = std::min(
+      s.sub_batch_limit, std::max<std::uint64_t>(1, (count + kMinSubBatches - 1) / kMinSubBatches));
+  s.ensure_capacity(sub, entity_years, cells_per_rep);
+  allow_shared_memory(s.device, s.shared);
 
   std::uint64_t index = 0;
   for (std::uint64_t begin = 0; begin < count; begin += sub, ++index) {
-    Slot& slot = s.slots[index % kStreams];
-    cudaStream_t stream = s.streams[index % kStreams];
-    finish(slot, stream, cells_per_rep, out);  // its buffers are about to be reused
+    const int i = static_cast<int>(index % kSlots);
+    s.finish(i, cells_per_rep, out.values.data());  // its buffers are about to be reused
     const std::uint64_t reps = std::min(sub, count - begin);
-
-    // The host draws the worlds while the other stream's kernel runs.
-    for (std::uint64_t r = 0; r < reps; ++r) {
-      const std::uint64_t rep = begin + r;  // within the batch
-      engine::draw_world(model_, first + rep, s.world);
-      std::copy(s.world.entity_years.begin(), s.world.entity_years.end(),
-                slot.host_entity_years.get() + r * entity_years);
-      std::copy(s.world.episodes.begin(), s.world.episodes.end(),
-                slot.host_episodes.get() + r * entity_years);
-      std::copy(s.world.efficiency.begin(), s.world.efficiency.end(),
-                out.efficiency.begin() + static_cast<std::ptrdiff_t>(rep * entities));
-      std::copy(s.world.effect.begin(), s.world.effect.end(),
-                out.effect.begin() + static_cast<std::ptrdiff_t>(rep * entities));
-      std::copy(s.world.region_shock.begin(), s.world.region_shock.end(),
-                out.region_shock.begin() + static_cast<std::ptrdiff_t>(rep * regions * years));
-    }
-
-    const std::uint64_t blocks = reps * entities;
-    if (blocks > 0x7fffffffu) throw std::runtime_error("CUDA: too many blocks in one launch");
-    APMSIM_CUDA_CHECK(cudaMemcpyAsync(slot.entity_years.get(), slot.host_entity_years.get(),
-                                      reps * entity_years * sizeof(model::EntityYear),
-                                      cudaMemcpyHostToDevice, stream));
-    APMSIM_CUDA_CHECK(cudaMemcpyAsync(slot.episodes.get(), slot.host_episodes.get(),
-                                      reps * entity_years * sizeof(std::uint32_t),
-                                      cudaMemcpyHostToDevice, stream));
-    simulate_entities<<<static_cast<unsigned>(blocks), static_cast<unsigned>(s.threads), s.shared,
-                        stream>>>(
-        model_.params, model_.layout, s.shapes.get(), slot.entity_years.get(), slot.episodes.get(),
-        static_cast<std::uint32_t>(first + begin), entities, slot.tallies.get());
-    APMSIM_CUDA_CHECK(cudaGetLastError());
-    APMSIM_CUDA_CHECK(cudaMemcpyAsync(slot.host_tallies.get(), slot.tallies.get(),
-                                      reps * cells_per_rep * sizeof(double), cudaMemcpyDeviceToHost,
-                                      stream));
-    slot.pending = true;
-    slot.begin = begin;
-    slot.reps = reps;
+    // The host draws these worlds while the other streams' kernels run.
+    engine::draw_worlds(model_, first + begin, reps,
+                        engine::WorldSpan{s.slots[i].host_entity_years.get(),
+                                          s.slots[i].host_episodes.get(),
+                                          out.efficiency.data() + begin * entities,
+                                          out.effect.data() + begin * entities,
+                                          out.region_shock.data() + begin * regions * years},
+                        s.host_threads);
+    s.launch(model_, i, first + begin, begin, reps);
   }
-  for (int i = 0; i < kStreams; ++i) finish(s.slots[i], s.streams[i], cells_per_rep, out);
+  for (int k = 0; k < kSlots; ++k)
+    s.finish(static_cast<int>((index + k) % kSlots), cells_per_rep, out.values.data());
+}
+
+double CudaEngine::simulate_worlds(std::uint64_t first, std::uint64_t count,
+                                   const model::EntityYear* entity_years,
+                                   const std::uint32_t* episodes, double* tallies) const {
+  State& s = *state_;
+  const std::uint32_t entities = model_.entity_count();
+  const std::size_t per_rep = std::size_t(entities) * model_.years();
+  const std::size_t cells_per_rep = std::size_t(entities) * s.cells;
+  s.kernel_seconds = 0.0;
+  if (count == 0 || entities == 0) return 0.0;
+  APMSIM_CUDA_CHECK(cudaSetDevice(s.device));
+  s.drain();
+  const std::uint64_t sub = std::min(s.sub_batch_limit, count);
+  s.ensure_capacity(sub, per_rep, cells_per_rep);
+  allow_shared_memory(s.device, s.shared);
+  for (std::uint64_t begin = 0; begin < count; begin += sub) {
+    const std::uint64_t reps = std::min(sub, count - begin);
+    std::memcpy(s.slots[0].host_entity_years.get(), entity_years + begin * per_rep,
+                reps * per_rep * sizeof(model::EntityYear));
+    std::memcpy(s.slots[0].host_episodes.get(), episodes + begin * per_rep,
+                reps * per_rep * sizeof(std::uint32_t));
+    s.launch(model_, 0, first + begin, begin, reps);
+    s.finish(0, cells_per_rep, tallies);
+  }
+  return s.kernel_seconds;
 }
 
 }  // namespace apmsim::cuda

@@ -1,4 +1,4 @@
-// cuRAND's Philox alone, on counters shaped like the model's (three blocks per unit-year):
+// cuRAND's Philox alone, three blocks per unit-year as the model draws them:
 // an upper bound on how fast any engine can draw the random numbers it needs.
 #include <curand_kernel.h>
 
@@ -16,21 +16,22 @@ namespace {
 
 constexpr int kThreads = 256;
 
-//! Grid-stride over outputs i: counter (block i % 3, unit-year i / 3 in two words, 0); the
-//! XOR of all words goes to one partial per block.
+//! Grid-stride over unit-years u, three blocks each (no 64-bit division in the loop): counters
+//! (block, u in two words, 0); the XOR of all words goes to one partial per block.
 __global__ void __launch_bounds__(kThreads)
-    philox_words(std::uint64_t blocks, uint2 key, std::uint32_t* partials) {
+    philox_words(std::uint64_t unit_years, uint2 key, std::uint32_t* partials) {
   __shared__ std::uint32_t warp_xor[kThreads / 32];
   std::uint32_t acc = 0;
   const std::uint64_t stride = std::uint64_t(gridDim.x) * blockDim.x;
-  for (std::uint64_t i = std::uint64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < blocks;
-       i += stride) {
-    const std::uint64_t unit_year = i / 3;
-    const uint4 counter =
-        make_uint4(static_cast<std::uint32_t>(i % 3), static_cast<std::uint32_t>(unit_year),
-                   static_cast<std::uint32_t>(unit_year >> 32), 0u);
-    const uint4 r = curand_Philox4x32_10(counter, key);
-    acc ^= r.x ^ r.y ^ r.z ^ r.w;
+  for (std::uint64_t u = std::uint64_t(blockIdx.x) * blockDim.x + threadIdx.x; u < unit_years;
+       u += stride) {
+#pragma unroll
+    for (std::uint32_t b = 0; b < 3; ++b) {
+      const uint4 counter = make_uint4(b, static_cast<std::uint32_t>(u),
+                                       static_cast<std::uint32_t>(u >> 32), 0u);
+      const uint4 r = curand_Philox4x32_10(counter, key);
+      acc ^= r.x ^ r.y ^ r.z ^ r.w;
+    }
   }
   for (int offset = 16; offset > 0; offset /= 2) acc ^= __shfl_down_sync(0xffffffffu, acc, offset);
   if (threadIdx.x % 32 == 0) warp_xor[threadIdx.x / 32] = acc;
@@ -42,22 +43,9 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-//! Events destroyed on scope exit.
-class Event {
- public:
-  Event() { APMSIM_CUDA_CHECK(cudaEventCreate(&event_)); }
-  ~Event() { (void)cudaEventDestroy(event_); }
-  Event(const Event&) = delete;
-  Event& operator=(const Event&) = delete;
-  cudaEvent_t get() const { return event_; }
-
- private:
-  cudaEvent_t event_ = nullptr;
-};
-
 }  // namespace
 
-PhiloxRate curand_philox_rate(std::uint64_t blocks, std::uint64_t seed) {
+PhiloxRate curand_philox_rate(std::uint64_t unit_years, std::uint64_t seed) {
   if (device_count() == 0) throw std::runtime_error("no CUDA device available");
   APMSIM_CUDA_CHECK(cudaSetDevice(0));
   int sms = 0;
@@ -68,12 +56,11 @@ PhiloxRate curand_philox_rate(std::uint64_t blocks, std::uint64_t seed) {
       make_uint2(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
   Event start, stop;
   APMSIM_CUDA_CHECK(cudaEventRecord(start.get()));
-  philox_words<<<grid, kThreads>>>(blocks, key, partials.get());
+  philox_words<<<grid, kThreads>>>(unit_years, key, partials.get());
   APMSIM_CUDA_CHECK(cudaGetLastError());
   APMSIM_CUDA_CHECK(cudaEventRecord(stop.get()));
   APMSIM_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-  float ms = 0.0f;
-  APMSIM_CUDA_CHECK(cudaEventElapsedTime(&ms, start.get(), stop.get()));
+  const double ms = elapsed_ms(start, stop);
   std::vector<std::uint32_t> host(static_cast<std::size_t>(grid));
   APMSIM_CUDA_CHECK(
       cudaMemcpy(host.data(), partials.get(), partials.bytes(), cudaMemcpyDeviceToHost));

@@ -12,8 +12,8 @@ struct PhiloxRate {
   std::uint32_t checksum = 0;  //!< XOR of every word, so none can be optimised away
 };
 
-//! Generates `blocks` outputs of curand_Philox4x32_10 (4 words each) on distinct counters
-//! keyed by `seed`, on device 0. Throws std::runtime_error on any CUDA error or without a device.
-PhiloxRate curand_philox_rate(std::uint64_t blocks, std::uint64_t seed);
+//! Generates 3 outputs of curand_Philox4x32_10 (12 words) for each of `unit_years` distinct
+//! counters keyed by `seed`, on device 0. Throws std::runtime_error on any CUDA error or without a device.
+PhiloxRate curand_philox_rate(std::uint64_t unit_years, std::uint64_t seed);
 
 }  // namespace apmsim::cuda

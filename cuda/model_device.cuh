@@ -1,16 +1,29 @@
 #pragma once
-//! Host entry points of the CUDA translation units: the shared model run on a GPU.
-//! Every function returns false (and does nothing) when no CUDA device is present.
+//! Host entry points of the CUDA translation units: which devices there are (and, when there are
+//! none, why), and the model's Philox on a device. Plain C++ can include this header.
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "model/params.hpp"
-#include "model/tally_layout.hpp"
-
 namespace apmsim::cuda {
+
+//! What the CUDA runtime says about this machine, read once per process.
+struct DeviceStatus {
+  int count = 0;            //!< visible devices (0 without a driver or a GPU)
+  std::string error;        //!< why there are none: "cudaErrorNoDevice (no CUDA-capable ...)"; "" if fine
+  int driver_version = 0;   //!< the driver's CUDA version, 1000 * major + 10 * minor; 0: no driver
+  int runtime_version = 0;  //!< the CUDA runtime this binary carries (static cudart)
+  //! "driver CUDA 13.0, runtime 13.0" or "no driver, runtime 13.0".
+  std::string versions() const;
+  //! "cudaErrorNoDevice (no CUDA-capable device is detected); no driver, runtime 13.0": why
+  //! count is 0, for `apmsim info`, the backend note and skipped tests.
+  std::string reason() const;
+};
+
+//! The runtime's view of this machine; never throws.
+const DeviceStatus& device_status();
 
 //! Number of CUDA devices visible (0 when there is no driver or no GPU).
 int device_count();
@@ -20,6 +33,7 @@ struct DeviceInfo {
   std::string name;
   int major = 0, minor = 0;      //!< compute capability
   std::size_t memory_bytes = 0;  //!< global memory
+  int multiprocessors = 0;
 };
 
 //! Every visible CUDA device, in device order (empty without a driver or a GPU).
@@ -29,16 +43,9 @@ std::vector<DeviceInfo> devices();
 std::string device_description(int device = 0);
 
 //! Philox4x32-10 of each counter (4 words each) with the model's code and with cuRAND's
-//! curand_Philox4x32_10, both on the device.
+//! curand_Philox4x32_10, both on the device. False (and nothing done) without a device.
 bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t k0,
                       std::uint32_t k1, std::vector<std::uint32_t>& ours,
                       std::vector<std::uint32_t>& curand);
-
-//! Simulates one panel entity on the device (one thread per patient slot); `tallies` gets
-//! [years][fields] sums over slots, added on the host in slot order.
-bool panel_on_device(const model::ModelParams& params, const model::TallyLayout& layout,
-                     const model::EntityShape& shape,
-                     const std::vector<model::EntityYear>& entity_years, std::uint32_t replication,
-                     std::uint32_t entity, std::vector<double>& tallies);
 
 }  // namespace apmsim::cuda

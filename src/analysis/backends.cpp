@@ -17,6 +17,7 @@ BackendInventory list_backends() {
   inv.cpu_isa = engine::isa_name(engine::detect_isa());
 #if defined(APMSIM_HAVE_CUDA)
   inv.cuda_built = true;
+  inv.cuda_status = cuda::device_status().reason();
   for (const cuda::DeviceInfo& d : cuda::devices())
     inv.devices.push_back(CudaDevice{d.name, d.major, d.minor, d.memory_bytes});
 #endif
@@ -32,15 +33,15 @@ std::string resolve_backend(scenario::Backend requested, std::string& note) {
   const bool have_device = cuda::device_count() > 0;
   if (requested == scenario::Backend::Auto) {
     if (!have_device) {
-      note = "cpu (auto: no CUDA device found)";
+      note = "cpu (auto: no CUDA device: " + cuda::device_status().reason() + ")";
       return "cpu";
     }
     note = "cuda (auto: CUDA device " + cuda::device_description(0) + ")";
     return "cuda";
   }
   if (!have_device)
-    throw InputError(
-        "backend 'cuda' requested but no CUDA device is available; use --backend cpu or auto");
+    throw InputError("backend 'cuda' requested but no CUDA device is available (" +
+                     cuda::device_status().reason() + "); use --backend cpu or auto");
   note = "cuda (requested: " + cuda::device_description(0) + ")";
   return "cuda";
 #else

@@ -22,14 +22,17 @@ struct BackendInventory {
   std::string cpu_isa;              //!< the CPU kernel that runs here ("avx2", ...)
   bool cuda_built = false;          //!< the CUDA backend is compiled in
   std::vector<CudaDevice> devices;  //!< visible CUDA devices (empty without one)
+  //! The CUDA runtime's word on this machine: driver and runtime versions and, without a
+  //! device, why (e.g. "cudaErrorNoDevice (no CUDA-capable device is detected); no driver, ...").
+  std::string cuda_status;
 };
 
 //! Looks at this build and machine; never throws for a missing GPU or driver.
 BackendInventory list_backends();
 
 //! The backend a scenario's `backend` resolves to here ("cpu" or "cuda"), and why in `note`
-//! (e.g. "cpu (auto: no CUDA device found)"). Throws InputError when `cuda` is asked for and
-//! cannot run.
+//! (e.g. "cpu (auto: no CUDA device: cudaErrorNoDevice (...); no driver, runtime 13.0)").
+//! Throws InputError when `cuda` is asked for and cannot run.
 std::string resolve_backend(scenario::Backend requested, std::string& note);
 
 }  // namespace apmsim::analysis

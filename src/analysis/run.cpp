@@ -29,7 +29,7 @@ constexpr std::size_t kDigestSize = 64;
 //! The engine for a resolved backend name ("cpu" or "cuda").
 std::unique_ptr<engine::Engine> make_engine(const SimulateOptions& o, const engine::Model& model) {
 #if defined(APMSIM_HAVE_CUDA)
-  if (o.backend == "cuda") return std::make_unique<cuda::CudaEngine>(model, o.device);
+  if (o.backend == "cuda") return std::make_unique<cuda::CudaEngine>(model, o.device, o.threads);
 #endif
   return std::make_unique<engine::CpuEngine>(model, o.threads);
 }

@@ -438,11 +438,11 @@ int info_command(const std::vector<std::string>& args) {
     return 0;
   }
   if (inv.devices.empty()) {
-    std::cout << "  cuda: built; no CUDA device found\n";
+    std::cout << "  cuda: built; no CUDA device: " << inv.cuda_status << "\n";
     return 0;
   }
   std::cout << "  cuda: built; " << inv.devices.size() << " device"
-            << (inv.devices.size() == 1 ? "" : "s") << "\n";
+            << (inv.devices.size() == 1 ? "" : "s") << " (" << inv.cuda_status << ")\n";
   for (std::size_t d = 0; d < inv.devices.size(); ++d) {
     const analysis::CudaDevice& dev = inv.devices[d];
     char memory[32];

@@ -31,16 +31,14 @@ void CpuEngine::run_batch(std::uint64_t first, std::uint64_t count, BatchTallies
   out.effect.assign(count * entities, 0.0);
   out.region_shock.assign(count * model_.regions.size() * years, 0.0);
 
-  std::vector<ReplicationWorld> worlds(count);
-#pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
-  for (std::int64_t r = 0; r < static_cast<std::int64_t>(count); ++r) {
-    draw_world(model_, first + r, worlds[r]);
-    std::copy(worlds[r].efficiency.begin(), worlds[r].efficiency.end(),
-              out.efficiency.begin() + r * entities);
-    std::copy(worlds[r].effect.begin(), worlds[r].effect.end(), out.effect.begin() + r * entities);
-    std::copy(worlds[r].region_shock.begin(), worlds[r].region_shock.end(),
-              out.region_shock.begin() + r * model_.regions.size() * years);
-  }
+  // The batch's worlds, drawn in parallel straight into the side arrays.
+  const std::size_t entity_years = std::size_t(entities) * years;
+  std::vector<model::EntityYear> world_years(count * entity_years);
+  std::vector<std::uint32_t> world_episodes(count * entity_years);
+  draw_worlds(model_, first, count,
+              WorldSpan{world_years.data(), world_episodes.data(), out.efficiency.data(),
+                        out.effect.data(), out.region_shock.data()},
+              threads_);
 
   // Work items: every (replication, entity), biggest entities first for balance. Each writes
   // only its own record, so the order they run in cannot change a bit of the result.
@@ -61,8 +59,8 @@ void CpuEngine::run_batch(std::uint64_t first, std::uint64_t count, BatchTallies
     KernelArgs args{&model_.params,
                     model_.layout,
                     &model_.entities[e].shape,
-                    &worlds[r].entity_years[std::size_t(e) * years],
-                    &worlds[r].episodes[std::size_t(e) * years],
+                    &world_years[r * entity_years + std::size_t(e) * years],
+                    &world_episodes[r * entity_years + std::size_t(e) * years],
                     static_cast<std::uint32_t>(first + r),
                     e,
                     &out.values[(r * entities + e) * record]};

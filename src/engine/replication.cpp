@@ -1,22 +1,23 @@
 #include "engine/replication.hpp"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "model/entity.hpp"
 
 namespace apmsim::engine {
 
-void draw_world(const Model& m, std::uint64_t replication, ReplicationWorld& w) {
+namespace {
+
+//! One replication's world into the slices of `out` for that replication (offset 0).
+void draw_one(const Model& m, std::uint64_t replication, const WorldSpan& w) {
   const model::ModelParams& p = m.params;
   const int years = p.years;
   const std::uint32_t entities = m.entity_count();
   const model::Key key = model::key_from_seed(p.seed);
   const auto rep = static_cast<std::uint32_t>(replication);
-  w.entity_years.assign(std::size_t(entities) * years, model::EntityYear{});
-  w.episodes.assign(std::size_t(entities) * years, 0u);
-  w.region_shock.assign(m.regions.size() * years, 0.0);
-  w.efficiency.assign(entities, 0.0);
-  w.effect.assign(entities, 0.0);
 
   for (std::size_t r = 0; r < m.regions.size(); ++r) {
     const RegionProcess& rp = m.regions[r];
@@ -33,6 +34,7 @@ void draw_world(const Model& m, std::uint64_t replication, ReplicationWorld& w) 
     w.effect[e] = ent.participant ? pe.effect : 0.0;
     for (int k = 0; k < years; ++k) {
       model::EntityYear& ey = w.entity_years[std::size_t(e) * years + k];
+      ey = model::EntityYear{};
       const RegionProcess& rp = m.regions[ent.region];
       const double v = w.region_shock[std::size_t(ent.region) * years + k];
       ey.log_shift = static_cast<float>(v - rp.variance[k] / 2.0 + pe.efficiency -
@@ -47,10 +49,40 @@ void draw_world(const Model& m, std::uint64_t replication, ReplicationWorld& w) 
       for (int q = 0; q < p.measures; ++q)
         ey.quality[q] =
             static_cast<float>(pe.quality[q] + (paying ? m.measure_improvement[q] : 0.0));
-      if (ent.shape.episodes)
-        w.episodes[std::size_t(e) * years + k] =
-            model::episode_count(key, rep, e, k, ent.volume, ent.volume_cv);
+      w.episodes[std::size_t(e) * years + k] =
+          ent.shape.episodes ? model::episode_count(key, rep, e, k, ent.volume, ent.volume_cv) : 0u;
     }
+  }
+}
+
+}  // namespace
+
+void draw_world(const Model& m, std::uint64_t replication, ReplicationWorld& w) {
+  const std::size_t entity_years = std::size_t(m.entity_count()) * m.years();
+  w.entity_years.resize(entity_years);
+  w.episodes.resize(entity_years);
+  w.region_shock.resize(m.regions.size() * m.years());
+  w.efficiency.resize(m.entity_count());
+  w.effect.resize(m.entity_count());
+  draw_one(m, replication, WorldSpan{w.entity_years.data(), w.episodes.data(), w.efficiency.data(),
+                                     w.effect.data(), w.region_shock.data()});
+}
+
+void draw_worlds(const Model& m, std::uint64_t first, std::uint64_t count, const WorldSpan& out,
+                 int threads) {
+  const std::size_t entity_years = std::size_t(m.entity_count()) * m.years();
+  const std::size_t entities = m.entity_count();
+  const std::size_t shocks = m.regions.size() * m.years();
+  const int team = threads > 0 ? threads : omp_get_max_threads();
+  // Few replications: no team (starting one costs more than a small world).
+  const int used = static_cast<int>(std::min<std::uint64_t>(std::uint64_t(team), count));
+#pragma omp parallel for num_threads(std::max(1, used)) schedule(static)
+  for (std::int64_t r = 0; r < static_cast<std::int64_t>(count); ++r) {
+    const auto i = static_cast<std::size_t>(r);
+    draw_one(m, first + i,
+             WorldSpan{out.entity_years + i * entity_years, out.episodes + i * entity_years,
+                       out.efficiency + i * entities, out.effect + i * entities,
+                       out.region_shock + i * shocks});
   }
 }
 

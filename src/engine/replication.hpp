@@ -1,6 +1,7 @@
 #pragma once
 //! The entity-level world of one replication: every entity's EntityYear and episode counts.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -18,7 +19,24 @@ struct ReplicationWorld {
   std::vector<double> effect;           //!< d(p) per entity (0 for comparisons)
 };
 
+//! The worlds of consecutive replications in memory the caller owns (a backend's staging
+//! buffers, a batch's side arrays), replication-major: replication r of the span starts at
+//! r * entities * years in `entity_years` and `episodes`, r * entities in `efficiency` and
+//! `effect`, r * regions * years in `region_shock`. Every element is written.
+struct WorldSpan {
+  model::EntityYear* entity_years;
+  std::uint32_t* episodes;
+  double* efficiency;
+  double* effect;
+  double* region_shock;
+};
+
 //! Draws the world of `replication` into `world` (resized as needed).
 void draw_world(const Model& model, std::uint64_t replication, ReplicationWorld& world);
+
+//! Draws the worlds of replications [first, first + count) into `out`, on `threads` OpenMP
+//! threads (<= 0: OpenMP's default). Each replication's world depends only on its number.
+void draw_worlds(const Model& model, std::uint64_t first, std::uint64_t count, const WorldSpan& out,
+                 int threads);
 
 }  // namespace apmsim::engine

@@ -32,8 +32,18 @@ TEST(CliBackend, InfoListsBackendsAndExitsZero) {
   EXPECT_TRUE(contains(r.out, " kernel")) << r;
   // Exactly one verdict on CUDA.
   const int verdicts = int(contains(r.out, "cuda: not built")) +
-                       int(contains(r.out, "no CUDA device found")) + int(has_cuda_device());
+                       int(contains(r.out, "cuda: built; no CUDA device: ")) +
+                       int(has_cuda_device());
   EXPECT_EQ(verdicts, 1) << r;
+  // A built CUDA backend names the runtime it carries and the driver (or its absence), and,
+  // without a device, the runtime's own error ("cudaErrorNoDevice ...", "cudaErrorInsufficientDriver ...").
+  if (!contains(r.out, "cuda: not built")) {
+    EXPECT_TRUE(contains(r.out, ", runtime ")) << r;
+    EXPECT_TRUE(contains(r.out, "driver")) << r;
+    if (!has_cuda_device()) {
+      EXPECT_TRUE(contains(r.out, "no CUDA device: cudaError")) << r;
+    }
+  }
 }
 
 TEST(CliBackend, InfoRefusesArguments) {
@@ -77,6 +87,11 @@ TEST(CliBackend, AutoSaysWhichAndWhy) {
   const char* expected =
       has_cuda_device() ? "backend cuda (auto: CUDA device " : "backend cpu (auto: ";
   EXPECT_TRUE(contains(r.err, expected)) << r;
+  // Falling back says why, in the runtime's words, with the versions.
+  if (!has_cuda_device() && !contains(info().out, "cuda: not built")) {
+    EXPECT_TRUE(contains(r.err, "no CUDA device: cudaError") && contains(r.err, ", runtime "))
+        << r;
+  }
 }
 
 }  // namespace
