@@ -53,6 +53,7 @@ struct WarpSink {
       value += __shfl_down_sync(kFullWarp, value, offset);
     if (leader) row[year * fields + field] += value;
   }
+  __device__ __forceinline__ void patient(int, int, bool) {}  // who the unit is: not tallied
   __device__ __forceinline__ void count(int year, int field, bool mask) {
     const int n = __popc(__ballot_sync(kFullWarp, mask));
     if (leader) row[year * fields + field] += static_cast<double>(n);
@@ -165,6 +166,8 @@ struct CudaEngine::State {
   bool sync_each_launch = false;  //!< APMSIM_CUDA_SYNC=1
   double kernel_seconds = 0.0;
   DeviceBuffer<model::EntityShape> shapes;
+  DeviceBuffer<float> severity;  //!< empirical severities' grids (ModelParams::severity)
+  model::ModelParams params{};    //!< the model's, with `severity` pointing at the device copy
   cudaStream_t streams[kSlots] = {};
   Slot slots[kSlots];
   Event started[kSlots], stopped[kSlots];
@@ -249,7 +252,7 @@ struct CudaEngine::State {
                                       cudaMemcpyHostToDevice, stream));
     APMSIM_CUDA_CHECK(cudaEventRecord(started[i].get(), stream));
     simulate_entities<<<static_cast<unsigned>(blocks), static_cast<unsigned>(threads), shared,
-                        stream>>>(m.params, m.layout, shapes.get(), slot.entity_years.get(),
+                        stream>>>(params, m.layout, shapes.get(), slot.entity_years.get(),
                                   slot.episodes.get(), static_cast<std::uint32_t>(first), entities,
                                   slot.tallies.get());
     if (const cudaError_t status = cudaGetLastError(); status != cudaSuccess)
@@ -323,6 +326,15 @@ CudaEngine::CudaEngine(const engine::Model& model, int device, int host_threads)
   if (!shapes.empty())
     APMSIM_CUDA_CHECK(
         cudaMemcpy(s.shapes.get(), shapes.data(), s.shapes.bytes(), cudaMemcpyHostToDevice));
+  // Empirical severities' grids live in device memory; the kernel's copy of the parameters
+  // points there instead of at the host table.
+  s.params = model.params;
+  if (model.severity_table && !model.severity_table->empty()) {
+    s.severity = DeviceBuffer<float>(model.severity_table->size(), "empirical severity grids");
+    APMSIM_CUDA_CHECK(cudaMemcpy(s.severity.get(), model.severity_table->data(),
+                                 s.severity.bytes(), cudaMemcpyHostToDevice));
+  }
+  s.params.severity = s.severity.get();
   for (cudaStream_t& stream : s.streams)
     APMSIM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
 }
@@ -353,7 +365,7 @@ void CudaEngine::set_sub_batch_limit(std::uint64_t replications) {
 }
 
 std::size_t CudaEngine::device_bytes() const {
-  std::size_t bytes = state_->shapes.bytes();
+  std::size_t bytes = state_->shapes.bytes() + state_->severity.bytes();
   for (const Slot& slot : state_->slots)
     bytes += slot.entity_years.bytes() + slot.episodes.bytes() + slot.tallies.bytes();
   return bytes;

@@ -14,6 +14,8 @@
 #include "analysis/contract_analysis.hpp"
 #include "analysis/simulate.hpp"
 #include "cli/mpi_comm.hpp"
+#include "cli/options.hpp"
+#include "io/output_file.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
@@ -43,23 +45,6 @@ void catch_stop_signals() {
 
 bool is_root() { return !g_comm || g_comm->rank() == 0; }
 
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& named,
-                        const char* positional_name) {
-  po::options_description all;
-  all.add(named).add_options()(positional_name, po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add(positional_name, 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  return vm;
-}
-
-std::string required_file(const po::variables_map& vm, const char* name, const char* what) {
-  if (!vm.count(name)) throw InputError(std::string("missing ") + what + " (see --help)");
-  return vm[name].as<std::string>();
-}
-
 scenario::Backend parse_backend(const std::string& b) {
   if (b == "auto") return scenario::Backend::Auto;
   if (b == "cpu") return scenario::Backend::Cpu;
@@ -70,17 +55,8 @@ scenario::Backend parse_backend(const std::string& b) {
 // Refuses an --out that cannot be written before simulating, not after: a missing folder, a
 // folder in its place, or an existing file without --force.
 void check_out(const std::string& out, bool force) {
-  namespace fs = std::filesystem;
   if (out.empty()) throw InputError("--out: no results file name given");
-  const std::string what = "cannot write results file " + out;
-  const fs::path target(out);
-  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::error_code error;
-  if (!fs::is_directory(folder, error))
-    throw InputError(what + ": folder " + folder.string() + " does not exist");
-  if (fs::is_directory(target, error)) throw InputError(what + ": it is a folder");
-  if (!force && fs::exists(fs::symlink_status(target, error)))
-    throw InputError(out + ": exists; use --force to overwrite it");
+  io::check_output_path(out, force, "results file");
 }
 
 // Progress on stderr, only when it is a terminal.
@@ -100,6 +76,7 @@ std::string usage() {
          "  apmsim validate SCENARIO.toml        check a scenario, print it resolved\n"
          "  apmsim summary RESULTS.h5            print a results file's summary\n"
          "  apmsim merge SHARD.h5... --out FILE  join the shards of a run (exact)\n"
+         "  apmsim sample SCENARIO.toml [opts]   write one replication's claims as CSV\n"
          "  apmsim info                          list backends and CUDA devices\n"
          "  apmsim --version | --help\n\n"
          "run options:\n"
@@ -135,7 +112,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       "quiet", "")("target-se", po::value<std::string>())("shard", po::value<std::string>())(
       "checkpoint", po::value<std::string>())("checkpoint-every", po::value<double>())("resume",
                                                                                        "");
-  const po::variables_map vm = parse(args, named, "scenario");
+  const po::variables_map vm = parse_options(args, named, "scenario");
   if (vm.count("help")) {
     std::cout << usage();
     return 0;
@@ -146,13 +123,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     if (n < 1) throw InputError("--replications: must be at least 1");
     s.simulation.replications = static_cast<std::uint64_t>(n);
   }
-  if (vm.count("seed")) {
-    // Signed, like the scenario's seed (0 to 2^63 - 1): an unsigned parse would take -1 as 2^64
-    // - 1.
-    const long long seed = vm["seed"].as<long long>();
-    if (seed < 0) throw InputError("--seed: must be >= 0, got " + std::to_string(seed));
-    s.simulation.seed = static_cast<std::uint64_t>(seed);
-  }
+  s.simulation.seed = seed_option(vm, s.simulation.seed);
   if (vm.count("backend")) s.simulation.backend = parse_backend(vm["backend"].as<std::string>());
   if (vm.count("batch-size")) {
     const long long n = vm["batch-size"].as<long long>();
@@ -160,11 +131,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       throw InputError("--batch-size: must be in [1, 4294967295], got " + std::to_string(n));
     s.simulation.batch_size = static_cast<std::uint32_t>(n);
   }
-  int threads = 0;
-  if (vm.count("threads")) {
-    threads = vm["threads"].as<int>();
-    if (threads < 1) throw InputError("--threads: must be at least 1");
-  }
+  const int threads = threads_option(vm);
   analysis::SimulateOptions options;
   if (vm.count("shard")) {
     const std::string spec = vm["shard"].as<std::string>();
@@ -391,7 +358,7 @@ std::string single_file_argument(const std::vector<std::string>& args, const cha
                                  const char* what) {
   po::options_description named("options");
   named.add_options()("help,h", "");
-  const po::variables_map vm = parse(args, named, name);
+  const po::variables_map vm = parse_options(args, named, name);
   if (vm.count("help")) {
     std::cout << usage();
     return "";

@@ -27,6 +27,8 @@ int validate_command(const std::vector<std::string>& args);
 int summary_command(const std::vector<std::string>& args);
 //! `apmsim info`: version, the CPU backend, and the CUDA backend with its devices.
 int info_command(const std::vector<std::string>& args);
+//! `apmsim sample SCENARIO [options]`: one replication's member-year records as CSV.
+int sample_command(const std::vector<std::string>& args);
 //! The top-level usage text.
 std::string usage();
 

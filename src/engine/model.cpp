@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "model/random.hpp"
+#include "stats/severity.hpp"
 
 namespace apmsim::engine {
 namespace {
@@ -27,7 +28,7 @@ void fill_strata(const scenario::Scenario& s, model::ModelParams& p) {
   model::StrataTable& t = p.stratum;
   for (int j = 0; j < p.strata; ++j) {
     const scenario::Stratum& st = s.strata[j];
-    const double sigma2 = std::log1p(st.cv * st.cv);
+    const double sigma2 = std::log1p(st.cv * st.cv);  // an empirical body: see fill_severity
     t.p_any[j] = static_cast<float>(st.p_any);
     t.sigma[j] = static_cast<float>(std::sqrt(sigma2));
     t.mu[j] = static_cast<float>(std::log(st.mean) - sigma2 / 2.0);
@@ -87,6 +88,40 @@ void fill_patients(const scenario::Scenario& s, model::ModelParams& p) {
   p.adherence_mean = static_cast<float>(abar);
   p.adherence_cost = static_cast<float>(pt.adherence_cost);
   p.adherence_correction = static_cast<float>(correction);
+}
+
+//! Empirical bodies: each one's quantile table on the normal-score grid (docs/model.md,
+//! "Empirical severity"), and the per-stratum constants the unit code looks up.
+void fill_severity(const scenario::Scenario& s, Model& m) {
+  model::ModelParams& p = m.params;
+  model::StrataTable& t = p.stratum;
+  auto table = std::make_shared<std::vector<float>>();
+  const double tau = s.patients.frailty_sd;
+  for (int j = 0; j < p.strata; ++j) {
+    const scenario::Stratum& st = s.strata[j];
+    t.empirical[j] = 0.0f;
+    if (st.severity != scenario::Severity::Empirical) continue;
+    const stats::QuantileTable q(st.probabilities, st.quantiles, st.tail_scale, st.tail_shape);
+    const stats::ScoreGrid grid(q, model::kScoreCells, model::kScoreLimit);
+    t.empirical[j] = 1.0f;
+    t.mu[j] = 0.0f;
+    t.sigma[j] = 0.0f;
+    t.score_sd[j] = static_cast<float>(st.score_sd);
+    const double total = std::sqrt(st.score_sd * st.score_sd + tau * tau);
+    t.inv_score_total[j] = static_cast<float>(total > 0.0 ? 1.0 / total : 0.0);
+    t.grid_offset[j] = static_cast<float>(table->size());
+    table->insert(table->end(), grid.values().begin(), grid.values().end());
+    t.tail_present[j] = q.has_tail() ? 1.0f : 0.0f;
+    t.tail_start[j] = static_cast<float>(st.quantiles.back());
+    t.tail_scale[j] = static_cast<float>(st.tail_scale);
+    t.tail_shape[j] = static_cast<float>(st.tail_shape);
+    t.tail_log_width[j] = static_cast<float>(q.has_tail() ? std::log(q.tail_probability()) : 0.0);
+    t.grid_top[j] = grid.values().back();
+    p.has_empirical = true;
+  }
+  if (table->size() >= (1u << 24)) throw std::invalid_argument("too many empirical severities");
+  m.severity_table = table;
+  p.severity = table->empty() ? nullptr : table->data();
 }
 
 Entity provider_entity(const scenario::Scenario& s, const scenario::ProviderGroup& g, int group,
@@ -152,6 +187,7 @@ Model build_model(const scenario::Scenario& s) {
   fill_strata(s, p);
   fill_measures(s, p);
   fill_patients(s, p);
+  fill_severity(s, m);
   p.thresholds = static_cast<int>(s.tallies.thresholds.size());
   for (int t = 0; t < p.thresholds; ++t)
     p.threshold[t] = static_cast<float>(s.tallies.thresholds[t]);

@@ -3,6 +3,7 @@
 //! one comparison population per region), built from a validated Scenario.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct Model {
   std::vector<double> measure_improvement;  //!< logit shift for participants in performance years
   double trend = 0.0;
   std::uint32_t providers = 0;  //!< entities [0, providers) are providers; the rest comparisons
+  //! Empirical severities' normal-score grids (kScoreCells + 1 floats per empirical stratum);
+  //! params.severity points into it. Shared, so a copied Model's params stay valid.
+  std::shared_ptr<const std::vector<float>> severity_table;
 
   std::uint32_t entity_count() const { return static_cast<std::uint32_t>(entities.size()); }
   int years() const { return params.years; }

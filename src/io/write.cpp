@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "io/hdf5_io.hpp"
+#include "io/output_file.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/sha256.hpp"
@@ -262,35 +263,10 @@ void write_file(const Results& results, const std::string& path) {
   root.handle.close(path);
 }
 
-//! Flushes the file's data to the disk, so the rename never publishes a file still in the cache.
-void sync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("cannot flush " + path + " to disk: " + std::strerror(error));
-  }
-  ::close(fd);
-}
-
-void check_target(const std::string& path, bool force) {
-  if (path.empty()) throw InputError("no results file name given");
-  const fs::path target(path);
-  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::error_code error;
-  if (!fs::is_directory(folder, error))
-    throw InputError("cannot write results file " + path + ": folder " + folder.string() +
-                     " does not exist");
-  if (fs::is_directory(target, error))
-    throw InputError("cannot write results file " + path + ": it is a folder");
-  if (!force && fs::exists(fs::symlink_status(target, error)))
-    throw InputError("results file " + path + " already exists; not overwriting it");
-}
-
 }  // namespace
 
 void write_results(const Results& results, const std::string& path, bool force) {
-  check_target(path, force);
+  check_output_path(path, force, "results file");
   const std::string temporary = path + ".tmp." + std::to_string(::getpid());
   h5::silence_errors();
   try {

@@ -64,6 +64,8 @@ struct ScalarLanes {
   APMSIM_HD static M any(M m) { return m; }
   //! table[index]; `n` entries are valid (the table is padded to 16).
   APMSIM_HD static F lookup(const float* table, I index, int /*n*/) { return table[index]; }
+  //! table[index] from a table of any size (an empirical severity grid).
+  APMSIM_HD static F gather(const float* table, I index) { return table[index]; }
   APMSIM_HD static M is_set(I flags) { return flags != 0; }
   //! 32x32 -> 64-bit product split into high and low words (Philox round).
   APMSIM_HD static void mulhilo(U a, std::uint32_t b, U& hi, U& lo) {
@@ -175,6 +177,20 @@ struct VectorLanes {
     }
 #endif
     (void)n;
+    F r = splat(0.0f);
+    for (int i = 0; i < W; ++i) r[i] = table[index[i]];
+    return r;
+  }
+  //! table[index] per lane from a table of any size: one gather instruction where there is
+  //! one (AVX2, AVX-512); loads, so every width gives the same bits.
+  APMSIM_HD static F gather(const float* table, I index) {
+#if defined(__AVX512F__)
+    if constexpr (W == 16) return (F)_mm512_i32gather_ps((__m512i)index, table, 4);
+#endif
+#if defined(__AVX2__)
+    if constexpr (W == 8) return (F)_mm256_i32gather_ps(table, (__m256i)index, 4);
+    if constexpr (W == 4) return (F)_mm_i32gather_ps(table, (__m128i)index, 4);
+#endif
     F r = splat(0.0f);
     for (int i = 0; i < W; ++i) r[i] = table[index[i]];
     return r;

@@ -10,6 +10,10 @@ inline constexpr int kMaxStrata = 16;
 inline constexpr int kMaxMeasures = 16;
 inline constexpr int kMaxYears = 32;
 inline constexpr int kMaxThresholds = 16;
+//! An empirical severity is tabulated at normal scores w_j = -kScoreLimit + j 2 kScoreLimit /
+//! kScoreCells, j = 0..kScoreCells (docs/model.md, "Empirical severity").
+inline constexpr int kScoreCells = 2048;
+inline constexpr float kScoreLimit = 6.0f;
 
 //! The strata's parameters as tables indexed by stratum (structure of arrays, padded to
 //! kMaxStrata): a SIMD lane finds its stratum's value with one permute per parameter.
@@ -23,6 +27,19 @@ struct StrataTable {
   float risk_score[kMaxStrata];         //!< true relative risk score
   //! transition_cum[j][s] = P(next stratum <= j | stratum s): each row's running sums.
   float transition_cum[kMaxStrata][kMaxStrata];
+  // Empirical severity (severity = "empirical"): body = g(w) with g = Q o Phi tabulated in
+  // ModelParams::severity, w = (score_sd Z + u) / sqrt(score_sd^2 + tau^2) a standard normal
+  // score that carries the patient's frailty u.
+  float empirical[kMaxStrata];         //!< 1: empirical body, 0: lognormal
+  float score_sd[kMaxStrata];          //!< the body's normal-score spread beside frailty
+  float inv_score_total[kMaxStrata];   //!< 1 / sqrt(score_sd^2 + tau^2)
+  float grid_offset[kMaxStrata];       //!< first grid value in ModelParams::severity (exact < 2^24)
+  float tail_start[kMaxStrata];        //!< Q at the last knot (where the tail begins)
+  float tail_scale[kMaxStrata];        //!< generalised Pareto sigma above it
+  float tail_shape[kMaxStrata];        //!< generalised Pareto xi (0: exponential)
+  float tail_log_width[kMaxStrata];    //!< ln(1 - p_tail), p_tail the last knot's probability
+  float tail_present[kMaxStrata];      //!< 1 when p_tail < 1
+  float grid_top[kMaxStrata];          //!< g at the top of the grid (no tail: the largest cost)
 };
 
 //! One outcome measure on the logit scale.
@@ -59,6 +76,10 @@ struct ModelParams {
   float adherence_mean;        //!< abar = E[a] (quadrature on the host)
   float adherence_cost;        //!< beta_a
   float adherence_correction;  //!< -ln E[exp(beta_a (a - abar))], makes the term mean-one
+  // Empirical severities: every empirical stratum's kScoreCells + 1 grid values. On the host it
+  // points into engine::Model's table; the CUDA engine passes its device copy instead.
+  bool has_empirical;
+  const float* severity;
 };
 
 //! What a unit needs to know about its entity (provider or comparison population) in one year

@@ -8,6 +8,8 @@
 //!   U_any W0, U_cat W1, Box-Muller (z_body, z_frailty) W2 W3, U_size W4, U_churn W5,
 //!   U_stratum W6, adherence Box-Muller W7 L0, measures 0..2 (response, achieved): W8 W9,
 //!   W10 W11, L1 L2; measures 3.. take the words of blocks 3, 4, ... in order.
+//! A uniform in the smallest bucket (top 23 bits zero, probability 2^-23) is refined from block
+//! kRefineBlock, drawn only then, so tails are not capped at the 23-bit grid (docs/model.md).
 
 #include "model/math.hpp"
 #include "model/params.hpp"
@@ -70,6 +72,68 @@ APMSIM_HD typename L::I transition(const ModelParams& p, typename L::I s, typena
 template <class L>
 APMSIM_HD typename L::F low_bits_uniform(typename L::U w0, typename L::U w1, typename L::U w2) {
   return uniform<L>((w0 << 23) | ((w1 & 0x1ffu) << 14) | ((w2 & 0x1ffu) << 5));
+}
+
+//! The block of a unit-year's counter that refines uniforms in their smallest bucket: never one
+//! of the measure blocks 3, 4, ... (at most 10 with 16 measures).
+inline constexpr std::uint32_t kRefineBlock = 0xffffu;
+
+//! A uniform that fell in the bucket (0, 2^-23), subdivided by two more words: 2^-23 uniform(w1),
+//! or, when w1's top bits are zero too, 2^-46 uniform(w2). The smallest value becomes 2^-70
+//! (-ln u up to 48.5, a Box-Muller radius up to 9.85) instead of 2^-24 (16.6, 5.77).
+template <class L>
+APMSIM_HD typename L::F refined_small_uniform(typename L::U w1, typename L::U w2) {
+  const typename L::F level1 = uniform<L>(w1) * 1.1920928955078125e-07f;  // 2^-23: exact
+  const typename L::F level2 = uniform<L>(w2) * 1.4210854715202004e-14f;  // 2^-46: exact
+  return L::select((w1 >> 9) == 0u, level2, level1);
+}
+
+//! An empirical body's cost beyond the grid's top score (w > kScoreLimit, probability 1e-9):
+//! 1 - Phi(w) by the asymptotic series phi(w)/w (1 - 1/w^2 + 3/w^4 - 15/w^6) (relative error
+//! below 3e-4 there), then the generalised Pareto quantile; the grid's top without a tail.
+template <class L>
+APMSIM_HD typename L::F empirical_tail(const ModelParams& p, typename L::I s, typename L::F w) {
+  using F = typename L::F;
+  const StrataTable& t = p.stratum;
+  const F w2 = w * w, inv_w2 = 1.0f / w2;
+  const F series = L::fma(
+      inv_w2, L::fma(inv_w2, L::fma(inv_w2, L::splat(-15.0f), L::splat(3.0f)), L::splat(-1.0f)),
+      L::splat(1.0f));
+  const F log_v = L::fma(w2, L::splat(-0.5f), log_approx<L>(series)) -
+                  log_approx<L>(w * 2.50662827463100050f);  // w sqrt(2 pi)
+  const F r = log_v - L::lookup(t.tail_log_width, s, p.strata);  // ln(v / (1 - p_tail)) < 0
+  const F xi = L::lookup(t.tail_shape, s, p.strata);
+  const F sigma = L::lookup(t.tail_scale, s, p.strata);
+  const F start = L::lookup(t.tail_start, s, p.strata);
+  const auto exponential = xi == 0.0f;
+  const F safe_xi = L::select(exponential, L::splat(1.0f), xi);
+  const F gpd = L::select(exponential, L::fma(-sigma, r, start),
+                          L::fma(sigma / safe_xi, exp_approx<L>(-safe_xi * r) - 1.0f, start));
+  return L::select(L::lookup(t.tail_present, s, p.strata) != 0.0f, gpd,
+                   L::lookup(t.grid_top, s, p.strata));
+}
+
+//! g(w) = Q(Phi(w)) of each lane's empirical stratum: linear between the normal-score grid's
+//! points (two gathers and a fused multiply-add), its bottom below -kScoreLimit, the tail above
+//! kScoreLimit.
+template <class L>
+APMSIM_HD typename L::F empirical_body(const ModelParams& p, typename L::I s, typename L::F w) {
+  using F = typename L::F;
+  using I = typename L::I;
+  constexpr float kCellsPerScore = kScoreCells / (2.0f * kScoreLimit);
+  F x = (w + kScoreLimit) * kCellsPerScore;
+  x = L::select(x > 0.0f, x, L::splat(0.0f));
+  x = L::select(x < static_cast<float>(kScoreCells), x, L::splat(static_cast<float>(kScoreCells)));
+  I j = L::trunc_to_int(x);
+  j = L::select(j < kScoreCells, j, L::splat_i(kScoreCells - 1));
+  const F frac = x - L::to_float(j);
+  const I at = L::trunc_to_int(L::lookup(p.stratum.grid_offset, s, p.strata)) + j;
+  const F g0 = L::gather(p.severity, at);
+  const F g1 = L::gather(p.severity, at + 1);
+  F g = L::fma(frac, g1 - g0, g0);
+  const auto beyond = w > kScoreLimit;
+  if (L::any(beyond)) g = L::select(beyond, empirical_tail<L>(p, s, w), g);
+  return g;
 }
 
 //! Words of blocks 3, 4, ... in order, for measures beyond the third.
@@ -138,8 +202,19 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
   const Philox4<L> b1 = draw_block<L>(key, prefix.block[1], units);
   const Philox4<L> b2 = draw_block<L>(key, prefix.block[2], units);
   const F u_any = uniform<L>(b0.x), u_cat = uniform<L>(b0.y);
-  const F u_body = uniform<L>(b0.z), u_frailty = uniform<L>(b0.w);
-  const F u_size = uniform<L>(b1.x), u_churn = uniform<L>(b1.y), u_stratum = uniform<L>(b1.z);
+  F u_body = uniform<L>(b0.z);
+  const F u_frailty = uniform<L>(b0.w);
+  F u_size = uniform<L>(b1.x);
+  const F u_churn = uniform<L>(b1.y), u_stratum = uniform<L>(b1.z);
+  // The Box-Muller radius and the Pareto size come from small uniforms: refine the smallest
+  // bucket (rare: 2^-23 a draw) so neither tail stops at the 23-bit grid.
+  const M small_body = (b0.z >> 9) == 0u, small_size = (b1.x >> 9) == 0u;
+  if (L::any(small_body | small_size)) {
+    const Philox4<L> r = draw_block<L>(key, kStreamUnit, replication, entity, units,
+                                       static_cast<std::uint32_t>(year), kRefineBlock);
+    u_body = L::select(small_body, refined_small_uniform<L>(r.x, r.y), u_body);
+    u_size = L::select(small_size, refined_small_uniform<L>(r.z, r.w), u_size);
+  }
 
   // Who is in the slot: a new patient (stratum from the case mix, stationary frailty, fresh
   // adherence) or last year's (stratum transition, AR(1) frailty).
@@ -162,10 +237,24 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
 
   // Cost (DESIGN 3.6): every multiplicative shock is mean-one.
   const StratumLookup<L> sp = lookup_stratum<L>(p, st.stratum);
-  const F log_body = sp.mu + sp.sigma * z_body + st.frailty + p.frailty_correction +
-                     st.adherence_dev * p.adherence_cost + p.adherence_correction + ey.log_shift;
+  F log_body = sp.mu + sp.sigma * z_body + st.frailty + p.frailty_correction +
+               st.adherence_dev * p.adherence_cost + p.adherence_correction + ey.log_shift;
+  F empirical_factor = L::splat(1.0f);
+  if (p.has_empirical) {  // the same branch in every lane
+    // An empirical body is g(w) at the normal score w carrying the frailty (docs/model.md);
+    // the other mean-one factors multiply it as they multiply the lognormal body.
+    const StrataTable& t = p.stratum;
+    const M empirical = L::lookup(t.empirical, st.stratum, p.strata) != 0.0f;
+    const F w = (L::lookup(t.score_sd, st.stratum, p.strata) * z_body + st.frailty) *
+                L::lookup(t.inv_score_total, st.stratum, p.strata);
+    log_body = L::select(
+        empirical, st.adherence_dev * p.adherence_cost + p.adherence_correction + ey.log_shift,
+        log_body);
+    empirical_factor = L::select(empirical, empirical_body<L>(p, st.stratum, w), empirical_factor);
+  }
   const M any = active & (u_any < sp.p_any);
-  const F body = L::select(any, exp_approx<L>(log_body), L::splat(0.0f));
+  F body = L::select(any, exp_approx<L>(log_body), L::splat(0.0f));
+  if (p.has_empirical) body = body * empirical_factor;
   const M catastrophic = active & (u_cat < sp.cat_prob);
   F cat = L::splat(0.0f);
   if (L::any(catastrophic)) {  // rare: skip the Pareto draw when no lane needs it
@@ -177,6 +266,7 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
   const F risk = L::select(active, sp.risk_score * ey.risk_factor, L::splat(0.0f));
 
   const typename L::D cost_d = L::to_double(cost);
+  sink.patient(year, st.stratum, fresh);  // who this unit is (claims output); tallies ignore it
   sink.count(year, TallyLayout::kUnits, active);
   sink.add(year, TallyLayout::kCost, cost_d);
   sink.add(year, TallyLayout::kCostSquared, cost_d * cost_d);

@@ -86,8 +86,19 @@ void describe_stratum(TomlWriter& out, const Stratum& stratum, std::size_t index
   out.text("name", stratum.name);
   out.number("share", stratum.share);
   out.number("p_any", stratum.p_any);
-  out.number("mean", stratum.mean);
-  out.number("cv", stratum.cv);
+  out.text("severity", severity_keywords().at(static_cast<std::size_t>(stratum.severity)));
+  if (stratum.severity == Severity::Lognormal) {
+    out.number("mean", stratum.mean);
+    out.number("cv", stratum.cv);
+  } else {
+    out.numbers("probabilities", stratum.probabilities);
+    out.numbers("quantiles", stratum.quantiles);
+    if (stratum.probabilities.back() < 1.0) {
+      out.number("tail_scale", stratum.tail_scale);
+      out.number("tail_shape", stratum.tail_shape);
+    }
+    out.number("score_sd", stratum.score_sd);
+  }
   out.number("cat_prob", stratum.cat_prob);
   out.number("cat_scale", stratum.cat_scale);
   out.number("cat_shape", stratum.cat_shape);

@@ -19,6 +19,12 @@ inline const std::vector<std::string>& unit_keywords() {
   return keywords;
 }
 
+//! Severity: lognormal | empirical.
+inline const std::vector<std::string>& severity_keywords() {
+  static const std::vector<std::string> keywords{"lognormal", "empirical"};
+  return keywords;
+}
+
 //! VolumeModel: poisson | negative_binomial.
 inline const std::vector<std::string>& volume_model_keywords() {
   static const std::vector<std::string> keywords{"poisson", "negative_binomial"};

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "scenario/keywords.hpp"
 #include "scenario/limits.hpp"
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
@@ -28,14 +29,70 @@ Region read_region(const TableReader& reader, NameRegistry& names) {
   return region;
 }
 
+//! The largest knot count of an empirical body (calibrate writes up to 1024).
+constexpr std::size_t kMaxKnots = 4096;
+
+//! severity = "empirical": the quantile table and its tail (docs/scenario-reference.md).
+void read_empirical_body(const TableReader& reader, Stratum& stratum) {
+  for (const char* key : {"mean", "cv"})
+    reader.forbid(key, "with severity = \"empirical\" (the quantile table gives the body)");
+  reader.require("probabilities", "with severity = \"empirical\"");
+  reader.require("quantiles", "with severity = \"empirical\"");
+  stratum.probabilities = *reader.numbers("probabilities", closed(0.0, 1.0));
+  stratum.quantiles = *reader.numbers("quantiles", closed(0.0, 1e9));
+  const auto& p = stratum.probabilities;
+  const auto& q = stratum.quantiles;
+  if (p.size() < 2 || p.size() > kMaxKnots)
+    reader.fail("probabilities", "needs 2 to " + std::to_string(kMaxKnots) + " knots, got " +
+                                     std::to_string(p.size()));
+  if (q.size() != p.size())
+    reader.fail("quantiles", "needs one cost per probability: " + std::to_string(p.size()) +
+                                 " probabilities, " + std::to_string(q.size()) + " quantiles");
+  if (p.front() != 0.0)
+    reader.fail("probabilities", "must start at 0, got " + format_number(p.front()));
+  for (std::size_t j = 1; j < p.size(); ++j) {
+    if (!(p[j] > p[j - 1]))
+      reader.fail("probabilities", "must increase: element " + std::to_string(j) + " (" +
+                                       format_number(p[j]) + ") follows " +
+                                       format_number(p[j - 1]));
+    if (!(q[j] >= q[j - 1]))
+      reader.fail("quantiles", "must not decrease: element " + std::to_string(j) + " (" +
+                                   format_number(q[j]) + ") follows " + format_number(q[j - 1]));
+  }
+  // A tail starts at the last knot unless that knot is 1; it must leave room for the grid's
+  // series beyond a normal score of 6 (probability 1e-9).
+  const bool tail = p.back() < 1.0;
+  if (tail && p.back() > 1.0 - 1e-6)
+    reader.fail("probabilities", "the last probability must be 1 (no tail) or <= 0.999999, got " +
+                                     format_number(p.back()));
+  if (tail) {
+    reader.require("tail_scale", "when the last probability is < 1 (a tail above it)");
+    stratum.tail_scale = reader.required_number("tail_scale", left_open(0.0, 1e9));
+    stratum.tail_shape = reader.number("tail_shape", 0.0, closed(-1.0, 0.95));
+  } else {
+    reader.forbid("tail_scale", "when the last probability is 1 (no tail)");
+    reader.forbid("tail_shape", "when the last probability is 1 (no tail)");
+  }
+  stratum.score_sd = reader.number("score_sd", stratum.score_sd, closed(0.0, 100.0));
+}
+
 Stratum read_stratum(const TableReader& reader, NameRegistry& names) {
   Stratum stratum;
   stratum.name = names.add(reader);
   stratum.share = reader.required_number("share", left_open(0.0, 1.0));
   stratum.p_any = reader.number("p_any", stratum.p_any, closed(0.0, 1.0));
-  // Bounded so that no cost, square or sum can overflow (a billion per unit-year is no patient).
-  stratum.mean = reader.required_number("mean", left_open(0.0, 1e9));
-  stratum.cv = reader.number("cv", stratum.cv, at_least(0.0));
+  stratum.severity =
+      static_cast<Severity>(reader.choice("severity", 0, severity_keywords()));
+  if (stratum.severity == Severity::Lognormal) {
+    for (const char* key : {"probabilities", "quantiles", "tail_scale", "tail_shape", "score_sd"})
+      reader.forbid(key, "with a lognormal body (it belongs to severity = \"empirical\")");
+    // Bounded so that no cost, square or sum can overflow (a billion per unit-year is no
+    // patient).
+    stratum.mean = reader.required_number("mean", left_open(0.0, 1e9));
+    stratum.cv = reader.number("cv", stratum.cv, at_least(0.0));
+  } else {
+    read_empirical_body(reader, stratum);
+  }
   stratum.cat_prob = reader.number("cat_prob", stratum.cat_prob, right_open(0.0, 1.0));
   stratum.cat_scale = reader.number("cat_scale", stratum.cat_scale, closed(0.0, 1e9));
   if (stratum.cat_prob > 0.0) {

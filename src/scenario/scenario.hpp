@@ -41,14 +41,24 @@ struct Region {
   std::uint32_t comparison_size = 0;  //!< non-participating patients feeding the regional benchmark
 };
 
-//! `[[stratum]]`: a case-mix cell with a zero-inflated lognormal body and a Pareto catastrophic
-//! add-on.
+//! How a stratum's cost body is distributed.
+enum class Severity { Lognormal, Empirical };
+
+//! `[[stratum]]`: a case-mix cell with a zero-inflated body (lognormal, or an empirical quantile
+//! table with a generalised Pareto tail) and a Pareto catastrophic add-on.
 struct Stratum {
   std::string name;
   double share = 0.0;       //!< population share (all shares sum to 1)
   double p_any = 1.0;       //!< probability of any cost in a year
+  Severity severity = Severity::Lognormal;
   double mean = 0.0;        //!< mean annual cost given any cost (lognormal body)
   double cv = 0.0;          //!< coefficient of variation of the body
+  //! Empirical body: cost Q(p) at cumulative probabilities `probabilities` (0 first, increasing,
+  //! the last <= 1), linear between; above the last knot a generalised Pareto tail.
+  std::vector<double> probabilities, quantiles;
+  double tail_scale = 0.0;  //!< generalised Pareto sigma above the last knot
+  double tail_shape = 0.0;  //!< generalised Pareto xi, < 1
+  double score_sd = 1.0;    //!< the body's normal-score spread beside frailty (empirical body)
   double cat_prob = 0.0;    //!< probability of a catastrophic add-on in a year
   double cat_scale = 0.0;   //!< Pareto type I scale (minimum size)
   double cat_shape = 2.0;   //!< Pareto shape, > 1

@@ -99,6 +99,14 @@ TEST(CudaEngine, ReferenceScenarioMatchesBothReferences) {
   expect_engine_exact(m, gpu, 0, 2, "reference scenario");
 }
 
+// Empirical severities: the grid in device memory, gathers, the tail beyond the grid.
+TEST(CudaEngine, EmpiricalSeveritiesMatchBothReferences) {
+  SKIP_WITHOUT_GPU();
+  const engine::Model m = engine::build_model(testing::empirical_world());
+  const cuda::CudaEngine gpu(m);
+  expect_engine_exact(m, gpu, 3, 4, "empirical world");
+}
+
 // Panels of 1, 31, 32, 33, 255, 256, 257 and 100,003 slots, an empty entity, 0.05 episodes a
 // year, years of exactly 256, 257, 48, 0, 1 and 255 episodes, at every block size.
 TEST(CudaEngine, EdgeShapesAtEveryBlockSize) {

@@ -18,12 +18,18 @@ namespace {
 
 using model::TallyLayout;
 
-// Pareto draws use U on the grid (k + 1/2) 2^-23: the exact moments are grid averages.
+// Pareto draws use U on the grid (k + 1/2) 2^-23, its smallest point refined twice (unit.hpp,
+// refined_small_uniform): k >= 1 at (k + 1/2) 2^-23, else (k + 1/2) 2^-46 for k >= 1, else
+// (k + 1/2) 2^-69. The exact moments are averages over that grid.
 double pareto_moment(double scale, double shape, const std::function<double(double)>& f) {
-  double sum = 0.0;
   const int n = 1 << 23;
-  for (int k = 0; k < n; ++k) sum += f(scale * std::pow((k + 0.5) / n, -1.0 / shape));
-  return sum / n;
+  const auto level = [&](double width, int from) {
+    double sum = 0.0;
+    for (int k = from; k < n; ++k) sum += f(scale * std::pow((k + 0.5) / n * width, -1.0 / shape));
+    return sum / n;
+  };
+  const double w1 = 1.0 / n, w2 = w1 / n;
+  return level(1.0, 1) + (level(w1, 1) + level(w2, 0) / n) / n;
 }
 
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }

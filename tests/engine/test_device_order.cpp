@@ -89,6 +89,11 @@ TEST(DeviceOrder, ReplicationsPastTwoToThe32OnTheCpu) {
   check_orders(m, first, 4, testing::draw_batch(m, first, 4), {256});
 }
 
+TEST(DeviceOrder, EmpiricalSeveritiesOnTheCpu) {
+  const engine::Model m = engine::build_model(testing::empirical_world());
+  check_orders(m, 4, 2, testing::draw_batch(m, 4, 2), {256, 64});
+}
+
 // The CPU engine is the CPU kernel on draw_worlds' worlds: what the tests above check is what
 // a run computes.
 TEST(DeviceOrder, CpuEngineIsTheKernelOnDrawnWorlds) {

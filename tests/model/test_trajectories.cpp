@@ -18,6 +18,7 @@ using S = ScalarLanes;
 struct NullSink {
   void add(int, int, double) {}
   void count(int, int, bool) {}
+  void patient(int, int, bool) {}
 };
 
 // Follows `n` patient slots for the scenario's years, recording each year's state.

@@ -120,6 +120,35 @@ inline scenario::Scenario many_entities_scenario() {
   return s;
 }
 
+//! An empirical body (severity = "empirical") with a generalised Pareto tail above the 98th
+//! percentile.
+inline scenario::Stratum empirical_stratum() {
+  scenario::Stratum st;
+  st.name = "claims";
+  st.share = 1.0;
+  st.p_any = 0.8;
+  st.severity = scenario::Severity::Empirical;
+  st.probabilities = {0.0, 0.2, 0.5, 0.8, 0.9, 0.98};
+  st.quantiles = {50.0, 400.0, 1500.0, 5000.0, 9000.0, 30000.0};
+  st.tail_scale = 12000.0;
+  st.tail_shape = 0.3;
+  st.score_sd = 1.1;
+  return st;
+}
+
+//! mixed_world with its middle stratum empirical: lognormal and empirical units side by side in
+//! every SIMD group and warp, with transitions between them.
+inline scenario::Scenario empirical_world() {
+  scenario::Scenario s = mixed_world();
+  s.name = "empirical_world";
+  scenario::Stratum emp = empirical_stratum();
+  emp.name = "empirical";
+  emp.share = s.strata[1].share;
+  s.strata[1] = emp;
+  s.strata[0].transition = {0.9, 0.1, 0.0};
+  return s;
+}
+
 //! The worlds of replications [first, first + count) as a backend sees them, drawn once.
 struct DrawnWorlds {
   std::vector<model::EntityYear> entity_years;  //!< [count][entities][years]

@@ -1,0 +1,40 @@
+#include "cli/options.hpp"
+
+#include "scenario/error.hpp"
+
+namespace apmsim::cli {
+namespace po = boost::program_options;
+
+po::variables_map parse_options(const std::vector<std::string>& args,
+                                const po::options_description& named,
+                                const char* positional_name) {
+  po::options_description all;
+  all.add(named).add_options()(positional_name, po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add(positional_name, 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+std::string required_file(const po::variables_map& vm, const char* name, const char* what) {
+  if (!vm.count(name)) throw InputError(std::string("missing ") + what + " (see --help)");
+  return vm[name].as<std::string>();
+}
+
+std::uint64_t seed_option(const po::variables_map& vm, std::uint64_t fallback) {
+  if (!vm.count("seed")) return fallback;
+  const long long seed = vm["seed"].as<long long>();
+  if (seed < 0) throw InputError("--seed: must be >= 0, got " + std::to_string(seed));
+  return static_cast<std::uint64_t>(seed);
+}
+
+int threads_option(const po::variables_map& vm) {
+  if (!vm.count("threads")) return 0;
+  const int threads = vm["threads"].as<int>();
+  if (threads < 1) throw InputError("--threads: must be at least 1");
+  return threads;
+}
+
+}  // namespace apmsim::cli

@@ -1,0 +1,74 @@
+#include "io/output_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "scenario/error.hpp"
+
+namespace apmsim::io {
+
+namespace fs = std::filesystem;
+
+void check_output_path(const std::string& path, bool force, const std::string& what) {
+  if (path.empty()) throw InputError("no " + what + " name given");
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error))
+    throw InputError("cannot write " + what + " " + path + ": folder " + folder.string() +
+                     " does not exist");
+  if (fs::is_directory(target, error))
+    throw InputError("cannot write " + what + " " + path + ": it is a folder");
+  if (!force && fs::exists(fs::symlink_status(target, error)))
+    throw InputError(what + " " + path + " already exists; not overwriting it (use --force)");
+}
+
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot flush " + path + " to disk: " + std::strerror(error));
+  }
+  ::close(fd);
+}
+
+AtomicTextFile::AtomicTextFile(std::string path, bool force, std::string what)
+    : path_(std::move(path)), what_(std::move(what)) {
+  check_output_path(path_, force, what_);
+  temporary_ = path_ + ".tmp." + std::to_string(::getpid());
+  file_ = std::fopen(temporary_.c_str(), "wb");
+  if (!file_)
+    throw InputError("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
+  static constexpr std::size_t kBuffer = 1 << 20;
+  std::setvbuf(file_, nullptr, _IOFBF, kBuffer);
+}
+
+AtomicTextFile::~AtomicTextFile() {
+  if (file_) std::fclose(file_);
+  if (!committed_) std::remove(temporary_.c_str());
+}
+
+void AtomicTextFile::write(const char* data, std::size_t size) {
+  if (size > 0 && std::fwrite(data, 1, size, file_) != size)
+    throw std::runtime_error("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
+}
+
+void AtomicTextFile::commit() {
+  const bool closed = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!closed)
+    throw std::runtime_error("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
+  sync_file(temporary_);
+  if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
+    throw std::runtime_error("cannot rename " + temporary_ + " to " + path_ + ": " +
+                             std::strerror(errno));
+  committed_ = true;
+}
+
+}  // namespace apmsim::io

@@ -1,0 +1,41 @@
+#pragma once
+//! Publishing an output file: refused before any work when it cannot be written, written under a
+//! temporary name in its own folder, flushed to disk and renamed into place only when complete,
+//! so a reader never sees a half-written file and a failure leaves nothing behind.
+
+#include <cstdio>
+#include <string>
+
+namespace apmsim::io {
+
+//! Throws InputError when `path` cannot take a new file: no name, a missing folder, a folder in
+//! its place, or an existing file without `force`. `what` names it in messages ("claims file").
+void check_output_path(const std::string& path, bool force, const std::string& what);
+
+//! Flushes a written file's data to the disk (before a rename publishes it).
+void sync_file(const std::string& path);
+
+//! A text output published atomically: write through stream(), then commit(). Destroyed
+//! uncommitted (an exception, an interrupted run), it removes its temporary file.
+class AtomicTextFile {
+ public:
+  //! Checks `path` (check_output_path) and opens the temporary file.
+  AtomicTextFile(std::string path, bool force, std::string what);
+  ~AtomicTextFile();
+  AtomicTextFile(const AtomicTextFile&) = delete;
+  AtomicTextFile& operator=(const AtomicTextFile&) = delete;
+
+  //! Appends `size` bytes; throws std::runtime_error when the disk refuses them.
+  void write(const char* data, std::size_t size);
+  void write(const std::string& text) { write(text.data(), text.size()); }
+  //! Closes, flushes to disk and renames into place.
+  void commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_, temporary_, what_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+}  // namespace apmsim::io
