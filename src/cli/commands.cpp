@@ -77,6 +77,7 @@ std::string usage() {
          "  apmsim summary RESULTS.h5            print a results file's summary\n"
          "  apmsim merge SHARD.h5... --out FILE  join the shards of a run (exact)\n"
          "  apmsim sample SCENARIO.toml [opts]   write one replication's claims as CSV\n"
+         "  apmsim calibrate CLAIMS.csv --out F  fit a scenario population to claims data\n"
          "  apmsim info                          list backends and CUDA devices\n"
          "  apmsim --version | --help\n\n"
          "run options:\n"

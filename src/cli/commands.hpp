@@ -29,6 +29,8 @@ int summary_command(const std::vector<std::string>& args);
 int info_command(const std::vector<std::string>& args);
 //! `apmsim sample SCENARIO [options]`: one replication's member-year records as CSV.
 int sample_command(const std::vector<std::string>& args);
+//! `apmsim calibrate CLAIMS --out FILE`: a scenario population estimated from claims.
+int calibrate_command(const std::vector<std::string>& args);
 //! The top-level usage text.
 std::string usage();
 
