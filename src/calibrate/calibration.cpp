@@ -158,23 +158,41 @@ std::vector<double> jackknife(const std::vector<std::vector<double>>& replicates
   return se;
 }
 
-//! DerSimonian-Laird random-effects variance of (l_p, v_p) over the providers `use` keeps.
-double dersimonian_laird(const std::vector<double>& l, const std::vector<double>& v,
-                         const std::vector<bool>& use) {
-  double w = 0.0, wl = 0.0, wl2 = 0.0, w2 = 0.0;
+//! The random-effects variance of (l_p, v_p) over the providers `use` keeps, by unweighted
+//! moments: Var(l) less the mean sampling variance. (Inverse-variance weights, as in
+//! DerSimonian-Laird, correlate with l_p when costs are heavy-tailed: a provider with a large
+//! claim has both a high l_p and a high v_p, so weighting biases the variance down.)
+double random_effects_variance(const std::vector<double>& l, const std::vector<double>& v,
+                               const std::vector<bool>& use) {
+  double sum = 0.0, sum2 = 0.0, noise = 0.0;
   int k = 0;
   for (std::size_t p = 0; p < l.size(); ++p) {
     if (!use[p] || !(v[p] > 0.0) || !std::isfinite(l[p])) continue;
-    const double wp = 1.0 / v[p];
-    w += wp;
-    wl += wp * l[p];
-    wl2 += wp * l[p] * l[p];
-    w2 += wp * wp;
+    sum += l[p];
+    sum2 += l[p] * l[p];
+    noise += v[p];
     ++k;
   }
   if (k < 3) return 0.0;
-  const double q = wl2 - wl * wl / w;
-  return std::max(0.0, (q - (k - 1)) / (w - w2 / w));
+  const double variance = (sum2 - sum * sum / k) / (k - 1);
+  return std::max(0.0, variance - noise / k);
+}
+
+//! c_1 = E[W h(W)], h(w) = Phi^-1(F(e^(mu + S w))), W ~ N(0, 1): how much of a body unit's
+//! normal score the fitted distribution F of positive costs (body and add-on) leaves linear in
+//! the body's own score (1 without an add-on).
+double score_signal(const ParametricSeverity& f) {
+  if (f.pi <= 0.0) return 1.0;
+  const int n = 200;
+  const double lo = -7.0, h = 14.0 / n;
+  double sum = 0.0;
+  for (int j = 0; j <= n; ++j) {
+    const double w = lo + h * j;
+    const double p = std::clamp(parametric_cdf(f, std::exp(f.mu + f.log_sd * w)), 1e-15, 1.0 - 1e-15);
+    const double simpson = j == 0 || j == n ? 1.0 : (j % 2 ? 4.0 : 2.0);
+    sum += simpson * w * stats::normal_quantile(p) * std::exp(-0.5 * w * w);
+  }
+  return sum * h / 3.0 / std::sqrt(2.0 * M_PI);
 }
 
 //! Rounds to three significant digits (report thresholds a person reads).
@@ -278,13 +296,15 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   }
 
   // Normal scores of positive costs within their stratum (mid-ranks, ties averaged).
+  std::vector<std::vector<std::uint32_t>> by_stratum(static_cast<std::size_t>(S));
+  for (std::size_t i = 0; i < n; ++i)
+    if (x[i] > 0.0) by_stratum[d.stratum[i]].push_back(static_cast<std::uint32_t>(i));
+  for (auto& rows : by_stratum)
+    std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) { return x[a] < x[b]; });
   std::vector<double> score(n, 0.0);
   {
-    std::vector<std::vector<std::uint32_t>> by_stratum(static_cast<std::size_t>(S));
-    for (std::size_t i = 0; i < n; ++i)
-      if (x[i] > 0.0) by_stratum[d.stratum[i]].push_back(static_cast<std::uint32_t>(i));
-    for (auto& rows : by_stratum) {
-      std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) { return x[a] < x[b]; });
+    for (std::size_t k = 0; k < by_stratum.size(); ++k) {
+      const auto& rows = by_stratum[k];
       double total = 0.0;
       for (std::uint32_t i : rows) total += weight(i);
       double below = 0.0;
@@ -293,7 +313,7 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
         double tied = 0.0;
         while (b < rows.size() && x[rows[b]] == x[rows[a]]) tied += weight(rows[b++]);
         const double z = stats::normal_quantile((below + tied / 2.0) / total);
-        for (std::size_t k = a; k < b; ++k) score[rows[k]] = z;
+        for (std::size_t j = a; j < b; ++j) score[rows[j]] = z;
         below += tied;
         a = b;
       }
@@ -342,6 +362,13 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   // residuals; those are centred within their provider-year, then paired over members' years.
   const Point full_pre = estimate(total, thresholds, far);
   {
+    // What a pair of positive years tells of frailty, per stratum: the add-on's units none (they
+    // are independent of it: their share 1 - pi dilutes the covariance), and the body's scores
+    // S h(W), h(w) = Phi^-1(F(e^(mu + S w))) with F the fitted distribution of positive costs,
+    // carry it scaled by c_1 = E[W h(W)] (to first order in the year-to-year correlation). Each
+    // pair counts for (1 - pi)(1 - pi') c_1 c_1' in the denominator.
+    std::vector<double> signal;
+    for (const ParametricSeverity& f : full_pre.severity) signal.push_back((1.0 - f.pi) * score_signal(f));
     std::vector<double> residual(n, 0.0);
     std::vector<double> cell_sum(d.providers.size() * std::size_t(T), 0.0),
         cell_count(cell_sum.size(), 0.0);
@@ -359,12 +386,12 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
       GroupSums& g = groups[group[i]];
       if (x[i] > 0.0 && x[i + 1] > 0.0) {
         g.lag1 += residual[i] * residual[i + 1];
-        g.pairs1 += 1.0;
+        g.pairs1 += signal[d.stratum[i]] * signal[d.stratum[i + 1]];
       }
       if (i + 2 < n && d.member[i + 2] == d.member[i] && d.year[i + 2] == d.year[i] + 2 &&
           x[i] > 0.0 && x[i + 2] > 0.0) {
         g.lag2 += residual[i] * residual[i + 2];
-        g.pairs2 += 1.0;
+        g.pairs2 += signal[d.stratum[i]] * signal[d.stratum[i + 2]];
       }
     }
   }
@@ -398,10 +425,11 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   for (std::size_t p = 0; p < P; ++p) {
     log_ratio[p] = observed[p] > 0.0 && expected[p] > 0.0 ? std::log(observed[p] / expected[p])
                                                           : std::nan("");
-    variance[p] = observed[p] > 0.0 ? noise[p] / (observed[p] * observed[p]) : 0.0;
+    // The delta method around the expected cost (the observed one correlates with the noise).
+    variance[p] = expected[p] > 0.0 ? noise[p] / (expected[p] * expected[p]) : 0.0;
   }
   const auto efficiency_of = [&](const std::vector<bool>& use) {
-    return dersimonian_laird(log_ratio, variance, use);
+    return random_effects_variance(log_ratio, variance, use);
   };
   const double tau2_efficiency = efficiency_of(std::vector<bool>(P, true));
   std::vector<double> efficiency_replicates;

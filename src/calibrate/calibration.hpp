@@ -14,10 +14,13 @@
 //! - frailty: with r the normal score of a positive cost within its stratum scaled by the
 //!   stratum's robust log-cost sd and centred within its provider-year (so provider efficiency
 //!   and regional shocks drop out), C1 = E[r_t r_t+1] = rho tau^2 and C2 = E[r_t r_t+2] =
-//!   rho^2 tau^2 over members' positive years: rho = C2 / C1, tau^2 = C1^2 / C2;
-//! - provider efficiency: the DerSimonian-Laird random-effects variance of ln(observed /
-//!   expected cost) over providers, net of each provider's sampling variance (the spread of its
-//!   members' cost totals), divided by the body's share of cost (efficiency scales the body only);
+//!   rho^2 tau^2 over members' positive years, each pair counted for how much frailty signal it
+//!   carries under the fitted severity (add-on units none; the body's scores a factor
+//!   c_1 = E[W h(W)] of it): rho = C2 / C1, tau^2 = C1^2 / C2;
+//! - provider efficiency: the random-effects variance of ln(observed / expected cost) over
+//!   providers by unweighted moments, net of each provider's sampling variance (the spread of its
+//!   members' cost totals over the expected cost squared), divided by the body's share of cost
+//!   squared (efficiency scales the body only);
 //! - severity, per stratum, on positive costs in first-year money: a lognormal body (robust
 //!   quantile fit) plus a Pareto catastrophic add-on matched to the mean, the exceedance of a
 //!   high threshold and the tail index above it; and an empirical form: quantile knots of the

@@ -63,6 +63,10 @@ std::string json_string(const std::string& text) {
   return s + "\"";
 }
 
+std::string json_estimate(const Estimate& e) {
+  return "{\"value\": " + json_number(e.value) + ", \"se\": " + (e.se >= 0.0 ? json_number(e.se) : "null") + "}";
+}
+
 std::string json_summary(const CostSummary& s) {
   return "{\"mean\": " + json_number(s.mean) + ", \"cv\": " + json_number(s.cv) +
          ", \"percentiles\": " + json_array(s.percentiles) + ", \"limited\": " + json_array(s.limited) +
@@ -87,8 +91,9 @@ std::string report_text(const Calibration& c) {
   o << "  churn          " << with_se(c.churn) << "\n";
   o << "  frailty_sd     " << with_se(c.frailty_sd) << "\n";
   o << "  frailty_rho    " << with_se(c.frailty_rho) << "\n";
-  o << "  efficiency_sd  " << with_se(c.efficiency_parametric) << " (parametric form), "
-    << with_se(c.efficiency_empirical) << " (empirical form)\n";
+  o << "  efficiency_sd  " << with_se(c.efficiency_empirical)
+    << " on total cost (what the data identify); the parametric form's, on its body: "
+    << with_se(c.efficiency_parametric) << "\n";
   for (std::size_t k = 0; k < c.strata.size(); ++k) {
     const StratumFit& s = c.strata[k];
     o << "\nstratum " << s.name << ": " << money(double(s.members)) << " members, "
@@ -142,12 +147,30 @@ std::string report_text(const Calibration& c) {
 std::string report_json(const Calibration& c) {
   std::ostringstream o;
   o << "{\n  \"source\": " << json_string(c.source) << ",\n  \"better\": " << json_string(c.better)
+    << ",\n  \"rows\": " << c.rows << ", \"members\": " << c.members << ", \"providers\": " << c.providers
+    << ",\n  \"jackknife_groups\": " << c.jackknife_groups << ", \"grouping\": " << json_string(c.grouping)
+    << ",\n  \"population\": {\"trend\": " << json_estimate(c.trend) << ", \"churn\": " << json_estimate(c.churn)
+    << ", \"frailty_sd\": " << json_estimate(c.frailty_sd) << ", \"frailty_rho\": " << json_estimate(c.frailty_rho)
+    << ", \"efficiency_sd_parametric\": " << json_estimate(c.efficiency_parametric)
+    << ", \"efficiency_sd_empirical\": " << json_estimate(c.efficiency_empirical) << "}"
     << ",\n  \"thresholds\": " << json_array(c.thresholds)
     << ",\n  \"percentile_levels\": " << json_array(c.percentile_levels)
     << ",\n  \"qq_levels\": " << json_array(c.qq_levels) << ",\n  \"strata\": [";
   for (std::size_t k = 0; k < c.strata.size(); ++k) {
     const StratumFit& s = c.strata[k];
-    o << (k ? "," : "") << "\n    {\"name\": " << json_string(s.name)
+    std::string transitions;
+    for (std::size_t to = 0; c.transitions && to < c.strata.size(); ++to)
+      transitions += std::string(transitions.empty() ? "" : ", ") + json_string(c.strata[to].name) + ": " +
+                     json_estimate(c.transition[k][to]);
+    o << (k ? "," : "") << "\n    {\"name\": " << json_string(s.name) << ", \"rows\": " << s.rows
+      << ", \"members\": " << s.members << ", \"positive\": " << s.positive
+      << ",\n     \"estimates\": {\"share\": " << json_estimate(s.share) << ", \"p_positive\": " << json_estimate(s.p_positive)
+      << ", \"risk_score\": " << json_estimate(s.risk_score) << ", \"p_any\": " << json_estimate(s.p_any)
+      << ", \"mean\": " << json_estimate(s.mean) << ", \"cv\": " << json_estimate(s.cv)
+      << ", \"cat_prob\": " << json_estimate(s.cat_prob) << ", \"cat_scale\": " << json_estimate(s.cat_scale)
+      << ", \"cat_shape\": " << json_estimate(s.cat_shape) << ", \"tail_scale\": " << json_estimate(s.tail_scale)
+      << ", \"tail_shape\": " << json_estimate(s.tail_shape) << "}"
+      << ",\n     \"transition\": {" << transitions << "}"
       << ", \"p_positive\": " << json_number(s.p_positive.value)
       << ", \"p_positive_se\": " << json_number(s.p_positive.se)
       << ", \"share\": " << json_number(s.share.value)

@@ -43,6 +43,7 @@ std::string calibrate_usage() {
          "  --jackknife-groups G   groups for the standard errors (default 20)\n"
          "  --continuance TABLE    build the population from a continuance table instead\n"
          "  --plot DIR             draw the fit (PNG) into DIR, with the figures as fit.json\n"
+         "  --json FILE            every estimate, its standard error and the fit figures as JSON\n"
          "  --force                overwrite existing files\n"
          "  --quiet                no report on stdout\n";
 }
@@ -104,7 +105,7 @@ int calibrate_command(const std::vector<std::string>& args) {
       "duplicates", po::value<std::string>())("severity", po::value<std::string>())(
       "knots", po::value<int>())("tail-fraction", po::value<double>())(
       "jackknife-groups", po::value<int>())("continuance", po::value<std::string>())(
-      "plot", po::value<std::string>())("force", "")("quiet", "");
+      "plot", po::value<std::string>())("json", po::value<std::string>())("force", "")("quiet", "");
   const po::variables_map vm = parse_options(args, named, "claims");
   if (vm.count("help")) {
     std::cout << calibrate_usage();
@@ -186,6 +187,11 @@ int calibrate_command(const std::vector<std::string>& args) {
   }
   main_file.commit();
   if (!vm.count("quiet") && !vm.count("continuance")) std::cout << calibrate::report_text(c) << std::flush;
+  if (vm.count("json")) {
+    io::AtomicTextFile json(vm["json"].as<std::string>(), force, "fit report");
+    json.write(calibrate::report_json(c));
+    json.commit();
+  }
   if (vm.count("plot")) draw(c, vm["plot"].as<std::string>(), true);
   std::fprintf(stderr, "apmsim: wrote %s (%s severity)%s%s\n", out.c_str(),
                calibrate::form_name(first), other.empty() ? "" : " and ", other.c_str());
