@@ -278,47 +278,48 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   std::vector<double> deflator(static_cast<std::size_t>(T));
   for (int t = 0; t < T; ++t) deflator[std::size_t(t)] = std::pow(1.0 + trend_full, -t);
   std::vector<double> x(n, 0.0);  // positive annual cost in first-year money; 0 otherwise
-  std::vector<WeightedSample> samples(static_cast<std::size_t>(S));
+  // Each stratum's positive costs sorted once (contiguous pairs of cost and row): its weighted
+  // sample, its normal scores, and the two halves' samples all come from this order.
+  std::vector<std::vector<std::pair<double, std::uint32_t>>> sorted(static_cast<std::size_t>(S));
   for (std::size_t i = 0; i < n; ++i) {
     if (d.cost[i] <= 0.0) continue;
     x[i] = annual(i) * deflator[std::size_t(k_of(i))];
-    samples[d.stratum[i]].cost.push_back(x[i]);
-    samples[d.stratum[i]].weight.push_back(weight(i));
+    sorted[d.stratum[i]].emplace_back(x[i], static_cast<std::uint32_t>(i));
   }
+  std::vector<WeightedSample> samples(static_cast<std::size_t>(S));
   std::vector<double> thresholds(static_cast<std::size_t>(S)), far(static_cast<std::size_t>(S));
   std::vector<std::pair<double, double>> ranges(static_cast<std::size_t>(S));
+  std::vector<double> score(n, 0.0);  // normal score of a positive cost within its stratum
   for (int s = 0; s < S; ++s) {
+    auto& rows = sorted[std::size_t(s)];
+    std::sort(rows.begin(), rows.end());
     WeightedSample& w = samples[std::size_t(s)];
-    w.sort();
+    w.cost.reserve(rows.size());
+    w.weight.reserve(rows.size());
+    for (const auto& [cost, i] : rows) {
+      w.cost.push_back(cost);
+      w.weight.push_back(weight(i));
+    }
+    w.prepare();
     thresholds[std::size_t(s)] = w.quantile(1.0 - settings.tail_fraction);
     far[std::size_t(s)] = w.quantile(1.0 - settings.tail_fraction / 10.0);
     ranges[std::size_t(s)] = {std::log(w.cost.front()), std::log(w.cost.back()) + 1e-9};
-  }
-
-  // Normal scores of positive costs within their stratum (mid-ranks, ties averaged).
-  std::vector<std::vector<std::uint32_t>> by_stratum(static_cast<std::size_t>(S));
-  for (std::size_t i = 0; i < n; ++i)
-    if (x[i] > 0.0) by_stratum[d.stratum[i]].push_back(static_cast<std::uint32_t>(i));
-  for (auto& rows : by_stratum)
-    std::sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) { return x[a] < x[b]; });
-  std::vector<double> score(n, 0.0);
-  {
-    for (std::size_t k = 0; k < by_stratum.size(); ++k) {
-      const auto& rows = by_stratum[k];
-      double total = 0.0;
-      for (std::uint32_t i : rows) total += weight(i);
-      double below = 0.0;
-      for (std::size_t a = 0; a < rows.size();) {
-        std::size_t b = a;
-        double tied = 0.0;
-        while (b < rows.size() && x[rows[b]] == x[rows[a]]) tied += weight(rows[b++]);
-        const double z = stats::normal_quantile((below + tied / 2.0) / total);
-        for (std::size_t j = a; j < b; ++j) score[rows[j]] = z;
-        below += tied;
-        a = b;
-      }
+    // Mid-ranks, ties averaged.
+    const double total = w.total();
+    double below = 0.0;
+    for (std::size_t a = 0; a < rows.size();) {
+      std::size_t b = a;
+      double tied = 0.0;
+      while (b < rows.size() && rows[b].first == rows[a].first) tied += weight(rows[b++].second);
+      const double z = stats::normal_quantile((below + tied / 2.0) / total);
+      for (std::size_t j = a; j < b; ++j) score[rows[j].second] = z;
+      below += tied;
+      a = b;
     }
   }
+
+  std::vector<double> log_thresholds;
+  for (double t : thresholds) log_thresholds.push_back(std::log(t));
 
   // Group sums.
   std::vector<GroupSums> groups(std::size_t(G), GroupSums(S, T, ranges));
@@ -347,10 +348,11 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
       v.weight += w;
       v.sum += w * x[i];
       v.sum_squares += w * x[i] * x[i];
-      v.histogram.add(std::log(x[i]), w);
+      const double log_x = std::log(x[i]);
+      v.histogram.add(log_x, w);
       if (x[i] > thresholds[std::size_t(s)]) {
         v.tail_weight += w;
-        v.tail_log += w * std::log(x[i] / thresholds[std::size_t(s)]);
+        v.tail_log += w * (log_x - log_thresholds[std::size_t(s)]);
       }
       if (x[i] > far[std::size_t(s)]) v.far_weight += w;
     }
@@ -496,14 +498,28 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   };
 
   // Report thresholds: percentiles of all positive costs, and typical stop-loss attachments.
-  WeightedSample pooled;
+  // Pooled percentiles by bisection on the strata's weighted CDFs (no pooled sort).
+  const auto pooled_cdf = [&](double c) {
+    double below = 0.0, all = 0.0;
+    for (const WeightedSample& w : samples) {
+      below += w.weight_below(c);
+      all += w.total();
+    }
+    return below / all;
+  };
+  double smallest = samples.front().cost.front(), largest = samples.front().cost.back();
   for (const WeightedSample& w : samples) {
-    pooled.cost.insert(pooled.cost.end(), w.cost.begin(), w.cost.end());
-    pooled.weight.insert(pooled.weight.end(), w.weight.begin(), w.weight.end());
+    smallest = std::min(smallest, w.cost.front());
+    largest = std::max(largest, w.cost.back());
   }
-  pooled.sort();
-  for (double p : {0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999})
-    out.thresholds.push_back(round3(pooled.quantile(p)));
+  for (double p : {0.5, 0.75, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999}) {
+    double lo = smallest, hi = largest;
+    for (int k = 0; k < 100 && hi - lo > 1e-9 * hi; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (pooled_cdf(mid) < p ? lo : hi) = mid;
+    }
+    out.thresholds.push_back(round3(hi));
+  }
   for (double a : {100000.0, 250000.0}) out.thresholds.push_back(a);
   std::sort(out.thresholds.begin(), out.thresholds.end());
   out.thresholds.erase(std::unique(out.thresholds.begin(), out.thresholds.end()), out.thresholds.end());
@@ -570,21 +586,21 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
       stats.histogram = LogHistogram(ranges[std::size_t(s)].first, ranges[std::size_t(s)].second,
                                      kHistogramBins);
       double pos_w = 0.0, all_w = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (d.stratum[i] != s) continue;
-        const bool mine = (group[i] < G / 2) == (half == 0);
-        if (mine) all_w += weight(i);
-        if (x[i] <= 0.0) continue;
-        WeightedSample& target = mine ? fit_on : judge_on;
-        target.cost.push_back(x[i]);
+      for (const auto& [cost, i] : sorted[std::size_t(s)]) {  // already in cost order
+        WeightedSample& target = (group[i] < G / 2) == (half == 0) ? fit_on : judge_on;
+        target.cost.push_back(cost);
         target.weight.push_back(weight(i));
-        if (mine) pos_w += weight(i);
       }
       for (int g = 0; g < G; ++g)
-        if ((g < G / 2) == (half == 0)) stats += groups[std::size_t(g)].severity[std::size_t(s)];
+        if ((g < G / 2) == (half == 0)) {
+          const GroupSums& sums = groups[std::size_t(g)];
+          stats += sums.severity[std::size_t(s)];
+          all_w += sums.weight[std::size_t(s)];
+          pos_w += sums.positive[std::size_t(s)];
+        }
       if (fit_on.cost.size() < 100 || judge_on.cost.size() < 100) continue;
-      fit_on.sort();
-      judge_on.sort();
+      fit_on.prepare();
+      judge_on.prepare();
       const CostSummary judged = summarize(judge_on, out.thresholds, {});
       const ParametricSeverity half_ps =
           fit_parametric(stats, thresholds[std::size_t(s)], far[std::size_t(s)],

@@ -187,10 +187,10 @@ Calibration continuance_population(const ContinuanceFit& fit, const std::string&
   char origin[300];
   std::snprintf(origin, sizeof origin,
                 "Population built by `apmsim calibrate --continuance` from %s: one stratum whose "
-                "cost reproduces the table (band shares within %.2g, averages within %.2g "
-                "relative; as the engine samples it %.2g and %.2g).",
+                "cost reproduces the table (band shares within %.2g and averages within %.2g "
+                "relative; averages within %.2g as the engine samples it).",
                 path.c_str(), fit.max_share_error, fit.max_average_error,
-                fit.grid_max_share_error, fit.grid_max_average_error);
+                fit.grid_max_average_error);
   c.origin = origin;
   c.years = 3;
   c.better = "empirical";

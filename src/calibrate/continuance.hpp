@@ -35,8 +35,8 @@ struct ContinuanceFit {
   double p_any = 1.0;
   stats::QuantileTable table;
   double tail_shape_slope = 0.0;  //!< the open band's xi (from the survival curve)
-  double max_share_error = 0.0, max_average_error = 0.0;            //!< the table's, relative
-  double grid_max_share_error = 0.0, grid_max_average_error = 0.0;  //!< the engine's grid's
+  double max_share_error = 0.0, max_average_error = 0.0;  //!< the table's, relative
+  double grid_max_average_error = 0.0;                    //!< the engine's grid's, relative
 };
 
 ContinuanceFit fit_continuance(const std::vector<ContinuanceBand>& bands, const std::string& path);

@@ -24,7 +24,7 @@ std::string number(double x, int digits = 6) {
 
 //! "  # se 0.0012" (or the reason there is none).
 std::string se_comment(const Estimate& e, const std::string& extra = "") {
-  std::string c = e.se >= 0.0 ? "se " + number(e.se, 2) : "no standard error";
+  std::string c = e.se >= 0.0 ? "se " + number(e.se, 2) : "not estimated";
   if (!extra.empty()) c += "; " + extra;
   return "  # " + c;
 }
@@ -78,13 +78,16 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
               std::to_string(c.years) + " years from " + std::to_string(c.first_year) + ".");
   else
     w.comment(c.origin);
-  w.comment(std::string("Severity: ") +
-            (parametric ? "parametric (lognormal body + Pareto catastrophic add-on)"
-                        : "empirical (quantile knots + generalised Pareto tail)") +
-            "; out of sample the " + c.better + " form fits better" +
-            (other.empty() ? "." : "; the other form is in " + other + "."));
-  w.comment("After each estimate: its standard error (grouped jackknife over " +
-            std::to_string(c.jackknife_groups) + " groups of " + c.grouping + ").");
+  const bool table = !c.origin.empty();  // a continuance table: no sample, no fit to judge
+  if (!table) {
+    w.comment(std::string("Severity: ") +
+              (parametric ? "parametric (lognormal body + Pareto catastrophic add-on)"
+                          : "empirical (quantile knots + generalised Pareto tail)") +
+              "; out of sample the " + c.better + " form fits better" +
+              (other.empty() ? "." : "; the other form is in " + other + "."));
+    w.comment("After each estimate: its standard error (grouped jackknife over " +
+              std::to_string(c.jackknife_groups) + " groups of " + c.grouping + ").");
+  }
   w.comment("Costs are in the data's first-year money. Add a [contract] to price terms on this");
   w.comment("population (docs/scenario-reference.md); set effects and regional shocks as needed.");
   if (c.negative_zeroed || c.negative_dropped || c.duplicates_summed)
@@ -117,6 +120,7 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
   for (std::size_t k = 0; k < c.strata.size(); ++k) {
     const StratumFit& s = c.strata[k];
     w.header("[[stratum]]");
+    if (!table) {
     char fit[400];
     std::snprintf(fit, sizeof fit,
                   "fit: %llu members, %llu member-years, %llu positive costs; mean of positive "
@@ -127,6 +131,7 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
     w.comment(fit);
     w.comment("out-of-sample error of limited means: parametric " + percent(s.parametric_error) +
               ", empirical " + percent(s.empirical_error));
+    }
     w.line("name", toml_string(s.name));
     w.line("share", number(shares[k], 10), se_comment(s.share, "of members at entry"));
     if (parametric) {
@@ -148,8 +153,11 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
       w.estimate("p_any", s.p_positive, "P(cost > 0): the tail is in the table");
       w.line("severity", "\"empirical\"");
       w.comment("quantile knots of positive costs (probability, cost); above the last, a");
-      w.comment("generalised Pareto tail fitted to the " + std::to_string(s.tail_count) +
-                " costs above " + number(s.tail_threshold, 6));
+      if (table)
+        w.comment("generalised Pareto tail for the table's open band above " + number(s.tail_threshold, 6));
+      else
+        w.comment("generalised Pareto tail fitted to the " + std::to_string(s.tail_count) +
+                  " costs above " + number(s.tail_threshold, 6));
       w.line("probabilities", array(s.probabilities, 8));
       w.line("quantiles", array(s.quantiles, 7));
       if (s.probabilities.back() < 1.0) {

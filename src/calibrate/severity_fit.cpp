@@ -4,6 +4,7 @@
 #include <boost/math/tools/minima.hpp>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 
 #include "stats/statistics.hpp"
@@ -255,10 +256,17 @@ class Likelihood {
   }
   double operator()(const double* x) const {
     const ParametricSeverity f = form(x);
-    const BodyGrid grid(f.mu, f.log_sd, 120);
+    // The body grid and its gaps change only with (mu, S): most evaluations move the add-on.
+    if (!grid_ || f.mu != mu_ || f.log_sd != sd_) {
+      grid_ = std::make_unique<BodyGrid>(f.mu, f.log_sd, 120);
+      gaps_.clear();
+      for (double e : edges_) gaps_.push_back(grid_->gaps(e));
+      mu_ = f.mu;
+      sd_ = f.log_sd;
+    }
     std::vector<double> survival(edges_.size());
     for (std::size_t b = 0; b < edges_.size(); ++b)
-      survival[b] = grid_survival(f, grid, grid.gaps(edges_[b]), edges_[b]);
+      survival[b] = grid_survival(f, *grid_, gaps_[b], edges_[b]);
     double l = lump_ * std::log(std::max(1e-300, 1.0 - survival.front()));
     for (std::size_t b = 0; b < counts_.size(); ++b)
       if (counts_[b] > 0.0) l += counts_[b] * std::log(std::max(1e-300, survival[b] - survival[b + 1]));
@@ -268,6 +276,9 @@ class Likelihood {
  private:
   std::vector<double> edges_, counts_;
   double lump_ = 0.0, above_ = 0.0, p_positive_;
+  mutable std::unique_ptr<BodyGrid> grid_;
+  mutable std::vector<std::vector<double>> gaps_;
+  mutable double mu_ = 0.0, sd_ = 0.0;
 };
 
 }  // namespace
@@ -351,16 +362,22 @@ double WeightedSample::total() const {
 }
 
 void WeightedSample::sort() {
-  std::vector<std::size_t> order(cost.size());
-  std::iota(order.begin(), order.end(), std::size_t(0));
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] < cost[b]; });
-  std::vector<double> c(cost.size()), w(cost.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    c[i] = cost[order[i]];
-    w[i] = weight[order[i]];
+  std::vector<std::pair<double, double>> pairs(cost.size());
+  for (std::size_t i = 0; i < cost.size(); ++i) pairs[i] = {cost[i], weight[i]};
+  std::sort(pairs.begin(), pairs.end());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    cost[i] = pairs[i].first;
+    weight[i] = pairs[i].second;
   }
-  cost.swap(c);
-  weight.swap(w);
+  prepare();
+}
+
+double WeightedSample::weight_below(double c) const {
+  const auto k = static_cast<std::size_t>(std::lower_bound(cost.begin(), cost.end(), c) - cost.begin());
+  return k ? cumulative_weight_[k - 1] : 0.0;
+}
+
+void WeightedSample::prepare() {
   mid_.resize(cost.size());
   cumulative_weight_.resize(cost.size());
   cumulative_cost_.resize(cost.size());

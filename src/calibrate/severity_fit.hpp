@@ -72,15 +72,19 @@ double parametric_limited_mean(const ParametricSeverity& f, double a);
 double parametric_cdf(const ParametricSeverity& f, double x);
 double parametric_quantile(const ParametricSeverity& f, double p);
 
-//! Costs with their weights; sort() orders them and prepares the queries.
+//! Costs with their weights; sort() orders them and prepares the queries (prepare() when they
+//! are in order already).
 struct WeightedSample {
   std::vector<double> cost, weight;
   double total() const;
+  //! Weight of the costs below c.
+  double weight_below(double c) const;
   //! The weighted quantile: linear between the points' mid-ranks (C_i - w_i / 2) / W.
   double quantile(double p) const;
   double mean() const;
   double limited_mean(double a) const;
   void sort();
+  void prepare();
 
  private:
   std::vector<double> mid_, cumulative_weight_, cumulative_cost_;

@@ -72,6 +72,12 @@ std::vector<ClaimWork> claim_work(const Model& m, const ReplicationWorld& w,
   return work;
 }
 
+// Compiled twice where the CPU allows (x86-64-v3 has FMA, so the model's fused multiply-adds are
+// instructions rather than libm calls) and picked at run time: both round every fma once, so
+// both give the same bits.
+#if defined(APMSIM_X86_KERNELS) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v3", "default")))
+#endif
 std::uint32_t simulate_claims(const Model& m, const ReplicationWorld& w, std::uint32_t replication,
                               const ClaimWork& work, std::vector<ClaimRecord>& out) {
   using L = model::ScalarLanes;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
+#include <future>
 #include <vector>
 
 #include "engine/claims.hpp"
@@ -24,22 +26,45 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-//! Appends numbers to a text buffer with std::to_chars (shortest exact form for floats).
+//! One row's text, built in a fixed buffer with std::to_chars (numbers in the shortest form that
+//! reads back as the same double) and appended to the output once.
 class RowWriter {
  public:
   explicit RowWriter(std::string& out) : out_(out) {}
   template <class T>
   void number(T value) {
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    out_.append(buffer, result.ptr);
+    if (end_ - at_ < 64) flush();
+    at_ = std::to_chars(at_, end_, value).ptr;
   }
-  void text(const std::string& t) { out_ += t; }
-  void separator() { out_ += ','; }
-  void end() { out_ += '\n'; }
+  void text(const std::string& t) {
+    if (t.size() + 64 > static_cast<std::size_t>(end_ - at_)) {
+      flush();
+      if (t.size() + 64 > sizeof line_) {  // a long name: straight to the output
+        out_ += t;
+        return;
+      }
+    }
+    std::memcpy(at_, t.data(), t.size());
+    at_ += t.size();
+  }
+  void separator() {
+    if (end_ - at_ < 64) flush();
+    *at_++ = ',';
+  }
+  void end() {
+    *at_++ = '\n';
+    flush();
+  }
 
  private:
+  void flush() {
+    out_.append(line_, static_cast<std::size_t>(at_ - line_));
+    at_ = line_;
+  }
   std::string& out_;
+  char line_[4096];
+  char* at_ = line_;
+  char* end_ = line_ + sizeof line_ - 1;
 };
 
 //! Each entity's fixed columns (provider, provider_group, region), already CSV, with commas.
@@ -81,12 +106,15 @@ SampleSummary write_claims_csv(const scenario::Scenario& s, const engine::Model&
   const int measures = m.params.measures;
 
   // Waves of pieces: simulated in parallel, numbered in order, formatted in parallel, written in
-  // order. Memory holds one wave, whatever the number of rows.
+  // order by a writer thread while the next wave is made. Memory holds two waves' text, whatever
+  // the number of rows.
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   const std::size_t wave = std::size_t(threads) * 8;
   std::vector<std::vector<engine::ClaimRecord>> records(wave);
   std::vector<std::uint32_t> members(wave);
-  std::vector<std::string> text(wave);
+  std::vector<std::string> texts[2] = {std::vector<std::string>(wave), std::vector<std::string>(wave)};
+  std::future<void> writing;
+  int current = 0;
   std::uint64_t next_member = 1;
   for (std::size_t first = 0; first < work.size(); first += wave) {
     const std::size_t n = std::min(wave, work.size() - first);
@@ -99,6 +127,8 @@ SampleSummary write_claims_csv(const scenario::Scenario& s, const engine::Model&
       next_member += members[i];
       summary.rows += records[i].size();
     }
+    // The writer is writing the other buffer: this one's last wave is on disk already.
+    std::vector<std::string>& text = texts[current];
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i) {
       std::string& out = text[i];
@@ -110,11 +140,13 @@ SampleSummary write_claims_csv(const scenario::Scenario& s, const engine::Model&
         row.text(fixed[r.entity]);
         row.number(r.year);
         row.text(strata[static_cast<std::size_t>(r.stratum)]);
-        row.number(r.risk_score);
+        // The engine's single-precision values as doubles: their shortest form is their exact
+        // value, so a reader's sums are the tallies' (float's shortest form would not be).
+        row.number(static_cast<double>(r.risk_score));
         row.separator();
-        row.number(r.cost);
+        row.number(static_cast<double>(r.cost));
         row.separator();
-        row.number(r.counterfactual);
+        row.number(static_cast<double>(r.counterfactual));
         for (int k = 0; k < measures; ++k) {
           row.separator();
           if (r.measures[static_cast<std::size_t>(k)] >= 0)
@@ -123,11 +155,14 @@ SampleSummary write_claims_csv(const scenario::Scenario& s, const engine::Model&
         row.end();
       }
     }
-    for (std::size_t i = 0; i < n; ++i) {
-      file.write(text[i]);
-      summary.bytes += text[i].size();
-    }
+    for (std::size_t i = 0; i < n; ++i) summary.bytes += text[i].size();
+    if (writing.valid()) writing.get();  // one wave at a time, in order
+    writing = std::async(std::launch::async, [&file, &text, n] {
+      for (std::size_t i = 0; i < n; ++i) file.write(text[i]);
+    });
+    current ^= 1;
   }
+  if (writing.valid()) writing.get();
   summary.members = next_member - 1;
   file.commit();
   return summary;

@@ -7,7 +7,8 @@
 //! first simulated year), stratum, risk_score (observed), cost, counterfactual_cost, then one
 //! column per measure named after it: 1 achieved, 0 not achieved, empty when not measured (not
 //! eligible, or no response). Costs are the engine's single-precision values written exactly
-//! (shortest round-trip form), so per (provider, year) they sum to the engine's tallies.
+//! (a float's value has a short exact decimal form), so per (provider, year) a reader's sums in
+//! double precision are the engine's tallies, to the order of summation.
 
 #include <cstdint>
 #include <string>

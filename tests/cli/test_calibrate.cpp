@@ -1,0 +1,141 @@
+// `apmsim sample` and `apmsim calibrate` from the command line: the claims file's costs sum to
+// the run's tallies of that replication; a calibrated population is a scenario validate
+// accepts, in both severity forms; bad data and bad options exit 2 with a located message and
+// leave no output file.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "io/results_file.hpp"
+#include "run_cli.hpp"
+
+namespace apmsim::cli_test {
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  std::string f;
+  while (std::getline(in, f, ',')) fields.push_back(f);
+  if (!line.empty() && line.back() == ',') fields.push_back("");
+  return fields;
+}
+
+TEST(CliSample, ClaimsSumToTheRunsTallies) {
+  TempFolder dir;
+  const CliResult run = run_cli({"run", cli_data("small.toml"), "--replications", "3",
+                                 "--write-tallies", "--quiet", "--out", dir.file("x.h5")},
+                                dir.path().string());
+  ASSERT_EQ(run.exit_code, 0) << run;
+  const CliResult sample = run_cli({"sample", cli_data("small.toml"), "--replication", "2",
+                                    "--comparison", "--out", dir.file("claims.csv")},
+                                   dir.path().string());
+  ASSERT_EQ(sample.exit_code, 0) << sample;
+  EXPECT_TRUE(contains(sample.err, "rows")) << sample;
+  std::ifstream in(dir.file("claims.csv"));
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> header = split(line);
+  ASSERT_GE(header.size(), 9u);
+  EXPECT_EQ(header[0], "member");
+  EXPECT_EQ(header[7], "cost");
+  std::map<std::pair<std::string, int>, double> cost;
+  std::map<std::pair<std::string, int>, double> rows;
+  while (std::getline(in, line)) {
+    const auto f = split(line);
+    ASSERT_EQ(f.size(), header.size()) << line;
+    cost[{f[1], std::stoi(f[4])}] += std::stod(f[7]);
+    rows[{f[1], std::stoi(f[4])}] += 1.0;
+  }
+  const analysis::Results r = io::read_results(dir.file("x.h5"));
+  ASSERT_TRUE(r.has_tallies);
+  const analysis::TallyDump& t = r.tallies;
+  const std::size_t fields = t.fields.size();
+  std::size_t checked = 0;
+  // small.toml's entities in the engine's order: providers, then a comparison per region.
+  const std::vector<std::string> names = {"aco/0", "aco/1", "practice/0", "comparison/north",
+                                          "comparison/south"};
+  ASSERT_EQ(t.entities, names.size());
+  for (std::uint32_t e = 0; e < t.entities && e < names.size(); ++e)
+    for (int y = 0; y < t.years; ++y) {
+      const double* record = &t.values[((std::size_t(2) * t.entities + e) * t.years + y) * fields];
+      const auto key = std::make_pair(names[e], y);
+      if (!cost.count(key)) continue;
+      EXPECT_EQ(rows[key], record[0]) << names[e] << " year " << y;
+      // Exact values summed in another order: 1e-12.
+      EXPECT_NEAR(cost[key], record[1], 1e-12 * record[1]) << names[e] << " year " << y;
+      ++checked;
+    }
+  EXPECT_GT(checked, 0u);
+}
+
+TEST(CliSample, RefusesAnExistingFileAndBadOptions) {
+  TempFolder dir;
+  std::ofstream(dir.file("claims.csv")) << "keep me";
+  const CliResult r = run_cli({"sample", cli_data("small.toml"), "--out", dir.file("claims.csv")});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_TRUE(contains(r.err, "already exists")) << r;
+  std::ifstream kept(dir.file("claims.csv"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "keep me");
+  const CliResult bad = run_cli({"sample", cli_data("small.toml"), "--replication", "-1", "--out", dir.file("y.csv")});
+  EXPECT_EQ(bad.exit_code, 2) << bad;
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"claims.csv"});
+}
+
+TEST(CliCalibrate, WritesBothFormsThatValidateAccepts) {
+  TempFolder dir;
+  ASSERT_EQ(run_cli({"sample", std::string(APMSIM_TEST_DATA) + "/calibrate/truth.toml", "--out",
+                     dir.file("claims.csv")})
+                .exit_code,
+            0);
+  const CliResult r = run_cli({"calibrate", dir.file("claims.csv"), "--out", dir.file("pop.toml"),
+                               "--json", dir.file("fit.json")},
+                              "", 120.0);
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.out, "better fit out of sample")) << r;
+  EXPECT_TRUE(contains(r.out, "frailty_sd")) << r;
+  const std::vector<std::string> files = dir.listing();
+  ASSERT_EQ(files.size(), 4u);  // claims.csv, fit.json, pop.toml, pop.<other>.toml
+  for (const std::string& f : files) {
+    if (f.rfind("pop", 0) != 0) continue;
+    const CliResult v = run_cli({"validate", dir.file(f)});
+    EXPECT_EQ(v.exit_code, 0) << v;
+  }
+}
+
+TEST(CliCalibrate, BadDataExitsTwoWithThePlaceAndWritesNothing) {
+  TempFolder dir;
+  std::ofstream(dir.file("claims.csv")) << "member,year,cost\nA,2023,100\nB,2023,oops\n";
+  const CliResult r = run_cli({"calibrate", dir.file("claims.csv"), "--out", dir.file("pop.toml")});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  EXPECT_TRUE(contains(r.err, "claims.csv:3:3: column 'cost': 'oops' is not a number")) << r;
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"claims.csv"});
+  const CliResult missing = run_cli({"calibrate", dir.file("claims.csv")});
+  EXPECT_EQ(missing.exit_code, 2) << missing;
+  EXPECT_TRUE(contains(missing.err, "--out")) << missing;
+  const CliResult option = run_cli({"calibrate", dir.file("claims.csv"), "--out", dir.file("p.toml"),
+                                    "--negative-costs", "maybe"});
+  EXPECT_EQ(option.exit_code, 2) << option;
+  EXPECT_TRUE(contains(option.err, "refuse, zero, drop")) << option;
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"claims.csv"});
+}
+
+TEST(CliCalibrate, ContinuanceTableBuildsAValidPopulation) {
+  TempFolder dir;
+  std::ofstream(dir.file("table.csv")) << "upper,share,average\n0,0.2,0\n1000,0.5,400\n10000,0.25,3000\n,0.05,40000\n";
+  const CliResult r = run_cli({"calibrate", "--continuance", dir.file("table.csv"), "--out", dir.file("pop.toml")});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const CliResult v = run_cli({"validate", dir.file("pop.toml")});
+  EXPECT_EQ(v.exit_code, 0) << v;
+  EXPECT_TRUE(contains(v.out, "severity = \"empirical\"")) << v;
+}
+
+}  // namespace
+}  // namespace apmsim::cli_test
