@@ -12,12 +12,12 @@ namespace {
 
 using apmsim::engine::Isa;
 
-void cpu_engine(benchmark::State& state, Isa isa) {
+void cpu_engine(benchmark::State& state, Isa isa, bool empirical) {
   if (!apmsim::engine::isa_supported(isa)) {
     state.SkipWithError("instruction set not supported by this CPU");
     return;
   }
-  const auto scenario = apmsim::testing::reference_scenario();
+  const auto scenario = empirical ? apmsim::testing::empirical_reference_scenario() : apmsim::testing::reference_scenario();
   const apmsim::engine::Model model = apmsim::engine::build_model(scenario);
   const apmsim::engine::CpuEngine engine(model, static_cast<int>(state.range(0)), isa);
   const std::uint64_t replications = 2;
@@ -31,24 +31,26 @@ void cpu_engine(benchmark::State& state, Isa isa) {
   const double unit_years = model.expected_unit_years() * replications;
   state.counters["patient_years/s"] =
       benchmark::Counter(unit_years * state.iterations(), benchmark::Counter::kIsRate);
-  state.SetLabel(apmsim::engine::isa_name(isa));
+  state.SetLabel(apmsim::engine::isa_name(isa) + (empirical ? ", empirical severities" : ""));
 }
 
-BENCHMARK_CAPTURE(cpu_engine, generic, Isa::Generic)
+BENCHMARK_CAPTURE(cpu_engine, generic, Isa::Generic, false)
     ->Arg(1)
     ->Arg(2)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(cpu_engine, avx2, Isa::Avx2)
+BENCHMARK_CAPTURE(cpu_engine, avx2, Isa::Avx2, false)
     ->Arg(1)
     ->Arg(2)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(cpu_engine, avx512, Isa::Avx512)
+BENCHMARK_CAPTURE(cpu_engine, avx512, Isa::Avx512, false)
     ->Arg(1)
     ->Arg(2)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cpu_engine, avx2_empirical, Isa::Avx2, true)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(cpu_engine, avx512_empirical, Isa::Avx512, true)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // The host's share of a GPU batch: drawing the worlds (entity-year shocks, episode counts) of
 // 64 replications on state.range(0) threads, as the CUDA engine does into its pinned buffers.

@@ -174,6 +174,8 @@ std::string report_json(const Calibration& c) {
       << ", \"p_positive\": " << json_number(s.p_positive.value)
       << ", \"p_positive_se\": " << json_number(s.p_positive.se)
       << ", \"share\": " << json_number(s.share.value)
+      << ", \"parametric_error\": " << json_number(s.parametric_error)
+      << ", \"empirical_error\": " << json_number(s.empirical_error)
       << ",\n     \"observed\": " << json_summary(s.observed)
       << ",\n     \"parametric\": " << json_summary(s.parametric)
       << ",\n     \"empirical\": " << json_summary(s.empirical)

@@ -110,6 +110,23 @@ TEST(CliCalibrate, WritesBothFormsThatValidateAccepts) {
   }
 }
 
+// --plot draws the fit with scripts/plot_fit.py (Debian's python3-matplotlib, scripts/setup).
+TEST(CliCalibrate, PlotsTheFit) {
+  if (std::system("/usr/bin/python3 -c 'import matplotlib' 2>/dev/null") != 0)
+    GTEST_SKIP() << "no /usr/bin/python3 with matplotlib: scripts/setup installs it";
+  TempFolder dir;
+  ASSERT_EQ(run_cli({"sample", std::string(APMSIM_SOURCE_DIR) + "/scenarios/claims/example_truth.toml",
+                     "--out", dir.file("claims.csv")})
+                .exit_code,
+            0);
+  const CliResult r = run_cli({"calibrate", dir.file("claims.csv"), "--out", dir.file("pop.toml"),
+                               "--quiet", "--plot", dir.file("fit")},
+                              "", 120.0);
+  ASSERT_EQ(r.exit_code, 0) << r;
+  for (const char* png : {"fit_summary.png", "fit_healthy.png", "fit_end_of_life.png"})
+    EXPECT_TRUE(fs::exists(fs::path(dir.file("fit")) / png)) << png << "\n" << r;
+}
+
 TEST(CliCalibrate, BadDataExitsTwoWithThePlaceAndWritesNothing) {
   TempFolder dir;
   std::ofstream(dir.file("claims.csv")) << "member,year,cost\nA,2023,100\nB,2023,oops\n";

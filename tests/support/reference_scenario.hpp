@@ -2,7 +2,10 @@
 // The benchmark's reference scenario, built in code (no parser): 3 baseline + 3 performance
 // years, 100 providers x 2,000 patients, 3 measures, one region without a comparison population.
 
+#include <cmath>
+
 #include "scenario/scenario.hpp"
+#include "stats/statistics.hpp"
 
 namespace apmsim::testing {
 
@@ -73,6 +76,29 @@ inline scenario::Scenario reference_scenario(std::uint64_t replications = 4) {
 }  // namespace apmsim::testing
 
 namespace apmsim::testing {
+
+// The reference scenario with every stratum's lognormal body replaced by an empirical table of
+// 256 of its quantiles and a generalised Pareto tail above the 99th percentile (the same
+// frailty, shocks and measures): what an empirical severity costs against the lognormal.
+inline scenario::Scenario empirical_reference_scenario() {
+  scenario::Scenario s = reference_scenario();
+  for (auto& st : s.strata) {
+    const double sigma = std::sqrt(std::log1p(st.cv * st.cv));
+    const double mu = std::log(st.mean) - sigma * sigma / 2;
+    st.severity = scenario::Severity::Empirical;
+    st.probabilities.clear();
+    st.quantiles.clear();
+    for (int j = 0; j <= 256; ++j) {
+      const double p = 0.99 * j / 256.0;
+      st.probabilities.push_back(p);
+      st.quantiles.push_back(j == 0 ? 0.0 : std::exp(mu + sigma * stats::normal_quantile(p)));
+    }
+    st.tail_scale = st.quantiles.back() * sigma / 2.33;
+    st.tail_shape = 0.2;
+    st.score_sd = sigma;
+  }
+  return s;
+}
 
 // One stratum, one provider group, one region: the smallest world whose per-unit cost has a
 // closed form. Callers switch features on or off field by field.
