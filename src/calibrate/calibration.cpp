@@ -241,6 +241,12 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   const auto k_of = [&](std::size_t i) { return d.year[i] - out.first_year; };
   const auto weight = [&](std::size_t i) { return double(d.exposure[i]) / 12.0; };
   const auto annual = [&](std::size_t i) { return d.cost[i] * 12.0 / double(d.exposure[i]); };
+  // The trend's and expected costs' exposure: exposure-years times the risk score when there are
+  // risk scores (cost per unit of risk within a stratum: a member riskier than the stratum's
+  // average is expected to cost more), else exposure-years.
+  const auto risk_exposure = [&](std::size_t i) {
+    return weight(i) * (d.has_risk ? double(d.risk_score[i]) : 1.0);
+  };
 
   // Members' strata at entry, and the stratum sizes (a too-small stratum cannot be fitted).
   std::vector<std::uint64_t> members_in(std::size_t(S), 0), positive_in(std::size_t(S), 0),
@@ -269,7 +275,7 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t c = std::size_t(d.stratum[i]) * T + std::size_t(k_of(i));
     first.cell_cost[c] += d.cost[i];
-    first.cell_weight[c] += weight(i);
+    first.cell_weight[c] += risk_exposure(i);
   }
   const double trend_full = trend_of(first);
   std::vector<double> cell_mean(first.cell_cost.size());
@@ -333,7 +339,7 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
     g.risk[std::size_t(s)] += weight(i) * d.risk_score[i];
     const std::size_t c = std::size_t(s) * T + std::size_t(k_of(i));
     g.cell_cost[c] += d.cost[i];
-    g.cell_weight[c] += weight(i);
+    g.cell_weight[c] += risk_exposure(i);
     const bool has_next = i + 1 < n && d.member[i + 1] == d.member[i];
     if (k_of(i) < T - 1) {
       g.churn_at_risk += 1.0;
@@ -413,7 +419,7 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
     double member_gap = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t c = std::size_t(d.stratum[i]) * T + std::size_t(k_of(i));
-      const double e = weight(i) * cell_mean[c];
+      const double e = risk_exposure(i) * cell_mean[c];
       observed[d.provider[i]] += d.cost[i];
       expected[d.provider[i]] += e;
       member_gap += d.cost[i] - e;
@@ -528,7 +534,7 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   for (double p : {0.995, 0.999, 0.9995}) out.qq_levels.push_back(p);
 
   const double tau2 = full.tau2, sigma_e2 = out.efficiency_parametric.value * out.efficiency_parametric.value;
-  double parametric_error = 0.0, empirical_error = 0.0, weights = 0.0;
+  double parametric_error = 0.0, empirical_error = 0.0;
   for (int s = 0; s < S; ++s) {
     StratumFit f;
     f.name = d.strata[std::size_t(s)];
@@ -611,7 +617,6 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
     }
     parametric_error += f.parametric_error * total.weight[std::size_t(s)];
     empirical_error += f.empirical_error * total.weight[std::size_t(s)];
-    weights += total.weight[std::size_t(s)];
     out.strata.push_back(std::move(f));
   }
   out.better = empirical_error < parametric_error ? "empirical" : "parametric";

@@ -6,9 +6,9 @@
 //! - stratum share: exposure-weighted stratum of each member's first row (the model's new
 //!   patients, at the start and after churn);
 //! - P(cost > 0), risk score: exposure-weighted means per stratum;
-//! - trend: weighted least squares of ln(mean cost per member-year) on the year with a stratum
-//!   effect (within-stratum: case-mix shifts do not count as trend); without strata, on the
-//!   mean cost per unit of risk score when there are risk scores;
+//! - trend: weighted least squares of ln(mean cost per exposure-year) on the year with a stratum
+//!   effect (within-stratum: case-mix shifts do not count as trend), risk-adjusted when there
+//!   are risk scores (cost per unit of risk score times exposure);
 //! - churn: share of members of a year (not the last) absent the next year; transitions: the
 //!   stratum moves of members present in consecutive years;
 //! - frailty: with r the normal score of a positive cost within its stratum scaled by the
