@@ -54,21 +54,15 @@ void cuda_kernel(benchmark::State& state) {
   const apmsim::cuda::CudaEngine engine(model);
   const auto replications = static_cast<std::uint64_t>(state.range(0));
   const std::size_t entity_years = std::size_t(model.entity_count()) * model.years();
-  std::vector<apmsim::model::EntityYear> years(replications * entity_years);
-  std::vector<std::uint32_t> episodes(replications * entity_years);
-  std::vector<double> efficiency(replications * model.entity_count()),
-      effect(replications * model.entity_count()),
-      shocks(replications * model.regions.size() * model.years());
-  apmsim::engine::draw_worlds(model, 0, replications,
-                              apmsim::engine::WorldSpan{years.data(), episodes.data(),
-                                                        efficiency.data(), effect.data(),
-                                                        shocks.data()},
-                              0);
+  apmsim::engine::WorldBuffers worlds;
+  worlds.resize(model, replications);
+  apmsim::engine::draw_worlds(model, 0, replications, worlds.span(), 0);
+  const auto* years = worlds.entity_years.data();
+  const auto* episodes = worlds.episodes.data();
   std::vector<double> tallies(replications * entity_years * model.layout.fields());
-  engine.simulate_worlds(0, replications, years.data(), episodes.data(), tallies.data());  // warm
+  engine.simulate_worlds(0, replications, years, episodes, tallies.data());  // warm
   for (auto _ : state) {
-    state.SetIterationTime(
-        engine.simulate_worlds(0, replications, years.data(), episodes.data(), tallies.data()));
+    state.SetIterationTime(engine.simulate_worlds(0, replications, years, episodes, tallies.data()));
     benchmark::DoNotOptimize(tallies.data());
   }
   set_rates(state, model.expected_unit_years() * static_cast<double>(replications));

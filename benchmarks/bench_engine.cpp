@@ -59,21 +59,14 @@ void world_draw(benchmark::State& state) {
   const apmsim::engine::Model model =
       apmsim::engine::build_model(apmsim::testing::reference_scenario());
   const std::uint64_t replications = 64;
-  const std::size_t entity_years = std::size_t(model.entity_count()) * model.years();
-  std::vector<apmsim::model::EntityYear> years(replications * entity_years);
-  std::vector<std::uint32_t> episodes(replications * entity_years);
-  std::vector<double> efficiency(replications * model.entity_count()),
-      effect(replications * model.entity_count()),
-      shocks(replications * model.regions.size() * model.years());
+  apmsim::engine::WorldBuffers worlds;
+  worlds.resize(model, replications);
   std::uint64_t first = 0;
   for (auto _ : state) {
-    apmsim::engine::draw_worlds(model, first, replications,
-                                apmsim::engine::WorldSpan{years.data(), episodes.data(),
-                                                          efficiency.data(), effect.data(),
-                                                          shocks.data()},
+    apmsim::engine::draw_worlds(model, first, replications, worlds.span(),
                                 static_cast<int>(state.range(0)));
     first += replications;
-    benchmark::DoNotOptimize(years.data());
+    benchmark::DoNotOptimize(worlds.entity_years.data());
   }
   const double reps = double(replications) * double(state.iterations());
   state.counters["replications/s"] = benchmark::Counter(reps, benchmark::Counter::kIsRate);

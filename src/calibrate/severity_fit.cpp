@@ -317,34 +317,26 @@ ParametricSeverity fit_parametric(const SeverityStats& s, double threshold, doub
           }
         }
   }
-  // Coordinate-wise maximum likelihood: Brent on each parameter in turn.
+  // Coordinate-wise maximum likelihood: Brent on each of the first `count` parameters in turn.
   const int cycles = hint ? 2 : 6;
-  const int last = s.tail_weight >= 20.0 ? 5 : 2;  // the body alone with too few large costs
-  for (int cycle = 0; cycle < cycles; ++cycle)
-    for (int k = 0; k < last; ++k) {
-      double v[5];
-      std::copy(x, x + 5, v);
-      x[k] = maximise(
-          [&](double value) {
-            v[k] = value;
-            return l(v);
-          },
-          lower[k], upper[k]);
-    }
+  const auto ascend = [&](double* p, int count) {
+    for (int cycle = 0; cycle < cycles; ++cycle)
+      for (int k = 0; k < count; ++k) {
+        double v[5];
+        std::copy(p, p + 5, v);
+        p[k] = maximise(
+            [&](double value) {
+              v[k] = value;
+              return l(v);
+            },
+            lower[k], upper[k]);
+      }
+  };
+  ascend(x, s.tail_weight >= 20.0 ? 5 : 2);  // the body alone with too few large costs
   // The body alone, fitted the same way, against the body with the add-on: keep the add-on
   // only for a likelihood-ratio statistic above 10 (about p = 0.02 for three parameters).
   double alone[5] = {x[0], x[1], -800.0, x[3], x[4]};
-  for (int cycle = 0; cycle < cycles; ++cycle)
-    for (int k = 0; k < 2; ++k) {
-      double v[5];
-      std::copy(alone, alone + 5, v);
-      alone[k] = maximise(
-          [&](double value) {
-            v[k] = value;
-            return l(v);
-          },
-          lower[k], upper[k]);
-    }
+  ascend(alone, 2);
   const bool addon = s.tail_weight >= 20.0 && 2.0 * (l(x) - l(alone)) > 10.0;
   ParametricSeverity f = likelihood.form(addon ? x : alone);
   if (!addon) {

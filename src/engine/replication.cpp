@@ -68,6 +68,15 @@ void draw_world(const Model& m, std::uint64_t replication, ReplicationWorld& w) 
                                      w.effect.data(), w.region_shock.data()});
 }
 
+void WorldBuffers::resize(const Model& m, std::uint64_t count) {
+  const std::size_t ey = std::size_t(m.entity_count()) * m.years();
+  entity_years.resize(count * ey);
+  episodes.resize(count * ey);
+  efficiency.resize(count * m.entity_count());
+  effect.resize(count * m.entity_count());
+  region_shock.resize(count * m.regions.size() * m.years());
+}
+
 void draw_worlds(const Model& m, std::uint64_t first, std::uint64_t count, const WorldSpan& out,
                  int threads) {
   const std::size_t entity_years = std::size_t(m.entity_count()) * m.years();

@@ -31,6 +31,20 @@ struct WorldSpan {
   double* region_shock;
 };
 
+//! Owned storage for the worlds of `count` replications in WorldSpan's layout.
+struct WorldBuffers {
+  std::vector<model::EntityYear> entity_years;  //!< [count][entities][years]
+  std::vector<std::uint32_t> episodes;          //!< [count][entities][years]
+  std::vector<double> efficiency, effect;       //!< [count][entities]
+  std::vector<double> region_shock;             //!< [count][regions][years]
+  //! Sizes every array for `count` replications of `model`.
+  void resize(const Model& model, std::uint64_t count);
+  WorldSpan span() {
+    return WorldSpan{entity_years.data(), episodes.data(), efficiency.data(), effect.data(),
+                     region_shock.data()};
+  }
+};
+
 //! Draws the world of `replication` into `world` (resized as needed).
 void draw_world(const Model& model, std::uint64_t replication, ReplicationWorld& world);
 

@@ -32,10 +32,7 @@ namespace {
 
 using testing::DrawnWorlds;
 
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
+using testing::same_bits;
 
 //! Replications [0, reps) in batches of `batch`, tallies concatenated.
 std::vector<double> run_gpu(const cuda::CudaEngine& gpu, std::uint64_t reps, std::uint64_t batch) {

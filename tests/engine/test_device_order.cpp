@@ -19,10 +19,7 @@ namespace {
 
 using testing::DrawnWorlds;
 
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
+using testing::same_bits;
 
 std::vector<engine::Isa> supported_isas() {
   std::vector<engine::Isa> isas;

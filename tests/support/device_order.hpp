@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <cstdint>
 #include <utility>
 #include <stdexcept>
@@ -187,6 +188,12 @@ inline std::vector<double> emulated_batch(const engine::Model& m, std::uint64_t 
       std::copy(t.begin(), t.end(), all.begin() + static_cast<std::ptrdiff_t>(at * cells));
     }
   return all;
+}
+
+//! Whether two tally vectors are equal bit for bit.
+inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 //! How two tallies of the same cells compare: counts must be equal, sums within a relative

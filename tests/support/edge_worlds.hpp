@@ -150,25 +150,12 @@ inline scenario::Scenario empirical_world() {
 }
 
 //! The worlds of replications [first, first + count) as a backend sees them, drawn once.
-struct DrawnWorlds {
-  std::vector<model::EntityYear> entity_years;  //!< [count][entities][years]
-  std::vector<std::uint32_t> episodes;          //!< [count][entities][years]
-  std::vector<double> efficiency, effect, region_shock;
-};
+using DrawnWorlds = engine::WorldBuffers;
 
 inline DrawnWorlds draw_batch(const engine::Model& m, std::uint64_t first, std::uint64_t count) {
   DrawnWorlds w;
-  const std::size_t ey = std::size_t(m.entity_count()) * m.years();
-  w.entity_years.resize(count * ey);
-  w.episodes.resize(count * ey);
-  w.efficiency.resize(count * m.entity_count());
-  w.effect.resize(count * m.entity_count());
-  w.region_shock.resize(count * m.regions.size() * m.years());
-  engine::draw_worlds(m, first, count,
-                      engine::WorldSpan{w.entity_years.data(), w.episodes.data(),
-                                        w.efficiency.data(), w.effect.data(),
-                                        w.region_shock.data()},
-                      0);
+  w.resize(m, count);
+  engine::draw_worlds(m, first, count, w.span(), 0);
   return w;
 }
 
