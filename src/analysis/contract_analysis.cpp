@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "analysis/moments.hpp"
+#include "contract/risk_sharing.hpp"
 #include "stats/statistics.hpp"
 
 namespace apmsim::analysis {
@@ -158,54 +159,56 @@ struct ContractQuantity {
   std::function<double(const std::vector<double>&, double)> value;
 };
 
+//! A field's name, unit and description from the record field table (contract/records.hpp).
+Quantity field_quantity(c::Field f) {
+  const c::FieldInfo& info = c::kFields[f];
+  return {info.name, info.unit, info.description};
+}
+
 const std::vector<ContractQuantity>& contract_quantities() {
-  const auto sum = [](int f) {
-    return [f](const std::vector<double>& s, double) { return s[static_cast<std::size_t>(f)]; };
+  const auto sum = [](c::Field f) {
+    return ContractQuantity{field_quantity(f), [f](const std::vector<double>& s, double) {
+                              return s[static_cast<std::size_t>(f)];
+                            }};
   };
   const auto average = [](int f) {
     return [f](const std::vector<double>& s, double n) {
       return n > 0 ? s[static_cast<std::size_t>(f)] / n : kNaN;
     };
   };
+  const auto mean_of = [&average](c::Field f) {
+    Quantity q = field_quantity(f);
+    q.description += ", mean over provider-years";
+    return ContractQuantity{q, average(f)};
+  };
   static const std::vector<ContractQuantity> all{
-      {{"units", "units", "units"}, sum(c::kUnits)},
-      {{"benchmark", "currency", "benchmark total (per-unit benchmark x units)"}, sum(c::kBenchmark)},
-      {{"actual_cost", "currency", "cost with the intervention effect (claims)"},
-       sum(c::kActualCost)},
-      {{"accountable_cost", "currency",
-        "cost after truncation and specific stop-loss, plus its premium"},
-       sum(c::kAccountableCost)},
-      {{"counterfactual_cost", "currency", "cost without the intervention effect (same draws)"},
-       sum(c::kCounterfactualCost)},
-      {{"savings_rate", "fraction", "(benchmark - accountable cost) / benchmark"},
+      sum(c::kUnits),
+      sum(c::kBenchmark),
+      sum(c::kActualCost),
+      sum(c::kAccountableCost),
+      sum(c::kCounterfactualCost),
+      {field_quantity(c::kSavingsRate),
        [](const std::vector<double>& s, double) {
          return s[c::kBenchmark] > 0 ? 1.0 - s[c::kAccountableCost] / s[c::kBenchmark] : kNaN;
        }},
-      {{"true_savings_rate", "fraction", "(counterfactual - cost) / counterfactual"},
+      {field_quantity(c::kTrueSavingsRate),
        [](const std::vector<double>& s, double) {
          return s[c::kCounterfactualCost] > 0
                     ? 1.0 - s[c::kActualCost] / s[c::kCounterfactualCost]
                     : kNaN;
        }},
-      {{"quality_score", "fraction", "weighted measure rates, mean over provider-years"},
-       average(c::kQualityScore)},
+      mean_of(c::kQualityScore),
       {{"eligible_share", "fraction", "share of provider-years with units >= min_units"},
        average(c::kEligible)},
-      {{"base_payment", "currency", "claims (ffs), budget (capitation) or fees (fee)"},
-       sum(c::kBasePayment)},
-      {{"withheld", "currency", "withhold / outcome pot at risk"}, sum(c::kWithheld)},
-      {{"earned_back", "currency", "withhold earned back"}, sum(c::kEarnedBack)},
-      {{"forfeited", "currency", "withhold forfeited"}, sum(c::kForfeited)},
-      {{"reconciliation", "currency",
-        "shared savings (+) or losses (-); capitation: the payer's gain/loss adjustment"},
-       sum(c::kReconciliation)},
-      {{"stop_loss_recovery", "currency", "cost the specific stop-loss takes off the provider"},
-       sum(c::kStopLossRecovery)},
-      {{"payment", "currency", "what the payer pays the provider"}, sum(c::kPayment)},
-      {{"net_provider_result", "currency", "payment - the provider's costs"},
-       sum(c::kNetProviderResult)},
-      {{"payer_net_savings", "currency", "counterfactual cost - the payer's outlay"},
-       sum(c::kPayerNetSavings)},
+      sum(c::kBasePayment),
+      sum(c::kWithheld),
+      sum(c::kEarnedBack),
+      sum(c::kForfeited),
+      sum(c::kReconciliation),
+      sum(c::kStopLossRecovery),
+      sum(c::kPayment),
+      sum(c::kNetProviderResult),
+      sum(c::kPayerNetSavings),
   };
   return all;
 }
@@ -695,19 +698,9 @@ void Analyst::risk(VariantSummary& out) const {
       const int band = refs[i].band;
       const Selection sel{all_, refs[i].year};
       const auto cost = [&bands, band](const double* r) {
-        const double b = r[c::kBenchmark];
-        if (!(b > 0)) return 0.0;
-        const double s = r[c::kSavingsRate];
-        const auto part = [s](double lo, double hi) {
-          return std::clamp(s, lo, hi) - std::clamp(0.0, lo, hi);
-        };
-        if (band >= 0) {
-          const auto& bd = bands[static_cast<std::size_t>(band)];
-          return -(1 - bd.share) * b * part(bd.lower, bd.upper);
-        }
-        double inside = 0;
-        for (const auto& bd : bands) inside += part(bd.lower, bd.upper);
-        return -b * (s - inside);
+        return band >= 0 ? c::band_payer_cost(bands[static_cast<std::size_t>(band)],
+                                              r[c::kBenchmark], r[c::kSavingsRate])
+                         : c::outside_bands_payer_cost(bands, r[c::kBenchmark], r[c::kSavingsRate]);
       };
       const auto x = finite(values(sel, 0, r_.replications, cost));
       put(cb, 0, i, 0, estimates(1, [&](std::uint64_t f, std::uint64_t n) {
@@ -725,13 +718,17 @@ void Analyst::risk(VariantSummary& out) const {
 // ---- Headline figures --------------------------------------------------------------------------
 
 const std::vector<Quantity>& headline_quantities() {
+  // The agreement totals of contract fields carry the fields' names and units.
+  const auto total = [](c::Field f, const char* description) {
+    return Quantity{c::kFields[f].name, c::kFields[f].unit, description};
+  };
   static const std::vector<Quantity> all{
-      {"payer_net_savings", "currency", "payer net savings over the agreement, all providers"},
-      {"net_provider_result", "currency", "net provider result over the agreement, all providers"},
-      {"reconciliation", "currency", "shared savings / losses paid over the agreement"},
-      {"forfeited", "currency", "withhold forfeited over the agreement"},
-      {"savings_rate", "fraction", "portfolio savings rate against the benchmark"},
-      {"true_savings_rate", "fraction", "portfolio true savings rate"},
+      total(c::kPayerNetSavings, "payer net savings over the agreement, all providers"),
+      total(c::kNetProviderResult, "net provider result over the agreement, all providers"),
+      total(c::kReconciliation, "shared savings / losses paid over the agreement"),
+      total(c::kForfeited, "withhold forfeited over the agreement"),
+      total(c::kSavingsRate, "portfolio savings rate against the benchmark"),
+      total(c::kTrueSavingsRate, "portfolio true savings rate"),
       {"var_99", "currency", "99% VaR of the portfolio's loss over the agreement"},
       {"tvar_99", "currency", "99% TVaR of the portfolio's loss over the agreement"},
       {"optimal_weight", "weight", "RMSE-minimising regional benchmark weight"},
@@ -751,12 +748,12 @@ void Analyst::headline(VariantSummary& out) const {
   };
   const EstimateTable& p = out.contract_portfolio;
   const std::size_t agreement = static_cast<std::size_t>(years_);
-  copy(0, p, "payer_net_savings", 0, agreement);
-  copy(1, p, "net_provider_result", 0, agreement);
-  copy(2, p, "reconciliation", 0, agreement);
-  copy(3, p, "forfeited", 0, agreement);
-  copy(4, p, "savings_rate", 0, agreement);
-  copy(5, p, "true_savings_rate", 0, agreement);
+  copy(0, p, c::field_name(c::kPayerNetSavings), 0, agreement);
+  copy(1, p, c::field_name(c::kNetProviderResult), 0, agreement);
+  copy(2, p, c::field_name(c::kReconciliation), 0, agreement);
+  copy(3, p, c::field_name(c::kForfeited), 0, agreement);
+  copy(4, p, c::field_name(c::kSavingsRate), 0, agreement);
+  copy(5, p, c::field_name(c::kTrueSavingsRate), 0, agreement);
   if (const auto* t = out.analysis_table("risk", "net_result")) {
     copy(6, t->table, "var_99", names_.size(), agreement);
     copy(7, t->table, "tvar_99", names_.size(), agreement);

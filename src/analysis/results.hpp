@@ -100,7 +100,7 @@ struct TallyDump {
 
 //! Per-replication contract records of one variant, optionally stored (`--write-records`).
 //! Layout: index = ((rep * providers + p) * years + y) * fields.size() + f; providers = the
-//! participants, years = the performance years (contract/evaluate.hpp, Records).
+//! participants, years = the performance years (contract/records.hpp, Records).
 struct RecordDump {
   std::string variant;
   std::vector<std::string> fields;     //!< field names, e.g. "net_provider_result"

@@ -28,9 +28,65 @@ double blended_benchmark(double historical, double regional, double w) {
   return (1.0 - w) * historical + w * regional;
 }
 
-double contract_benchmark(double historical, double regional, double w, double risk_factor,
-                          double discount) {
-  return blended_benchmark(historical, regional, w) * risk_factor * (1.0 - discount);
+RiskAdjustment adjust_for_risk(const scenario::BenchmarkTerms& terms, const ProviderYear& year) {
+  if (!terms.risk_adjust) return {};
+  RiskAdjustment risk;
+  const double baseline = year.baseline.risk_per_unit;
+  risk.factor = risk_adjustment(year.risk_per_unit, baseline, terms.risk_growth_cap);
+  // Regional cost per unit of risk, times the provider's (capped) risk score.
+  if (year.regional_risk_per_unit > 0.0)
+    risk.case_mix = baseline * risk.factor / year.regional_risk_per_unit;
+  return risk;
+}
+
+MethodBenchmarks method_benchmarks(const scenario::BenchmarkTerms& terms,
+                                   const std::vector<double>& baseline_cost_per_unit,
+                                   double regional_cost_per_unit, const RiskAdjustment& risk,
+                                   int year) {
+  return {historical_benchmark(baseline_cost_per_unit, terms.baseline_weights, terms.assumed_trend,
+                               year) *
+              risk.factor,
+          regional_cost_per_unit * risk.case_mix};
+}
+
+double method_benchmark(const scenario::BenchmarkTerms& terms, const MethodBenchmarks& methods) {
+  switch (terms.method) {
+    case scenario::BenchmarkMethod::Historical:
+      return methods.historical;
+    case scenario::BenchmarkMethod::Regional:
+      return methods.regional;
+    case scenario::BenchmarkMethod::Blend:
+      return blended_benchmark(methods.historical, methods.regional, terms.regional_weight);
+  }
+  return 0.0;
+}
+
+double efficiency_adjusted(const scenario::BenchmarkTerms& terms, double benchmark_per_unit,
+                           const BaselineYears& baseline) {
+  if (!(terms.efficiency_adjustment > 0.0)) return benchmark_per_unit;
+  const std::vector<double>& w = terms.baseline_weights;
+  double own = 0.0, region = 0.0;
+  for (std::size_t b = 0; b < baseline.cost_per_unit.size(); ++b) {
+    own += w[b] * baseline.cost_per_unit[b];
+    region += w[b] * baseline.regional_cost_per_unit[b];
+  }
+  // Levels per unit of risk, so a sicker panel is not mistaken for an inefficient one.
+  const double own_level = baseline.risk_per_unit > 0.0 ? own / baseline.risk_per_unit : own;
+  const double region_level =
+      baseline.regional_risk_per_unit > 0.0 ? region / baseline.regional_risk_per_unit : region;
+  if (!(own_level > 0.0 && region_level > own_level)) return benchmark_per_unit;
+  return benchmark_per_unit *
+         (1.0 + terms.efficiency_adjustment * (region_level - own_level) / own_level);
+}
+
+double discount_in_force(const scenario::BenchmarkTerms& terms, double quality_score) {
+  double discount = terms.discount, reached_at = -1.0;
+  for (const scenario::DiscountTier& tier : terms.quality_discount)
+    if (quality_score >= tier.at && tier.at > reached_at) {
+      discount = tier.discount;
+      reached_at = tier.at;
+    }
+  return discount;
 }
 
 }  // namespace apmsim::contract

@@ -1,9 +1,14 @@
 #pragma once
-//! Benchmarks per unit (DESIGN 5.1): historical (weighted baseline years trended by the contract's
-//! assumed trend), regional (the comparison population's cost in the same year), blends, risk
-//! adjustment with a cap on risk-score growth, and a discount. Pure functions of per-unit costs.
+//! Benchmarks per unit (DESIGN 5.1, docs/scenario-reference.md `[contract.benchmark]`):
+//! historical (weighted baseline years trended by the contract's assumed trend), regional (the
+//! comparison population's cost in the same year), blends, risk adjustment with a cap on
+//! risk-score growth, the efficiency adjustment and discounts. The waterfall runs them in that
+//! order; truncation is already in the per-unit costs (contract/provider_year.hpp).
 
 #include <vector>
+
+#include "contract/provider_year.hpp"
+#include "scenario/contract.hpp"
 
 namespace apmsim::contract {
 
@@ -21,8 +26,39 @@ double risk_adjustment(double risk_per_unit, double baseline_risk_per_unit, doub
 //! (1 - w) * historical + w * regional: the blend of DESIGN 5.1 (w = 0: historical, 1: regional).
 double blended_benchmark(double historical, double regional, double regional_weight);
 
-//! The benchmark a contract pays on: blend * risk adjustment * (1 - discount).
-double contract_benchmark(double historical, double regional, double regional_weight,
-                          double risk_factor, double discount);
+//! The risk side of a provider-year's benchmark.
+struct RiskAdjustment {
+  double factor = 1.0;    //!< risk_adjustment() of the provider, 1 without risk_adjust
+  double case_mix = 1.0;  //!< the provider's capped risk over the region's: scales regional cost
+};
+
+//! Risk adjustment of one provider-year: the factor on the historical benchmark, and the case
+//! mix that carries the region's cost per unit to the provider's (capped) risk score.
+RiskAdjustment adjust_for_risk(const scenario::BenchmarkTerms& terms, const ProviderYear& year);
+
+//! Both methods' benchmarks per unit, risk-adjusted.
+struct MethodBenchmarks {
+  double historical = 0.0;  //!< historical_benchmark() times the risk factor
+  double regional = 0.0;    //!< the region's cost per unit times the case mix
+};
+
+//! The historical and regional benchmarks of performance year `year` on the given per-unit
+//! costs (the waterfall passes truncated costs; the benchmark analysis untruncated ones).
+MethodBenchmarks method_benchmarks(const scenario::BenchmarkTerms& terms,
+                                   const std::vector<double>& baseline_cost_per_unit,
+                                   double regional_cost_per_unit, const RiskAdjustment& risk,
+                                   int year);
+
+//! The benchmark of the contract's method: historical, regional or their blend.
+double method_benchmark(const scenario::BenchmarkTerms& terms, const MethodBenchmarks& methods);
+
+//! The efficiency adjustment: a provider whose risk-adjusted baseline cost per unit is below its
+//! region's gets `efficiency_adjustment` of the gap added, as a share of its own level.
+double efficiency_adjusted(const scenario::BenchmarkTerms& terms, double benchmark_per_unit,
+                           const BaselineYears& baseline);
+
+//! The discount in force: that of the highest quality_discount tier the score reaches, else
+//! `discount` (CJR: quality-tiered discounts).
+double discount_in_force(const scenario::BenchmarkTerms& terms, double quality_score);
 
 }  // namespace apmsim::contract

@@ -7,50 +7,16 @@
 
 #include "contract/benchmark.hpp"
 #include "contract/outcome_pot.hpp"
+#include "contract/payment.hpp"
 #include "contract/risk_sharing.hpp"
-#include "model/tally_layout.hpp"
-#include "stats/statistics.hpp"
+#include "contract/stop_loss.hpp"
 
 namespace apmsim::contract {
 
 namespace {
 
-using model::TallyLayout;
 using scenario::ContractTerms;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-constexpr const char* kFieldNames[kFixedFields] = {
-    "units",
-    "benchmark",
-    "benchmark_per_unit",
-    "actual_cost",
-    "accountable_cost",
-    "counterfactual_cost",
-    "savings_rate",
-    "true_savings_rate",
-    "quality_score",
-    "eligible",
-    "minimum_savings_rate",
-    "base_payment",
-    "withheld",
-    "earned_back",
-    "forfeited",
-    "reconciliation",
-    "stop_loss_recovery",
-    "payment",
-    "net_provider_result",
-    "payer_net_savings",
-    "earn_share",
-    "earn_share_complete",
-    "shared_result",
-    "null_savings_rate",
-    "null_shared_result",
-    "target_shared_result",
-    "historical_error",
-    "regional_error",
-    "efficiency",
-    "region_shock",
-};
 
 int threshold_index(const std::vector<double>& thresholds, double a) {
   for (std::size_t t = 0; t < thresholds.size(); ++t)
@@ -58,51 +24,63 @@ int threshold_index(const std::vector<double>& thresholds, double a) {
   throw std::logic_error("contract threshold missing from the tallies");
 }
 
-//! Achieved / measured (or achieved-complete / eligible), 0 where nobody was measured.
-double rate_of(double achieved, double measured) {
-  return measured > 0.0 ? achieved / measured : 0.0;
-}
-
-//! Whether a tier is reached by a score and its improvement over the baseline score.
-bool reached(const scenario::QualityTier& t, double score, double improvement) {
-  return score >= t.at || improvement >= t.improve;
-}
-
-double tiers_earn(const std::vector<scenario::QualityTier>& tiers, double score,
-                  double improvement) {
-  double earn = 0.0;
-  for (const auto& t : tiers)
-    if (reached(t, score, improvement)) earn = std::max(earn, t.earn);
-  return earn;
-}
-
-//! Quality of one provider-year: per-measure rates now and in the baseline, and the weighted score.
-struct Quality {
-  std::vector<double> rate, baseline;
-  double score = 0.0, baseline_score = 0.0;
+//! A provider-year's waterfall so far, for the by-products that re-run its last steps.
+struct Waterfall {
+  const ContractTerms& terms;  //!< the terms in force this year
+  const ProviderYear& year;    //!< what was read from the tallies
+  RiskAdjustment risk;         //!< step 1's risk factor and case mix
+  double benchmark;            //!< step 1's benchmark total
+  double accountable_cost;     //!< step 2's accountable cost
+  MinimumRates minimum;        //!< step 4's minimum rates in force
 };
 
-//! Share of the withhold earned back (DESIGN 5.5).
-double earn_share(const scenario::WithholdTerms& w, const Quality& q) {
-  if (q.score < w.gate) return 0.0;
-  switch (w.scoring) {
-    case scenario::Scoring::Tiers:
-      return tiers_earn(w.tiers, q.score, q.score - q.baseline_score);
-    case scenario::Scoring::Linear:
-      return linear_earn(q.score, w.floor, w.target);
-    case scenario::Scoring::PerMeasure: {
-      double earn = 0.0;
-      for (std::size_t m = 0; m < w.measure_tiers.size(); ++m)
-        earn += tiers_earn(w.measure_tiers[m], q.rate[m], q.rate[m] - q.baseline[m]);
-      return std::min(earn, 1.0);
-    }
-  }
-  return 0.0;
+//! The threshold test's worlds on the same draws (true effect 0, or the target effect acting on
+//! the cost body) and the benchmark methods' errors against the counterfactual, on untruncated
+//! costs. With truncation the accountable cost moves by the untruncated difference, an
+//! approximation (docs/output-format.md).
+void write_counterfactual_worlds(const Waterfall& w, double target_effect, double ramp,
+                                 double* out) {
+  const ProviderYear& year = w.year;
+  const double cost_target =
+      (year.counterfactual - year.catastrophic) * std::exp(-target_effect * ramp) +
+      year.catastrophic;
+  const double null_accountable = w.accountable_cost + (year.counterfactual - year.cost);
+  const double target_accountable = w.accountable_cost + (cost_target - year.cost);
+  const auto shared_at = [&w](double accountable_cost) {
+    return sharing_result(w.terms, w.minimum, w.benchmark, accountable_cost, w.year.quality.score);
+  };
+  out[kNullSavingsRate] = savings_rate(w.benchmark, null_accountable);
+  out[kNullSharedResult] = shared_at(null_accountable);
+  out[kTargetSharedResult] = shared_at(target_accountable);
+
+  const MethodBenchmarks full =
+      method_benchmarks(w.terms.benchmark, year.baseline.full_cost_per_unit,
+                        year.regional_full_cost_per_unit, w.risk, year.year);
+  const double cf_unit = per_unit(year.counterfactual, year.units);
+  out[kHistoricalError] = cf_unit > 0.0 ? (full.historical - cf_unit) / cf_unit : kNaN;
+  out[kRegionalError] = cf_unit > 0.0 && year.regional_units > 0.0
+                            ? (full.regional - cf_unit) / cf_unit
+                            : kNaN;  // no comparison population: no regional benchmark
+}
+
+//! The provider's random effects (for the benchmark analysis) and its cost above each tally
+//! threshold (for the stop-loss layers).
+void write_draws(const engine::BatchTallies& b, const model::TallyLayout& layout,
+                 const TallyPlace& at, int region, std::size_t regions, double* out) {
+  out[kEfficiency] =
+      b.efficiency.empty() ? kNaN : b.efficiency[at.replication * b.entities + at.provider];
+  out[kRegionShock] =
+      b.region_shock.empty()
+          ? kNaN
+          : b.region_shock[(at.replication * regions + static_cast<std::size_t>(region)) *
+                               static_cast<std::size_t>(b.years) +
+                           static_cast<std::size_t>(at.year)];
+  const double* now = b.record(at.replication, at.provider, at.year);
+  for (int t = 0; t < layout.thresholds; ++t)
+    out[kFixedFields + t] = now[model::TallyLayout::kCost] - now[layout.capped_field(t)];
 }
 
 }  // namespace
-
-const char* field_name(int field) { return kFieldNames[field]; }
 
 Evaluator::Evaluator(const engine::Model& model, const scenario::Contract& contract,
                      int baseline_years, double target_effect)
@@ -119,7 +97,8 @@ Evaluator::Evaluator(const engine::Model& model, const scenario::Contract& contr
     const double trunc = t.benchmark.truncate_at;
     truncate_index_.push_back(trunc > 0.0 ? threshold_index(thresholds, trunc) : -1);
     if (t.stop_loss.enabled) {
-      const double a = trunc > 0.0 ? std::min(trunc, t.stop_loss.attachment) : t.stop_loss.attachment;
+      const double a =
+          trunc > 0.0 ? std::min(trunc, t.stop_loss.attachment) : t.stop_loss.attachment;
       attach_index_.push_back(threshold_index(thresholds, a));
     } else {
       attach_index_.push_back(-1);
@@ -129,7 +108,7 @@ Evaluator::Evaluator(const engine::Model& model, const scenario::Contract& contr
 
 Records Evaluator::make_records() const {
   Records r;
-  for (int f = 0; f < kFixedFields; ++f) r.names.push_back(kFieldNames[f]);
+  for (const FieldInfo& f : kFields) r.names.push_back(f.name);
   r.thresholds.assign(model_.params.threshold, model_.params.threshold + model_.params.thresholds);
   for (double a : r.thresholds) r.names.push_back("excess_over_" + engine::threshold_label(a));
   r.providers = providers_;
@@ -139,254 +118,90 @@ Records Evaluator::make_records() const {
 }
 
 void Evaluator::add(const engine::BatchTallies& b, Records& out) const {
-  const std::size_t per_rep =
-      providers_.size() * static_cast<std::size_t>(out.years) * static_cast<std::size_t>(out.fields);
+  const std::size_t per_rep = providers_.size() * static_cast<std::size_t>(out.years) *
+                              static_cast<std::size_t>(out.fields);
   const std::size_t start = out.values.size();
   out.values.resize(start + per_rep * b.replications, kNaN);
+  ProviderYear year;  // scratch, reused by every provider-year of the batch
   for (std::uint64_t rep = 0; rep < b.replications; ++rep)
     for (std::size_t p = 0; p < providers_.size(); ++p)
       for (int y = 0; y < out.years; ++y)
-        evaluate(b, rep, p, y,
+        evaluate(b, rep, p, y, year,
                  &out.values[start + ((rep * providers_.size() + p) * out.years + y) * out.fields]);
   out.replications += b.replications;
 }
 
+TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y) const {
+  TallyPlace at;
+  at.replication = rep;
+  at.provider = providers_[p];
+  at.comparison =
+      model_.providers + static_cast<std::uint32_t>(model_.entities[at.provider].region);
+  at.baseline_years = baseline_years_;
+  at.year = baseline_years_ + y;
+  at.truncation = truncate_index_[static_cast<std::size_t>(y)];
+  at.attachment = attach_index_[static_cast<std::size_t>(y)];
+  return at;
+}
+
 void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::size_t p, int y,
-                         double* out) const {
-  const ContractTerms& T = contract_.years[static_cast<std::size_t>(y)];
-  const TallyLayout& L = model_.layout;
-  const std::uint32_t entity = providers_[p];
-  const engine::Entity& info = model_.entities[entity];
-  const std::uint32_t comparison = model_.providers + static_cast<std::uint32_t>(info.region);
-  const int B = baseline_years_;
-  const int k = B + y;  // calendar year
-  const double* now = b.record(rep, entity, k);
-  const double* reg_now = b.record(rep, comparison, k);
-  const int trunc = truncate_index_[static_cast<std::size_t>(y)];
-  const auto cost_of = [&](const double* rec) {  // truncated when the contract truncates
-    return trunc >= 0 ? rec[L.capped_field(trunc)] : rec[TallyLayout::kCost];
-  };
-  const auto per_unit = [](double sum, double n) { return n > 0.0 ? sum / n : 0.0; };
-  const std::vector<double>& w = T.benchmark.baseline_weights;
+                         ProviderYear& year, double* out) const {
+  const ContractTerms& terms = contract_.years[static_cast<std::size_t>(y)];
+  const TallyPlace at = place(rep, p, y);
+  read_provider_year(b, model_.layout, at, terms.benchmark.baseline_weights, year);
+  score_quality(terms.quality_weights, year.quality);
+  score_quality(terms.quality_weights, year.quality_complete);
 
-  // Baselines: weighted per-unit cost, risk score and measure rates of the provider and region.
-  std::vector<double> own(B), own_full(B), reg(B);
-  double own_risk = 0.0, reg_risk = 0.0, n_base = 0.0, sum_base = 0.0, sq_base = 0.0;
-  Quality q, qc;  // measured and complete-data quality
-  const std::size_t measures = static_cast<std::size_t>(L.measures);
-  std::vector<double> ach(measures, 0.0), meas(measures, 0.0), ach_c(measures, 0.0),
-      elig(measures, 0.0);
-  for (int yb = 0; yb < B; ++yb) {
-    const double* rec = b.record(rep, entity, yb);
-    const double* rr = b.record(rep, comparison, yb);
-    const double n = rec[TallyLayout::kUnits], nr = rr[TallyLayout::kUnits];
-    own[yb] = per_unit(cost_of(rec), n);
-    own_full[yb] = per_unit(rec[TallyLayout::kCost], n);
-    reg[yb] = per_unit(cost_of(rr), nr);
-    own_risk += w[yb] * per_unit(rec[TallyLayout::kRiskScore], n);
-    reg_risk += w[yb] * per_unit(rr[TallyLayout::kRiskScore], nr);
-    n_base += n;
-    sum_base += rec[TallyLayout::kCost];
-    sq_base += rec[TallyLayout::kCostSquared];
-    for (std::size_t m = 0; m < measures; ++m) {
-      const int mi = static_cast<int>(m);
-      ach[m] += rec[L.measure_field(mi, TallyLayout::kAchieved)];
-      meas[m] += rec[L.measure_field(mi, TallyLayout::kMeasured)];
-      ach_c[m] += rec[L.measure_field(mi, TallyLayout::kAchievedTrue)];
-      elig[m] += rec[L.measure_field(mi, TallyLayout::kEligible)];
-    }
-  }
-  for (Quality* qq : {&q, &qc}) {
-    qq->rate.assign(measures, 0.0);
-    qq->baseline.assign(measures, 0.0);
-  }
-  for (std::size_t m = 0; m < measures; ++m) {
-    const int mi = static_cast<int>(m);
-    q.baseline[m] = rate_of(ach[m], meas[m]);
-    qc.baseline[m] = rate_of(ach_c[m], elig[m]);
-    q.rate[m] = rate_of(now[L.measure_field(mi, TallyLayout::kAchieved)],
-                        now[L.measure_field(mi, TallyLayout::kMeasured)]);
-    qc.rate[m] = rate_of(now[L.measure_field(mi, TallyLayout::kAchievedTrue)],
-                         now[L.measure_field(mi, TallyLayout::kEligible)]);
-    const double weight = T.quality_weights[m];
-    for (Quality* qq : {&q, &qc}) {
-      qq->score += weight * qq->rate[m];
-      qq->baseline_score += weight * qq->baseline[m];
-    }
-  }
-
-  // 1. Benchmark per unit (DESIGN 5.1).
-  const double n = now[TallyLayout::kUnits];
-  const double risk_now = per_unit(now[TallyLayout::kRiskScore], n);
-  const double rf = T.benchmark.risk_adjust
-                        ? risk_adjustment(risk_now, own_risk, T.benchmark.risk_growth_cap)
-                        : 1.0;
-  const double reg_risk_now = per_unit(reg_now[TallyLayout::kRiskScore], reg_now[TallyLayout::kUnits]);
-  // Regional cost per unit of risk, times the provider's (capped) risk score.
-  const double case_mix = T.benchmark.risk_adjust && reg_risk_now > 0.0
-                              ? own_risk * rf / reg_risk_now
-                              : 1.0;
-  const auto benchmarks = [&](const std::vector<double>& own_cost, double reg_cost_now,
-                              double& historical, double& regional) {
-    historical = historical_benchmark(own_cost, w, T.benchmark.assumed_trend, k) * rf;
-    regional = reg_cost_now * case_mix;
-  };
-  double historical, regional;
-  benchmarks(own, per_unit(cost_of(reg_now), reg_now[TallyLayout::kUnits]), historical, regional);
-  double bm = 0.0;
-  switch (T.benchmark.method) {
-    case scenario::BenchmarkMethod::Historical:
-      bm = historical;
-      break;
-    case scenario::BenchmarkMethod::Regional:
-      bm = regional;
-      break;
-    case scenario::BenchmarkMethod::Blend:
-      bm = blended_benchmark(historical, regional, T.benchmark.regional_weight);
-      break;
-  }
-  if (T.benchmark.efficiency_adjustment > 0.0) {
-    double own_base = 0.0, reg_base = 0.0;
-    for (int yb = 0; yb < B; ++yb) {
-      own_base += w[yb] * own[yb];
-      reg_base += w[yb] * reg[yb];
-    }
-    const double own_level = own_risk > 0.0 ? own_base / own_risk : own_base;
-    const double reg_level = reg_risk > 0.0 ? reg_base / reg_risk : reg_base;
-    if (own_level > 0.0 && reg_level > own_level)
-      bm *= 1.0 + T.benchmark.efficiency_adjustment * (reg_level - own_level) / own_level;
-  }
-  double discount = T.benchmark.discount, reached_at = -1.0;
-  for (const auto& d : T.benchmark.quality_discount)
-    if (q.score >= d.at && d.at > reached_at) {
-      discount = d.discount;
-      reached_at = d.at;
-    }
-  bm *= 1.0 - discount;
-  const double benchmark = bm * n;
-
-  // 2. Accountable cost: truncation, specific stop-loss and its premium (DESIGN 5.2).
-  const double cost = now[TallyLayout::kCost];
-  const double cf = now[TallyLayout::kCounterfactual];
-  const double cat = now[TallyLayout::kCatastrophicCost];
-  const int attach = attach_index_[static_cast<std::size_t>(y)];
-  const double recovery =
-      attach >= 0 ? (1.0 - T.stop_loss.coinsurance) * (cost_of(now) - now[L.capped_field(attach)])
-                  : 0.0;
-  const double premium = T.stop_loss.enabled ? T.stop_loss.premium * n : 0.0;
-  const double accountable = cost_of(now) - recovery + premium;
-  const double savings_rate = benchmark > 0.0 ? (benchmark - accountable) / benchmark : kNaN;
-
-  // 3. Eligibility; 4. the sharing rule, with the minimum savings rate in force.
-  const bool eligible = n >= T.min_units;
-  double msr = T.sharing.minimum_savings_rate;
-  if (T.sharing.msr_rule == scenario::MsrRule::Mssp) msr = mssp_minimum_savings_rate(n);
-  if (T.sharing.msr_rule == scenario::MsrRule::SizeBased) {
-    const double mean = per_unit(sum_base, n_base);
-    const double var = n_base > 0.0 ? std::max(0.0, sq_base / n_base - mean * mean) : 0.0;
-    const double cv = mean > 0.0 ? std::sqrt(var) / mean : 0.0;
-    msr = n > 0.0 ? stats::normal_quantile(T.sharing.confidence) * cv / std::sqrt(n) : 1.0;
-  }
-  SharingTerms sharing{msr,
-                       T.sharing.loss_rate_same ? msr : T.sharing.minimum_loss_rate,
-                       T.sharing.first_dollar,
-                       T.sharing.savings_rate,
-                       T.sharing.loss_rate,
-                       T.sharing.savings_cap,
-                       T.sharing.loss_cap};
-  std::vector<CorridorBand> bands;
-  for (const auto& band : T.corridor) bands.push_back({band.lower, band.upper, band.share});
-  const double quality_multiplier = T.sharing.quality_scaled ? q.score : 1.0;
-  const auto shared_result = [&](double accountable_cost) {
-    if (!T.reconciles()) return 0.0;
-    double r = T.sharing.enabled
-                   ? shared_savings(sharing, benchmark, accountable_cost, quality_multiplier)
-                   : corridor_result(bands, benchmark, accountable_cost);
-    if (r > 0.0 && q.score < T.quality_gate) r = 0.0;  // quality gate on savings
-    return r;
-  };
-  const double shared = shared_result(accountable);
-  double reconciliation = 0.0;
-  if (eligible && T.reconciles()) {
-    reconciliation = T.base == scenario::BasePayment::Capitation
-                         ? shared - (benchmark - accountable)  // payer tops up / takes back
-                         : shared;
-  }
-
+  // 1. Benchmark per unit (DESIGN 5.1): risk-adjusted method, efficiency adjustment, discount.
+  const RiskAdjustment risk = adjust_for_risk(terms.benchmark, year);
+  const MethodBenchmarks methods = method_benchmarks(terms.benchmark, year.baseline.cost_per_unit,
+                                                     year.regional_cost_per_unit, risk, year.year);
+  double benchmark_per_unit = efficiency_adjusted(
+      terms.benchmark, method_benchmark(terms.benchmark, methods), year.baseline);
+  benchmark_per_unit *= 1.0 - discount_in_force(terms.benchmark, year.quality.score);
+  const double benchmark = benchmark_per_unit * year.units;
+  // 2. Accountable cost (DESIGN 5.2); 3. eligibility; 4. the sharing rule or corridor.
+  const AccountableCost accountable = accountable_cost(terms.stop_loss, year);
+  const bool is_eligible = eligible(terms, year.units);
+  const MinimumRates minimum = minimum_rates(terms.sharing, year.units, year.baseline);
+  const double shared =
+      sharing_result(terms, minimum, benchmark, accountable.cost, year.quality.score);
+  const double reconciled = reconciliation(terms, is_eligible, shared, benchmark, accountable.cost);
   // 5. Withhold / outcome pot; 6. base payment and the money flows.
-  const double earn = earn_share(T.withhold, q);
-  double base_payment = cost;
-  if (T.base == scenario::BasePayment::Capitation) base_payment = benchmark;
-  if (T.base == scenario::BasePayment::Fee) base_payment = T.participation_fee * n;
-  const double withheld = T.withhold.rate * base_payment;
-  const double earned = withheld * earn;
-  double payment = 0.0, provider_cost = cost, outlay = 0.0;
-  switch (T.base) {
-    case scenario::BasePayment::Ffs:
-      payment = cost - withheld + earned + reconciliation;
-      outlay = payment;
-      break;
-    case scenario::BasePayment::Capitation:
-      payment = base_payment - withheld + earned + reconciliation + recovery - premium;
-      outlay = payment;
-      break;
-    case scenario::BasePayment::Fee:
-      payment = base_payment - withheld + earned + reconciliation;
-      provider_cost = T.delivery_cost * n;
-      outlay = cost + payment;
-      break;
-  }
+  const double earn = earn_share(terms.withhold, year.quality);
+  const Settlement money =
+      settle(terms, year.units, year.cost, benchmark, earn, reconciled, accountable);
 
-  // By-products: the counterfactual worlds of the threshold test (same draws, effect 0 or the
-  // target), benchmark errors against the counterfactual, the provider's random effects.
-  const double ramp = info.effect_ramp[static_cast<std::size_t>(y)];
-  const double cost_target = (cf - cat) * std::exp(-target_effect_ * ramp) + cat;
-  const double null_accountable = accountable + (cf - cost);
-  const double target_accountable = accountable + (cost_target - cost);
-  double hist_full, reg_full_now;
-  benchmarks(own_full, per_unit(reg_now[TallyLayout::kCost], reg_now[TallyLayout::kUnits]),
-             hist_full, reg_full_now);
-  const double cf_unit = per_unit(cf, n);
-  const std::uint64_t entities = b.entities;
-  const std::size_t regions = model_.regions.size();
-
-  out[kUnits] = n;
+  out[kUnits] = year.units;
   out[kBenchmark] = benchmark;
-  out[kBenchmarkPerUnit] = bm;
-  out[kActualCost] = cost;
-  out[kAccountableCost] = accountable;
-  out[kCounterfactualCost] = cf;
-  out[kSavingsRate] = savings_rate;
-  out[kTrueSavingsRate] = cf > 0.0 ? (cf - cost) / cf : kNaN;
-  out[kQualityScore] = q.score;
-  out[kEligible] = eligible ? 1.0 : 0.0;
-  out[kMinimumSavingsRate] = T.sharing.enabled ? msr : kNaN;
-  out[kBasePayment] = base_payment;
-  out[kWithheld] = withheld;
-  out[kEarnedBack] = earned;
-  out[kForfeited] = withheld - earned;
-  out[kReconciliation] = reconciliation;
-  out[kStopLossRecovery] = recovery;
-  out[kPayment] = payment;
-  out[kNetProviderResult] = payment - provider_cost;
-  out[kPayerNetSavings] = cf - outlay;
+  out[kBenchmarkPerUnit] = benchmark_per_unit;
+  out[kActualCost] = year.cost;
+  out[kAccountableCost] = accountable.cost;
+  out[kCounterfactualCost] = year.counterfactual;
+  out[kSavingsRate] = savings_rate(benchmark, accountable.cost);
+  out[kTrueSavingsRate] =
+      year.counterfactual > 0.0 ? (year.counterfactual - year.cost) / year.counterfactual : kNaN;
+  out[kQualityScore] = year.quality.score;
+  out[kEligible] = is_eligible ? 1.0 : 0.0;
+  out[kMinimumSavingsRate] = terms.sharing.enabled ? minimum.savings : kNaN;
+  out[kBasePayment] = money.base_payment;
+  out[kWithheld] = money.withheld;
+  out[kEarnedBack] = money.earned_back;
+  out[kForfeited] = money.forfeited();
+  out[kReconciliation] = reconciled;
+  out[kStopLossRecovery] = accountable.recovery;
+  out[kPayment] = money.payment;
+  out[kNetProviderResult] = money.net_provider_result();
+  out[kPayerNetSavings] = year.counterfactual - money.outlay;
   out[kEarnShare] = earn;
-  out[kEarnShareComplete] = earn_share(T.withhold, qc);
+  out[kEarnShareComplete] = earn_share(terms.withhold, year.quality_complete);
   out[kSharedResult] = shared;
-  out[kNullSavingsRate] = benchmark > 0.0 ? (benchmark - null_accountable) / benchmark : kNaN;
-  out[kNullSharedResult] = shared_result(null_accountable);
-  out[kTargetSharedResult] = shared_result(target_accountable);
-  out[kHistoricalError] = cf_unit > 0.0 ? (hist_full - cf_unit) / cf_unit : kNaN;
-  out[kRegionalError] = cf_unit > 0.0 && reg_now[TallyLayout::kUnits] > 0.0
-                            ? (reg_full_now - cf_unit) / cf_unit
-                            : kNaN;  // no comparison population: no regional benchmark
-  out[kEfficiency] = b.efficiency.empty() ? kNaN : b.efficiency[rep * entities + entity];
-  out[kRegionShock] =
-      b.region_shock.empty()
-          ? kNaN
-          : b.region_shock[(rep * regions + static_cast<std::size_t>(info.region)) * b.years + k];
-  for (int t = 0; t < L.thresholds; ++t)
-    out[kFixedFields + t] = cost - now[L.capped_field(t)];
+
+  const engine::Entity& provider = model_.entities[at.provider];
+  write_counterfactual_worlds({terms, year, risk, benchmark, accountable.cost, minimum},
+                              target_effect_, provider.effect_ramp[static_cast<std::size_t>(y)],
+                              out);
+  write_draws(b, model_.layout, at, provider.region, model_.regions.size(), out);
 }
 
 }  // namespace apmsim::contract

@@ -1,17 +1,14 @@
 #include "contract/outcome_pot.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace apmsim::contract {
 
-double tier_earn(const std::vector<Tier>& tiers, double score) {
-  double best_at = -1e300, earn = 0.0;
-  for (const Tier& t : tiers)
-    if (score >= t.at && t.at >= best_at) {
-      best_at = t.at;
-      earn = t.earn;
-    }
+double tier_earn(const std::vector<scenario::QualityTier>& tiers, double score,
+                 double improvement) {
+  double earn = 0.0;
+  for (const scenario::QualityTier& tier : tiers)
+    if (score >= tier.at || improvement >= tier.improve) earn = std::max(earn, tier.earn);
   return earn;
 }
 
@@ -21,15 +18,22 @@ double linear_earn(double score, double floor, double target, double full) {
   return full * (score - floor) / (target - floor);
 }
 
-double pot_earned(double pot, const std::vector<PotMeasure>& measures,
-                  const std::vector<double>& scores, double gate_score, double gate) {
-  if (measures.size() != scores.size())
-    throw std::invalid_argument("pot_earned: one score per measure");
-  if (gate_score < gate) return 0.0;
-  double share = 0.0;
-  for (std::size_t m = 0; m < measures.size(); ++m)
-    share += tier_earn(measures[m].tiers, scores[m]);
-  return pot * std::min(share, 1.0);
+double earn_share(const scenario::WithholdTerms& terms, const Quality& quality) {
+  if (quality.score < terms.gate) return 0.0;
+  switch (terms.scoring) {
+    case scenario::Scoring::Tiers:
+      return tier_earn(terms.tiers, quality.score, quality.score - quality.baseline_score);
+    case scenario::Scoring::Linear:
+      return linear_earn(quality.score, terms.floor, terms.target);
+    case scenario::Scoring::PerMeasure: {
+      double earn = 0.0;
+      for (std::size_t m = 0; m < terms.measure_tiers.size(); ++m)
+        earn += tier_earn(terms.measure_tiers[m], quality.rate[m],
+                          quality.rate[m] - quality.baseline[m]);
+      return std::min(earn, 1.0);
+    }
+  }
+  return 0.0;
 }
 
 }  // namespace apmsim::contract

@@ -1,34 +1,29 @@
 #pragma once
-//! Withholds and outcome pots (DESIGN 5.5): a share of the payment is at risk and earned back by
-//! quality scores, per measure by tiers (e.g. Good / Improved / Excellent) or a linear scale.
+//! Withholds and outcome pots (DESIGN 5.5, docs/scenario-reference.md `[contract.withhold]`): a
+//! share of the base payment is at risk and earned back by quality, by tiers on the quality
+//! score (attainment or improvement over the baseline), a linear scale, or each measure's own
+//! tiers with their shares added (Monitor 2016: Good / Improved / Excellent).
 
 #include <vector>
 
+#include "contract/quality.hpp"
+#include "scenario/contract.hpp"
+
 namespace apmsim::contract {
 
-//! A tier: reaching `at` on the measure's score earns `earn` (a share of the pot).
-struct Tier {
-  double at;
-  double earn;
-};
-
-//! Share of the pot a score earns: the `earn` of the highest tier reached (0 below every tier).
-//! Tiers need not be given in order. (Monitor 2016, Table 2: a measure's share of the annual
-//! incentive pot at the Good, Improved or Excellent threshold.)
-double tier_earn(const std::vector<Tier>& tiers, double score);
+//! Share a score earns on a list of tiers: the highest `earn` of the tiers reached, a tier being
+//! reached when score >= at or improvement (score - baseline score) >= improve; 0 below every
+//! tier. Tiers need not be given in order. (Monitor 2016, Table 2: a measure's share of the
+//! annual incentive pot at the Good, Improved or Excellent threshold.)
+double tier_earn(const std::vector<scenario::QualityTier>& tiers, double score, double improvement);
 
 //! Linear scale: 0 at or below `floor`, `full` at or above `target`, linear in between.
 double linear_earn(double score, double floor, double target, double full = 1.0);
 
-//! A measure's place in an outcome pot for one year: its tiers (empty = not yet linked to payment,
-//! as a measure whose data arrive only in year 2).
-struct PotMeasure {
-  std::vector<Tier> tiers;
-};
-
-//! Amount of a pot earned: pot * sum over measures of tier_earn(tiers_m, score_m), at most the pot.
-//! Below `gate` on the gate score nothing is earned.
-double pot_earned(double pot, const std::vector<PotMeasure>& measures,
-                  const std::vector<double>& scores, double gate_score = 1.0, double gate = 0.0);
+//! Share of the withhold (or pot) earned back, in [0, 1]: 0 below the gate; else by `scoring`:
+//! tiers on the quality score, linear between floor and target, or per measure, each measure's
+//! tier_earn on its own rate added up to at most the whole pot (a measure without tiers is not
+//! yet linked to payment).
+double earn_share(const scenario::WithholdTerms& terms, const Quality& quality);
 
 }  // namespace apmsim::contract

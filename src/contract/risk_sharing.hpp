@@ -1,47 +1,77 @@
 #pragma once
-//! Risk sharing on a provider's savings (DESIGN 5.4): minimum savings and loss rates, first-dollar
-//! or excess sharing, sharing rates, caps; and general piecewise-linear corridors, of which an
-//! aggregate stop-loss is one band. Pure functions of a benchmark and an accountable cost.
+//! Eligibility and risk sharing on a provider's savings (DESIGN 5.3-5.4,
+//! docs/scenario-reference.md `[contract.sharing]`, `[[contract.corridor]]`): min_units and the
+//! quality gate; minimum savings and loss rates, first-dollar or excess sharing, sharing rates,
+//! caps; and general piecewise-linear corridors, of which an aggregate stop-loss is one band.
 //! Sign convention everywhere: positive = the payer pays the provider, negative = the provider
 //! owes.
 
 #include <vector>
 
+#include "contract/provider_year.hpp"
+#include "scenario/contract.hpp"
+
 namespace apmsim::contract {
 
-//! Shared-savings terms (HCP-LAN APM Framework; MSSP-style).
-struct SharingTerms {
-  double minimum_savings_rate = 0.0;  //!< savings below this share of the benchmark earn nothing
-  double minimum_loss_rate = 0.0;     //!< losses below this share of the benchmark cost nothing
-  bool first_dollar = true;           //!< share from the first dollar once past the minimum rate
-  double savings_rate = 0.5;          //!< provider's share of savings
-  double loss_rate = 0.0;             //!< provider's share of losses (0 = upside only)
-  double savings_cap = 1.0;           //!< most the provider can earn, as a share of the benchmark
-  double loss_cap = 1.0;              //!< most the provider can owe, as a share of the benchmark
+//! The savings rate s = (benchmark - accountable cost) / benchmark; NaN without a benchmark.
+double savings_rate(double benchmark, double accountable_cost);
+
+//! Whether a provider-year is large enough for any reconciliation: units >= min_units.
+bool eligible(const scenario::ContractTerms& terms, double units);
+
+//! The minimum savings and loss rates in force for one provider-year.
+struct MinimumRates {
+  double savings = 0.0;  //!< savings below this share of the benchmark earn nothing
+  double loss = 0.0;     //!< losses below this share of the benchmark cost nothing
 };
 
-//! The reconciliation of one provider-year. `quality_multiplier` in [0, 1] scales the savings
-//! share (quality-scaled sharing); losses are not scaled.
+//! The minimum rates of `terms` for a provider-year of `units`: fixed, the MSSP table, or
+//! size-based, z(confidence) * cv / sqrt(units) with cv from the provider's baseline costs; the
+//! minimum loss rate is its own or (`"same"`) the minimum savings rate.
+MinimumRates minimum_rates(const scenario::SharingTerms& terms, double units,
+                           const BaselineYears& baseline);
+
+//! Shared savings or losses of one provider-year. `quality_multiplier` in [0, 1] scales the
+//! savings share (quality-scaled sharing); losses are not scaled.
 //!   s = (benchmark - cost) / benchmark
-//!   s >= MSR:  +savings_rate * q * (benchmark - cost - [excess ? MSR * benchmark : 0]), <=
-//!   savings_cap * benchmark s <= -MLR: -loss_rate * (cost - benchmark - [excess ? MLR * benchmark
-//!   : 0]), capped at loss_cap * benchmark otherwise: 0.
-double shared_savings(const SharingTerms& terms, double benchmark, double cost,
-                      double quality_multiplier = 1.0);
+//!   s >= MSR:  +savings_rate * q * (benchmark - cost - [excess ? MSR * benchmark : 0]),
+//!              at most savings_cap * benchmark
+//!   s <= -MLR: -loss_rate * (cost - benchmark - [excess ? MLR * benchmark : 0]),
+//!              at most loss_cap * benchmark
+//!   otherwise: 0.
+double shared_savings(const scenario::SharingTerms& terms, const MinimumRates& minimum,
+                      double benchmark, double cost, double quality_multiplier = 1.0);
 
-//! One band of a corridor: the provider keeps `provider_share` of the savings whose rate falls in
-//! [lower, upper) (rates as shares of the benchmark; negative rates are losses).
-struct CorridorBand {
-  double lower;
-  double upper;
-  double provider_share;
-};
+//! The part of a savings rate inside a corridor band: the overlap of [0, rate] (or [rate, 0] for
+//! a loss) with [lower, upper), signed like the rate; 0 outside the band.
+double band_savings_rate(const scenario::CorridorBand& band, double rate);
 
-//! Provider's result under a piecewise-linear corridor: the sum over bands of provider_share times
+//! Provider's result under a piecewise-linear corridor: the sum over bands of `share` times
 //! the part of the savings rate inside the band, times the benchmark. Bands may be asymmetric;
 //! savings outside every band are not shared. An aggregate stop-loss at +/-L with the provider
 //! bearing everything inside is one band {-L, +L, 1}.
-double corridor_result(const std::vector<CorridorBand>& bands, double benchmark, double cost);
+double corridor_result(const std::vector<scenario::CorridorBand>& bands, double benchmark,
+                       double cost);
+
+//! The payer's cost of one corridor band at a savings rate: -(1 - share) times the band's part
+//! of the savings (negative: the payer keeps that much of the savings); 0 without a benchmark.
+double band_payer_cost(const scenario::CorridorBand& band, double benchmark, double rate);
+
+//! The payer's cost of the savings outside every band (the payer keeps all of them).
+double outside_bands_payer_cost(const std::vector<scenario::CorridorBand>& bands, double benchmark,
+                                double rate);
+
+//! The sharing rule in force (shared savings or a corridor) on one accountable cost, before
+//! eligibility, with the quality gate: no savings are paid below `quality_gate` (losses still
+//! are). 0 when the contract reconciles nothing.
+double sharing_result(const scenario::ContractTerms& terms, const MinimumRates& minimum,
+                      double benchmark, double accountable_cost, double quality_score);
+
+//! The reconciliation paid (+) or owed (-): the sharing result when eligible; under capitation
+//! the payer tops up losses / takes back gains outside the provider's share, so it is the shared
+//! result minus the budget's own gain (benchmark - accountable cost).
+double reconciliation(const scenario::ContractTerms& terms, bool eligible, double shared,
+                      double benchmark, double accountable_cost);
 
 //! The MSSP one-sided model's minimum savings rate for `units` assigned beneficiaries
 //! (42 CFR 425.604(b)): 3.9% at 5,000 falling to 2.0% at 60,000 and above, linear within each

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "contract/records.hpp"
 #include "io/results_file.hpp"
 
 namespace apmsim::io {
@@ -295,10 +296,14 @@ void headline_lines(std::ostringstream& out, const EstimateTable& h) {
 void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v) {
   if (!v.has_contract) return;
   out << "  contract (portfolio of participants; money totals per replication):\n";
+  namespace c = contract;
   by_column(out, v.contract_portfolio, 0,
-            {"benchmark", "accountable_cost", "savings_rate", "true_savings_rate",
-             "eligible_share", "quality_score", "reconciliation", "withheld", "forfeited",
-             "stop_loss_recovery", "net_provider_result", "payer_net_savings"},
+            {c::field_name(c::kBenchmark), c::field_name(c::kAccountableCost),
+             c::field_name(c::kSavingsRate), c::field_name(c::kTrueSavingsRate), "eligible_share",
+             c::field_name(c::kQualityScore), c::field_name(c::kReconciliation),
+             c::field_name(c::kWithheld), c::field_name(c::kForfeited),
+             c::field_name(c::kStopLossRecovery), c::field_name(c::kNetProviderResult),
+             c::field_name(c::kPayerNetSavings)},
             "contract");
   headline_lines(out, v.headline);
   if (const auto* t = v.analysis_table("withhold", "forfeit"))

@@ -28,13 +28,83 @@ TEST(Benchmark, RiskAdjustmentCapsGrowthOnly) {
   EXPECT_DOUBLE_EQ(risk_adjustment(0.95, 1.0, 0.03), 0.95);  // falls pass through
 }
 
-TEST(Benchmark, BlendRiskAndDiscount) {
+TEST(Benchmark, Blend) {
   EXPECT_DOUBLE_EQ(blended_benchmark(100.0, 120.0, 0.0), 100.0);
   EXPECT_DOUBLE_EQ(blended_benchmark(100.0, 120.0, 1.0), 120.0);
   EXPECT_DOUBLE_EQ(blended_benchmark(100.0, 120.0, 1.0 / 3.0), 100.0 * 2.0 / 3.0 + 120.0 / 3.0);
-  // CJR-like: 2/3 provider + 1/3 regional, 3% discount.
-  EXPECT_NEAR(contract_benchmark(30000.0, 27000.0, 1.0 / 3.0, 1.0, 0.03), 29000.0 * 0.97, 1e-9);
-  EXPECT_NEAR(contract_benchmark(100.0, 100.0, 0.5, 1.03, 0.0), 103.0, 1e-12);
+}
+
+//! A provider-year with flat baseline costs and risk scores of 1 everywhere.
+ProviderYear flat_year(double own_cost, double regional_cost, int baseline_years) {
+  ProviderYear year;
+  year.year = baseline_years;
+  year.units = 100;
+  year.risk_per_unit = year.regional_risk_per_unit = 1.0;
+  year.regional_cost_per_unit = regional_cost;
+  year.baseline.cost_per_unit.assign(static_cast<std::size_t>(baseline_years), own_cost);
+  year.baseline.regional_cost_per_unit.assign(static_cast<std::size_t>(baseline_years),
+                                              regional_cost);
+  year.baseline.risk_per_unit = year.baseline.regional_risk_per_unit = 1.0;
+  return year;
+}
+
+// CJR-like: 2/3 the provider's own history + 1/3 regional, 3% discount, replaced by 1.5% at a
+// quality score of 0.7 and 1% at 0.9.
+TEST(Benchmark, CjrBlendWithQualityTieredDiscount) {
+  scenario::BenchmarkTerms t;
+  t.method = scenario::BenchmarkMethod::Blend;
+  t.regional_weight = 1.0 / 3.0;
+  t.baseline_weights = {0.5, 0.5};
+  t.discount = 0.03;
+  t.quality_discount = {{0.9, 0.01}, {0.7, 0.015}};
+  const ProviderYear year = flat_year(30000.0, 27000.0, 2);
+  const RiskAdjustment risk = adjust_for_risk(t, year);
+  const MethodBenchmarks m =
+      method_benchmarks(t, year.baseline.cost_per_unit, year.regional_cost_per_unit, risk, 2);
+  EXPECT_NEAR(method_benchmark(t, m), 29000.0, 1e-9);
+  EXPECT_DOUBLE_EQ(discount_in_force(t, 0.5), 0.03);
+  EXPECT_DOUBLE_EQ(discount_in_force(t, 0.75), 0.015);
+  EXPECT_DOUBLE_EQ(discount_in_force(t, 0.95), 0.01);  // the highest tier reached, any order
+}
+
+// Risk scores up 5% against a 3% cap: the historical benchmark rises 3%; the regional one is the
+// region's cost per unit of risk times the provider's capped risk.
+TEST(Benchmark, RiskAdjustmentOfBothMethods) {
+  scenario::BenchmarkTerms t;
+  t.baseline_weights = {1.0};
+  t.risk_growth_cap = 0.03;
+  ProviderYear year = flat_year(100.0, 120.0, 1);
+  year.risk_per_unit = 1.05;
+  year.baseline.risk_per_unit = 1.0;
+  year.regional_risk_per_unit = 1.2;
+  const RiskAdjustment risk = adjust_for_risk(t, year);
+  EXPECT_DOUBLE_EQ(risk.factor, 1.03);
+  EXPECT_DOUBLE_EQ(risk.case_mix, 1.03 / 1.2);
+  const MethodBenchmarks m =
+      method_benchmarks(t, year.baseline.cost_per_unit, year.regional_cost_per_unit, risk, 1);
+  EXPECT_NEAR(m.historical, 103.0, 1e-12);
+  EXPECT_NEAR(m.regional, 120.0 * 1.03 / 1.2, 1e-12);
+  EXPECT_DOUBLE_EQ(method_benchmark(t, m), m.historical);
+  t.method = scenario::BenchmarkMethod::Regional;
+  EXPECT_DOUBLE_EQ(method_benchmark(t, m), m.regional);
+  t.risk_adjust = false;
+  EXPECT_DOUBLE_EQ(adjust_for_risk(t, year).factor, 1.0);
+  EXPECT_DOUBLE_EQ(adjust_for_risk(t, year).case_mix, 1.0);
+}
+
+// Baseline 900 per unit against a region at 1,000: half the 11.1% gap is added back; a provider
+// above its region is not adjusted.
+TEST(Benchmark, EfficiencyAdjustmentRaisesEfficientProviders) {
+  scenario::BenchmarkTerms t;
+  t.baseline_weights = {0.5, 0.5};
+  t.efficiency_adjustment = 0.5;
+  const ProviderYear efficient = flat_year(900.0, 1000.0, 2);
+  EXPECT_NEAR(efficiency_adjusted(t, 950.0, efficient.baseline), 950.0 * (1 + 0.5 * 100.0 / 900.0),
+              1e-9);
+  const ProviderYear costly = flat_year(1100.0, 1000.0, 2);
+  EXPECT_DOUBLE_EQ(efficiency_adjusted(t, 950.0, costly.baseline), 950.0);
+  t.efficiency_adjustment = 0.0;
+  EXPECT_DOUBLE_EQ(efficiency_adjusted(t, 950.0, efficient.baseline), 950.0);
 }
 
 }  // namespace

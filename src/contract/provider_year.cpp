@@ -1,0 +1,94 @@
+#include "contract/provider_year.hpp"
+
+namespace apmsim::contract {
+
+namespace {
+
+using model::TallyLayout;
+
+//! The cost the contract counts in a tally record: truncated when the contract truncates.
+double counted_cost(const double* record, const TallyLayout& layout, int truncation) {
+  return truncation >= 0 ? record[layout.capped_field(truncation)] : record[TallyLayout::kCost];
+}
+
+//! Per-unit costs and weighted risk scores of the baseline years, and the provider's cost sums.
+void read_baseline(const engine::BatchTallies& tallies, const TallyLayout& layout,
+                   const TallyPlace& at, const std::vector<double>& weights, BaselineYears& out) {
+  const auto years = static_cast<std::size_t>(at.baseline_years);
+  out.cost_per_unit.resize(years);
+  out.full_cost_per_unit.resize(years);
+  out.regional_cost_per_unit.resize(years);
+  out.risk_per_unit = out.regional_risk_per_unit = 0.0;
+  out.units = out.cost = out.cost_squared = 0.0;
+  for (int b = 0; b < at.baseline_years; ++b) {
+    const auto yb = static_cast<std::size_t>(b);
+    const double* own = tallies.record(at.replication, at.provider, b);
+    const double* region = tallies.record(at.replication, at.comparison, b);
+    const double n = own[TallyLayout::kUnits], n_region = region[TallyLayout::kUnits];
+    out.cost_per_unit[yb] = per_unit(counted_cost(own, layout, at.truncation), n);
+    out.full_cost_per_unit[yb] = per_unit(own[TallyLayout::kCost], n);
+    out.regional_cost_per_unit[yb] =
+        per_unit(counted_cost(region, layout, at.truncation), n_region);
+    out.risk_per_unit += weights[yb] * per_unit(own[TallyLayout::kRiskScore], n);
+    out.regional_risk_per_unit += weights[yb] * per_unit(region[TallyLayout::kRiskScore], n_region);
+    out.units += n;
+    out.cost += own[TallyLayout::kCost];
+    out.cost_squared += own[TallyLayout::kCostSquared];
+  }
+}
+
+//! Per-measure rates now and over the baseline years pooled, as measured and on complete data.
+void read_quality(const engine::BatchTallies& tallies, const TallyLayout& layout,
+                  const TallyPlace& at, Quality& measured, Quality& complete) {
+  const auto measures = static_cast<std::size_t>(layout.measures);
+  for (Quality* q : {&measured, &complete}) {
+    q->rate.resize(measures);
+    q->baseline.resize(measures);
+  }
+  const double* now = tallies.record(at.replication, at.provider, at.year);
+  const auto field = [&layout](std::size_t m, int which) {
+    return layout.measure_field(static_cast<int>(m), which);
+  };
+  for (std::size_t m = 0; m < measures; ++m) {
+    double achieved = 0.0, responded = 0.0, achieved_true = 0.0, eligible = 0.0;
+    for (int b = 0; b < at.baseline_years; ++b) {
+      const double* own = tallies.record(at.replication, at.provider, b);
+      achieved += own[field(m, TallyLayout::kAchieved)];
+      responded += own[field(m, TallyLayout::kMeasured)];
+      achieved_true += own[field(m, TallyLayout::kAchievedTrue)];
+      eligible += own[field(m, TallyLayout::kEligible)];
+    }
+    measured.baseline[m] = rate_of(achieved, responded);
+    complete.baseline[m] = rate_of(achieved_true, eligible);
+    measured.rate[m] =
+        rate_of(now[field(m, TallyLayout::kAchieved)], now[field(m, TallyLayout::kMeasured)]);
+    complete.rate[m] =
+        rate_of(now[field(m, TallyLayout::kAchievedTrue)], now[field(m, TallyLayout::kEligible)]);
+  }
+}
+
+}  // namespace
+
+void read_provider_year(const engine::BatchTallies& tallies, const TallyLayout& layout,
+                        const TallyPlace& at, const std::vector<double>& baseline_weights,
+                        ProviderYear& out) {
+  const double* now = tallies.record(at.replication, at.provider, at.year);
+  const double* region = tallies.record(at.replication, at.comparison, at.year);
+  out.year = at.year;
+  out.units = now[TallyLayout::kUnits];
+  out.cost = now[TallyLayout::kCost];
+  out.truncated_cost = counted_cost(now, layout, at.truncation);
+  out.cost_at_attachment = at.attachment >= 0 ? now[layout.capped_field(at.attachment)] : 0.0;
+  out.counterfactual = now[TallyLayout::kCounterfactual];
+  out.catastrophic = now[TallyLayout::kCatastrophicCost];
+  out.risk_per_unit = per_unit(now[TallyLayout::kRiskScore], out.units);
+  out.regional_units = region[TallyLayout::kUnits];
+  out.regional_risk_per_unit = per_unit(region[TallyLayout::kRiskScore], out.regional_units);
+  out.regional_cost_per_unit =
+      per_unit(counted_cost(region, layout, at.truncation), out.regional_units);
+  out.regional_full_cost_per_unit = per_unit(region[TallyLayout::kCost], out.regional_units);
+  read_baseline(tallies, layout, at, baseline_weights, out.baseline);
+  read_quality(tallies, layout, at, out.quality, out.quality_complete);
+}
+
+}  // namespace apmsim::contract

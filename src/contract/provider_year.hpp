@@ -1,0 +1,68 @@
+#pragma once
+//! The tallies one provider-year's waterfall reads (DESIGN sections 4 and 5): the performance
+//! year's sums, its region's comparison population in the same year, and the baseline years,
+//! turned into the per-unit figures the contract terms are written in. Truncation (`truncate_at`)
+//! is applied here, by reading the tallies' sum of min(cost, A) instead of the cost.
+
+#include <cstdint>
+#include <vector>
+
+#include "contract/quality.hpp"
+#include "engine/tallies.hpp"
+#include "model/tally_layout.hpp"
+
+namespace apmsim::contract {
+
+//! x / n, 0 without units (a provider-year without units has no per-unit cost).
+inline double per_unit(double sum, double units) { return units > 0.0 ? sum / units : 0.0; }
+
+//! The baseline years of a provider and its region.
+struct BaselineYears {
+  std::vector<double> cost_per_unit;           //!< per baseline year, truncated
+  std::vector<double> full_cost_per_unit;      //!< the same without truncation
+  std::vector<double> regional_cost_per_unit;  //!< the region's comparison population, truncated
+  double risk_per_unit = 0.0;                  //!< sum_b weight_b * risk score per unit of year b
+  double regional_risk_per_unit = 0.0;         //!< the same for the region
+  double units = 0.0;                          //!< the provider's units over the baseline years
+  double cost = 0.0;                           //!< their sum of cost (untruncated)
+  double cost_squared = 0.0;                   //!< their sum of cost^2
+};
+
+//! Everything the waterfall reads for one provider-year. Reused from one provider-year to the
+//! next, so its vectors keep their storage.
+struct ProviderYear {
+  int year = 0;                         //!< calendar year index (baseline years first)
+  double units = 0.0;                   //!< units n
+  double cost = 0.0;                    //!< actual cost (claims)
+  double truncated_cost = 0.0;          //!< cost truncated at truncate_at (= cost without it)
+  double cost_at_attachment = 0.0;      //!< sum min(cost, attachment), with a specific stop-loss
+  double counterfactual = 0.0;          //!< cost without the intervention effect, same draws
+  double catastrophic = 0.0;            //!< the catastrophic add-ons within the counterfactual
+  double risk_per_unit = 0.0;           //!< observed risk score per unit
+  double regional_units = 0.0;          //!< units of the region's comparison population
+  double regional_risk_per_unit = 0.0;  //!< its risk score per unit
+  double regional_cost_per_unit = 0.0;  //!< its cost per unit, truncated
+  double regional_full_cost_per_unit = 0.0;  //!< the same without truncation
+  BaselineYears baseline;                    //!< the baseline years
+  Quality quality;                           //!< measured quality (scores set by score_quality)
+  Quality quality_complete;                  //!< quality on complete data
+};
+
+//! Where a provider-year's tallies are and which thresholds the contract reads.
+struct TallyPlace {
+  std::uint64_t replication = 0;  //!< within the batch
+  std::uint32_t provider = 0;     //!< entity index of the provider
+  std::uint32_t comparison = 0;   //!< entity index of its region's comparison population
+  int baseline_years = 0;         //!< years before the first performance year
+  int year = 0;                   //!< calendar year index of the performance year
+  int truncation = -1;            //!< tally threshold index of truncate_at, or -1
+  int attachment = -1;            //!< threshold index of min(attachment, truncate_at), or -1
+};
+
+//! Reads a provider-year's tallies into `out` (rates, not scores: score_quality weighs them).
+//! `baseline_weights`: `[contract.benchmark] baseline_weights`, for the weighted risk scores.
+void read_provider_year(const engine::BatchTallies& tallies, const model::TallyLayout& layout,
+                        const TallyPlace& at, const std::vector<double>& baseline_weights,
+                        ProviderYear& out);
+
+}  // namespace apmsim::contract
