@@ -1,0 +1,13 @@
+"""apmsim for Python: results files as tidy pandas DataFrames, and runs from Python.
+
+    import apmsim
+    r = apmsim.open("results/mssp_aco.h5")        # or apmsim.run("scenarios/mssp_aco.toml", replications=200)
+    r.contract("portfolio")                       # money flows per performance year, with intervals
+    r.compare("payer_net_savings")                # a sweep's variants side by side
+"""
+from .results import TIDY_COLUMNS, FormatError, Results, check_integrity, open  # noqa: A004
+from .run import RunError, command_line, find_apmsim, run
+
+__all__ = ["open", "run", "Results", "FormatError", "RunError", "TIDY_COLUMNS", "check_integrity",
+           "command_line", "find_apmsim"]
+__version__ = "0.1.0"

@@ -1,0 +1,81 @@
+"""How apmsim writes numbers for people: digits set by the standard error, thousands separators,
+money with its currency, fractions as percentages, one set of digits for an estimate and its interval.
+
+The rule (the same as the CLI's text summary): the standard error is shown to two significant
+digits, and the estimate and the interval bounds to the same decimal place. Exact quantities (SE 0)
+keep the digits their size needs. Money never shows more than cents.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional, Tuple
+
+#: Units whose values are money (a currency amount or an amount per unit).
+MONEY_UNITS = ("currency", "currency/unit")
+
+
+def decimals_for(se: float, scale: float = 1.0, most: int = 6) -> Optional[int]:
+    """Decimal places that show `se * scale` to two significant digits (negative: round to tens,
+    hundreds, ...); None when the SE is 0 or not finite."""
+    s = abs(se) * scale
+    if not math.isfinite(s) or s == 0:
+        return None
+    return min(most, 1 - int(math.floor(math.log10(s))))
+
+
+def _plain(x: float, places: int, separators: bool) -> str:
+    if not math.isfinite(x):
+        return "n/a" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if places < 0:
+        x = round(x, places)
+        places = 0
+    text = f"{x:,.{places}f}" if separators else f"{x:.{places}f}"
+    return "0" + text[2:] if text.startswith("-0") and float(text.replace(",", "")) == 0 else text
+
+
+def number(x: float, se: float = 0.0, unit: str = "", currency: str = "") -> str:
+    """One value in its unit, with the digits its SE allows: 2,567,700,000 USD; 3.64%; 0.412."""
+    return interval(x, se, unit=unit, currency=currency)[0]
+
+
+def places_for(estimate: float, se: float, unit: str = "") -> int:
+    """The decimal places `interval` uses for one value (a column of values shares the most)."""
+    percent = unit == "fraction"
+    money = unit in MONEY_UNITS
+    scale = 100.0 if percent else 1.0
+    places = decimals_for(se, scale)
+    if places is None:  # exact: enough digits for the value itself, two decimals at most for a share
+        magnitude = abs(estimate) * scale
+        places = 0 if money and (magnitude >= 100 or magnitude == 0) else (2 if money else _exact_places(magnitude))
+        places = min(places, 2) if percent else places
+    return min(places, 2) if money else places
+
+
+def interval(estimate: float, se: float, low: float = float("nan"), high: float = float("nan"),
+             unit: str = "", currency: str = "", places: Optional[int] = None) -> Tuple[str, str, str]:
+    """(estimate, se, "[low, high]") as text with one set of digits, in the unit: fractions as
+    percentages, money with separators (and the currency after the estimate when given).
+    `places` overrides the digits (to keep a column's decimals the same)."""
+    percent = unit == "fraction"
+    money = unit in MONEY_UNITS
+    scale = 100.0 if percent else 1.0
+    if places is None:
+        places = places_for(estimate, se, unit)
+    suffix = "%" if percent else ""
+    text = lambda v: _plain(v * scale, places, money or abs(v * scale) >= 1000) + suffix  # noqa: E731
+    est = text(estimate) + (f" {currency}" if money and currency else "")
+    bounds = f"[{text(low)}, {text(high)}]" if math.isfinite(low) and math.isfinite(high) else ""
+    return est, text(se) if se else "0" + suffix, bounds
+
+
+def _exact_places(magnitude: float) -> int:
+    if magnitude == 0 or not math.isfinite(magnitude):
+        return 0
+    if magnitude >= 1000:
+        return 0
+    return min(6, max(0, 3 - int(math.floor(math.log10(magnitude)))))
+
+
+def signed(text: str) -> str:
+    """A '+' on positive amounts (for gains and losses)."""
+    return text if text.startswith(("-", "0", "n/a")) else "+" + text

@@ -1,0 +1,113 @@
+"""The Python package against the files the shipped scenarios make: every estimate table of the
+results format (docs/output-format.md) comes back tidy with the file's exact values, as do
+per-replication records and tallies; runs, sweeps side by side, and refusals.
+
+Run with `python3 -m pytest python/tests` (ctest runs it with APMSIM set to the built CLI)."""
+import os
+import shutil
+
+import h5py
+import numpy as np
+import pytest
+
+import apmsim
+from conftest import SCENARIOS
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def test_every_shipped_scenario_ran(files):
+    assert set(files) == {os.path.basename(s)[:-5] for s in SCENARIOS}
+    for r in files.values():
+        assert r.info["replications"] == 12
+        assert r.info["format_version"] == [1, 2]
+        assert r.scenario.startswith("#") or "[simulation]" in r.scenario
+
+
+def test_every_estimate_table_matches_the_file(files):
+    checked = 0
+    for name, r in files.items():
+        with h5py.File(r.path, "r") as f:
+            for path in r.tables():
+                t = r.table(path)
+                assert list(t.columns) == apmsim.TIDY_COLUMNS, path
+                g = f[path]
+                rows = [text(x) for x in g["rows"][()]]
+                quantities = [text(x) for x in g["quantities"][()]]
+                assert sorted(set(t["quantity"])) == sorted(quantities) or (not rows), path
+                for q in quantities:
+                    part = t[t["quantity"] == q]
+                    est = g[q][()].ravel()
+                    assert np.array_equal(part["estimate"].to_numpy(), est, equal_nan=True), (path, q)
+                    assert np.array_equal(part["se"].to_numpy(), g[q + "_se"][()].ravel(), equal_nan=True)
+                    assert np.array_equal(part["ci_low"].to_numpy(), g[q + "_ci_low"][()].ravel(), equal_nan=True)
+                    assert (part["unit"] == text(g[q].attrs["unit"])).all()
+                    assert list(part["row"].drop_duplicates()) == rows
+                checked += 1
+    # Summary, contract and analysis tables of nine scenarios.
+    assert checked > 200
+
+
+def test_named_accessors(files):
+    r = files["mssp_aco"]
+    assert len(r.variants) == 6
+    flows = r.contract("portfolio")
+    assert {"payer_net_savings", "benchmark", "reconciliation"} <= set(flows["quantity"])
+    assert set(flows["column"]) >= {"performance_year_1", "agreement"}
+    assert (flows.loc[flows["column"] == "performance_year_1", "year"] == r.baseline_years).all()
+    side = r.compare("payer_net_savings")
+    assert list(side["variant"]) == r.variants
+    assert r.parameters(r.variants[0])["contract.benchmark.regional_weight"] == "0.0"
+    risk = r.analysis("risk", "net_result", variant=r.variants[0])
+    assert "var_99" in set(risk["quantity"])
+    summary = r.summary("portfolio")
+    assert set(summary["column"]) == set(r.year_labels())
+    providers = r.providers()
+    assert providers["participant"].any()
+    # A population without a contract has summaries only.
+    d = files["default"]
+    assert d.contract("portfolio").empty
+    with pytest.raises(KeyError):
+        d.analysis("risk", "net_result")
+
+
+def test_records_and_tallies_match_the_file(files):
+    r = files["oxford_outcome_pot"]
+    with h5py.File(r.path, "r") as f:
+        values = f["tallies/values"][()]
+        fields = [text(x) for x in f["tallies/fields"][()]]
+        tallies = r.tallies()
+        assert len(tallies) == values.shape[0] * values.shape[1] * values.shape[2]
+        assert np.array_equal(tallies[fields].to_numpy(), values.reshape(-1, len(fields)))
+        v = r.variants[0]
+        rec = f[f"replications/{v}/values"][()]
+        rec_fields = [text(x) for x in f[f"replications/{v}/fields"][()]]
+    records = r.records(v)
+    assert np.array_equal(records[rec_fields].to_numpy(), rec.reshape(-1, len(rec_fields)), equal_nan=True)
+    long = r.records(v, wide=False)
+    assert len(long) == rec.size
+
+
+def test_run_refuses_bad_input(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[simulation]\nreplications = -3\n")
+    with pytest.raises(apmsim.RunError) as e:
+        apmsim.run(str(bad), out=str(tmp_path / "x.h5"))
+    assert e.value.code == 2
+    assert "replications" in e.value.stderr
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_a_damaged_file_is_refused(files, tmp_path):
+    copy = tmp_path / "copy.h5"
+    shutil.copy(files["oxford_outcome_pot"].path, copy)
+    data = bytearray(copy.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    copy.write_bytes(bytes(data))
+    with pytest.raises(apmsim.FormatError, match="damaged"):
+        apmsim.open(str(copy))
+    copy.write_bytes(bytes(data[:-100]))
+    with pytest.raises(apmsim.FormatError, match="truncated"):
+        apmsim.open(str(copy))
