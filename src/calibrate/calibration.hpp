@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "calibrate/claims.hpp"
+#include "calibrate/cost_summary.hpp"
 
 namespace apmsim::calibrate {
 
@@ -42,13 +43,6 @@ namespace apmsim::calibrate {
 struct Estimate {
   double value = 0.0;
   double se = -1.0;
-};
-
-//! A positive-cost distribution summarised as the fit report shows it.
-struct CostSummary {
-  double mean = 0.0, cv = 0.0;
-  std::vector<double> percentiles;  //!< at CalibrationSettings::percentile_levels
-  std::vector<double> limited;      //!< E[min(X, A)] at Calibration::thresholds
 };
 
 //! One stratum's estimates and diagnostics.

@@ -10,7 +10,7 @@
 
 #include "calibrate/calibration.hpp"
 #include "calibrate/claims.hpp"
-#include "calibrate/severity_fit.hpp"
+#include "calibrate/empirical_severity.hpp"
 #include "model/params.hpp"
 
 namespace apmsim::calibrate {

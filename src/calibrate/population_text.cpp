@@ -62,15 +62,8 @@ std::string array(const std::vector<double>& v, int digits) {
   return s + "\n]";
 }
 
-}  // namespace
-
-const char* form_name(SeverityForm form) {
-  return form == SeverityForm::Parametric ? "parametric" : "empirical";
-}
-
-std::string population_text(const Calibration& c, SeverityForm form, const std::string& other) {
-  Writer w;
-  const bool parametric = form == SeverityForm::Parametric;
+//! The file's opening comments: where the population came from and how to read it.
+void opening_comments(Writer& w, const Calibration& c, bool parametric, const std::string& other) {
   if (c.origin.empty())
     w.comment("Population calibrated by `apmsim calibrate` from " + c.source + ": " +
               std::to_string(c.rows) + " member-years, " + std::to_string(c.members) +
@@ -78,8 +71,7 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
               std::to_string(c.years) + " years from " + std::to_string(c.first_year) + ".");
   else
     w.comment(c.origin);
-  const bool table = !c.origin.empty();  // a continuance table: no sample, no fit to judge
-  if (!table) {
+  if (c.origin.empty()) {  // a continuance table has no sample and no fit to judge
     w.comment(std::string("Severity: ") +
               (parametric ? "parametric (lognormal body + Pareto catastrophic add-on)"
                           : "empirical (quantile knots + generalised Pareto tail)") +
@@ -95,101 +87,124 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
               std::to_string(c.negative_dropped) + " dropped, " +
               std::to_string(c.duplicates_summed) + " repeated member-years summed.");
   for (const std::string& note : c.notes) w.comment("Note: " + note + ".");
+}
 
+void simulation_and_regions(Writer& w, const Calibration& c) {
   w.header("[simulation]");
   w.line("replications", "1000");
   w.line("seed", "1");
   w.line("baseline_years", std::to_string(std::clamp(c.years, 1, 28)), "  # the years of data");
   w.line("performance_years", "3", "  # years a [contract] would pay on");
   w.estimate("trend", c.trend, "exposure-weighted, within strata");
-
   for (const std::string& region : c.regions) {
     w.header("[[region]]");
     w.line("name", toml_string(region));
     w.line("shock_sd", "0.0", "  # not estimated: set the regional shock to study benchmarks");
     w.line("comparison_size", "0", "  # a comparison population feeds regional benchmarks");
   }
+}
 
-  // Shares rounded so that they still sum to 1: the last takes the remainder.
+//! Shares rounded so that they still sum to 1: the last takes the remainder.
+std::vector<double> rounded_shares(const Calibration& c) {
   std::vector<double> shares;
   for (const StratumFit& s : c.strata) shares.push_back(std::strtod(number(s.share.value).c_str(), nullptr));
   double others = 0.0;
   for (std::size_t k = 0; k + 1 < shares.size(); ++k) others += shares[k];
   if (!shares.empty()) shares.back() = 1.0 - others;
+  return shares;
+}
 
+//! The stratum's fit as comments: its counts, means and out-of-sample errors.
+void fit_comments(Writer& w, const StratumFit& s) {
+  char fit[400];
+  std::snprintf(fit, sizeof fit,
+                "fit: %llu members, %llu member-years, %llu positive costs; mean of positive "
+                "costs %.6g observed, %.6g parametric, %.6g empirical",
+                static_cast<unsigned long long>(s.members), static_cast<unsigned long long>(s.rows),
+                static_cast<unsigned long long>(s.positive), s.observed.mean, s.parametric.mean,
+                s.empirical.mean);
+  w.comment(fit);
+  w.comment("out-of-sample error of limited means: parametric " + percent(s.parametric_error) +
+            ", empirical " + percent(s.empirical_error));
+}
+
+void parametric_body(Writer& w, const StratumFit& s) {
+  w.estimate("p_any", s.p_any, "P(cost > 0) " + number(s.p_positive.value, 4) + " less the add-on's share");
+  w.estimate("mean", s.mean, "body mean given any cost");
+  w.estimate("cv", s.cv, "within a patient: frailty and efficiency removed");
+  if (s.cat_prob.value > 0.0) {
+    w.estimate("cat_prob", s.cat_prob);
+    w.estimate("cat_scale", s.cat_scale);
+    char tail[200];
+    std::snprintf(tail, sizeof tail,
+                  "fitted to the mean and two tail exceedances; Hill's index above %.6g: "
+                  "%.3g [%.3g, %.3g]",
+                  s.hill_threshold, s.hill.value, s.hill.value - 1.96 * std::max(s.hill.se, 0.0),
+                  s.hill.value + 1.96 * std::max(s.hill.se, 0.0));
+    w.estimate("cat_shape", s.cat_shape, tail);
+  }
+}
+
+//! `table`: the stratum comes from a continuance table (its tail is the open band's).
+void empirical_body(Writer& w, const StratumFit& s, bool table) {
+  w.estimate("p_any", s.p_positive, "P(cost > 0): the tail is in the table");
+  w.line("severity", "\"empirical\"");
+  w.comment("quantile knots of positive costs (probability, cost); above the last, a");
+  if (table)
+    w.comment("generalised Pareto tail for the table's open band above " + number(s.tail_threshold, 6));
+  else
+    w.comment("generalised Pareto tail fitted to the " + std::to_string(s.tail_count) +
+              " costs above " + number(s.tail_threshold, 6));
+  w.line("probabilities", array(s.probabilities, 8));
+  w.line("quantiles", array(s.quantiles, 7));
+  if (s.probabilities.back() < 1.0) {
+    w.estimate("tail_scale", s.tail_scale);
+    char tail[160];
+    std::snprintf(tail, sizeof tail, "95%% interval [%.3g, %.3g]",
+                  s.tail_shape.value - 1.96 * std::max(s.tail_shape.se, 0.0),
+                  s.tail_shape.value + 1.96 * std::max(s.tail_shape.se, 0.0));
+    w.estimate("tail_shape", s.tail_shape, tail);
+  }
+  w.line("score_sd", number(s.score_sd), "  # the body's normal-score spread beside frailty");
+}
+
+//! Stratum k's transitions to the others (those with a positive probability), with their ses.
+void transitions(Writer& w, const Calibration& c, std::size_t k) {
+  std::string row, ses;
+  for (std::size_t to = 0; to < c.strata.size(); ++to) {
+    if (to == k) continue;
+    const Estimate& e = c.transition[k][to];
+    if (e.value <= 0.0) continue;
+    row += (row.empty() ? "" : ", ") + toml_key(c.strata[to].name) + " = " + number(e.value);
+    ses += (ses.empty() ? "" : ", ") + c.strata[to].name + " " + number(e.se, 2);
+  }
+  if (!row.empty()) w.line("transition", "{ " + row + " }", "  # se " + ses);
+}
+
+void strata(Writer& w, const Calibration& c, bool parametric) {
+  const bool table = !c.origin.empty();
+  const std::vector<double> shares = rounded_shares(c);
   for (std::size_t k = 0; k < c.strata.size(); ++k) {
     const StratumFit& s = c.strata[k];
     w.header("[[stratum]]");
-    if (!table) {
-    char fit[400];
-    std::snprintf(fit, sizeof fit,
-                  "fit: %llu members, %llu member-years, %llu positive costs; mean of positive "
-                  "costs %.6g observed, %.6g parametric, %.6g empirical",
-                  static_cast<unsigned long long>(s.members), static_cast<unsigned long long>(s.rows),
-                  static_cast<unsigned long long>(s.positive), s.observed.mean, s.parametric.mean,
-                  s.empirical.mean);
-    w.comment(fit);
-    w.comment("out-of-sample error of limited means: parametric " + percent(s.parametric_error) +
-              ", empirical " + percent(s.empirical_error));
-    }
+    if (!table) fit_comments(w, s);
     w.line("name", toml_string(s.name));
     w.line("share", number(shares[k], 10), se_comment(s.share, "of members at entry"));
-    if (parametric) {
-      w.estimate("p_any", s.p_any, "P(cost > 0) " + number(s.p_positive.value, 4) + " less the add-on's share");
-      w.estimate("mean", s.mean, "body mean given any cost");
-      w.estimate("cv", s.cv, "within a patient: frailty and efficiency removed");
-      if (s.cat_prob.value > 0.0) {
-        w.estimate("cat_prob", s.cat_prob);
-        w.estimate("cat_scale", s.cat_scale);
-        char tail[200];
-        std::snprintf(tail, sizeof tail,
-                      "fitted to the mean and two tail exceedances; Hill's index above %.6g: "
-                      "%.3g [%.3g, %.3g]",
-                      s.hill_threshold, s.hill.value, s.hill.value - 1.96 * std::max(s.hill.se, 0.0),
-                      s.hill.value + 1.96 * std::max(s.hill.se, 0.0));
-        w.estimate("cat_shape", s.cat_shape, tail);
-      }
-    } else {
-      w.estimate("p_any", s.p_positive, "P(cost > 0): the tail is in the table");
-      w.line("severity", "\"empirical\"");
-      w.comment("quantile knots of positive costs (probability, cost); above the last, a");
-      if (table)
-        w.comment("generalised Pareto tail for the table's open band above " + number(s.tail_threshold, 6));
-      else
-        w.comment("generalised Pareto tail fitted to the " + std::to_string(s.tail_count) +
-                  " costs above " + number(s.tail_threshold, 6));
-      w.line("probabilities", array(s.probabilities, 8));
-      w.line("quantiles", array(s.quantiles, 7));
-      if (s.probabilities.back() < 1.0) {
-        w.estimate("tail_scale", s.tail_scale);
-        char tail[160];
-        std::snprintf(tail, sizeof tail, "95%% interval [%.3g, %.3g]",
-                      s.tail_shape.value - 1.96 * std::max(s.tail_shape.se, 0.0),
-                      s.tail_shape.value + 1.96 * std::max(s.tail_shape.se, 0.0));
-        w.estimate("tail_shape", s.tail_shape, tail);
-      }
-      w.line("score_sd", number(s.score_sd), "  # the body's normal-score spread beside frailty");
-    }
+    if (parametric)
+      parametric_body(w, s);
+    else
+      empirical_body(w, s, table);
     w.estimate("risk_score", s.risk_score);
-    if (c.transitions) {
-      std::string row, ses;
-      for (std::size_t to = 0; to < c.strata.size(); ++to) {
-        if (to == k) continue;
-        const Estimate& e = c.transition[k][to];
-        if (e.value <= 0.0) continue;
-        row += (row.empty() ? "" : ", ") + toml_key(c.strata[to].name) + " = " + number(e.value);
-        ses += (ses.empty() ? "" : ", ") + c.strata[to].name + " " + number(e.se, 2);
-      }
-      if (!row.empty()) w.line("transition", "{ " + row + " }", "  # se " + ses);
-    }
+    if (c.transitions) transitions(w, c, k);
   }
+}
 
+void patients_and_groups(Writer& w, const Calibration& c, bool parametric) {
   w.header("[patients]");
   w.estimate("frailty_sd", c.frailty_sd, "from members' consecutive positive years");
   w.estimate("frailty_rho", c.frailty_rho,
              c.rho_identified ? "lag-2 over lag-1 covariance" : "not identified: taken as 1");
   w.estimate("churn", c.churn, "share of a year's members absent the next");
-
   const Estimate& efficiency = parametric ? c.efficiency_parametric : c.efficiency_empirical;
   for (std::size_t g = 0; g < c.groups.size(); ++g) {
     if (c.group_providers[g] == 0) continue;
@@ -202,6 +217,21 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
     w.estimate("efficiency_sd", efficiency, "random-effects sd net of sampling noise");
     w.line("participant", "true", "  # no effect until effect_mean is set");
   }
+}
+
+}  // namespace
+
+const char* form_name(SeverityForm form) {
+  return form == SeverityForm::Parametric ? "parametric" : "empirical";
+}
+
+std::string population_text(const Calibration& c, SeverityForm form, const std::string& other) {
+  Writer w;
+  const bool parametric = form == SeverityForm::Parametric;
+  opening_comments(w, c, parametric, other);
+  simulation_and_regions(w, c);
+  strata(w, c, parametric);
+  patients_and_groups(w, c, parametric);
   return w.str();
 }
 

@@ -1,4 +1,4 @@
-#include "calibrate/severity_fit.hpp"
+#include "calibrate/parametric_severity.hpp"
 
 #include <algorithm>
 #include <boost/math/tools/minima.hpp>
@@ -82,61 +82,12 @@ double addon_limited(const ParametricSeverity& f, double a) {
 
 }  // namespace
 
-// --- LogHistogram -----------------------------------------------------------------------
-
-LogHistogram::LogHistogram(double low, double high, int bins)
-    : low_(low), width_((high - low) / bins), counts_(static_cast<std::size_t>(bins), 0.0) {
-  if (!(width_ > 0.0)) width_ = 1e-9;
-}
-
-void LogHistogram::add(double log_cost, double weight) {
-  const double x = (log_cost - low_) / width_;
-  const auto bins = static_cast<double>(counts_.size());
-  const auto i = static_cast<std::size_t>(std::clamp(x, 0.0, bins - 1.0));
-  counts_[i] += weight;
-}
-
-LogHistogram& LogHistogram::operator+=(const LogHistogram& o) {
-  if (counts_.empty()) *this = LogHistogram(o.low_, o.low_ + o.width_ * o.counts_.size(), int(o.counts_.size()));
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
-  return *this;
-}
-
-LogHistogram& LogHistogram::operator-=(const LogHistogram& o) {
-  for (std::size_t i = 0; i < counts_.size() && i < o.counts_.size(); ++i) counts_[i] -= o.counts_[i];
-  return *this;
-}
-
-double LogHistogram::total() const { return std::accumulate(counts_.begin(), counts_.end(), 0.0); }
-
-double LogHistogram::weight_below(double log_cost) const {
-  const double x = (log_cost - low_) / width_;
-  if (x <= 0.0) return 0.0;
-  double below = 0.0;
-  const auto full = std::min<std::size_t>(counts_.size(), static_cast<std::size_t>(x));
-  for (std::size_t i = 0; i < full; ++i) below += counts_[i];
-  if (full < counts_.size()) below += counts_[full] * (x - static_cast<double>(full));
-  return below;
-}
-
-double LogHistogram::quantile(double level) const {
-  const double target = level * total();
-  double below = 0.0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
-    if (below + counts_[i] >= target && counts_[i] > 0.0)
-      return low_ + width_ * (static_cast<double>(i) + (target - below) / counts_[i]);
-    below += counts_[i];
-  }
-  return low_ + width_ * static_cast<double>(counts_.size());
-}
-
 SeverityStats& SeverityStats::operator+=(const SeverityStats& o) {
   weight += o.weight;
   sum += o.sum;
   sum_squares += o.sum_squares;
   tail_weight += o.tail_weight;
   tail_log += o.tail_log;
-  far_weight += o.far_weight;
   histogram += o.histogram;
   return *this;
 }
@@ -147,7 +98,6 @@ SeverityStats& SeverityStats::operator-=(const SeverityStats& o) {
   sum_squares -= o.sum_squares;
   tail_weight -= o.tail_weight;
   tail_log -= o.tail_log;
-  far_weight -= o.far_weight;
   histogram -= o.histogram;
   return *this;
 }
@@ -217,9 +167,6 @@ double grid_survival(const ParametricSeverity& f, const BodyGrid& grid,
   return (1.0 - f.pi) * body_only + f.pi * addon;
 }
 
-}  // namespace
-
-namespace {
 
 //! Maximises f over one coordinate in [lo, hi] (Brent); returns the argument.
 template <class F>
@@ -281,11 +228,29 @@ class Likelihood {
   mutable double mu_ = 0.0, sd_ = 0.0;
 };
 
+//! A coarse grid over the add-on for the start (the likelihood has local maxima at small
+//! scales), the body held at its quartiles in x[0], x[1]; x gets the best point.
+void coarse_addon_start(const Likelihood& likelihood, double threshold, double* x) {
+  double best = -std::numeric_limits<double>::infinity();
+  double trial[5] = {x[0], x[1], 0.0, 0.0, 0.0};
+  for (double pi : {0.001, 0.004, 0.015, 0.05, 0.15})
+    for (int k = 0; k <= 12; ++k)
+      for (double a : {2.2, 2.8, 3.6, 5.0, 8.0}) {
+        trial[2] = std::log(pi);
+        trial[3] = std::log(threshold * std::pow(10.0, -1.5 + 2.5 * k / 12.0));
+        trial[4] = a;
+        const double v = likelihood(trial);
+        if (v > best) {
+          best = v;
+          std::copy(trial, trial + 5, x);
+        }
+      }
+}
+
 }  // namespace
 
-ParametricSeverity fit_parametric(const SeverityStats& s, double threshold, double far,
-                                  double p_positive, const ParametricSeverity* hint) {
-  (void)far;
+ParametricSeverity fit_parametric(const SeverityStats& s, double threshold, double p_positive,
+                                  const ParametricSeverity* hint) {
   // Start: the body from the log-cost quartiles, no add-on.
   const double q25 = s.histogram.quantile(0.25), q50 = s.histogram.quantile(0.5),
                q75 = s.histogram.quantile(0.75);
@@ -300,22 +265,7 @@ ParametricSeverity fit_parametric(const SeverityStats& s, double threshold, doub
                          hint->cat_shape};
     std::copy(h, h + 5, x);
   } else if (s.tail_weight >= 20.0) {
-    // A coarse grid over the add-on for the start (the likelihood has local maxima at small
-    // scales), the body held at its quartiles.
-    double best = -std::numeric_limits<double>::infinity();
-    double trial[5] = {x[0], x[1], 0.0, 0.0, 0.0};
-    for (double pi : {0.001, 0.004, 0.015, 0.05, 0.15})
-      for (int k = 0; k <= 12; ++k)
-        for (double a : {2.2, 2.8, 3.6, 5.0, 8.0}) {
-          trial[2] = std::log(pi);
-          trial[3] = std::log(threshold * std::pow(10.0, -1.5 + 2.5 * k / 12.0));
-          trial[4] = a;
-          const double v = l(trial);
-          if (v > best) {
-            best = v;
-            std::copy(trial, trial + 5, x);
-          }
-        }
+    coarse_addon_start(likelihood, threshold, x);
   }
   // Coordinate-wise maximum likelihood: Brent on each of the first `count` parameters in turn.
   const int cycles = hint ? 2 : 6;
@@ -346,198 +296,6 @@ ParametricSeverity fit_parametric(const SeverityStats& s, double threshold, doub
   return f;
 }
 
-// --- Weighted samples and the empirical form ----------------------------------------------------
-
-double WeightedSample::total() const {
-  return cumulative_weight_.empty() ? std::accumulate(weight.begin(), weight.end(), 0.0)
-                                    : cumulative_weight_.back();
-}
-
-void WeightedSample::sort() {
-  std::vector<std::pair<double, double>> pairs(cost.size());
-  for (std::size_t i = 0; i < cost.size(); ++i) pairs[i] = {cost[i], weight[i]};
-  std::sort(pairs.begin(), pairs.end());
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    cost[i] = pairs[i].first;
-    weight[i] = pairs[i].second;
-  }
-  prepare();
-}
-
-double WeightedSample::weight_below(double c) const {
-  const auto k = static_cast<std::size_t>(std::lower_bound(cost.begin(), cost.end(), c) - cost.begin());
-  return k ? cumulative_weight_[k - 1] : 0.0;
-}
-
-void WeightedSample::prepare() {
-  mid_.resize(cost.size());
-  cumulative_weight_.resize(cost.size());
-  cumulative_cost_.resize(cost.size());
-  double below = 0.0, spent = 0.0;
-  for (std::size_t i = 0; i < cost.size(); ++i) {
-    mid_[i] = below + weight[i] / 2.0;
-    below += weight[i];
-    spent += weight[i] * cost[i];
-    cumulative_weight_[i] = below;
-    cumulative_cost_[i] = spent;
-  }
-  for (double& m : mid_) m /= below;
-}
-
-double WeightedSample::quantile(double p) const {
-  const auto it = std::lower_bound(mid_.begin(), mid_.end(), p);
-  if (it == mid_.begin()) return cost.front();
-  if (it == mid_.end()) return cost.back();
-  const std::size_t i = static_cast<std::size_t>(it - mid_.begin());
-  return cost[i - 1] + (cost[i] - cost[i - 1]) * (p - mid_[i - 1]) / (mid_[i] - mid_[i - 1]);
-}
-
-double WeightedSample::mean() const { return cumulative_cost_.back() / cumulative_weight_.back(); }
-
-double WeightedSample::limited_mean(double a) const {
-  // Costs below a as they are, the rest at a.
-  const auto k = static_cast<std::size_t>(std::lower_bound(cost.begin(), cost.end(), a) - cost.begin());
-  const double below_cost = k ? cumulative_cost_[k - 1] : 0.0;
-  const double below_weight = k ? cumulative_weight_[k - 1] : 0.0;
-  return (below_cost + a * (total() - below_weight)) / total();
-}
-
-namespace {
-
-//! Grimshaw's profile log-likelihood of a generalised Pareto at theta = xi / sigma.
-struct GpdProfile {
-  const std::vector<double>& y;
-  const std::vector<double>& w;
-  double total;
-  double xi(double theta) const {
-    if (std::fabs(theta) < 1e-300) return 0.0;
-    double s = 0.0;
-    for (std::size_t i = 0; i < y.size(); ++i) s += w[i] * std::log1p(theta * y[i]);
-    return s / total;
-  }
-  double log_likelihood(double theta, double mean) const {
-    const double x = xi(theta);
-    if (std::fabs(x) < 1e-9) return -total * std::log(mean) - total;  // exponential
-    const double sigma = x / theta;
-    if (!(sigma > 0.0)) return -std::numeric_limits<double>::infinity();
-    return -total * std::log(sigma) - total * (1.0 + x);
-  }
-};
-
-//! The generalised Pareto maximum likelihood with xi in [-0.5, 0.95].
-void fit_gpd(const std::vector<double>& y, const std::vector<double>& w, double& sigma, double& xi) {
-  double total = 0.0, sum = 0.0, largest = 0.0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    total += w[i];
-    sum += w[i] * y[i];
-    largest = std::max(largest, y[i]);
-  }
-  const double mean = sum / total;
-  const GpdProfile profile{y, w, total};
-  // theta on both sides of 0 (theta > -1 / max y), then Brent around the best point.
-  std::vector<double> grid;
-  for (int k = 1; k <= 60; ++k) grid.push_back(-(1.0 - std::pow(10.0, -k / 10.0)) / largest);
-  grid.push_back(0.0);
-  for (int k = -60; k <= 40; ++k) grid.push_back(std::pow(10.0, k / 10.0) / mean);
-  std::sort(grid.begin(), grid.end());
-  std::size_t best = 0;
-  double best_l = -std::numeric_limits<double>::infinity();
-  for (std::size_t k = 0; k < grid.size(); ++k) {
-    const double l = profile.log_likelihood(grid[k], mean);
-    if (l > best_l) {
-      best_l = l;
-      best = k;
-    }
-  }
-  const double lo = grid[best > 0 ? best - 1 : 0], hi = grid[std::min(best + 1, grid.size() - 1)];
-  const auto result = boost::math::tools::brent_find_minima(
-      [&](double theta) { return -profile.log_likelihood(theta, mean); }, lo, hi, 40);
-  const double theta = result.first;
-  xi = profile.xi(theta);
-  sigma = std::fabs(xi) < 1e-9 ? mean : xi / theta;
-  if (xi > 0.95 || xi < -0.5) {
-    // Keep xi inside what the engine takes; sigma by maximum likelihood at that xi.
-    xi = std::clamp(xi, -0.5, 0.95);
-    const auto neg = [&](double log_sigma) {
-      const double s = std::exp(log_sigma);
-      double l = -total * log_sigma;
-      for (std::size_t i = 0; i < y.size(); ++i) {
-        const double t = 1.0 + xi * y[i] / s;
-        if (t <= 0.0) return std::numeric_limits<double>::infinity();
-        l -= w[i] * (1.0 + 1.0 / xi) * std::log(t);
-      }
-      return -l;
-    };
-    const double floor = xi < 0.0 ? std::log(-xi * largest) + 1e-9 : std::log(mean) - 10.0;
-    sigma = std::exp(boost::math::tools::brent_find_minima(neg, floor, std::log(mean) + 10.0, 40).first);
-  }
-  if (std::fabs(xi) < 1e-9) xi = 0.0;
-}
-
-}  // namespace
-
-EmpiricalSeverity fit_empirical(const WeightedSample& s, int knots, double tail_fraction) {
-  EmpiricalSeverity e;
-  const std::size_t n = s.cost.size();
-  std::size_t k = std::max<std::size_t>(50, static_cast<std::size_t>(std::llround(tail_fraction * n)));
-  const bool tail = k <= n / 4;
-  const double p_tail = tail ? 1.0 - static_cast<double>(k) / static_cast<double>(n) : 1.0;
-  knots = std::clamp(knots, 2, 4095);
-  std::vector<double> p(static_cast<std::size_t>(knots) + 1), q(p.size());
-  for (int j = 0; j <= knots; ++j) {
-    const double u = static_cast<double>(j) / knots;
-    // Denser towards the top, where costs spread out: p_tail (1 - (1 - u)^2).
-    p[static_cast<std::size_t>(j)] = p_tail * (1.0 - (1.0 - u) * (1.0 - u));
-    q[static_cast<std::size_t>(j)] = s.quantile(p[static_cast<std::size_t>(j)]);
-  }
-  p.front() = 0.0;
-  q.front() = s.cost.front();
-  if (!tail) q.back() = s.cost.back();
-  for (std::size_t j = 1; j < q.size(); ++j) q[j] = std::max(q[j], q[j - 1]);
-  double sigma = 0.0, xi = 0.0;
-  if (tail) {
-    std::vector<double> y, w;
-    for (std::size_t i = 0; i < n; ++i)
-      if (s.cost[i] > q.back()) {
-        y.push_back(s.cost[i] - q.back());
-        w.push_back(s.weight[i]);
-      }
-    if (y.size() < 10) {
-      // Ties at the top: no tail to fit; the largest cost closes the table.
-      p.back() = 1.0;
-      q.back() = s.cost.back();
-    } else {
-      fit_gpd(y, w, sigma, xi);
-      double sw = 0.0, sw2 = 0.0;
-      for (double v : w) {
-        sw += v;
-        sw2 += v * v;
-      }
-      const double effective = sw * sw / sw2;
-      e.tail_count = y.size();
-      e.tail_shape_se = (1.0 + xi) / std::sqrt(effective);
-      e.tail_scale_se = sigma * std::sqrt(2.0 * (1.0 + xi) / effective);
-    }
-  }
-  e.tail_threshold = q.back();
-  e.table = stats::QuantileTable(p, q, sigma, xi);
-  return e;
-}
-
-// --- Summaries -------------------------------------------------------------------------------
-
-CostSummary summarize(const WeightedSample& s, const std::vector<double>& thresholds,
-                      const std::vector<double>& levels) {
-  CostSummary c;
-  c.mean = s.mean();
-  double ss = 0.0;
-  for (std::size_t i = 0; i < s.cost.size(); ++i) ss += s.weight[i] * s.cost[i] * s.cost[i];
-  c.cv = std::sqrt(std::max(0.0, ss / s.total() - c.mean * c.mean)) / c.mean;
-  for (double p : levels) c.percentiles.push_back(s.quantile(p));
-  for (double a : thresholds) c.limited.push_back(s.limited_mean(a));
-  return c;
-}
-
 CostSummary summarize(const ParametricSeverity& f, const std::vector<double>& thresholds,
                       const std::vector<double>& levels) {
   CostSummary c;
@@ -557,16 +315,6 @@ CostSummary summarize(const ParametricSeverity& f, const std::vector<double>& th
   c.cv = std::sqrt(std::max(0.0, second - c.mean * c.mean)) / c.mean;
   for (double p : levels) c.percentiles.push_back(parametric_quantile(f, p));
   for (double a : thresholds) c.limited.push_back(parametric_limited_mean(f, a));
-  return c;
-}
-
-CostSummary summarize(const stats::QuantileTable& t, const std::vector<double>& thresholds,
-                      const std::vector<double>& levels) {
-  CostSummary c;
-  c.mean = t.mean();
-  c.cv = std::sqrt(std::max(0.0, t.second_moment() - c.mean * c.mean)) / c.mean;
-  for (double p : levels) c.percentiles.push_back(t.quantile(p));
-  for (double a : thresholds) c.limited.push_back(t.limited_mean(a));
   return c;
 }
 
