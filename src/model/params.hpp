@@ -1,15 +1,21 @@
 #pragma once
 //! Flat, device-copyable model parameters: what the per-unit code reads. Built on the host from
-//! a Scenario by engine/model_params.hpp, which also computes every mean-one correction.
+//! a Scenario by engine::build_model (engine/model.hpp), which also computes every mean-one
+//! correction; engine::Model holds them beside what only the host needs (entities, regions).
 
 #include <cstdint>
 
+#include "scenario/limits.hpp"
+
 namespace apmsim::model {
 
-inline constexpr int kMaxStrata = 16;
-inline constexpr int kMaxMeasures = 16;
-inline constexpr int kMaxYears = 32;
-inline constexpr int kMaxThresholds = 16;
+// The sizes of the fixed arrays below: the scenario's limits, defined once in scenario/limits.hpp
+// (the reader refuses a scenario beyond them).
+using scenario::kMaxMeasures;
+using scenario::kMaxStrata;
+using scenario::kMaxThresholds;
+using scenario::kMaxYears;
+
 //! An empirical severity is tabulated at normal scores w_j = -kScoreLimit + j 2 kScoreLimit /
 //! kScoreCells, j = 0..kScoreCells (docs/model.md, "Empirical severity").
 inline constexpr int kScoreCells = 2048;
