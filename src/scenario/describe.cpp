@@ -4,6 +4,7 @@
 
 #include "scenario/keywords.hpp"
 #include "scenario/load.hpp"
+#include "scenario/sections.hpp"
 #include "scenario/toml_text.hpp"
 
 namespace apmsim::scenario {
@@ -112,12 +113,7 @@ void describe_stratum(TomlWriter& out, const Stratum& stratum, std::size_t index
 
 void describe_patients(TomlWriter& out, const Patients& patients) {
   out.header("[patients]");
-  out.number("frailty_sd", patients.frailty_sd);
-  out.number("frailty_rho", patients.frailty_rho);
-  out.number("churn", patients.churn);
-  out.number("adherence_mean", patients.adherence_mean);
-  out.number("adherence_sd", patients.adherence_sd);
-  out.number("adherence_cost", patients.adherence_cost);
+  for (const NumberKey<Patients>& k : patients_keys()) out.number(k.key, patients.*k.field);
 }
 
 void describe_group(TomlWriter& out, const ProviderGroup& group, const Scenario& scenario,

@@ -167,18 +167,22 @@ std::vector<Stratum> read_strata(const TableReader& top, NameRegistry& names) {
   return strata;
 }
 
+const std::vector<NumberKey<Patients>>& patients_keys() {
+  static const std::vector<NumberKey<Patients>> keys{
+      {"frailty_sd", &Patients::frailty_sd, at_least(0.0)},
+      {"frailty_rho", &Patients::frailty_rho, closed(0.0, 1.0)},
+      {"churn", &Patients::churn, closed(0.0, 1.0)},
+      {"adherence_mean", &Patients::adherence_mean, open(0.0, 1.0)},
+      {"adherence_sd", &Patients::adherence_sd, at_least(0.0)},
+      {"adherence_cost", &Patients::adherence_cost, any_number()}};
+  return keys;
+}
+
 Patients read_patients(const TableReader& top) {
   Patients patients;
-  const std::optional<TableReader> section = open_section(top, "patients");
-  if (!section) return patients;
-  const TableReader& reader = *section;
-  patients.frailty_sd = reader.number("frailty_sd", patients.frailty_sd, at_least(0.0));
-  patients.frailty_rho = reader.number("frailty_rho", patients.frailty_rho, closed(0.0, 1.0));
-  patients.churn = reader.number("churn", patients.churn, closed(0.0, 1.0));
-  patients.adherence_mean =
-      reader.number("adherence_mean", patients.adherence_mean, open(0.0, 1.0));
-  patients.adherence_sd = reader.number("adherence_sd", patients.adherence_sd, at_least(0.0));
-  patients.adherence_cost = reader.number("adherence_cost", patients.adherence_cost, any_number());
+  if (const std::optional<TableReader> section = open_section(top, "patients"))
+    for (const NumberKey<Patients>& k : patients_keys())
+      patients.*k.field = section->number(k.key, patients.*k.field, k.range);
   return patients;
 }
 

@@ -22,6 +22,18 @@ std::vector<Region> read_regions(const TableReader& top, NameRegistry& names);
 //! `[[stratum]]` (1 to 16): shares summing to 1, transitions resolved to full rows.
 std::vector<Stratum> read_strata(const TableReader& top, NameRegistry& names);
 
+//! A number key of a section beside the field it fills and the values it takes: a section's
+//! table of such keys serves every place that walks the section by name.
+template <class Section>
+struct NumberKey {
+  const char* key;
+  double Section::*field;
+  Range range;
+};
+
+//! `[patients]`'s keys, in file order (every one a number with a default).
+const std::vector<NumberKey<Patients>>& patients_keys();
+
 //! `[patients]` (optional; every key has a default).
 Patients read_patients(const TableReader& top);
 

@@ -15,28 +15,19 @@ namespace {
 
 //! "a string", "an integer", ... as messages say what was found.
 std::string type_name(const toml::node& node) {
-  switch (node.type()) {
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    default:
-      return "nothing";
-  }
+  using Type = toml::node_type;
+  static const std::pair<Type, const char*> kNames[] = {{Type::table, "a table"},
+                                                        {Type::array, "an array"},
+                                                        {Type::string, "a string"},
+                                                        {Type::integer, "an integer"},
+                                                        {Type::floating_point, "a float"},
+                                                        {Type::boolean, "a boolean"},
+                                                        {Type::date, "a date"},
+                                                        {Type::time, "a time"},
+                                                        {Type::date_time, "a date-time"}};
+  for (const auto& [type, name] : kNames)
+    if (node.type() == type) return name;
+  return "nothing";
 }
 
 Location location_of_key(const toml::key& key) {
