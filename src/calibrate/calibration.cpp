@@ -25,7 +25,8 @@ Calibration describe_data(const ClaimsData& d) {
   const auto [lo_year, hi_year] = std::minmax_element(d.year.begin(), d.year.end());
   out.first_year = *lo_year;
   out.years = *hi_year - *lo_year + 1;
-  if (out.years > 200) throw DataError(d.path, "years span " + std::to_string(out.years) + " years");
+  if (out.years > 200)
+    throw DataError(d.path, "years span " + std::to_string(out.years) + " years");
   return out;
 }
 
@@ -83,8 +84,8 @@ void provider_groups(const ClaimsRows& rows, Calibration& out) {
   out.groups = d.groups;
   out.group_providers.assign(d.groups.size(), 0);
   std::vector<double> group_weight(d.groups.size(), 0.0);
-  std::vector<std::vector<std::uint32_t>> region_count(d.groups.size(),
-                                                       std::vector<std::uint32_t>(d.regions.size()));
+  std::vector<std::vector<std::uint32_t>> region_count(
+      d.groups.size(), std::vector<std::uint32_t>(d.regions.size()));
   for (std::size_t p = 0; p < d.providers.size(); ++p) {
     ++out.group_providers[d.provider_group[p]];
     ++region_count[d.provider_group[p]][d.provider_region[p]];
@@ -92,10 +93,12 @@ void provider_groups(const ClaimsRows& rows, Calibration& out) {
   for (std::size_t i = 0; i < rows.size(); ++i)
     group_weight[d.provider_group[d.provider[i]]] += rows.exposure_years(i);
   for (std::size_t g = 0; g < d.groups.size(); ++g) {
-    out.group_panel.push_back(
-        out.group_providers[g] ? group_weight[g] / (out.group_providers[g] * double(rows.years)) : 0.0);
+    out.group_panel.push_back(out.group_providers[g]
+                                  ? group_weight[g] / (out.group_providers[g] * double(rows.years))
+                                  : 0.0);
     out.group_region.push_back(static_cast<std::uint32_t>(
-        std::max_element(region_count[g].begin(), region_count[g].end()) - region_count[g].begin()));
+        std::max_element(region_count[g].begin(), region_count[g].end()) -
+        region_count[g].begin()));
   }
 }
 
@@ -139,7 +142,8 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   }
   out.better = empirical_error < parametric_error ? "empirical" : "parametric";
   patient_estimates(rows, sums, out);
-  if (out.years < 2) out.notes.push_back("one year of data: no trend, churn, frailty or transitions");
+  if (out.years < 2)
+    out.notes.push_back("one year of data: no trend, churn, frailty or transitions");
   provider_groups(rows, out);
   return out;
 }

@@ -1,7 +1,5 @@
 #include "calibrate/claims.hpp"
 
-#include "calibrate/csv_reader.hpp"
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -11,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "calibrate/csv_reader.hpp"
 #include "scenario/limits.hpp"
 
 namespace apmsim::calibrate {
@@ -18,9 +17,9 @@ namespace {
 
 //! The roles a column can play, in the reader's column order.
 enum Role { kMember, kYear, kCost, kExposure, kStratum, kRisk, kProvider, kGroup, kRegion, kRoles };
-constexpr const char* kRoleKeys[kRoles] = {"member",     "year",     "cost",
-                                           "exposure",   "stratum",  "risk_score",
-                                           "provider",   "provider_group", "region"};
+constexpr const char* kRoleKeys[kRoles] = {"member",   "year",           "cost",
+                                           "exposure", "stratum",        "risk_score",
+                                           "provider", "provider_group", "region"};
 
 std::string place(const std::string& file, std::uint64_t line, int column,
                   const std::string& name) {
@@ -104,9 +103,8 @@ using ColumnPlaces = std::array<int, kRoles>;  //!< 1-based; 0: absent
 
 //! Each role's column name; throws when two roles name the same column.
 ColumnNames column_names(const ClaimsColumns& c) {
-  const ColumnNames wanted = {c.member,     c.year,     c.cost,
-                              c.exposure,   c.stratum,  c.risk_score,
-                              c.provider,   c.provider_group, c.region};
+  const ColumnNames wanted = {c.member,     c.year,     c.cost,           c.exposure, c.stratum,
+                              c.risk_score, c.provider, c.provider_group, c.region};
   for (int a = 0; a < kRoles; ++a)
     for (int b = a + 1; b < kRoles; ++b)
       if (wanted[a] == wanted[b])
@@ -211,7 +209,8 @@ void add_row(const Fields& row, const ReadOptions& options, ClaimsData& d, RawRo
   if (row.has(kExposure)) {
     const double e = row.number(kExposure);
     if (!(e > 0.0 && e <= 12.0))
-      row.fail(kExposure, "exposure " + std::string(row.text(kExposure)) + " months is not in (0, 12]");
+      row.fail(kExposure,
+               "exposure " + std::string(row.text(kExposure)) + " months is not in (0, 12]");
     months = static_cast<float>(e);
   }
   std::uint16_t s = 0;
@@ -247,7 +246,8 @@ void add_row(const Fields& row, const ReadOptions& options, ClaimsData& d, RawRo
 //! Reads every row with libfccp, its errors translated into located DataErrors.
 void read_rows(const std::string& path, const ColumnNames& wanted, const ColumnPlaces& column,
                std::size_t header_size, const ReadOptions& options, ClaimsData& d, RawRows& raw) {
-  using Reader = io::CSVReader<kRoles, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>>;
+  using Reader =
+      io::CSVReader<kRoles, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>>;
   try {
     Reader in(path);
     in.read_header(io::ignore_extra_column | io::ignore_missing_column, wanted[0], wanted[1],
@@ -281,7 +281,8 @@ void sort_rows(RawRows& raw, const ReadOptions& options, const ColumnNames& want
   std::vector<std::uint32_t> order(raw.member.size());
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return raw.member[a] != raw.member[b] ? raw.member[a] < raw.member[b] : raw.year[a] < raw.year[b];
+    return raw.member[a] != raw.member[b] ? raw.member[a] < raw.member[b]
+                                          : raw.year[a] < raw.year[b];
   });
   const std::vector<std::string> member_names = raw.members.take();
   d.member.reserve(order.size());

@@ -45,8 +45,8 @@ ProviderRatios provider_ratios(const ClaimsRows& rows, const std::vector<double>
   }
   ProviderRatios r{std::vector<double>(P), std::vector<double>(P)};
   for (std::size_t p = 0; p < P; ++p) {
-    r.log_ratio[p] = observed[p] > 0.0 && expected[p] > 0.0 ? std::log(observed[p] / expected[p])
-                                                            : std::nan("");
+    r.log_ratio[p] =
+        observed[p] > 0.0 && expected[p] > 0.0 ? std::log(observed[p] / expected[p]) : std::nan("");
     // The delta method around the expected cost (the observed one correlates with the noise).
     r.variance[p] = expected[p] > 0.0 ? noise[p] / (expected[p] * expected[p]) : 0.0;
   }

@@ -29,7 +29,8 @@ struct GpdProfile {
 };
 
 //! The generalised Pareto maximum likelihood with xi in [-0.5, 0.95].
-void fit_gpd(const std::vector<double>& y, const std::vector<double>& w, double& sigma, double& xi) {
+void fit_gpd(const std::vector<double>& y, const std::vector<double>& w, double& sigma,
+             double& xi) {
   double total = 0.0, sum = 0.0, largest = 0.0;
   for (std::size_t i = 0; i < y.size(); ++i) {
     total += w[i];
@@ -73,7 +74,8 @@ void fit_gpd(const std::vector<double>& y, const std::vector<double>& w, double&
       return -l;
     };
     const double floor = xi < 0.0 ? std::log(-xi * largest) + 1e-9 : std::log(mean) - 10.0;
-    sigma = std::exp(boost::math::tools::brent_find_minima(neg, floor, std::log(mean) + 10.0, 40).first);
+    sigma = std::exp(
+        boost::math::tools::brent_find_minima(neg, floor, std::log(mean) + 10.0, 40).first);
   }
   if (std::fabs(xi) < 1e-9) xi = 0.0;
 }
@@ -83,7 +85,8 @@ void fit_gpd(const std::vector<double>& y, const std::vector<double>& w, double&
 EmpiricalSeverity fit_empirical(const WeightedSample& s, int knots, double tail_fraction) {
   EmpiricalSeverity e;
   const std::size_t n = s.cost.size();
-  std::size_t k = std::max<std::size_t>(50, static_cast<std::size_t>(std::llround(tail_fraction * n)));
+  std::size_t k =
+      std::max<std::size_t>(50, static_cast<std::size_t>(std::llround(tail_fraction * n)));
   const bool tail = k <= n / 4;
   const double p_tail = tail ? 1.0 - static_cast<double>(k) / static_cast<double>(n) : 1.0;
   knots = std::clamp(knots, 2, 4095);

@@ -14,7 +14,8 @@ double score_signal(const ParametricSeverity& f) {
   double sum = 0.0;
   for (int j = 0; j <= n; ++j) {
     const double w = lo + h * j;
-    const double p = std::clamp(parametric_cdf(f, std::exp(f.mu + f.log_sd * w)), 1e-15, 1.0 - 1e-15);
+    const double p =
+        std::clamp(parametric_cdf(f, std::exp(f.mu + f.log_sd * w)), 1e-15, 1.0 - 1e-15);
     const double simpson = j == 0 || j == n ? 1.0 : (j % 2 ? 4.0 : 2.0);
     sum += simpson * w * stats::normal_quantile(p) * std::exp(-0.5 * w * w);
   }

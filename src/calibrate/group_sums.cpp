@@ -19,7 +19,8 @@ Grouping jackknife_grouping(const ClaimsData& d, int groups) {
   g.by_provider = d.providers.size() >= std::size_t(2 * g.count);
   g.of_row.resize(d.rows());
   for (std::size_t i = 0; i < d.rows(); ++i)
-    g.of_row[i] = static_cast<std::uint8_t>(hashed_group(g.by_provider ? d.provider[i] : d.member[i], g.count));
+    g.of_row[i] = static_cast<std::uint8_t>(
+        hashed_group(g.by_provider ? d.provider[i] : d.member[i], g.count));
   return g;
 }
 
@@ -187,7 +188,9 @@ SumsEstimates estimate_from_sums(const ClaimsRows& rows, const PositiveCosts& co
                                  const Grouping& grouping) {
   SumsEstimates e{std::vector<GroupSums>(std::size_t(grouping.count),
                                          GroupSums(rows.strata(), rows.years, costs.ranges)),
-                  GroupSums(rows.strata(), rows.years, costs.ranges), Point{}, {}};
+                  GroupSums(rows.strata(), rows.years, costs.ranges),
+                  Point{},
+                  {}};
   for (std::size_t i = 0; i < rows.size(); ++i) e.groups[grouping.of_row[i]].add(rows, i, costs);
   // The frailty pairs weigh each pair by the fitted severity: fit it first without them.
   const Point without_pairs = estimate(total_of(e.groups, costs), costs.thresholds);

@@ -37,7 +37,8 @@ Grouping jackknife_grouping(const ClaimsData& data, int groups);
 struct CostCells {
   int strata = 0, years = 0;
   std::vector<double> cost, weight;
-  CostCells(int s, int t) : strata(s), years(t), cost(std::size_t(s) * t), weight(std::size_t(s) * t) {}
+  CostCells(int s, int t)
+      : strata(s), years(t), cost(std::size_t(s) * t), weight(std::size_t(s) * t) {}
   void add(const ClaimsRows& rows, std::size_t i);
   //! The trend: weighted least squares of ln(mean cost per exposure) on the year, weighted by
   //! exposure, with a stratum effect; expm1 of the slope.
@@ -77,7 +78,8 @@ struct Point {
 
 //! The estimates from sums `g`; `thresholds` are the strata's tail thresholds. A `hint` (the
 //! full sample's estimates, for a jackknife replicate) narrows the severity fits.
-Point estimate(const GroupSums& g, const std::vector<double>& thresholds, const Point* hint = nullptr);
+Point estimate(const GroupSums& g, const std::vector<double>& thresholds,
+               const Point* hint = nullptr);
 
 //! The sum of `groups` (histograms over `costs.ranges`), in order.
 GroupSums total_of(const std::vector<GroupSums>& groups, const PositiveCosts& costs);

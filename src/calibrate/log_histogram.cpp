@@ -18,13 +18,15 @@ void LogHistogram::add(double log_cost, double weight) {
 }
 
 LogHistogram& LogHistogram::operator+=(const LogHistogram& o) {
-  if (counts_.empty()) *this = LogHistogram(o.low_, o.low_ + o.width_ * o.counts_.size(), int(o.counts_.size()));
+  if (counts_.empty())
+    *this = LogHistogram(o.low_, o.low_ + o.width_ * o.counts_.size(), int(o.counts_.size()));
   for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
   return *this;
 }
 
 LogHistogram& LogHistogram::operator-=(const LogHistogram& o) {
-  for (std::size_t i = 0; i < counts_.size() && i < o.counts_.size(); ++i) counts_[i] -= o.counts_[i];
+  for (std::size_t i = 0; i < counts_.size() && i < o.counts_.size(); ++i)
+    counts_[i] -= o.counts_[i];
   return *this;
 }
 

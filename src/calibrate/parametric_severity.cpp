@@ -161,12 +161,12 @@ double grid_survival(const ParametricSeverity& f, const BodyGrid& grid,
   const double log_c = std::log(f.cat_scale);
   double with_body = 0.0;
   for (std::size_t j = 0; j < gaps.size(); ++j)
-    with_body += grid.weight[j] * (gaps[j] <= log_c ? 1.0 : std::exp(-f.cat_shape * (gaps[j] - log_c)));
+    with_body +=
+        grid.weight[j] * (gaps[j] <= log_c ? 1.0 : std::exp(-f.cat_shape * (gaps[j] - log_c)));
   const double addon = (1.0 - f.p_any) * pareto_survival(f.cat_scale, f.cat_shape, x) +
                        f.p_any * std::min(1.0, with_body);
   return (1.0 - f.pi) * body_only + f.pi * addon;
 }
-
 
 //! Maximises f over one coordinate in [lo, hi] (Brent); returns the argument.
 template <class F>
@@ -187,8 +187,8 @@ class Likelihood {
     for (int b = 0; b < bins; ++b)
       counts_.push_back(s.histogram.weight_between(std::log(edges_[std::size_t(b)]),
                                                    std::log(edges_[std::size_t(b) + 1])));
-    above_ = std::max(0.0, s.histogram.total() - lump_ -
-                               std::accumulate(counts_.begin(), counts_.end(), 0.0));
+    above_ = std::max(
+        0.0, s.histogram.total() - lump_ - std::accumulate(counts_.begin(), counts_.end(), 0.0));
   }
   //! The form for (mu, ln S, ln pi, ln c, alpha); pi = 0 for ln pi = -inf.
   ParametricSeverity form(const double* x) const {
@@ -216,7 +216,8 @@ class Likelihood {
       survival[b] = grid_survival(f, *grid_, gaps_[b], edges_[b]);
     double l = lump_ * std::log(std::max(1e-300, 1.0 - survival.front()));
     for (std::size_t b = 0; b < counts_.size(); ++b)
-      if (counts_[b] > 0.0) l += counts_[b] * std::log(std::max(1e-300, survival[b] - survival[b + 1]));
+      if (counts_[b] > 0.0)
+        l += counts_[b] * std::log(std::max(1e-300, survival[b] - survival[b + 1]));
     return l + above_ * std::log(std::max(1e-300, survival.back()));
   }
 
@@ -258,11 +259,12 @@ ParametricSeverity fit_parametric(const SeverityStats& s, double threshold, doub
                  std::log(threshold), 3.0};
   const Likelihood likelihood(s, 120, p_positive);
   const auto l = [&](const double* v) { return likelihood(v); };
-  const double lower[5] = {q50 - 3.0, x[1] - 1.5, std::log(1e-5), std::log(threshold / 100.0), kMinShape};
+  const double lower[5] = {q50 - 3.0, x[1] - 1.5, std::log(1e-5), std::log(threshold / 100.0),
+                           kMinShape};
   const double upper[5] = {q50 + 3.0, x[1] + 1.0, std::log(0.3), std::log(threshold * 20.0), 15.0};
   if (hint && hint->pi > 0.0) {
-    const double h[5] = {hint->mu, std::log(hint->log_sd), std::log(hint->pi), std::log(hint->cat_scale),
-                         hint->cat_shape};
+    const double h[5] = {hint->mu, std::log(hint->log_sd), std::log(hint->pi),
+                         std::log(hint->cat_scale), hint->cat_shape};
     std::copy(h, h + 5, x);
   } else if (s.tail_weight >= 20.0) {
     coarse_addon_start(likelihood, threshold, x);
@@ -305,8 +307,8 @@ CostSummary summarize(const ParametricSeverity& f, const std::vector<double>& th
   c.mean = m;
   if (f.pi > 0.0) {
     const double a = f.cat_shape, cs = f.cat_scale;
-    const double c1 = cs * a / (a - 1.0), c2 = a > 2.0 ? cs * cs * a / (a - 2.0)
-                                                       : std::numeric_limits<double>::infinity();
+    const double c1 = cs * a / (a - 1.0),
+                 c2 = a > 2.0 ? cs * cs * a / (a - 2.0) : std::numeric_limits<double>::infinity();
     const double addon1 = f.p_any * m + c1;
     const double addon2 = f.p_any * body2 + 2.0 * f.p_any * m * c1 + c2;
     c.mean = (1.0 - f.pi) * m + f.pi * addon1;

@@ -107,7 +107,8 @@ void simulation_and_regions(Writer& w, const Calibration& c) {
 //! Shares rounded so that they still sum to 1: the last takes the remainder.
 std::vector<double> rounded_shares(const Calibration& c) {
   std::vector<double> shares;
-  for (const StratumFit& s : c.strata) shares.push_back(std::strtod(number(s.share.value).c_str(), nullptr));
+  for (const StratumFit& s : c.strata)
+    shares.push_back(std::strtod(number(s.share.value).c_str(), nullptr));
   double others = 0.0;
   for (std::size_t k = 0; k + 1 < shares.size(); ++k) others += shares[k];
   if (!shares.empty()) shares.back() = 1.0 - others;
@@ -129,7 +130,8 @@ void fit_comments(Writer& w, const StratumFit& s) {
 }
 
 void parametric_body(Writer& w, const StratumFit& s) {
-  w.estimate("p_any", s.p_any, "P(cost > 0) " + number(s.p_positive.value, 4) + " less the add-on's share");
+  w.estimate("p_any", s.p_any,
+             "P(cost > 0) " + number(s.p_positive.value, 4) + " less the add-on's share");
   w.estimate("mean", s.mean, "body mean given any cost");
   w.estimate("cv", s.cv, "within a patient: frailty and efficiency removed");
   if (s.cat_prob.value > 0.0) {
@@ -151,7 +153,8 @@ void empirical_body(Writer& w, const StratumFit& s, bool table) {
   w.line("severity", "\"empirical\"");
   w.comment("quantile knots of positive costs (probability, cost); above the last, a");
   if (table)
-    w.comment("generalised Pareto tail for the table's open band above " + number(s.tail_threshold, 6));
+    w.comment("generalised Pareto tail for the table's open band above " +
+              number(s.tail_threshold, 6));
   else
     w.comment("generalised Pareto tail fitted to the " + std::to_string(s.tail_count) +
               " costs above " + number(s.tail_threshold, 6));

@@ -53,9 +53,9 @@ void parametric_estimates(const StratumInputs& in, int s, StratumFit& f) {
   f.log_sd = log_sd.value;
   const double body_var = std::max(log_sd.value * log_sd.value - tau2 - sigma_e2, 1e-6);
   f.cv = {std::sqrt(std::expm1(body_var)),
-          log_sd.se < 0 ? -1.0
-                        : log_sd.se * log_sd.value * std::exp(body_var) /
-                              std::sqrt(std::expm1(body_var))};
+          log_sd.se < 0
+              ? -1.0
+              : log_sd.se * log_sd.value * std::exp(body_var) / std::sqrt(std::expm1(body_var))};
   f.score_sd = std::sqrt(std::max(log_sd.value * log_sd.value - tau2 -
                                       in.efficiency.empirical.value * in.efficiency.empirical.value,
                                   1e-6));
@@ -82,7 +82,8 @@ void out_of_sample(const StratumInputs& in, int s, StratumFit& f) {
   for (int half = 0; half < 2; ++half) {
     WeightedSample fit_on, judge_on;
     SeverityStats stats;
-    stats.histogram = LogHistogram(in.costs.ranges[k].first, in.costs.ranges[k].second, kHistogramBins);
+    stats.histogram =
+        LogHistogram(in.costs.ranges[k].first, in.costs.ranges[k].second, kHistogramBins);
     double pos_w = 0.0, all_w = 0.0;
     for (const auto& [cost, i] : in.costs.sorted[k]) {  // already in cost order
       WeightedSample& target = (in.grouping.of_row[i] < G / 2) == (half == 0) ? fit_on : judge_on;
@@ -102,7 +103,8 @@ void out_of_sample(const StratumInputs& in, int s, StratumFit& f) {
     const CostSummary judged = summarize(judge_on, thresholds, {});
     const ParametricSeverity half_ps =
         fit_parametric(stats, in.costs.thresholds[k], all_w > 0.0 ? pos_w / all_w : 1.0);
-    const EmpiricalSeverity half_e = fit_empirical(fit_on, in.settings.knots, in.settings.tail_fraction);
+    const EmpiricalSeverity half_e =
+        fit_empirical(fit_on, in.settings.knots, in.settings.tail_fraction);
     f.parametric_error += 0.5 * relative_error(summarize(half_ps, thresholds, {}), judged);
     f.empirical_error += 0.5 * relative_error(summarize(half_e.table, thresholds, {}), judged);
   }

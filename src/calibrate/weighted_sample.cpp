@@ -24,7 +24,8 @@ void WeightedSample::sort() {
 }
 
 double WeightedSample::weight_below(double c) const {
-  const auto k = static_cast<std::size_t>(std::lower_bound(cost.begin(), cost.end(), c) - cost.begin());
+  const auto k =
+      static_cast<std::size_t>(std::lower_bound(cost.begin(), cost.end(), c) - cost.begin());
   return k ? cumulative_weight_[k - 1] : 0.0;
 }
 
@@ -55,7 +56,8 @@ double WeightedSample::mean() const { return cumulative_cost_.back() / cumulativ
 
 double WeightedSample::limited_mean(double a) const {
   // Costs below a as they are, the rest at a.
-  const auto k = static_cast<std::size_t>(std::lower_bound(cost.begin(), cost.end(), a) - cost.begin());
+  const auto k =
+      static_cast<std::size_t>(std::lower_bound(cost.begin(), cost.end(), a) - cost.begin());
   const double below_cost = k ? cumulative_cost_[k - 1] : 0.0;
   const double below_weight = k ? cumulative_weight_[k - 1] : 0.0;
   return (below_cost + a * (total() - below_weight)) / total();

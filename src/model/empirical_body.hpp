@@ -20,7 +20,7 @@ APMSIM_HD typename L::F empirical_tail(const ModelParams& p, typename L::I s, ty
       inv_w2, L::fma(inv_w2, L::fma(inv_w2, L::splat(-15.0f), L::splat(3.0f)), L::splat(-1.0f)),
       L::splat(1.0f));
   const F log_v = L::fma(w2, L::splat(-0.5f), log_approx<L>(series)) -
-                  log_approx<L>(w * 2.50662827463100050f);  // w sqrt(2 pi)
+                  log_approx<L>(w * 2.50662827463100050f);       // w sqrt(2 pi)
   const F r = log_v - L::lookup(t.tail_log_width, s, p.strata);  // ln(v / (1 - p_tail)) < 0
   const F xi = L::lookup(t.tail_shape, s, p.strata);
   const F sigma = L::lookup(t.tail_scale, s, p.strata);

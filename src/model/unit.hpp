@@ -103,8 +103,9 @@ struct UnitCost {
 
 //! Cost (DESIGN 3.6): every multiplicative shock is mean-one.
 template <class L>
-APMSIM_HD UnitCost<L> unit_cost(const ModelParams& p, const EntityYear& ey, const PatientState<L>& st,
-                                const UnitYearDraws<L>& d, typename L::F z_body, typename L::M active) {
+APMSIM_HD UnitCost<L> unit_cost(const ModelParams& p, const EntityYear& ey,
+                                const PatientState<L>& st, const UnitYearDraws<L>& d,
+                                typename L::F z_body, typename L::M active) {
   using F = typename L::F;
   using M = typename L::M;
   const StratumLookup<L> sp = lookup_stratum<L>(p, st.stratum);
@@ -222,7 +223,8 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
                          std::uint32_t entity, int year, typename L::U units, typename L::M active,
                          typename L::M fresh_units, PatientState<L>& st, Sink& sink,
                          const UnitYearPrefix<L>* cached_prefix = nullptr) {
-  const UnitYearDraws<L> d = draw_unit_year<L>(key, replication, entity, year, units, cached_prefix);
+  const UnitYearDraws<L> d =
+      draw_unit_year<L>(key, replication, entity, year, units, cached_prefix);
   typename L::F z_body;
   const typename L::M fresh = next_patient<L>(p, shape, d, fresh_units, st, z_body);
   const UnitCost<L> cost = unit_cost<L>(p, ey, st, d, z_body, active);
