@@ -318,15 +318,18 @@ std::vector<VariantSummary> Run::summaries() const {
 
 namespace {
 
+//! |se / mean|, infinite while undefined.
+double relative_error(double mean, double se) {
+  return mean != 0.0 && std::isfinite(se) ? std::fabs(se / mean) : INFINITY;
+}
+
 //! Largest relative standard error of headline `name` over the variants (infinite while undefined).
 double worst_relative_se(const std::vector<VariantSummary>& variants, const std::string& name) {
   double worst = 0.0;
   for (const VariantSummary& v : variants) {
     if (!v.has_contract) return INFINITY;
     const std::size_t q = v.headline.quantity(name);
-    const double m = v.headline.mean[q], se = v.headline.se[q];
-    const double rel = m != 0.0 && std::isfinite(se) ? std::fabs(se / m) : INFINITY;
-    worst = std::max(worst, rel);
+    worst = std::max(worst, relative_error(v.headline.mean[q], v.headline.se[q]));
   }
   return worst;
 }
@@ -335,7 +338,17 @@ double worst_relative_se(const std::vector<VariantSummary>& variants, const std:
 
 double Run::relative_se(const std::string& name) const {
   check_usable();
-  return worst_relative_se(summaries(), name);
+  // The one headline from the records, not every summary and analysis: the same value as
+  // worst_relative_se(summaries(), name).
+  double worst = 0.0;
+  for (std::size_t i = 0; i < variants_.size(); ++i) {
+    if (!states_[i]->evaluator) return INFINITY;
+    const stats::Estimate e =
+        headline_of(variants_[i].scenario, *populations_[variants_[i].population]->model,
+                    states_[i]->records, name);
+    worst = std::max(worst, relative_error(e.value, e.se));
+  }
+  return worst;
 }
 
 Results Run::results(double elapsed, const std::string& device) const {

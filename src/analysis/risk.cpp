@@ -1,0 +1,350 @@
+#include "analysis/risk.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "analysis/quantity_table.hpp"
+#include "contract/risk_sharing.hpp"
+
+namespace apmsim::analysis {
+
+namespace {
+
+namespace c = contract;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// ---- net result --------------------------------------------------------------------------------
+
+enum class NetResult {
+  kMean,
+  kSd,
+  kLossProbability,
+  kVar90,
+  kVar95,
+  kVar99,
+  kVar995,
+  kTvar90,
+  kTvar95,
+  kTvar99,
+  kTvar995,
+  kCapital99,
+  kCapital995,
+};
+constexpr std::array kNetResultQuantities{
+    QuantityInfo<NetResult>{NetResult::kMean, "mean", "currency", "mean net provider result"},
+    QuantityInfo<NetResult>{NetResult::kSd, "sd", "currency",
+                            "standard deviation of the net result"},
+    QuantityInfo<NetResult>{NetResult::kLossProbability, "loss_probability", "fraction",
+                            "P(net result < 0)"},
+    QuantityInfo<NetResult>{NetResult::kVar90, "var_90", "currency",
+                            "value at risk of the loss (-net result) at 90%"},
+    QuantityInfo<NetResult>{NetResult::kVar95, "var_95", "currency",
+                            "value at risk of the loss (-net result) at 95%"},
+    QuantityInfo<NetResult>{NetResult::kVar99, "var_99", "currency",
+                            "value at risk of the loss (-net result) at 99%"},
+    QuantityInfo<NetResult>{NetResult::kVar995, "var_995", "currency",
+                            "value at risk of the loss (-net result) at 99.5%"},
+    QuantityInfo<NetResult>{NetResult::kTvar90, "tvar_90", "currency",
+                            "tail value at risk of the loss at 90%"},
+    QuantityInfo<NetResult>{NetResult::kTvar95, "tvar_95", "currency",
+                            "tail value at risk of the loss at 95%"},
+    QuantityInfo<NetResult>{NetResult::kTvar99, "tvar_99", "currency",
+                            "tail value at risk of the loss at 99%"},
+    QuantityInfo<NetResult>{NetResult::kTvar995, "tvar_995", "currency",
+                            "tail value at risk of the loss at 99.5%"},
+    QuantityInfo<NetResult>{NetResult::kCapital99, "capital_99", "currency",
+                            "var_99 - expected loss"},
+    QuantityInfo<NetResult>{NetResult::kCapital995, "capital_995", "currency",
+                            "var_995 - expected loss"},
+};
+static_assert(listed_in_order(kNetResultQuantities));
+constexpr const auto& quantity_table(NetResult) { return kNetResultQuantities; }
+
+//! A risk level and the quantities holding its VaR and TVaR.
+struct RiskLevel {
+  double level;
+  NetResult var, tvar;
+};
+constexpr RiskLevel kRiskLevels[] = {{0.90, NetResult::kVar90, NetResult::kTvar90},
+                                     {0.95, NetResult::kVar95, NetResult::kTvar95},
+                                     {0.99, NetResult::kVar99, NetResult::kTvar99},
+                                     {0.995, NetResult::kVar995, NetResult::kTvar995}};
+
+//! The batch-means quantities of some replications' losses: mean (of the result), sd, loss
+//! probability and capital.
+QuantityGrid<NetResult> loss_moments(const std::vector<double>& losses) {
+  const double mean_loss = stats::mean(losses);
+  double losing = 0;
+  for (const double loss : losses) losing += loss > 0 ? 1 : 0;
+  QuantityGrid<NetResult> values;
+  values(NetResult::kMean) = -mean_loss;
+  values(NetResult::kSd) = stats::standard_deviation(losses);
+  values(NetResult::kLossProbability) =
+      losses.empty() ? kNaN : losing / static_cast<double>(losses.size());
+  values(NetResult::kCapital99) = stats::value_at_risk(losses, 0.99) - mean_loss;
+  values(NetResult::kCapital995) = stats::value_at_risk(losses, 0.995) - mean_loss;
+  return values;
+}
+
+//! Every net result quantity of `selection`. Tail quantities of i.i.d. replication totals come
+//! from all replications with order-statistic and delta-method errors: a batch smaller than
+//! 1 / (1 - level) would see no tail.
+EstimateGrid<NetResult> net_result_estimates(const RecordView& view, const Selection& selection) {
+  EstimateGrid<NetResult> estimates = batch_means<NetResult>(view, 1, [&](ReplicationRange range) {
+    return loss_moments(replication_losses(view, selection, range));
+  });
+  const std::vector<double> losses = replication_losses(view, selection, view.all_replications());
+  for (const RiskLevel& level : kRiskLevels) {
+    estimates(level.var) = stats::value_at_risk_estimate(losses, level.level);
+    estimates(level.tvar) = stats::tail_value_at_risk_estimate(losses, level.level);
+  }
+  return estimates;
+}
+
+AnalysisTable net_result_table(const RecordView& view) {
+  std::vector<std::string> rows = view.provider_names();
+  rows.push_back("portfolio");
+  const std::vector<std::string> columns = year_columns(view.years(), "agreement");
+  EstimateTable table = make_table(rows, columns, quantities_of<NetResult>(), view.batch_count());
+  for (std::size_t row = 0; row < rows.size(); ++row)
+    for (std::size_t column = 0; column < columns.size(); ++column) {
+      const int year = column_year(column, view.years());
+      const Selection selection =
+          row < view.providers() ? Selection{{row}, year} : view.everyone(year);
+      put_row(table, row, column, net_result_estimates(view, selection));
+    }
+  return {"risk", "net_result", "distribution of the net provider result (loss = -result)", table};
+}
+
+// ---- stop-loss layers --------------------------------------------------------------------------
+
+enum class LayerPremium { kPurePremium, kSd, kAttachProbability, kLoadedPremium };
+//! Money is per exposure: layer_quantities() appends "/unit" or "/provider-year".
+constexpr std::array kLayerPremiumQuantities{
+    QuantityInfo<LayerPremium>{LayerPremium::kPurePremium, "pure_premium", "currency",
+                               "expected layer payout"},
+    QuantityInfo<LayerPremium>{LayerPremium::kSd, "sd", "currency",
+                               "standard deviation of the payout"},
+    QuantityInfo<LayerPremium>{LayerPremium::kAttachProbability, "attach_probability", "fraction",
+                               "P(payout > 0)"},
+    QuantityInfo<LayerPremium>{LayerPremium::kLoadedPremium, "loaded_premium", "currency",
+                               "pure premium x (1 + loading) + sd_loading x sd"},
+};
+static_assert(listed_in_order(kLayerPremiumQuantities));
+constexpr const auto& quantity_table(LayerPremium) { return kLayerPremiumQuantities; }
+
+//! The layer quantities with money per `exposure`.
+std::vector<Quantity> layer_quantities(const std::string& exposure) {
+  std::vector<Quantity> quantities = quantities_of<LayerPremium>();
+  for (Quantity& quantity : quantities)
+    if (quantity.unit == "currency") quantity.unit += "/" + exposure;
+  return quantities;
+}
+
+//! Each layer's payout per provider-year, and the provider-years' exposures.
+struct LayerPayouts {
+  std::vector<std::vector<double>> payouts;  //!< [layer][provider-year]
+  std::vector<double> exposures;             //!< units, or 1 per provider-year
+};
+
+//! The premium quantities of every layer (grid rows = layers).
+QuantityGrid<LayerPremium> layer_premiums(const LayerPayouts& layers,
+                                          const scenario::AnalysisSettings& settings) {
+  QuantityGrid<LayerPremium> premiums(layers.payouts.size());
+  for (std::size_t layer = 0; layer < layers.payouts.size(); ++layer) {
+    const std::vector<double>& payout = layers.payouts[layer];
+    double paid = 0, exposure = 0, attached = 0;
+    std::vector<double> payout_rate(payout.size());
+    for (std::size_t i = 0; i < payout.size(); ++i) {
+      paid += payout[i];
+      exposure += layers.exposures[i];
+      payout_rate[i] = layers.exposures[i] > 0 ? payout[i] / layers.exposures[i] : 0.0;
+      attached += payout[i] > 0 ? 1 : 0;
+    }
+    const double pure = exposure > 0 ? paid / exposure : kNaN;
+    const double sd = stats::standard_deviation(payout_rate);
+    premiums(LayerPremium::kPurePremium, layer) = pure;
+    premiums(LayerPremium::kSd, layer) = sd;
+    premiums(LayerPremium::kAttachProbability, layer) =
+        payout.empty() ? kNaN : attached / static_cast<double>(payout.size());
+    premiums(LayerPremium::kLoadedPremium, layer) =
+        pure * (1 + settings.risk_loading) + settings.risk_sd_loading * sd;
+  }
+  return premiums;
+}
+
+//! The specific layers between consecutive tally thresholds (the last one unlimited), per unit.
+LayerPayouts specific_layer_payouts(const RecordView& view, ReplicationRange range) {
+  const std::size_t layers = view.thresholds().size();
+  LayerPayouts out{std::vector<std::vector<double>>(layers), {}};
+  view.for_each(view.everyone(), range, [&](ProviderYear record) {
+    out.exposures.push_back(record[c::kUnits]);
+    for (std::size_t i = 0; i < layers; ++i)
+      out.payouts[i].push_back(record.excess_over(i) -
+                               (i + 1 < layers ? record.excess_over(i + 1) : 0.0));
+  });
+  return out;
+}
+
+//! The aggregate layers on each provider-year's loss ratio, per provider-year.
+LayerPayouts aggregate_layer_payouts(const RecordView& view,
+                                     const std::vector<scenario::AggregateLayer>& layers,
+                                     ReplicationRange range) {
+  LayerPayouts out{std::vector<std::vector<double>>(layers.size()), {}};
+  view.for_each(view.everyone(), range, [&](ProviderYear record) {
+    out.exposures.push_back(1.0);
+    const double benchmark = record[c::kBenchmark];
+    const double loss_ratio =
+        benchmark > 0 ? (record[c::kAccountableCost] - benchmark) / benchmark : 0.0;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+      const double layer_share =
+          std::clamp(loss_ratio - layers[i].attach, 0.0, layers[i].limit - layers[i].attach);
+      out.payouts[i].push_back(benchmark > 0 ? layer_share * benchmark : 0.0);
+    }
+  });
+  return out;
+}
+
+//! A table of layer premiums from payouts over replication ranges.
+template <typename Payouts>
+EstimateTable layer_table(const RecordView& view, const std::vector<std::string>& layers,
+                          const std::string& exposure, const scenario::AnalysisSettings& settings,
+                          Payouts payouts) {
+  EstimateTable table = make_table(layers, {"all"}, layer_quantities(exposure), view.batch_count());
+  const EstimateGrid<LayerPremium> premiums = batch_means<LayerPremium>(
+      view, layers.size(),
+      [&](ReplicationRange range) { return layer_premiums(payouts(range), settings); });
+  for (std::size_t layer = 0; layer < layers.size(); ++layer)
+    put_row(table, layer, 0, premiums, layer);
+  return table;
+}
+
+std::vector<AnalysisTable> layer_tables(const RecordView& view,
+                                        const scenario::AnalysisSettings& settings) {
+  std::vector<AnalysisTable> tables;
+  const std::vector<double>& thresholds = view.thresholds();
+  if (!thresholds.empty()) {
+    std::vector<std::string> layers;
+    for (std::size_t i = 0; i < thresholds.size(); ++i)
+      layers.push_back(format_number(thresholds[i]) + "-" +
+                       (i + 1 < thresholds.size() ? format_number(thresholds[i + 1]) : "inf"));
+    tables.push_back({"risk", "specific_layers",
+                      "specific stop-loss layers between tally thresholds: premium per unit",
+                      layer_table(view, layers, "unit", settings, [&](ReplicationRange range) {
+                        return specific_layer_payouts(view, range);
+                      })});
+  }
+  const std::vector<scenario::AggregateLayer>& aggregate = settings.aggregate_layers;
+  if (!aggregate.empty()) {
+    std::vector<std::string> layers;
+    for (const scenario::AggregateLayer& layer : aggregate)
+      layers.push_back(format_number(layer.attach) + "-" + format_number(layer.limit));
+    tables.push_back(
+        {"risk", "aggregate_layers",
+         "aggregate stop-loss layers on the provider's loss as a share of its benchmark",
+         layer_table(view, layers, "provider-year", settings, [&](ReplicationRange range) {
+           return aggregate_layer_payouts(view, aggregate, range);
+         })});
+  }
+  return tables;
+}
+
+// ---- corridor bands ----------------------------------------------------------------------------
+
+enum class BandCost { kExpectedPayerCost, kVar99, kTvar99 };
+constexpr std::array kBandCostQuantities{
+    QuantityInfo<BandCost>{BandCost::kExpectedPayerCost, "expected_payer_cost", "currency",
+                           "expected cost of the band to the payer, per provider-year"},
+    QuantityInfo<BandCost>{BandCost::kVar99, "var_99", "currency",
+                           "99% value at risk of that cost"},
+    QuantityInfo<BandCost>{BandCost::kTvar99, "tvar_99", "currency",
+                           "99% tail value at risk of that cost"},
+};
+static_assert(listed_in_order(kBandCostQuantities));
+constexpr const auto& quantity_table(BandCost) { return kBandCostQuantities; }
+
+//! One row of the corridor band table: a band of a year's corridor, or what lies outside it.
+struct BandRow {
+  std::string label;
+  int year;
+  const std::vector<scenario::CorridorBand>* corridor;
+  int band;  //!< index into *corridor; kOutsideBands for the savings outside every band
+
+  static constexpr int kOutsideBands = -1;
+
+  //! The payer's cost of this row in one provider-year.
+  double payer_cost(ProviderYear record) const {
+    const double benchmark = record[c::kBenchmark], rate = record[c::kSavingsRate];
+    return band == kOutsideBands
+               ? c::outside_bands_payer_cost(*corridor, benchmark, rate)
+               : c::band_payer_cost((*corridor)[static_cast<std::size_t>(band)], benchmark, rate);
+  }
+};
+
+std::vector<BandRow> band_rows(const scenario::Contract& contract, int years) {
+  std::vector<BandRow> rows;
+  for (int year = 0; year < years; ++year) {
+    const std::vector<scenario::CorridorBand>& corridor =
+        contract.years[static_cast<std::size_t>(year)].corridor;
+    if (corridor.empty()) continue;
+    const std::string prefix = "year " + std::to_string(year + 1);
+    for (std::size_t b = 0; b < corridor.size(); ++b)
+      rows.push_back({prefix + " [" + format_number(corridor[b].lower) + "," +
+                          format_number(corridor[b].upper) +
+                          ") share=" + format_number(corridor[b].share),
+                      year, &corridor, static_cast<int>(b)});
+    rows.push_back({prefix + " outside", year, &corridor, BandRow::kOutsideBands});
+  }
+  return rows;
+}
+
+//! The band costs of `row`'s year: the mean by batch means, VaR and TVaR over the finite costs
+//! of all provider-years.
+EstimateGrid<BandCost> band_cost_estimates(const RecordView& view, const BandRow& row) {
+  const Selection selection = view.everyone(row.year);
+  const auto cost = [&row](ProviderYear record) { return row.payer_cost(record); };
+  EstimateGrid<BandCost> estimates = batch_means<BandCost>(view, 1, [&](ReplicationRange range) {
+    QuantityGrid<BandCost> values;
+    values(BandCost::kExpectedPayerCost) = stats::mean(view.values(selection, range, cost));
+    return values;
+  });
+  std::vector<double> costs = view.values(selection, view.all_replications(), cost);
+  costs.erase(
+      std::remove_if(costs.begin(), costs.end(), [](double v) { return !std::isfinite(v); }),
+      costs.end());
+  estimates(BandCost::kVar99) = stats::value_at_risk_estimate(costs, 0.99);
+  estimates(BandCost::kTvar99) = stats::tail_value_at_risk_estimate(costs, 0.99);
+  return estimates;
+}
+
+std::vector<AnalysisTable> corridor_band_table(const RecordView& view,
+                                               const scenario::Contract& contract) {
+  const std::vector<BandRow> rows = band_rows(contract, view.years());
+  if (rows.empty()) return {};
+  std::vector<std::string> labels;
+  for (const BandRow& row : rows) labels.push_back(row.label);
+  EstimateTable table = make_table(labels, {"all"}, quantities_of<BandCost>(), view.batch_count());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    put_row(table, i, 0, band_cost_estimates(view, rows[i]));
+  return {{"risk", "corridor_bands", "the payer's cost of each corridor band", table}};
+}
+
+}  // namespace
+
+std::vector<double> replication_losses(const RecordView& view, const Selection& selection,
+                                       ReplicationRange range) {
+  return view.replication_totals(
+      selection, range, [](ProviderYear record) { return -record[c::kNetProviderResult]; });
+}
+
+std::vector<AnalysisTable> risk_analysis(const RecordView& view, const scenario::Contract& contract,
+                                         const scenario::AnalysisSettings& settings) {
+  std::vector<AnalysisTable> tables{net_result_table(view)};
+  for (AnalysisTable& table : layer_tables(view, settings)) tables.push_back(std::move(table));
+  for (AnalysisTable& table : corridor_band_table(view, contract))
+    tables.push_back(std::move(table));
+  return tables;
+}
+
+}  // namespace apmsim::analysis

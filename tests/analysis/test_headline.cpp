@@ -1,0 +1,114 @@
+// The headline figures: each computed alone from the records (what `--target-se` reads after
+// every batch) equals, bit for bit, its entry in the headline table the results carry, and the
+// run's relative standard error is the worst over the variants of those entries.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <stdexcept>
+
+#include "analysis/contract_analysis.hpp"
+#include "analysis/contract_tables.hpp"
+#include "analysis/run.hpp"
+#include "contract/evaluate.hpp"
+#include "engine/cpu_engine.hpp"
+#include "hand_records.hpp"
+#include "scenario/load.hpp"
+
+namespace apmsim::analysis {
+namespace {
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+scenario::Scenario shipped(const std::string& name, std::uint64_t replications) {
+  scenario::Scenario s =
+      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/" + name + ".toml");
+  s.simulation.replications = replications;
+  s.simulation.batch_size = 16;
+  return s;
+}
+
+// Every headline alone, bit for bit as in the table, NaN included. Monitor's capitation has a
+// withhold (outcomes pot) and a corridor but a historical benchmark (no optimal weight); the CJR
+// bundle has a blended one: between them every headline is defined somewhere.
+TEST(Headline, EachFigureAloneEqualsTheHeadlineTable) {
+  std::set<std::string> defined;
+  for (const std::string name : {"monitor_capitation", "cjr_bundle"}) {
+    SCOPED_TRACE(name);
+    const scenario::Scenario s = shipped(name, 64);
+    const engine::Model model = engine::build_model(s);
+    const engine::CpuEngine engine(model, 2);
+    const contract::Evaluator evaluator(model, s.contract, s.simulation.baseline_years,
+                                        s.analysis.threshold_target_effect);
+    contract::Records records = evaluator.make_records();
+    engine::BatchTallies tallies;
+    for (std::uint64_t first = 0; first < 64; first += 16) {
+      engine.run_batch(first, 16, tallies);
+      evaluator.add(tallies, records);
+    }
+    VariantSummary summary;
+    analyse_contract(s, model, records, summary);
+    const EstimateTable& table = summary.headline;
+    ASSERT_EQ(table.quantities.size(), headline_quantities().size());
+    for (std::size_t q = 0; q < table.quantities.size(); ++q) {
+      const std::string& figure = table.quantities[q].name;
+      SCOPED_TRACE(figure);
+      const stats::Estimate alone = headline_of(s, model, records, figure);
+      EXPECT_TRUE(same_bits(alone.value, table.mean[q]));
+      EXPECT_TRUE(same_bits(alone.se, table.se[q]));
+      if (std::isfinite(alone.value) && std::isfinite(alone.se)) defined.insert(figure);
+    }
+    EXPECT_THROW(headline_of(s, model, records, "no_such_figure"), std::out_of_range);
+  }
+  for (const Quantity& quantity : headline_quantities())
+    EXPECT_EQ(defined.count(quantity.name), 1u) << quantity.name << " never defined";
+}
+
+TEST(Headline, RunRelativeErrorIsTheWorstVariantsHeadline) {
+  const scenario::Scenario s = shipped("monitor_capitation", 48);
+  analysis::Run run(s, {}, true);
+  run.reset(0);
+  run.simulate_batch(48);
+  const Results results = run.results(0.0);
+  ASSERT_GT(results.variants.size(), 1u) << "the scenario's sweep makes several variants";
+  for (const Quantity& quantity : headline_quantities()) {
+    SCOPED_TRACE(quantity.name);
+    double worst = 0.0;
+    for (const VariantSummary& v : results.variants) {
+      const std::size_t q = v.headline.quantity(quantity.name);
+      const double m = v.headline.mean[q], se = v.headline.se[q];
+      worst = std::max(worst, m != 0.0 && std::isfinite(se) ? std::fabs(se / m) : INFINITY);
+    }
+    EXPECT_TRUE(same_bits(run.relative_se(quantity.name), worst));
+  }
+}
+
+// The contract tables' portfolio: per replication, field totals over the provider-years of the
+// column, and the savings rate of those totals (not a mean of rates); mean and se over
+// replications.
+TEST(ContractTables, PortfolioTotalsAndTheSavingsRateOfTotals) {
+  handmade::HandRecords hand(2, 2, 1);
+  const double benchmark[2][2] = {{100, 300}, {200, 200}};
+  const double cost[2][2] = {{90, 330}, {150, 190}};
+  for (std::uint64_t r = 0; r < 2; ++r)
+    for (std::size_t p = 0; p < 2; ++p) {
+      hand.at(r, p, 0, contract::kBenchmark) = benchmark[r][p];
+      hand.at(r, p, 0, contract::kAccountableCost) = cost[r][p];
+      hand.at(r, p, 0, contract::kEligible) = p == 0 ? 1 : 0;
+    }
+  VariantSummary out;
+  contract_tables(hand.view(2), out);
+  const EstimateTable& t = out.contract_portfolio;
+  ASSERT_EQ(t.columns, (std::vector<std::string>{"performance_year_1", "agreement"}));
+  // Replication 0: 400 vs 420 (-5%); replication 1: 400 vs 340 (+15%).
+  EXPECT_EQ(handmade::mean_of(t, "benchmark", 0, 1), 400);
+  EXPECT_NEAR(handmade::mean_of(t, "savings_rate", 0, 1), 0.05, 1e-15);
+  EXPECT_NEAR(handmade::se_of(t, "savings_rate", 0, 1), 0.1, 1e-15);
+  EXPECT_EQ(handmade::mean_of(t, "eligible_share", 0, 1), 0.5);
+  EXPECT_NEAR(handmade::mean_of(out.contract_provider, "savings_rate", 1, 1), (-0.1 + 0.05) / 2,
+              1e-15);
+}
+
+}  // namespace
+}  // namespace apmsim::analysis

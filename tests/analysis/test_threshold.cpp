@@ -1,0 +1,141 @@
+// The minimum-threshold test on hand-made records: false reward, false penalty and false negative
+// rates, the excluded share and mean units per provider group and min_units, and the MSRs that
+// keep the false reward at alpha.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "analysis/threshold.hpp"
+#include "hand_records.hpp"
+#include "stats/statistics.hpp"
+
+namespace apmsim::analysis {
+namespace {
+
+namespace c = contract;
+using handmade::find_table;
+using handmade::HandRecords;
+using handmade::mean_of;
+using handmade::se_of;
+
+// Groups "a" (p0 with 100 units, p1 with 40) and "b" (p2 with 60); one performance year; four
+// replications in two batches. By replication 0..3:
+//   p0: null shared result +5, -5, 0, 0;  target shared result 10, 10, 10, 0
+//       null savings rate 0.03, -0.03, 0, 0.01
+//   p1: null shared +3 always; target shared 10 always; null savings rate 0.02
+//   p2: null shared -2, 0, -2, 0;  target shared 0, 0, 5, 5
+//       null savings rate -0.01, 0, 0.05, -0.02
+struct ThresholdWorld {
+  HandRecords hand{4, 3, 1};
+  scenario::Contract contract;
+  scenario::AnalysisSettings settings;
+
+  ThresholdWorld() {
+    hand.groups = {"a", "a", "b"};
+    contract.present = true;
+    contract.years.resize(1);
+    contract.years[0].sharing.enabled = true;
+    settings.threshold_min_units = {0, 50};
+    settings.threshold_alpha = 0.25;
+    const double null0[4] = {5, -5, 0, 0}, target0[4] = {10, 10, 10, 0};
+    const double rate0[4] = {0.03, -0.03, 0, 0.01};
+    const double null2[4] = {-2, 0, -2, 0}, target2[4] = {0, 0, 5, 5};
+    const double rate2[4] = {-0.01, 0, 0.05, -0.02};
+    for (std::uint64_t r = 0; r < 4; ++r) {
+      set(r, 0, 100, null0[r], target0[r], rate0[r]);
+      set(r, 1, 40, 3, 10, 0.02);
+      set(r, 2, 60, null2[r], target2[r], rate2[r]);
+    }
+  }
+  void set(std::uint64_t r, std::size_t p, double units, double null_shared, double target_shared,
+           double null_rate) {
+    hand.at(r, p, 0, c::kUnits) = units;
+    hand.at(r, p, 0, c::kNullSharedResult) = null_shared;
+    hand.at(r, p, 0, c::kTargetSharedResult) = target_shared;
+    hand.at(r, p, 0, c::kNullSavingsRate) = null_rate;
+  }
+  std::vector<AnalysisTable> analyse() const {
+    return threshold_analysis(hand.view(2), contract, settings);
+  }
+};
+
+TEST(ThresholdRates, ByGroupAndMinUnits) {
+  const auto tables = ThresholdWorld().analyse();
+  const EstimateTable* t = find_table(tables, "rates");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->rows,
+            (std::vector<std::string>{"a min_units=0", "a min_units=50", "b min_units=0",
+                                      "b min_units=50", "all min_units=0", "all min_units=50"}));
+  struct Expected {
+    double mean_units, excluded, false_reward, false_penalty, false_negative;
+  };
+  // Group a, 8 provider-years. At 0: rewards p0 r0 and p1 x4; penalty p0 r1; no payment at the
+  // target p0 r3. At 50 p1 is excluded: it is paid nothing at the target either.
+  // Group b, 4 provider-years, all above 50: penalties r0 and r2; no target payment r0 and r1.
+  const Expected expected[6] = {{70, 0, 5.0 / 8, 1.0 / 8, 1.0 / 8},
+                                {70, 0.5, 1.0 / 8, 1.0 / 8, 5.0 / 8},
+                                {60, 0, 0, 2.0 / 4, 2.0 / 4},
+                                {60, 0, 0, 2.0 / 4, 2.0 / 4},
+                                {200.0 / 3, 0, 5.0 / 12, 3.0 / 12, 3.0 / 12},
+                                {200.0 / 3, 4.0 / 12, 1.0 / 12, 3.0 / 12, 7.0 / 12}};
+  for (std::size_t row = 0; row < 6; ++row) {
+    SCOPED_TRACE(t->rows[row]);
+    EXPECT_NEAR(mean_of(*t, "mean_units", row), expected[row].mean_units, 1e-12);
+    EXPECT_NEAR(mean_of(*t, "excluded_share", row), expected[row].excluded, 1e-14);
+    EXPECT_NEAR(mean_of(*t, "false_reward", row), expected[row].false_reward, 1e-14);
+    EXPECT_NEAR(mean_of(*t, "false_penalty", row), expected[row].false_penalty, 1e-14);
+    EXPECT_NEAR(mean_of(*t, "false_negative", row), expected[row].false_negative, 1e-14);
+  }
+  // Batch means, two batches: se = |a - b| / 2. All at 0: rewards 3 of 6, then 2 of 6.
+  EXPECT_NEAR(se_of(*t, "false_reward", 4), (3.0 / 6 - 2.0 / 6) / 2, 1e-14);
+  EXPECT_EQ(se_of(*t, "mean_units", 4), 0);
+}
+
+TEST(ThresholdMsr, EmpiricalAndNormalMsrByHand) {
+  const auto tables = ThresholdWorld().analyse();
+  const EstimateTable* t = find_table(tables, "msr");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->rows, (std::vector<std::string>{"a", "b", "all"}));
+  const double z = stats::normal_quantile(0.75);  // alpha = 0.25
+  // Group a: 0.03, 0.02, -0.03, 0.02, 0, 0.02, 0.01, 0.02: mean 0.01125, sum of squared
+  // deviations 0.0024875; the 75% quantile (6th of 8, sorted) is 0.02.
+  const double sd_a = std::sqrt(0.0024875 / 7);
+  EXPECT_NEAR(mean_of(*t, "mean_units", 0), 70, 1e-12);
+  EXPECT_NEAR(mean_of(*t, "null_savings_rate_mean", 0), 0.01125, 1e-14);
+  EXPECT_NEAR(mean_of(*t, "null_savings_rate_sd", 0), sd_a, 1e-14);
+  EXPECT_NEAR(mean_of(*t, "msr_for_alpha", 0), 0.02, 1e-14);
+  EXPECT_NEAR(mean_of(*t, "msr_normal", 0), 0.01125 + z * sd_a, 1e-14);
+  // Group b: -0.01, 0, 0.05, -0.02: mean 0.005, squared deviations 0.0029; 3rd of 4 is 0.
+  const double sd_b = std::sqrt(0.0029 / 3);
+  EXPECT_NEAR(mean_of(*t, "null_savings_rate_mean", 1), 0.005, 1e-14);
+  EXPECT_NEAR(mean_of(*t, "null_savings_rate_sd", 1), sd_b, 1e-14);
+  EXPECT_NEAR(mean_of(*t, "msr_for_alpha", 1), 0, 1e-14);
+  EXPECT_NEAR(mean_of(*t, "msr_normal", 1), 0.005 + z * sd_b, 1e-14);
+  // Batch 0 of group b: -0.01, 0 (mean -0.005); batch 1: 0.05, -0.02 (mean 0.015).
+  EXPECT_NEAR(se_of(*t, "null_savings_rate_mean", 1), (0.015 + 0.005) / 2, 1e-14);
+}
+
+TEST(ThresholdFalseReward, HeadlineIsTheAllRowAtTheFirstMinUnits) {
+  const ThresholdWorld world;
+  const RecordView view = world.hand.view(2);
+  const stats::Estimate e = false_reward_estimate(view, world.contract, world.settings);
+  const auto tables = world.analyse();
+  const EstimateTable& t = *find_table(tables, "rates");
+  EXPECT_EQ(e.value, mean_of(t, "false_reward", 4));
+  EXPECT_EQ(e.se, se_of(t, "false_reward", 4));
+}
+
+TEST(ThresholdAnalysis, NothingWhenNoYearPaysOnSavings) {
+  ThresholdWorld world;
+  world.contract.years[0].sharing.enabled = false;
+  EXPECT_FALSE(tests_thresholds(world.contract));
+  EXPECT_TRUE(world.analyse().empty());
+  EXPECT_TRUE(
+      std::isnan(false_reward_estimate(world.hand.view(2), world.contract, world.settings).value));
+  // A corridor pays on savings too.
+  world.contract.years[0].corridor.push_back({-0.1, 0.1, 0.5});
+  EXPECT_TRUE(tests_thresholds(world.contract));
+}
+
+}  // namespace
+}  // namespace apmsim::analysis
