@@ -14,23 +14,23 @@ from typing import Optional, Tuple
 MONEY_UNITS = ("currency", "currency/unit")
 
 
-def decimals_for(se: float, scale: float = 1.0, most: int = 6) -> Optional[int]:
+def decimals_for(se: float, scale: float = 1.0, most: int = 6, estimate: float = 0.0) -> Optional[int]:
     """Decimal places that show `se * scale` to two significant digits (negative: round to tens,
-    hundreds, ...); None when the SE is 0 or not finite."""
+    hundreds, ...); None when the SE is 0, not finite, or below 1e-12 of the estimate (rounding)."""
     s = abs(se) * scale
-    if not math.isfinite(s) or s == 0:
+    if not math.isfinite(s) or s == 0 or s <= 1e-12 * abs(estimate) * scale:
         return None
     return min(most, 1 - int(math.floor(math.log10(s))))
 
 
 def _plain(x: float, places: int, separators: bool) -> str:
     if not math.isfinite(x):
-        return "n/a" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+        return "-" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     if places < 0:
         x = round(x, places)
         places = 0
     text = f"{x:,.{places}f}" if separators else f"{x:.{places}f}"
-    return "0" + text[2:] if text.startswith("-0") and float(text.replace(",", "")) == 0 else text
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text
 
 
 def number(x: float, se: float = 0.0, unit: str = "", currency: str = "") -> str:
@@ -43,7 +43,7 @@ def places_for(estimate: float, se: float, unit: str = "") -> int:
     percent = unit == "fraction"
     money = unit in MONEY_UNITS
     scale = 100.0 if percent else 1.0
-    places = decimals_for(se, scale)
+    places = decimals_for(se, scale, estimate=estimate)
     if places is None:  # exact: enough digits for the value itself, two decimals at most for a share
         magnitude = abs(estimate) * scale
         places = 0 if money and (magnitude >= 100 or magnitude == 0) else (2 if money else _exact_places(magnitude))
@@ -62,10 +62,31 @@ def interval(estimate: float, se: float, low: float = float("nan"), high: float 
     if places is None:
         places = places_for(estimate, se, unit)
     suffix = "%" if percent else ""
-    text = lambda v: _plain(v * scale, places, money or abs(v * scale) >= 1000) + suffix  # noqa: E731
+    text = lambda v: _plain(v * scale, places, money or _rounds_to_thousands(v * scale, places)) + suffix  # noqa: E731
     est = text(estimate) + (f" {currency}" if money and currency else "")
     bounds = f"[{text(low)}, {text(high)}]" if math.isfinite(low) and math.isfinite(high) else ""
-    return est, text(se) if se else "0" + suffix, bounds
+    if not _estimated(estimate, se):
+        bounds = ""
+    return est, text(se) if _estimated(estimate, se) else "0" + suffix, bounds
+
+
+def _estimated(estimate: float, se: float) -> bool:
+    """An SE worth printing: positive, finite and not mere rounding (below 1e-12 of the estimate)."""
+    return math.isfinite(se) and se > 0 and se > 1e-12 * abs(estimate)
+
+
+def estimate(value: float, se: float, unit: str = "", places: Optional[int] = None) -> str:
+    """"estimate ± se" (just the estimate when exact), as the CLI's summary prints it; a share is
+    in percent without the sign (the column header says %)."""
+    if isinstance(value, float) and math.isnan(value):
+        return "-"
+    est, se_text, _ = interval(value, se, unit=unit, places=places)
+    est, se_text = est.rstrip("%"), se_text.rstrip("%")
+    return f"{est} ± {se_text}" if _estimated(value, se) else est
+
+
+def _rounds_to_thousands(x: float, places: int) -> bool:
+    return math.isfinite(x) and abs(round(x, places)) >= 1000
 
 
 def _exact_places(magnitude: float) -> int:
@@ -78,4 +99,4 @@ def _exact_places(magnitude: float) -> int:
 
 def signed(text: str) -> str:
     """A '+' on positive amounts (for gains and losses)."""
-    return text if text.startswith(("-", "0", "n/a")) else "+" + text
+    return text if text.startswith(("-", "0")) else "+" + text

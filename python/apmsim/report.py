@@ -106,7 +106,10 @@ class Report:
     # --- pieces ----------------------------------------------------------------------------
 
     def _value_cells(self, row: pd.Series, unit: str, places: Optional[int] = None) -> str:
-        """One estimate with its 95% interval beneath it (none when exact: SE 0)."""
+        """One estimate with its 95% interval beneath it (none when exact: SE 0); `places` is
+        its column's (at most one more than the value's own)."""
+        if places is not None:
+            places = min(places, fmt.places_for(row["estimate"], row["se"], unit) + 1)
         est, se, ci = fmt.interval(row["estimate"], row["se"], row["ci_low"], row["ci_high"], unit=unit,
                                    currency="", places=places)
         below = f"<br><span class=ci>{_e(ci)}</span>" if row["se"] and ci else ""

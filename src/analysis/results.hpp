@@ -133,6 +133,7 @@ struct RunInfo {
   std::uint64_t first_replication = 0;
   std::uint64_t total_replications = 0;
   int shards_merged = 0;  //!< how many shards `apmsim merge` joined (0: not merged)
+  std::string currency = "";  //!< [simulation] currency, e.g. "USD" ("" when not given; format 1.3)
 };
 
 //! Everything a run writes.

@@ -401,6 +401,7 @@ Results Run::results(double elapsed, const std::string& device) const {
   info.backend = options_.backend;
   info.device = !device.empty() ? device : this->device();
   info.command_line = options_.command_line;
+  info.currency = s.simulation.currency;
   info.elapsed_seconds = elapsed;
   info.unit_years = unit_years_.value();
   results.scenario_path = s.path;

@@ -12,6 +12,7 @@
 #include "calibrate/population_text.hpp"
 #include "calibrate/report.hpp"
 #include "cli/commands.hpp"
+#include "cli/python_tools.hpp"
 #include "cli/options.hpp"
 #include "io/output_file.hpp"
 #include "scenario/error.hpp"
@@ -66,30 +67,17 @@ std::string sibling(const std::string& out, const char* form) {
   return (p.parent_path() / (p.stem().string() + "." + form + p.extension().string())).string();
 }
 
-//! scripts/plot_fit.py of this tree: beside the executable's build folder, or the source tree.
-std::string plot_script() {
-  std::error_code error;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", error);
-  for (const fs::path& root : {exe.parent_path().parent_path().parent_path(), fs::path(APMSIM_SOURCE_DIR)}) {
-    const fs::path script = root / "scripts" / "plot_fit.py";
-    if (fs::exists(script, error)) return script.string();
-  }
-  return "";
-}
-
 void draw(const calibrate::Calibration& c, const std::string& folder, bool force) {
   fs::create_directories(folder);
   const std::string json = (fs::path(folder) / "fit.json").string();
   io::AtomicTextFile file(json, force, "fit figures");
   file.write(calibrate::report_json(c));
   file.commit();
-  const std::string script = plot_script();
+  const std::string script = source_path("scripts/plot_fit.py");
   if (script.empty())
     throw InputError("--plot: scripts/plot_fit.py not found beside this apmsim; the figures are in " + json);
-  const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const std::string command = python + " '" + script + "' '" + json + "' --out '" + folder + "'";
-  if (std::system(command.c_str()) != 0)
-    throw std::runtime_error("--plot: " + command + " failed (matplotlib missing? scripts/setup installs it)");
+  if (run_python({script, json, "--out", folder}) != 0)
+    throw std::runtime_error("--plot: python3 " + script + " failed (matplotlib missing? scripts/setup installs it)");
 }
 
 }  // namespace

@@ -2,7 +2,11 @@
 
 #include <unistd.h>
 
+#include <omp.h>
+
 #include <algorithm>
+#include <chrono>
+#include <memory>
 #include <boost/program_options.hpp>
 #include <csignal>
 #include <cstdio>
@@ -12,9 +16,12 @@
 
 #include "analysis/comm.hpp"
 #include "analysis/contract_analysis.hpp"
+#include "analysis/estimate.hpp"
 #include "analysis/simulate.hpp"
 #include "cli/mpi_comm.hpp"
 #include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "io/number_text.hpp"
 #include "io/output_file.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
@@ -59,12 +66,12 @@ void check_out(const std::string& out, bool force) {
   io::check_output_path(out, force, "results file");
 }
 
-// Progress on stderr, only when it is a terminal.
-void report_progress(std::uint64_t done, std::uint64_t total) {
-  std::fprintf(stderr, "\r  replications %llu / %llu", static_cast<unsigned long long>(done),
-               static_cast<unsigned long long>(total));
-  if (done == total) std::fprintf(stderr, "\n");
-  std::fflush(stderr);
+//! A pilot is worth its time only when the run is many times longer (and this process runs it
+//! alone: not a shard, a resume, or one MPI rank of several).
+bool worth_a_pilot(const scenario::Scenario& s, const analysis::SimulateOptions& o) {
+  const int threads = o.threads > 0 ? o.threads : omp_get_max_threads();
+  return o.shard_count == 0 && !o.resume && !(o.comm && o.comm->size() > 1) &&
+         s.simulation.replications > 8ull * static_cast<unsigned>(std::max(1, threads));
 }
 
 }  // namespace
@@ -78,6 +85,8 @@ std::string usage() {
          "  apmsim merge SHARD.h5... --out FILE  join the shards of a run (exact)\n"
          "  apmsim sample SCENARIO.toml [opts]   write one replication's claims as CSV\n"
          "  apmsim calibrate CLAIMS.csv --out F  fit a scenario population to claims data\n"
+         "  apmsim export RESULTS.h5 --out DIR   the tables as CSV (--format json: JSON)\n"
+         "  apmsim report RESULTS.h5             one self-contained HTML report\n"
          "  apmsim info                          list backends and CUDA devices\n"
          "  apmsim --version | --help\n\n"
          "run options:\n"
@@ -105,6 +114,7 @@ std::string usage() {
 }
 
 int run_command(const std::vector<std::string>& args, const std::string& command_line) {
+  const auto started = std::chrono::steady_clock::now();
   po::options_description named("run options");
   named.add_options()("help,h", "")("replications", po::value<long long>())(
       "seed", po::value<long long>())("backend", po::value<std::string>())(
@@ -221,7 +231,13 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     std::fprintf(stderr, "apmsim: %s: %llu replications%s, backend %s%s\n", s.path.c_str(),
                  static_cast<unsigned long long>(s.simulation.replications), shard.c_str(),
                  note.c_str(), ranks.c_str());
-    if (isatty(STDERR_FILENO)) options.progress = report_progress;
+    const analysis::RunEstimate estimate =
+        analysis::estimate_run(s, options, worth_a_pilot(s, options));
+    std::fprintf(stderr, "apmsim: %s\n", estimate_text(estimate).c_str());
+    auto progress = std::make_shared<Progress>(stderr, isatty(STDERR_FILENO) != 0);
+    options.progress = [progress](std::uint64_t done, std::uint64_t total) {
+      progress->update(done, total);
+    };
     options.note = [](const std::string& text) {
       std::fprintf(stderr, "apmsim: %s\n", text.c_str());
     };
@@ -242,8 +258,12 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   if (results.written_elsewhere) return 0;
   io::write_results(results, out, force);
   std::remove(options.checkpoint_path.c_str());  // the results supersede it
-  if (!vm.count("quiet")) std::cout << io::format_summary(results);
-  std::fprintf(stderr, "apmsim: wrote %s\n", out.c_str());
+  // The summary reaches stdout before the closing line reaches stderr (`> log 2>&1`).
+  if (!vm.count("quiet")) std::cout << io::format_summary(results) << std::flush;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fprintf(stderr, "apmsim: wrote %s (%s in all; the simulation %s)\n", out.c_str(),
+               io::duration_text(seconds).c_str(), io::duration_text(results.info.elapsed_seconds).c_str());
   return 0;
 }
 
@@ -374,10 +394,15 @@ int validate_command(const std::vector<std::string>& args) {
   if (path.empty()) return 0;
   const scenario::Scenario s = scenario::load_scenario(path);
   scenario::expand_sweep(s);  // every variant must be a valid scenario too
-  std::cout << scenario::describe(s);
+  std::cout << scenario::describe(s) << std::flush;
   std::fprintf(
       stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",
       s.path.c_str(), s.provider_count(), s.regions.size(), s.strata.size(), s.measures.size());
+  analysis::SimulateOptions options;
+  std::string note;
+  options.backend = analysis::resolve_backend(s.simulation.backend, note);
+  std::fprintf(stderr, "apmsim: a run: %s\n",
+               estimate_text(analysis::estimate_run(s, options, true)).c_str());
   return 0;
 }
 

@@ -31,6 +31,10 @@ int info_command(const std::vector<std::string>& args);
 int sample_command(const std::vector<std::string>& args);
 //! `apmsim calibrate CLAIMS --out FILE`: a scenario population estimated from claims.
 int calibrate_command(const std::vector<std::string>& args);
+//! `apmsim export RESULTS --format csv|json --out DIR`: the tables as CSV or JSON.
+int export_command(const std::vector<std::string>& args);
+//! `apmsim report RESULTS --out FILE.html`: the self-contained HTML report (python/apmsim).
+int report_command(const std::vector<std::string>& args);
 //! The top-level usage text.
 std::string usage();
 

@@ -62,6 +62,8 @@ int run(std::vector<std::string> args, const std::string& command_line) {
     if (command == "info") return apmsim::cli::info_command(args);
     if (command == "sample") return apmsim::cli::sample_command(args);
     if (command == "calibrate") return apmsim::cli::calibrate_command(args);
+    if (command == "export") return apmsim::cli::export_command(args);
+    if (command == "report") return apmsim::cli::report_command(args);
     std::cerr << "apmsim: unknown command '" << command << "'\n\n" << apmsim::cli::usage();
     return 2;
   } catch (const apmsim::InputError& e) {

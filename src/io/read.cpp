@@ -79,6 +79,8 @@ analysis::RunInfo read_run_info(const h5::Node& root) {
         info.replications > info.total_replications - info.first_replication)
       malformed("the shard attributes are inconsistent");
   }
+  if (h5::has_attribute(root, "currency"))  // format 1.3
+    info.currency = h5::read_string_attribute(root, "currency");
   if (h5::has_attribute(root, "target_se")) {
     info.target_se = h5::read_string_attribute(root, "target_se");
     info.achieved_relative_se = h5::read_attribute<double>(root, "achieved_relative_se");
@@ -130,6 +132,8 @@ EstimateTable read_table(const h5::Node& variant, const std::string& name) {
   table.years = h5::read_attribute<std::int32_t>(group, "years");
   if (table.years < 0) malformed(group.path + ": negative 'years' attribute");
   table.rows = h5::read_strings(group, "rows");
+  if (h5::has_attribute(group, "ci_multiplier"))  // format 1.1: the interval the writer used
+    table.ci_multiplier = h5::read_attribute<double>(group, "ci_multiplier");
   if (h5::has_member(group, "columns")) {  // format 1.1
     table.columns = h5::read_strings(group, "columns");
     if (table.columns.size() != static_cast<std::size_t>(table.years))

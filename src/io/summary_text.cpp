@@ -1,5 +1,8 @@
-// The human summary of a run: a few header lines, then per variant the portfolio estimates by
-// year and one line per region. Everything else (per-provider tables, tallies) stays in the file.
+// The human summary of a run (what `apmsim run` prints and `apmsim summary` prints back): a few
+// header lines saying how to read it, then for every variant the population by year, the contract's
+// money flows, the key figures with intervals and the four analyses; with a sweep, the variants'
+// key figures side by side. Per-provider tables stay in the file. Digits follow
+// io/number_text.hpp; the intervals are the ones stored (each table's ci_multiplier).
 
 #include <algorithm>
 #include <cmath>
@@ -7,14 +10,16 @@
 #include <sstream>
 
 #include "contract/records.hpp"
+#include "io/number_text.hpp"
 #include "io/results_file.hpp"
 
 namespace apmsim::io {
 namespace {
 
 using analysis::EstimateTable;
+using Cells = std::vector<std::vector<std::string>>;
 
-//! The cost table's columns (when present); measure rates get a table of their own.
+//! The population table's columns (when present); measure rates get a table of their own.
 const char* const kCostColumns[] = {"units", "cost_per_unit", "counterfactual_per_unit",
                                     "true_savings_rate", "risk_score_per_unit"};
 //! Rates that are not outcome measures.
@@ -32,33 +37,9 @@ bool is_measure_rate(const std::string& n) {
                       [&](const char* x) { return n == x; });
 }
 
-std::string printf_string(const char* format, int decimals, double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, format, decimals, value);
-  return buffer;
-}
-
-//! `value` to `decimals` places; trailing zeros dropped when `trim`.
-std::string fixed(double value, int decimals, bool trim) {
-  std::string text = printf_string("%.*f", decimals, value);
-  if (trim && text.find('.') != std::string::npos) {
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') text.pop_back();
-  }
-  return text;
-}
-
-//! "estimate ± se", both rounded to the standard error's second significant digit; an exact
-//! value (se 0 or unknown) to about six significant digits; NaN as "-".
-std::string estimate_text(double mean, double se) {
-  if (std::isnan(mean)) return "-";
-  if (!std::isfinite(mean)) return mean > 0 ? "inf" : "-inf";
-  if (std::isfinite(se) && se > 1e-12 * std::fabs(mean)) {
-    const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(se))), 0, 10);
-    return fixed(mean, decimals, false) + " ± " + fixed(se, decimals, false);
-  }
-  const int magnitude = mean == 0 ? 0 : static_cast<int>(std::floor(std::log10(std::fabs(mean))));
-  return fixed(mean, std::clamp(5 - magnitude, 0, 6), true);
+bool is_cost_column(const std::string& n) {
+  return std::any_of(std::begin(kCostColumns), std::end(kCostColumns),
+                     [&](const char* x) { return n == x; });
 }
 
 //! Display width of UTF-8 text (continuation bytes take no column).
@@ -68,8 +49,7 @@ std::size_t columns(const std::string& text) {
 }
 
 //! Aligns a table: first column left, the others right, two spaces apart.
-void render(std::ostringstream& out, const std::vector<std::vector<std::string>>& table,
-            const std::string& indent) {
+void render(std::ostringstream& out, const Cells& table, const std::string& indent) {
   std::vector<std::size_t> width;
   for (const auto& row : table) {
     width.resize(std::max(width.size(), row.size()), 0);
@@ -84,6 +64,34 @@ void render(std::ostringstream& out, const std::vector<std::vector<std::string>>
     line.erase(line.find_last_not_of(' ') + 1);
     out << line << '\n';
   }
+}
+
+//! "estimate ± se" for a column of values, sharing the most precise value's decimals.
+std::vector<std::string> column_cells(const std::vector<double>& means,
+                                      const std::vector<double>& ses, NumberKind kind) {
+  const int decimals = shared_decimals(means, ses, kind);
+  std::vector<std::string> text;
+  for (std::size_t i = 0; i < means.size(); ++i)
+    text.push_back(
+        estimate_text(means[i], ses[i], cell_decimals(means[i], ses[i], decimals, kind), kind));
+  return text;
+}
+
+//! One quantity's cells at the given (row, column) positions, lined up.
+std::vector<std::string> quantity_cells(const EstimateTable& t, std::size_t q,
+                                        const std::vector<std::pair<std::size_t, std::size_t>>& at) {
+  std::vector<double> means, ses;
+  for (const auto& [r, y] : at) {
+    means.push_back(t.mean[t.index(q, r, y)]);
+    ses.push_back(t.se[t.index(q, r, y)]);
+  }
+  return column_cells(means, ses, number_kind(t.quantities[q].unit));
+}
+
+//! "name (unit)" for a column header or a row label.
+std::string labelled(const analysis::Quantity& q, const std::string& currency) {
+  const std::string unit = unit_label(q.unit, currency);
+  return unit.empty() || unit == "units" ? q.name : q.name + " (" + unit + ")";
 }
 
 //! "B1".."B<n>" for baseline and "P1".. for performance years when the table covers both.
@@ -102,32 +110,71 @@ std::vector<std::string> year_labels(const analysis::RunInfo& info, int years) {
   return labels;
 }
 
-std::vector<std::size_t> quantities_where(const EstimateTable& table,
-                                          bool (*wanted)(const std::string&)) {
-  std::vector<std::size_t> chosen;
-  for (std::size_t q = 0; q < table.quantities.size(); ++q)
-    if (wanted(table.quantities[q].name)) chosen.push_back(q);
-  return chosen;
+//! "P1".. for performance-year columns, the rest as named.
+std::string column_label(const std::string& name) {
+  const std::string prefix = "performance_year_";
+  return name.rfind(prefix, 0) == 0 ? "P" + name.substr(prefix.size()) : name;
 }
 
-bool is_cost_column(const std::string& n) {
-  return std::any_of(std::begin(kCostColumns), std::end(kCostColumns),
-                     [&](const char* x) { return n == x; });
+//! The table's quantities among `names`, in the order of `names`.
+std::vector<std::size_t> chosen(const EstimateTable& t, const std::vector<std::string>& names) {
+  std::vector<std::size_t> out;
+  for (const auto& name : names)
+    for (std::size_t q = 0; q < t.quantities.size(); ++q)
+      if (t.quantities[q].name == name) out.push_back(q);
+  return out;
 }
 
-//! Row r's values by year for the chosen quantities, as one aligned table.
-void row_table(std::ostringstream& out, const EstimateTable& table, std::size_t r,
-               const std::vector<std::size_t>& chosen, const std::string& title,
-               const std::vector<std::string>& labels) {
-  if (chosen.empty()) return;
-  std::vector<std::vector<std::string>> cells{{title}};
-  for (std::size_t q : chosen) cells[0].push_back(table.quantities[q].name);
-  for (int y = 0; y < table.years; ++y) {
-    std::vector<std::string> line{"  " + labels[static_cast<std::size_t>(y)]};
-    for (std::size_t q : chosen) {
-      const std::size_t i = table.index(q, r, static_cast<std::size_t>(y));
-      line.push_back(estimate_text(table.mean[i], table.se[i]));
-    }
+//! Quantities as columns, the years (or one-column rows) as rows: each column lines up.
+void quantities_across(std::ostringstream& out, const EstimateTable& t,
+                       const std::vector<std::size_t>& qs, const std::string& title,
+                       const std::vector<std::string>& row_labels,
+                       const std::vector<std::pair<std::size_t, std::size_t>>& at,
+                       const std::string& currency) {
+  if (qs.empty() || at.empty()) return;
+  Cells cells{{title}};
+  std::vector<std::vector<std::string>> by_quantity;
+  for (std::size_t q : qs) {
+    cells[0].push_back(labelled(t.quantities[q], currency));
+    by_quantity.push_back(quantity_cells(t, q, at));
+  }
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    std::vector<std::string> line{"  " + row_labels[i]};
+    for (const auto& column : by_quantity) line.push_back(column[i]);
+    cells.push_back(std::move(line));
+  }
+  render(out, cells, "  ");
+}
+
+//! Row r of a by-year table, the chosen quantities as columns.
+void row_by_year(std::ostringstream& out, const EstimateTable& t, std::size_t r,
+                 const std::vector<std::size_t>& qs, const std::string& title,
+                 const std::vector<std::string>& labels, const std::string& currency) {
+  std::vector<std::pair<std::size_t, std::size_t>> at;
+  for (int y = 0; y < t.years; ++y) at.emplace_back(r, static_cast<std::size_t>(y));
+  quantities_across(out, t, qs, title, labels, at, currency);
+}
+
+//! Every row of a table at one column, the chosen quantities as columns.
+void rows_at(std::ostringstream& out, const EstimateTable& t, const std::vector<std::string>& names,
+             const std::string& title, std::size_t column, const std::string& currency) {
+  std::vector<std::pair<std::size_t, std::size_t>> at;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) at.emplace_back(r, column);
+  quantities_across(out, t, chosen(t, names), title, t.rows, at, currency);
+}
+
+//! The chosen quantities as rows (with their unit), the table's columns as columns, one row.
+void quantities_down(std::ostringstream& out, const EstimateTable& t, std::size_t row,
+                     const std::vector<std::string>& names, const std::string& title,
+                     const std::string& currency) {
+  Cells cells{{title, ""}};
+  for (const auto& c : t.columns) cells[0].push_back(column_label(c));
+  std::vector<std::pair<std::size_t, std::size_t>> at;
+  for (int y = 0; y < t.years; ++y) at.emplace_back(row, static_cast<std::size_t>(y));
+  for (std::size_t q : chosen(t, names)) {
+    std::vector<std::string> line{"  " + t.quantities[q].name,
+                                  unit_label(t.quantities[q].unit, currency)};
+    for (auto& cell : quantity_cells(t, q, at)) line.push_back(std::move(cell));
     cells.push_back(std::move(line));
   }
   render(out, cells, "  ");
@@ -143,76 +190,76 @@ bool same_rows(const EstimateTable& t, std::size_t a, std::size_t b) {
   return true;
 }
 
-void portfolio_tables(std::ostringstream& out, const EstimateTable& table,
-                      const std::vector<std::string>& labels) {
-  const std::vector<std::size_t> cost = quantities_where(table, is_cost_column);
-  const std::vector<std::size_t> measures = quantities_where(table, is_measure_rate);
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    if (r > 0 && same_rows(table, 0, r)) {
-      out << "  portfolio: " << table.rows[r] << ": same as " << table.rows[0] << "\n";
+//! True if two tables hold the same estimates (a sweep that leaves the population alone).
+bool same_values(const EstimateTable& a, const EstimateTable& b) {
+  const auto same = [](double x, double z) { return x == z || (std::isnan(x) && std::isnan(z)); };
+  return a.rows == b.rows && a.mean.size() == b.mean.size() &&
+         std::equal(a.mean.begin(), a.mean.end(), b.mean.begin(), same) &&
+         std::equal(a.se.begin(), a.se.end(), b.se.begin(), same);
+}
+
+void population_tables(std::ostringstream& out, const EstimateTable& t,
+                       const std::vector<std::string>& labels, const std::string& currency) {
+  std::vector<std::size_t> cost, measures;
+  for (std::size_t q = 0; q < t.quantities.size(); ++q) {
+    if (is_cost_column(t.quantities[q].name)) cost.push_back(q);
+    if (is_measure_rate(t.quantities[q].name)) measures.push_back(q);
+  }
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    if (r > 0 && same_rows(t, 0, r)) {
+      out << "  population: " << t.rows[r] << ": same as " << t.rows[0] << "\n";
       continue;
     }
-    row_table(out, table, r, cost, "portfolio: " + table.rows[r], labels);
-    row_table(out, table, r, measures, "  measures (achieved / measured)", labels);
+    row_by_year(out, t, r, cost, "population: " + t.rows[r] + " (per unit)", labels, currency);
+    row_by_year(out, t, r, measures, "  measures (achieved / measured)", labels, currency);
   }
 }
 
-void region_table(std::ostringstream& out, const EstimateTable& table,
-                  const std::vector<std::string>& labels) {
-  if (table.rows.empty() || table.quantities.empty()) return;
-  std::size_t q = 0;
-  for (std::size_t i = 0; i < table.quantities.size(); ++i)
-    if (table.quantities[i].name == "cost_per_unit") q = i;
-  std::vector<std::vector<std::string>> cells{{"regions: " + table.quantities[q].name}};
+void region_table(std::ostringstream& out, const EstimateTable& t,
+                  const std::vector<std::string>& labels, const std::string& currency) {
+  const std::vector<std::size_t> q = chosen(t, {"cost_per_unit"});
+  if (t.rows.empty() || q.empty()) return;
+  Cells cells{{"regions: " + labelled(t.quantities[q[0]], currency)}};
   cells[0].insert(cells[0].end(), labels.begin(), labels.end());
-  for (std::size_t r = 0; r < table.rows.size(); ++r) {
-    std::vector<std::string> line{"  " + table.rows[r]};
-    for (int y = 0; y < table.years; ++y) {
-      const std::size_t i = table.index(q, r, static_cast<std::size_t>(y));
-      line.push_back(estimate_text(table.mean[i], table.se[i]));
-    }
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    std::vector<std::pair<std::size_t, std::size_t>> at;
+    for (int y = 0; y < t.years; ++y) at.emplace_back(r, static_cast<std::size_t>(y));
+    std::vector<std::string> line{"  " + t.rows[r]};
+    for (auto& cell : quantity_cells(t, q[0], at)) line.push_back(std::move(cell));
+    if (std::all_of(line.begin() + 1, line.end(), [](const std::string& c) { return c == "-"; }))
+      line = {"  " + t.rows[r] + ": no comparison population"};
     cells.push_back(std::move(line));
   }
   render(out, cells, "  ");
 }
 
-std::string duration_text(double seconds) {
-  if (!(seconds >= 0)) return "-";
-  if (seconds < 60) return fixed(seconds, 1, false) + " s";
-  const long total = std::lround(seconds);
-  char buffer[32];
-  if (total < 3600)
-    std::snprintf(buffer, sizeof buffer, "%ldm %02lds", total / 60, total % 60);
-  else
-    std::snprintf(buffer, sizeof buffer, "%ldh %02ldm", total / 3600, total % 3600 / 60);
-  return buffer;
+std::string batches_text(const analysis::RunInfo& info) {
+  if (info.batch_size == 0 || info.batch_size >= info.replications) return "in one batch";
+  const std::uint64_t batches = (info.replications + info.batch_size - 1) / info.batch_size;
+  return "in " + std::to_string(batches) + " batches of up to " + std::to_string(info.batch_size);
 }
 
-//! A rate with an SI prefix, e.g. "4.56 M".
-std::string si_text(double value) {
-  const char* const prefixes[] = {"", " k", " M", " G", " T"};
-  int p = 0;
-  while (std::fabs(value) >= 1000 && p < 4) {
-    value /= 1000;
-    ++p;
-  }
-  return printf_string("%.*f",
-                       std::fabs(value) < 10    ? 2
-                       : std::fabs(value) < 100 ? 1
-                                                : 0,
-                       value) +
-         prefixes[p];
+std::string years_text(const analysis::RunInfo& info) {
+  const auto span = [](const char* letter, int n) {
+    return n == 1 ? std::string(letter) + "1"
+                  : std::string(letter) + "1-" + letter + std::to_string(n);
+  };
+  return std::to_string(info.baseline_years) +
+         (info.baseline_years == 1 ? " baseline year (" : " baseline years (") +
+         span("B", info.baseline_years) + "), " + std::to_string(info.performance_years) +
+         (info.performance_years == 1 ? " performance year (" : " performance years (") +
+         span("P", info.performance_years) + ")";
 }
 
-void header(std::ostringstream& out, const analysis::Results& results) {
+void header(std::ostringstream& out, const analysis::Results& results, bool contract) {
   const analysis::RunInfo& info = results.info;
   out << "scenario " << (results.scenario_path.empty() ? "-" : results.scenario_path);
   if (!results.scenario_sha256.empty())
     out << " (sha256 " << results.scenario_sha256.substr(0, 12) << ")";
-  out << "\nseed " << info.seed << ", " << info.replications << " replications (batches of "
-      << info.batch_size << "), years B1-B" << info.baseline_years << " baseline, P1-P"
-      << info.performance_years << " performance\n";
-  out << "backend " << info.backend << " (" << info.device << "), "
+  out << "\nseed " << info.seed << ", " << number_text(static_cast<double>(info.replications), 0,
+                                                       NumberKind::kPlain)
+      << " replications " << batches_text(info) << "; " << years_text(info) << "\n";
+  out << "backend " << info.backend << " (" << info.device << "); simulation "
       << duration_text(info.elapsed_seconds) << ", "
       << (info.elapsed_seconds > 0 ? si_text(info.unit_years / info.elapsed_seconds) : "-")
       << " unit-years/s\n";
@@ -223,133 +270,118 @@ void header(std::ostringstream& out, const analysis::Results& results) {
         << "shards with apmsim merge)\n";
   if (!info.target_se.empty())
     out << "target-se " << info.target_se << ": achieved relative se "
-        << fixed(info.achieved_relative_se, 4, false) << "\n";
+        << number_text(info.achieved_relative_se, 2, NumberKind::kShare) << "%\n";
+  const std::string money = info.currency.empty() ? "currency units" : info.currency;
+  out << "reading: mean over replications ± its standard error (digits set by the SE), [95% "
+         "interval],\n  % = percent; money in "
+      << money << " per replication: totals over the providers and years named,\n"
+      << "  or per unit (patient-year or episode) where marked /unit\n";
+  if (contract)
+    out << "signs: net_provider_result > 0: the provider gains; payer_net_savings > 0: the payer "
+           "saves\n  against no contract; reconciliation > 0: paid to the provider, < 0: paid "
+           "back; VaR and TVaR\n  are of the loss (= -net result), so < 0 means a gain even in "
+           "that tail\n";
 }
 
-//! "P1".. for performance-year columns, the rest as named.
-std::string column_label(const std::string& name) {
-  const std::string prefix = "performance_year_";
-  return name.rfind(prefix, 0) == 0 ? "P" + name.substr(prefix.size()) : name;
+//! A note beside a headline value that sits on a bound, where the bound means "not reached".
+std::string bound_note(const std::string& table, double estimate) {
+  if (table == "solved_rate" && estimate >= 1)
+    return "not reachable in [0, 1]: even withholding everything misses the target";
+  return "";
 }
 
-
-//! Chosen quantities (rows) by the table's columns for one table row.
-void by_column(std::ostringstream& out, const EstimateTable& t, std::size_t row,
-               const std::vector<std::string>& names, const std::string& title) {
-  std::vector<std::vector<std::string>> cells{{title}};
-  for (const auto& c : t.columns) cells[0].push_back(column_label(c));
-  for (const auto& name : names) {
-    std::size_t q;
-    try {
-      q = t.quantity(name);
-    } catch (const std::out_of_range&) {
-      continue;
-    }
-    std::vector<std::string> line{"  " + name};
-    for (int y = 0; y < t.years; ++y) {
-      const std::size_t i = t.index(q, row, static_cast<std::size_t>(y));
-      line.push_back(estimate_text(t.mean[i], t.se[i]));
-    }
-    cells.push_back(std::move(line));
-  }
-  render(out, cells, "  ");
-}
-
-//! Chosen quantities (columns) for every row of a one-column table.
-void by_row(std::ostringstream& out, const EstimateTable& t, const std::vector<std::string>& names,
-            const std::string& title, std::size_t column = 0) {
-  std::vector<std::vector<std::string>> cells{{title}};
-  std::vector<std::size_t> qs;
-  for (const auto& name : names) {
-    for (std::size_t q = 0; q < t.quantities.size(); ++q)
-      if (t.quantities[q].name == name) {
-        qs.push_back(q);
-        cells[0].push_back(name);
-      }
-  }
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    std::vector<std::string> line{"  " + t.rows[r]};
-    for (std::size_t q : qs) {
-      const std::size_t i = t.index(q, r, column);
-      line.push_back(estimate_text(t.mean[i], t.se[i]));
-    }
-    cells.push_back(std::move(line));
-  }
-  render(out, cells, "  ");
-}
-
-void headline_lines(std::ostringstream& out, const EstimateTable& h) {
-  std::vector<std::vector<std::string>> cells{
-      {"key figures (agreement, all participants)", "estimate ± se", "95% interval"}};
+void key_figures(std::ostringstream& out, const EstimateTable& h, const std::string& currency) {
+  Cells cells{{"key figures (agreement, participants' totals)", "", "estimate ± se",
+               "95% interval"}};
   for (std::size_t q = 0; q < h.quantities.size(); ++q) {
     const double m = h.mean[q], se = h.se[q];
     if (std::isnan(m)) continue;
-    std::string interval = "-";
-    if (std::isfinite(se) && se > 0)
-      interval = "[" + estimate_text(m - h.ci_multiplier * se, 0) + ", " +
-                 estimate_text(m + h.ci_multiplier * se, 0) + "]";
-    cells.push_back({"  " + h.quantities[q].name, estimate_text(m, se), interval});
+    const NumberKind kind = number_kind(h.quantities[q].unit);
+    const int decimals = decimals_for(m, se, kind);
+    cells.push_back({"  " + h.quantities[q].name, unit_label(h.quantities[q].unit, currency),
+                     estimate_text(m, se, decimals, kind),
+                     interval_text(m - h.ci_multiplier * se, m + h.ci_multiplier * se, se,
+                                   decimals, kind)});
   }
   render(out, cells, "  ");
 }
 
-void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v) {
-  if (!v.has_contract) return;
-  out << "  contract (portfolio of participants; money totals per replication):\n";
-  namespace c = contract;
-  by_column(out, v.contract_portfolio, 0,
-            {c::field_name(c::kBenchmark), c::field_name(c::kAccountableCost),
-             c::field_name(c::kSavingsRate), c::field_name(c::kTrueSavingsRate), "eligible_share",
-             c::field_name(c::kQualityScore), c::field_name(c::kReconciliation),
-             c::field_name(c::kWithheld), c::field_name(c::kForfeited),
-             c::field_name(c::kStopLossRecovery), c::field_name(c::kNetProviderResult),
-             c::field_name(c::kPayerNetSavings)},
-            "contract");
-  headline_lines(out, v.headline);
-  if (const auto* t = v.analysis_table("withhold", "forfeit"))
-    by_column(out, t->table, 0,
-              {"forfeited", "forfeit_share", "forfeit_probability", "shortfall_forfeit",
-               "noise_forfeit", "noise_forfeit_probability"},
-              "withhold pricing");
-  if (const auto* t = v.analysis_table("withhold", "solved_rate"))
-    by_row(out, t->table, {"rate"}, "withhold rate for target");
-  if (const auto* t = v.analysis_table("benchmark", "methods"))
-    by_row(out, t->table, {"bias", "sd", "rmse", "corr_efficiency", "corr_region_shock"},
-           "benchmark error vs counterfactual (all years)",
-           static_cast<std::size_t>(t->table.years - 1));
-  if (const auto* t = v.analysis_table("threshold", "rates"))
-    by_row(out, t->table,
-           {"mean_units", "excluded_share", "false_reward", "false_penalty", "false_negative"},
-           "minimum-threshold test");
-  if (const auto* t = v.analysis_table("threshold", "msr"))
-    by_row(out, t->table, {"null_savings_rate_sd", "msr_for_alpha", "msr_normal"},
-           "MSR keeping false reward <= alpha");
-  if (const auto* t = v.analysis_table("risk", "net_result"))
-    by_column(out, t->table, t->table.rows.size() - 1,
-              {"mean", "sd", "loss_probability", "var_95", "var_99", "var_995", "tvar_95",
-               "tvar_99", "tvar_995", "capital_995"},
-              "downside risk: portfolio net result (VaR/TVaR of the loss)");
-  if (const auto* t = v.analysis_table("risk", "specific_layers"))
-    by_row(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
-           "specific stop-loss layers (per unit)");
-  if (const auto* t = v.analysis_table("risk", "aggregate_layers"))
-    by_row(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
-           "aggregate stop-loss layers (per provider-year)");
-  if (const auto* t = v.analysis_table("risk", "corridor_bands"))
-    by_row(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
-           "corridor bands: payer cost per provider-year");
+void solved_rates(std::ostringstream& out, const EstimateTable& t) {
+  Cells cells{{"withhold rate for target", "rate (%)", ""}};
+  const std::size_t q = t.quantity("rate");
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const double m = t.mean[t.index(q, r, 0)], se = t.se[t.index(q, r, 0)];
+    cells.push_back({"  " + t.rows[r],
+                     estimate_text(m, se, decimals_for(m, se, NumberKind::kShare), NumberKind::kShare),
+                     bound_note("solved_rate", m)});
+  }
+  render(out, cells, "  ");
 }
 
-//! With a sweep: the headline figures of every variant side by side.
-void variant_comparison(std::ostringstream& out, const analysis::Results& results) {
+void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v,
+                       const std::string& currency) {
+  namespace c = contract;
+  quantities_down(out, v.contract_portfolio, 0,
+                  {c::field_name(c::kBenchmark), c::field_name(c::kAccountableCost),
+                   c::field_name(c::kSavingsRate), c::field_name(c::kTrueSavingsRate),
+                   "eligible_share", c::field_name(c::kQualityScore),
+                   c::field_name(c::kReconciliation), c::field_name(c::kWithheld),
+                   c::field_name(c::kForfeited), c::field_name(c::kStopLossRecovery),
+                   c::field_name(c::kNetProviderResult), c::field_name(c::kPayerNetSavings)},
+                  "contract: participants' totals", currency);
+  key_figures(out, v.headline, currency);
+  if (const auto* t = v.analysis_table("withhold", "forfeit"))
+    quantities_down(out, t->table, 0,
+                    {"forfeited", "forfeit_share", "forfeit_probability", "shortfall_forfeit",
+                     "noise_forfeit", "noise_forfeit_probability"},
+                    "withhold pricing", currency);
+  if (const auto* t = v.analysis_table("withhold", "solved_rate")) solved_rates(out, t->table);
+  if (const auto* t = v.analysis_table("benchmark", "methods"))
+    rows_at(out, t->table, {"bias", "sd", "rmse", "corr_efficiency", "corr_region_shock"},
+            "benchmark error vs counterfactual (all years)",
+            static_cast<std::size_t>(t->table.years - 1), currency);
+  if (const auto* t = v.analysis_table("threshold", "rates"))
+    rows_at(out, t->table,
+            {"mean_units", "excluded_share", "false_reward", "false_penalty", "false_negative"},
+            "minimum-threshold test", 0, currency);
+  if (const auto* t = v.analysis_table("threshold", "msr"))
+    rows_at(out, t->table, {"null_savings_rate_sd", "msr_for_alpha", "msr_normal"},
+            "MSR keeping false reward <= alpha", 0, currency);
+  if (const auto* t = v.analysis_table("risk", "net_result"))
+    quantities_down(out, t->table, t->table.rows.size() - 1,
+                    {"mean", "sd", "loss_probability", "var_95", "var_99", "var_995", "tvar_95",
+                     "tvar_99", "tvar_995", "capital_995"},
+                    "downside risk: portfolio net result (VaR/TVaR of the loss)", currency);
+  if (const auto* t = v.analysis_table("risk", "specific_layers"))
+    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
+            "specific stop-loss layers", 0, currency);
+  if (const auto* t = v.analysis_table("risk", "aggregate_layers"))
+    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
+            "aggregate stop-loss layers (per provider-year)", 0, currency);
+  if (const auto* t = v.analysis_table("risk", "corridor_bands"))
+    rows_at(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
+            "corridor bands: payer cost per provider-year", 0, currency);
+}
+
+//! With a sweep: the headline figures of every variant side by side, each column lined up.
+void variant_comparison(std::ostringstream& out, const analysis::Results& results,
+                        const std::string& currency) {
   if (results.variants.size() < 2 || !results.variants.front().has_contract) return;
   const EstimateTable& first = results.variants.front().headline;
-  std::vector<std::vector<std::string>> cells{{"variants"}};
-  for (const auto& q : first.quantities) cells[0].push_back(q.name);
-  for (const auto& v : results.variants) {
-    std::vector<std::string> line{"  " + v.name};
-    for (std::size_t q = 0; q < v.headline.quantities.size(); ++q)
-      line.push_back(estimate_text(v.headline.mean[q], v.headline.se[q]));
+  Cells cells{{"variants: key figures"}};
+  for (const auto& q : first.quantities) cells[0].push_back(labelled(q, currency));
+  std::vector<std::vector<std::string>> by_quantity;
+  for (std::size_t q = 0; q < first.quantities.size(); ++q) {
+    std::vector<double> means, ses;
+    for (const auto& v : results.variants) {
+      means.push_back(v.headline.mean[q]);
+      ses.push_back(v.headline.se[q]);
+    }
+    by_quantity.push_back(column_cells(means, ses, number_kind(first.quantities[q].unit)));
+  }
+  for (std::size_t k = 0; k < results.variants.size(); ++k) {
+    std::vector<std::string> line{"  " + results.variants[k].name};
+    for (const auto& column : by_quantity) line.push_back(column[k]);
     cells.push_back(std::move(line));
   }
   out << "\n";
@@ -360,7 +392,10 @@ void variant_comparison(std::ostringstream& out, const analysis::Results& result
 
 std::string format_summary(const analysis::Results& results) {
   std::ostringstream out;
-  header(out, results);
+  const bool contract = std::any_of(results.variants.begin(), results.variants.end(),
+                                    [](const auto& v) { return v.has_contract; });
+  const std::string& currency = results.info.currency;
+  header(out, results, contract);
   for (const analysis::VariantSummary& variant : results.variants) {
     const auto participants = std::count_if(variant.providers.begin(), variant.providers.end(),
                                             [](const auto& p) { return p.participant; });
@@ -369,15 +404,19 @@ std::string format_summary(const analysis::Results& results) {
         << (providers == 1 ? " provider (" : " providers (") << participants
         << (participants == 1 ? " participant" : " participants")
         << "); per-provider estimates are in the results file\n";
-    if (&variant != &results.variants.front() && variant.has_contract) {
-      headline_lines(out, variant.headline);  // populations and analyses: see the first variant
-      continue;
+    const analysis::VariantSummary& first = results.variants.front();
+    if (&variant != &first && same_values(variant.portfolio, first.portfolio) &&
+        same_values(variant.region, first.region)) {
+      out << "  population and regions: as in variant " << first.name << "\n";
+    } else {
+      population_tables(out, variant.portfolio,
+                        year_labels(results.info, variant.portfolio.years), currency);
+      region_table(out, variant.region, year_labels(results.info, variant.region.years),
+                   currency);
     }
-    portfolio_tables(out, variant.portfolio, year_labels(results.info, variant.portfolio.years));
-    region_table(out, variant.region, year_labels(results.info, variant.region.years));
-    contract_sections(out, variant);
+    if (variant.has_contract) contract_sections(out, variant, currency);
   }
-  variant_comparison(out, results);
+  variant_comparison(out, results, currency);
   return out.str();
 }
 

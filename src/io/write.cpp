@@ -58,6 +58,7 @@ void write_run_info(const h5::Node& root, const analysis::RunInfo& info) {
     h5::write_attribute(root, "first_replication", info.first_replication);
     h5::write_attribute(root, "total_replications", info.total_replications);
   }
+  if (!info.currency.empty()) h5::write_attribute(root, "currency", info.currency);
   if (!info.target_se.empty()) {
     h5::write_attribute(root, "target_se", info.target_se);
     h5::write_attribute(root, "achieved_relative_se", info.achieved_relative_se);

@@ -70,6 +70,7 @@ void describe_simulation(TomlWriter& out, const Simulation& simulation) {
   out.integer("batch_size", simulation.batch_size);
   out.text("backend", backend_keywords().at(static_cast<std::size_t>(simulation.backend)));
   out.number("trend", simulation.trend);
+  if (!simulation.currency.empty()) out.text("currency", simulation.currency);
 }
 
 void describe_region(TomlWriter& out, const Region& region) {

@@ -15,6 +15,18 @@ namespace {
 constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kUint32Max = std::numeric_limits<std::uint32_t>::max();
 
+//! `currency`: three capital letters (ISO 4217: "USD", "GBP", "EUR"); it only labels money.
+std::string read_currency(const TableReader& reader) {
+  if (!reader.has("currency")) return "";
+  const std::string code = reader.required_text("currency");
+  const bool iso = code.size() == 3 && std::all_of(code.begin(), code.end(),
+                                                   [](char c) { return c >= 'A' && c <= 'Z'; });
+  if (!iso)
+    reader.fail("currency", "must be an ISO 4217 code of three capital letters (e.g. \"USD\", "
+                            "\"GBP\", \"EUR\"), got \"" + code + "\"");
+  return code;
+}
+
 }  // namespace
 
 Simulation read_simulation(const TableReader& top) {
@@ -42,6 +54,7 @@ Simulation read_simulation(const TableReader& top) {
   simulation.backend = static_cast<Backend>(
       reader.choice("backend", static_cast<std::size_t>(defaults.backend), backend_keywords()));
   simulation.trend = reader.number("trend", defaults.trend, open(-1.0, 1.0));
+  simulation.currency = read_currency(reader);
   return simulation;
 }
 

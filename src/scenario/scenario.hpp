@@ -29,6 +29,7 @@ struct Simulation {
   std::uint32_t batch_size = 250;     //!< replications per batch
   Backend backend = Backend::Auto;    //!< auto | cpu | cuda
   double trend = 0.0;                 //!< true annual cost trend, (1+trend)^k
+  std::string currency;               //!< ISO 4217 code money is printed in, e.g. "USD"; "" unnamed
   int years() const { return baseline_years + performance_years; }
 };
 

@@ -9,7 +9,7 @@ const std::vector<Section>& sections() {
       {"simulation",
        false,
        {"replications", "seed", "baseline_years", "performance_years", "batch_size", "backend",
-        "trend"}},
+        "trend", "currency"}},
       {"region", true, {"name", "shock_sd", "shock_rho", "initial_sd", "comparison_size"}},
       {"stratum",
        true,

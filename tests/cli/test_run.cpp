@@ -5,7 +5,10 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -96,12 +99,16 @@ TEST(CliRun, WritesTheFileAndSummaryReadsItBack) {
   expect_success(run);
   EXPECT_EQ(dir.listing(), std::vector<std::string>{"x.h5"}) << "no temporary left behind";
   EXPECT_TRUE(contains(run.err, "wrote " + dir.file("x.h5"))) << run;
-  EXPECT_EQ(run.err.find('\r'), std::string::npos) << "no progress when stderr is not a terminal";
+  EXPECT_EQ(run.err.find('\r'), std::string::npos) << "no line rewriting when not a terminal";
+  // Not a terminal: progress as lines, the run's size before it starts, the time it took after.
+  EXPECT_TRUE(contains(run.err, "apmsim: 100%  20 / 20 replications, in ")) << run;
+  EXPECT_TRUE(contains(run.err, "20 replications x ")) << run;
+  EXPECT_TRUE(contains(run.err, " in all; the simulation ")) << run;
 
   // The summary on stdout is the file's summary.
   const analysis::Results results = io::read_results(dir.file("x.h5"));
   EXPECT_EQ(run.out, io::format_summary(results));
-  EXPECT_TRUE(contains(run.out, "seed 20240607, 20 replications (batches of 7)")) << run;
+  EXPECT_TRUE(contains(run.out, "seed 20240607, 20 replications in 3 batches of up to 7")) << run;
   EXPECT_TRUE(contains(run.out, "variant base")) << run;
 
   const CliResult summary = run_cli({"summary", dir.file("x.h5")}, dir.path().string());
@@ -181,7 +188,7 @@ TEST(CliRun, QuietPrintsNothingOnStdout) {
   TempFolder dir;
   const CliResult loud = run_small(dir, "loud.h5");
   expect_success(loud);
-  EXPECT_TRUE(contains(loud.out, "portfolio")) << loud;
+  EXPECT_TRUE(contains(loud.out, "population: participants")) << loud;
 
   const CliResult quiet = run_small(dir, "quiet.h5", {"--quiet"});
   expect_success(quiet);
@@ -323,6 +330,46 @@ TEST(CliRun, WriteTalliesStoresPerReplicationTallies) {
                   1e-9 * sum / t.replications)
           << "provider " << p << " year " << y;
     }
+}
+
+}  // namespace
+}  // namespace apmsim::cli_test
+
+namespace apmsim::cli_test {
+namespace {
+
+// A contract scenario with a sweep: `summary` of the file prints exactly what `run` printed
+// (the stored interval multipliers, every variant), and with stdout and stderr in one log the
+// closing line comes after the whole summary, never inside a table line.
+TEST(CliRun, SummaryOfAContractRunIsTheRunsSummary) {
+  TempFolder dir;
+  const std::string scenario = std::string(APMSIM_SOURCE_DIR) + "/scenarios/access_withhold.toml";
+  const CliResult run = run_cli({"run", scenario, "--replications", "12", "--batch-size", "5",
+                                 "--threads", "2", "--out", dir.file("a.h5")},
+                                dir.path().string(), 300);
+  ASSERT_EQ(run.exit_code, 0) << run;
+  const CliResult summary = run_cli({"summary", dir.file("a.h5")});
+  ASSERT_EQ(summary.exit_code, 0) << summary;
+  EXPECT_EQ(summary.out, run.out);
+  const analysis::Results results = io::read_results(dir.file("a.h5"));
+  std::size_t details = 0;
+  for (std::size_t at = 0; (at = run.out.find("key figures (agreement", at)) != std::string::npos; ++at)
+    ++details;
+  EXPECT_EQ(details, results.variants.size()) << "every variant's key figures";
+  EXPECT_TRUE(contains(run.out, "signs: net_provider_result > 0")) << run.out;
+  EXPECT_TRUE(contains(run.out, "not reachable in [0, 1]")) << run.out;
+
+  const std::string log = dir.file("log");
+  const std::string command = "'" + std::string(APMSIM_CLI) + "' run '" + scenario +
+                              "' --replications 12 --threads 2 --force --out '" +
+                              dir.file("b.h5") + "' > '" + log + "' 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::size_t wrote = text.find("apmsim: wrote ");
+  ASSERT_NE(wrote, std::string::npos) << text;
+  EXPECT_EQ(text[wrote - 1], '\n') << "the closing line starts a line of its own";
+  EXPECT_GT(wrote, text.rfind("variants: key figures")) << "after the whole summary";
 }
 
 }  // namespace

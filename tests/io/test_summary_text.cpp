@@ -36,7 +36,8 @@ TEST(SummaryText, HeaderNamesTheRun) {
   const std::string text = format_summary(summary_results());
   EXPECT_TRUE(contains(text, "scenarios/test.toml")) << text;
   EXPECT_TRUE(contains(text, "sha256 " + make_results().scenario_sha256.substr(0, 12))) << text;
-  EXPECT_TRUE(contains(text, "seed 42, 2000 replications")) << text;
+  EXPECT_TRUE(contains(text, "seed 42, 2,000 replications in 8 batches of up to 250")) << text;
+  EXPECT_TRUE(contains(text, "2 baseline years (B1-B2), 2 performance years (P1-P2)")) << text;
   EXPECT_TRUE(contains(text, "backend cpu (cpu: 2 threads, avx2)")) << text;
   EXPECT_TRUE(contains(text, "12.5 s")) << text;
   EXPECT_TRUE(contains(text, "3.84 M unit-years/s")) << text;  // 4.8e7 / 12.5
@@ -44,20 +45,41 @@ TEST(SummaryText, HeaderNamesTheRun) {
 
 TEST(SummaryText, EstimatesAreRoundedToTheirStandardError) {
   const std::string text = format_summary(summary_results());
-  EXPECT_TRUE(contains(text, "0.0213 ± 0.0011")) << text;
-  EXPECT_TRUE(contains(text, "10000 ± 10")) << text;    // participants, units, B1
-  EXPECT_TRUE(contains(text, "10103 ± 10")) << text;    // cost_per_unit, P2 (10103 ± 10.103)
-  EXPECT_TRUE(contains(text, "  160000  ")) << text;    // exact value: no "± 0"
-  EXPECT_TRUE(contains(text, "  1234.57  ")) << text;   // unknown se: six digits
-  EXPECT_TRUE(contains(text, "9100.0 ± 9.1")) << text;  // region north, B1
+  EXPECT_TRUE(contains(text, "2.13 ± 0.11")) << text;      // a share, in percent
+  EXPECT_TRUE(contains(text, "10,000 ± 10")) << text;      // participants, units, B1
+  EXPECT_TRUE(contains(text, "10,103 ± 10")) << text;      // cost_per_unit, P2 (10103 ± 10.103)
+  EXPECT_TRUE(contains(text, "  160,000  ")) << text;      // exact value: no "± 0"
+  EXPECT_TRUE(contains(text, "  1,235  ")) << text;        // unknown se: the value's own digits
+  EXPECT_TRUE(contains(text, "9,100.0 ± 9.1")) << text;    // region north, B1
+  EXPECT_TRUE(contains(text, "cost_per_unit (currency/unit)")) << text;  // the unit in the header
+  EXPECT_TRUE(contains(text, "true_savings_rate (%)")) << text;
   EXPECT_FALSE(contains(text, "nan")) << text;
+}
+
+TEST(SummaryText, SaysHowToReadItAndNamesTheCurrency) {
+  analysis::Results results = summary_results();
+  results.info.currency = "GBP";
+  const std::string text = format_summary(results);
+  EXPECT_TRUE(contains(text, "reading: mean over replications ± its standard error")) << text;
+  EXPECT_TRUE(contains(text, "money in GBP per replication")) << text;
+  EXPECT_TRUE(contains(text, "cost_per_unit (GBP/unit)")) << text;
+  // No contract in these results: no sign conventions to state.
+  EXPECT_FALSE(contains(text, "signs:")) << text;
+}
+
+TEST(SummaryText, OneBatchIsSaidSo) {
+  analysis::Results results = summary_results();
+  results.info.replications = 100;
+  results.info.batch_size = 250;
+  const std::string text = format_summary(results);
+  EXPECT_TRUE(contains(text, "100 replications in one batch")) << text;
 }
 
 TEST(SummaryText, TablesByYearWithNaNAsDash) {
   const std::string text = format_summary(summary_results());
   EXPECT_TRUE(contains(text, "variant base: 3 providers (2 participants)")) << text;
-  EXPECT_TRUE(contains(text, "portfolio: participants")) << text;
-  EXPECT_TRUE(contains(text, "portfolio: all")) << text;
+  EXPECT_TRUE(contains(text, "population: participants (per unit)")) << text;
+  EXPECT_TRUE(contains(text, "population: all (per unit)")) << text;
   EXPECT_TRUE(contains(text, "variant alt:")) << text;
   EXPECT_LT(text.find("variant base"), text.find("variant alt"));
   for (const char* label : {"B1", "B2", "P1", "P2"}) EXPECT_TRUE(contains(text, label)) << label;

@@ -1,0 +1,405 @@
+#include "io/export.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "io/number_text.hpp"
+#include "io/output_file.hpp"
+#include "scenario/error.hpp"
+
+namespace apmsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+using analysis::EstimateTable;
+using analysis::Results;
+using analysis::VariantSummary;
+
+//! One estimate table of one variant, with the name of its table kind.
+struct NamedTable {
+  std::string kind;  //!< file stem and `table` column: "portfolio", "risk_net_result", ...
+  std::string path;  //!< its path in the results file below the variant: "summary/portfolio"
+  const EstimateTable* table;
+};
+
+std::vector<NamedTable> tables_of(const VariantSummary& v) {
+  std::vector<NamedTable> out{{"provider", "summary/provider", &v.provider},
+                              {"portfolio", "summary/portfolio", &v.portfolio},
+                              {"region", "summary/region", &v.region}};
+  if (v.has_contract) {
+    out.push_back({"contract_provider", "summary/contract_provider", &v.contract_provider});
+    out.push_back({"contract_portfolio", "summary/contract_portfolio", &v.contract_portfolio});
+    out.push_back({"headline", "summary/headline", &v.headline});
+  }
+  for (const auto& a : v.analyses)
+    out.push_back({a.analysis + "_" + a.name, "analysis/" + a.analysis + "/" + a.name, &a.table});
+  return out;
+}
+
+//! A number that reads back to the same double; "" for NaN (R: NA, pandas: NaN), Inf / -Inf.
+std::string csv_number(double x) {
+  if (std::isnan(x)) return "";
+  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+//! RFC 4180 quoting where a field needs it.
+std::string csv_text(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + fields[i];
+  return line + "\n";
+}
+
+//! Column labels: the table's own, or calendar years B1.. P1.. for by-year summary tables.
+std::vector<std::string> column_labels(const EstimateTable& t, const analysis::RunInfo& info) {
+  if (!t.columns.empty()) return t.columns;
+  std::vector<std::string> labels;
+  for (int y = 0; y < t.years; ++y)
+    labels.push_back(y < info.baseline_years ? "B" + std::to_string(y + 1)
+                                             : "P" + std::to_string(y - info.baseline_years + 1));
+  return labels;
+}
+
+//! The calendar year (0 = first simulated) of column c, or "" when it is not a year.
+std::string column_year(const EstimateTable& t, std::size_t c, const analysis::RunInfo& info) {
+  if (t.columns.empty()) return std::to_string(c);
+  const std::string prefix = "performance_year_";
+  if (t.columns[c].rfind(prefix, 0) != 0) return "";
+  return std::to_string(info.baseline_years + std::stoi(t.columns[c].substr(prefix.size())) - 1);
+}
+
+//! Writes text files into a folder; every file is flushed before the folder is published.
+class Folder {
+ public:
+  explicit Folder(std::string root) : root_(std::move(root)) {}
+  void write(const std::string& name, const std::string& text) {
+    const std::string path = root_ + "/" + name;
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + path);
+    sync_file(path);
+    written_.push_back(name);
+  }
+  const std::vector<std::string>& written() const { return written_; }
+
+ private:
+  std::string root_;
+  std::vector<std::string> written_;
+};
+
+//! One CSV per table kind: a row per (variant, row, column), four columns per quantity.
+std::string table_csv(const Results& r, const std::vector<std::pair<std::string, NamedTable>>& all) {
+  std::vector<analysis::Quantity> quantities;  // the union, in first-seen order
+  for (const auto& [variant, t] : all)
+    for (const auto& q : t.table->quantities)
+      if (std::none_of(quantities.begin(), quantities.end(),
+                       [&](const auto& known) { return known.name == q.name; }))
+        quantities.push_back(q);
+  std::vector<std::string> header{"variant", "row", "column", "year"};
+  for (const auto& q : quantities) {
+    const std::string unit = " [" + money_unit(q.unit, r.info.currency) + "]";
+    for (const char* part : {"", "_se", "_ci_low", "_ci_high"})
+      header.push_back(csv_text(q.name + part + unit));
+  }
+  std::string text = csv_line(header);
+  for (const auto& [variant, named] : all) {
+    const EstimateTable& t = *named.table;
+    const std::vector<std::string> labels = column_labels(t, r.info);
+    for (std::size_t row = 0; row < t.rows.size(); ++row)
+      for (std::size_t c = 0; c < static_cast<std::size_t>(t.years); ++c) {
+        std::vector<std::string> line{csv_text(variant), csv_text(t.rows[row]), labels[c],
+                                      column_year(t, c, r.info)};
+        for (const auto& q : quantities) {
+          std::size_t k = 0;
+          while (k < t.quantities.size() && t.quantities[k].name != q.name) ++k;
+          if (k == t.quantities.size()) {
+            line.insert(line.end(), 4, "");
+            continue;
+          }
+          const double mean = t.mean[t.index(k, row, c)], se = t.se[t.index(k, row, c)];
+          line.push_back(csv_number(mean));
+          line.push_back(csv_number(se));
+          line.push_back(csv_number(mean - t.ci_multiplier * se));
+          line.push_back(csv_number(mean + t.ci_multiplier * se));
+        }
+        text += csv_line(line);
+      }
+  }
+  return text;
+}
+
+//! Every table of every variant in one long file.
+std::string estimates_csv(const Results& r) {
+  std::string text = csv_line({"variant", "table", "row", "column", "year", "quantity", "unit",
+                               "estimate", "se", "ci_low", "ci_high"});
+  for (const auto& v : r.variants)
+    for (const NamedTable& named : tables_of(v)) {
+      const EstimateTable& t = *named.table;
+      const std::vector<std::string> labels = column_labels(t, r.info);
+      for (std::size_t q = 0; q < t.quantities.size(); ++q)
+        for (std::size_t row = 0; row < t.rows.size(); ++row)
+          for (std::size_t c = 0; c < static_cast<std::size_t>(t.years); ++c) {
+            const double mean = t.mean[t.index(q, row, c)], se = t.se[t.index(q, row, c)];
+            text += csv_line({csv_text(v.name), named.kind, csv_text(t.rows[row]), labels[c],
+                              column_year(t, c, r.info), t.quantities[q].name,
+                              money_unit(t.quantities[q].unit, r.info.currency), csv_number(mean),
+                              csv_number(se), csv_number(mean - t.ci_multiplier * se),
+                              csv_number(mean + t.ci_multiplier * se)});
+          }
+    }
+  return text;
+}
+
+std::string providers_csv(const Results& r) {
+  std::string text = csv_line({"variant", "name", "group", "region", "unit", "participant"});
+  for (const auto& v : r.variants)
+    for (const auto& p : v.providers)
+      text += csv_line({csv_text(v.name), csv_text(p.name), csv_text(p.group),
+                        csv_text(p.region), p.unit, p.participant ? "1" : "0"});
+  return text;
+}
+
+std::string parameters_csv(const Results& r) {
+  std::string text = csv_line({"variant", "parameter", "value"});
+  for (const auto& v : r.variants)
+    for (const auto& p : v.parameters) {
+      const std::size_t eq = p.find('=');
+      text += csv_line({csv_text(v.name), csv_text(p.substr(0, eq)),
+                        csv_text(eq == std::string::npos ? "" : p.substr(eq + 1))});
+    }
+  return text;
+}
+
+//! The run's facts as (attribute, value) pairs, named as the results file's root attributes.
+std::vector<std::pair<std::string, std::string>> info_pairs(const Results& r) {
+  const analysis::RunInfo& i = r.info;
+  std::vector<std::pair<std::string, std::string>> out{
+      {"apmsim_version", i.apmsim_version}, {"git_commit", i.git_commit},
+      {"seed", std::to_string(i.seed)}, {"replications", std::to_string(i.replications)},
+      {"batch_size", std::to_string(i.batch_size)},
+      {"baseline_years", std::to_string(i.baseline_years)},
+      {"performance_years", std::to_string(i.performance_years)}, {"backend", i.backend},
+      {"device", i.device}, {"command_line", i.command_line}, {"currency", i.currency},
+      {"elapsed_seconds", csv_number(i.elapsed_seconds)}, {"unit_years", csv_number(i.unit_years)},
+      {"scenario_path", r.scenario_path}, {"scenario_sha256", r.scenario_sha256}};
+  if (!i.target_se.empty()) {
+    out.emplace_back("target_se", i.target_se);
+    out.emplace_back("achieved_relative_se", csv_number(i.achieved_relative_se));
+  }
+  return out;
+}
+
+std::string info_csv(const Results& r) {
+  std::string text = csv_line({"attribute", "value"});
+  for (const auto& [key, value] : info_pairs(r)) text += csv_line({key, csv_text(value)});
+  return text;
+}
+
+std::string records_csv(const Results& r) {
+  std::string text;
+  for (const auto& d : r.records) {
+    if (text.empty()) {
+      std::vector<std::string> header{"variant", "replication", "provider", "year"};
+      for (const auto& f : d.fields) header.push_back(csv_text(f));
+      text = csv_line(header);
+    }
+    for (std::uint64_t rep = 0; rep < d.replications; ++rep)
+      for (std::size_t p = 0; p < d.providers.size(); ++p)
+        for (int y = 0; y < d.years; ++y) {
+          std::vector<std::string> line{csv_text(d.variant), std::to_string(rep),
+                                        csv_text(d.providers[p]),
+                                        std::to_string(r.info.baseline_years + y)};
+          const std::size_t base =
+              ((rep * d.providers.size() + p) * static_cast<std::size_t>(d.years) + y) *
+              d.fields.size();
+          for (std::size_t f = 0; f < d.fields.size(); ++f) line.push_back(csv_number(d.values[base + f]));
+          text += csv_line(line);
+        }
+  }
+  return text;
+}
+
+//! Tally entities: the providers, then each region's comparison population.
+std::vector<std::string> entity_names(const Results& r) {
+  std::vector<std::string> names;
+  if (r.variants.empty()) return names;
+  for (const auto& p : r.variants.front().providers) names.push_back(p.name);
+  for (const auto& region : r.variants.front().region.rows) names.push_back("comparison/" + region);
+  return names;
+}
+
+std::string tallies_csv(const Results& r) {
+  const analysis::TallyDump& d = r.tallies;
+  std::vector<std::string> header{"replication", "entity", "year"};
+  for (const auto& f : d.fields) header.push_back(csv_text(f));
+  std::string text = csv_line(header);
+  const std::vector<std::string> names = entity_names(r);
+  for (std::uint64_t rep = 0; rep < d.replications; ++rep)
+    for (std::uint32_t e = 0; e < d.entities; ++e)
+      for (int y = 0; y < d.years; ++y) {
+        std::vector<std::string> line{std::to_string(rep),
+                                      csv_text(e < names.size() ? names[e] : std::to_string(e)),
+                                      std::to_string(y)};
+        const std::size_t base =
+            ((rep * d.entities + e) * static_cast<std::size_t>(d.years) + y) * d.fields.size();
+        for (std::size_t f = 0; f < d.fields.size(); ++f) line.push_back(csv_number(d.values[base + f]));
+        text += csv_line(line);
+      }
+  return text;
+}
+
+const char* const kCsvReadme =
+    "apmsim export (CSV): the tables of one results file.\n\n"
+    "<table>.csv       one file per table kind (portfolio, provider, region, contract_portfolio,\n"
+    "                  contract_provider, headline, <analysis>_<table>), every variant's rows:\n"
+    "                  variant, row, column, year, then per quantity four columns named\n"
+    "                  '<quantity> [unit]', '<quantity>_se [unit]', '_ci_low', '_ci_high'\n"
+    "                  (the 95% interval the results file stores)\n"
+    "estimates.csv     all of those in one long (tidy) file: variant, table, row, column, year,\n"
+    "                  quantity, unit, estimate, se, ci_low, ci_high\n"
+    "providers.csv     per variant: provider name, group, region, unit, participant (1/0)\n"
+    "parameters.csv    a sweep's variants: variant, parameter path, value\n"
+    "info.csv          the run: seed, replications, backend, currency, command line, ...\n"
+    "scenario.toml     the scenario as run\n"
+    "records.csv       (when the run stored them) per replication, provider and year\n"
+    "tallies.csv       (when the run stored them) per replication, entity and year\n\n"
+    "Units: currency (the scenario's, e.g. USD) totals per replication; <currency>/unit per unit-\n"
+    "year or episode; fraction = a share in [0, 1] (not a percentage). Empty cell = not defined\n"
+    "(NaN). Numbers have 17 significant digits and read back exactly. Columns 'year': calendar\n"
+    "year index, 0 = the first simulated (baseline) year; empty where the column is not a year.\n"
+    "See docs/output-format.md and docs/python.md (R and pandas examples).\n";
+
+void write_csv(const Results& r, Folder& folder) {
+  std::vector<std::string> kinds;
+  std::map<std::string, std::vector<std::pair<std::string, NamedTable>>> by_kind;
+  for (const auto& v : r.variants)
+    for (const NamedTable& t : tables_of(v)) {
+      if (!by_kind.count(t.kind)) kinds.push_back(t.kind);
+      by_kind[t.kind].emplace_back(v.name, t);
+    }
+  for (const auto& kind : kinds) folder.write(kind + ".csv", table_csv(r, by_kind[kind]));
+  folder.write("estimates.csv", estimates_csv(r));
+  folder.write("providers.csv", providers_csv(r));
+  folder.write("parameters.csv", parameters_csv(r));
+  folder.write("info.csv", info_csv(r));
+  folder.write("scenario.toml", r.scenario_text);
+  if (r.has_records) folder.write("records.csv", records_csv(r));
+  if (r.has_tallies) folder.write("tallies.csv", tallies_csv(r));
+  folder.write("README.txt", kCsvReadme);
+}
+
+//! A number for JSON: null for NaN and the infinities (JSON has neither).
+nlohmann::json json_number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+
+nlohmann::json json_table(const EstimateTable& t, const analysis::RunInfo& info,
+                          const std::string& currency) {
+  nlohmann::json quantities = nlohmann::json::object();
+  for (std::size_t q = 0; q < t.quantities.size(); ++q) {
+    nlohmann::json estimate, se, low, high;
+    for (std::size_t row = 0; row < t.rows.size(); ++row) {
+      nlohmann::json e, s, l, h;
+      for (std::size_t c = 0; c < static_cast<std::size_t>(t.years); ++c) {
+        const double mean = t.mean[t.index(q, row, c)], error = t.se[t.index(q, row, c)];
+        e.push_back(json_number(mean));
+        s.push_back(json_number(error));
+        l.push_back(json_number(mean - t.ci_multiplier * error));
+        h.push_back(json_number(mean + t.ci_multiplier * error));
+      }
+      estimate.push_back(e), se.push_back(s), low.push_back(l), high.push_back(h);
+    }
+    quantities[t.quantities[q].name] = {{"unit", money_unit(t.quantities[q].unit, currency)},
+                                        {"description", t.quantities[q].description},
+                                        {"estimate", estimate}, {"se", se},
+                                        {"ci_low", low}, {"ci_high", high}};
+  }
+  return {{"rows", t.rows}, {"columns", column_labels(t, info)},
+          {"ci_multiplier", t.ci_multiplier}, {"quantities", quantities}};
+}
+
+void write_json(const Results& r, Folder& folder) {
+  nlohmann::json info = nlohmann::json::object();
+  for (const auto& [key, value] : info_pairs(r)) info[key] = value;
+  nlohmann::json variants = nlohmann::json::array();
+  for (const auto& v : r.variants) {
+    nlohmann::json tables = nlohmann::json::object(), providers = nlohmann::json::array();
+    for (const NamedTable& t : tables_of(v)) tables[t.path] = json_table(*t.table, r.info, r.info.currency);
+    for (const auto& p : v.providers)
+      providers.push_back({{"name", p.name}, {"group", p.group}, {"region", p.region},
+                           {"unit", p.unit}, {"participant", p.participant}});
+    nlohmann::json parameters = nlohmann::json::object();
+    for (const auto& p : v.parameters) {
+      const std::size_t eq = p.find('=');
+      parameters[p.substr(0, eq)] = eq == std::string::npos ? "" : p.substr(eq + 1);
+    }
+    variants.push_back({{"name", v.name}, {"parameters", parameters}, {"providers", providers},
+                        {"tables", tables}});
+  }
+  const nlohmann::json document = {{"format", "apmsim-export"}, {"format_version", 1},
+                                   {"info", info}, {"scenario", r.scenario_text},
+                                   {"variants", variants}};
+  folder.write("results.json", document.dump(1) + "\n");
+}
+
+//! Refuses an unusable destination before any work.
+void check_destination(const std::string& out, bool force) {
+  if (out.empty()) throw InputError("--out: no folder given");
+  const fs::path target(out);
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(parent, error))
+    throw InputError("--out " + out + ": folder " + parent.string() + " does not exist");
+  if (fs::exists(fs::symlink_status(target, error))) {
+    if (!fs::is_directory(target, error))
+      throw InputError("--out " + out + ": a file is in the way (the export is a folder)");
+    if (!force) throw InputError("--out " + out + " already exists; not overwriting it (use --force)");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> export_results(const Results& results, const std::string& out,
+                                        ExportFormat format, bool force) {
+  check_destination(out, force);
+  const fs::path target = fs::absolute(out).lexically_normal();
+  const fs::path staging =
+      target.parent_path() / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  fs::remove_all(staging);
+  fs::create_directory(staging);
+  try {
+    Folder folder(staging.string());
+    if (format == ExportFormat::kCsv)
+      write_csv(results, folder);
+    else
+      write_json(results, folder);
+    // Publish: the old folder (with --force) is moved aside first and removed after.
+    const fs::path old = target.parent_path() / ("." + target.filename().string() + ".old-" + std::to_string(::getpid()));
+    const bool replacing = fs::exists(target);
+    if (replacing) fs::rename(target, old);
+    fs::rename(staging, target);
+    if (replacing) fs::remove_all(old);
+    return folder.written();
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(staging, ignored);
+    throw;
+  }
+}
+
+}  // namespace apmsim::io

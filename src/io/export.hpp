@@ -1,0 +1,26 @@
+#pragma once
+//! `apmsim export`: a results file's tables as CSV (for R and spreadsheets) or one JSON document.
+//!
+//! CSV (a folder): one file per table kind with every variant's rows, a column per quantity whose
+//! name carries its unit (`payer_net_savings [USD]`, `..._se`, `..._ci_low`, `..._ci_high`);
+//! `estimates.csv`, every table in one long tidy file; `providers.csv`, `parameters.csv`,
+//! `info.csv`, `scenario.toml`, and `records.csv` / `tallies.csv` when the run stored them; a
+//! README.txt saying which is which. JSON (a folder holding `results.json`): the same tables,
+//! NaN as null. Numbers are written with 17 significant digits, so they read back exactly.
+//! The folder is written beside its destination and renamed into place when complete.
+
+#include <string>
+#include <vector>
+
+#include "analysis/results.hpp"
+
+namespace apmsim::io {
+
+enum class ExportFormat { kCsv, kJson };
+
+//! Writes `results` into the folder `out` (refused when it exists, unless `force`); returns the
+//! paths written, relative to `out`. Throws InputError for an unusable destination.
+std::vector<std::string> export_results(const analysis::Results& results, const std::string& out,
+                                        ExportFormat format, bool force);
+
+}  // namespace apmsim::io
