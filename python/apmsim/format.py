@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 from typing import Optional, Tuple
 
-#: Units whose values are money (a currency amount or an amount per unit).
-MONEY_UNITS = ("currency", "currency/unit")
+def is_money(unit: str) -> bool:
+    """Whether values in `unit` are money: "currency", or an amount per some exposure
+    ("currency/unit", "currency/provider-year")."""
+    return unit == "currency" or unit.startswith("currency/")
 
 
 def decimals_for(se: float, scale: float = 1.0, most: int = 6, estimate: float = 0.0) -> Optional[int]:
@@ -41,7 +43,7 @@ def number(x: float, se: float = 0.0, unit: str = "", currency: str = "") -> str
 def places_for(estimate: float, se: float, unit: str = "") -> int:
     """The decimal places `interval` uses for one value (a column of values shares the most)."""
     percent = unit == "fraction"
-    money = unit in MONEY_UNITS
+    money = is_money(unit)
     scale = 100.0 if percent else 1.0
     places = decimals_for(se, scale, estimate=estimate)
     if places is None:  # exact: enough digits for the value itself, two decimals at most for a share
@@ -57,7 +59,7 @@ def interval(estimate: float, se: float, low: float = float("nan"), high: float 
     percentages, money with separators (and the currency after the estimate when given).
     `places` overrides the digits (to keep a column's decimals the same)."""
     percent = unit == "fraction"
-    money = unit in MONEY_UNITS
+    money = is_money(unit)
     scale = 100.0 if percent else 1.0
     if places is None:
         places = places_for(estimate, se, unit)

@@ -116,10 +116,9 @@ class Report:
         return f"<td>{_e(est)}{below}</td>"
 
     def _unit_text(self, unit: str) -> str:
-        if unit == "currency":
-            return self.currency or "currency"
-        if unit == "currency/unit":
-            return f"{self.currency or 'currency'} per unit"
+        if unit == "currency" or unit.startswith("currency/"):
+            per = unit[len("currency/"):]
+            return (self.currency or "currency") + (f" per {per}" if per else "")
         return {"fraction": "%", "units": "units"}.get(unit, unit)
 
     def table(self, path: str, quantities: Optional[Iterable[str]] = None, rows: Optional[List[str]] = None,

@@ -35,11 +35,18 @@ std::string with_separators(const std::string& text) {
   return out + text.substr(point);
 }
 
+//! "currency", "currency/unit", "currency/provider-year", ...: money, in total or per some exposure.
+bool is_money(const std::string& unit) {
+  static const std::string word = "currency";
+  return unit.compare(0, word.size(), word) == 0 &&
+         (unit.size() == word.size() || unit[word.size()] == '/');
+}
+
 }  // namespace
 
 NumberKind number_kind(const std::string& unit) {
   if (unit == "fraction") return NumberKind::kShare;
-  if (unit == "currency" || unit == "currency/unit") return NumberKind::kMoney;
+  if (is_money(unit)) return NumberKind::kMoney;
   return NumberKind::kPlain;
 }
 
@@ -128,9 +135,7 @@ std::string duration_text(double seconds) {
 
 std::string money_unit(const std::string& unit, const std::string& currency) {
   const std::string money = currency.empty() ? "currency" : currency;
-  if (unit == "currency") return money;
-  if (unit == "currency/unit") return money + "/unit";
-  return unit;
+  return is_money(unit) ? money + unit.substr(std::string("currency").size()) : unit;
 }
 
 std::string unit_label(const std::string& unit, const std::string& currency) {

@@ -55,6 +55,9 @@ TEST(NumberText, IntervalsAndUnits) {
   EXPECT_EQ(unit_label("currency/unit", "USD"), "USD/unit");
   EXPECT_EQ(unit_label("currency", ""), "currency");
   EXPECT_EQ(unit_label("fraction", "USD"), "%");
+  EXPECT_EQ(money_unit("currency/provider-year", "GBP"), "GBP/provider-year");
+  EXPECT_EQ(money_unit("currencyish", "GBP"), "currencyish") << "only the word itself";
+  EXPECT_EQ(number_kind("currency/provider-year"), NumberKind::kMoney);
   EXPECT_EQ(number_text(-0.0004, 2, NumberKind::kShare), "-0.04");
   EXPECT_EQ(number_text(-0.00001, 2, NumberKind::kShare), "0.00") << "no negative zero";
 }
