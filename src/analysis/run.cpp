@@ -91,6 +91,7 @@ Run::Run(const scenario::Scenario& s, const SimulateOptions& options, bool simul
   for (auto& p : populations_) {
     p->model = std::make_unique<engine::Model>(engine::build_model(p->scenario));
     if (simulate) p->engine = make_engine(options_, *p->model);
+    if (p->engine) p->engine->watch(options_.stop);  // a stop ends even a huge batch at once
     p->summary = std::make_unique<TallySummary>(p->scenario, *p->model);
     for (std::size_t i : p->variants) {
       const scenario::Scenario& vs = variants_[i].scenario;
@@ -128,10 +129,14 @@ void Run::reset(std::uint64_t first) {
 
 void Run::simulate_batch(std::uint64_t count) {
   check_usable();
-  engine::BatchTallies tallies;
+  // Every population simulated before any is folded in: a batch abandoned for a stop
+  // (engine::BatchAbandoned) leaves the state as it was.
+  std::vector<engine::BatchTallies> batches(populations_.size());
+  for (std::size_t k = 0; k < populations_.size(); ++k)
+    populations_[k]->engine->run_batch(end_, count, batches[k]);
   for (std::size_t k = 0; k < populations_.size(); ++k) {
     Population& p = *populations_[k];
-    p.engine->run_batch(end_, count, tallies);
+    const engine::BatchTallies& tallies = batches[k];
     try {
       p.summary->add(tallies);
     } catch (const stats::OverflowError& e) {

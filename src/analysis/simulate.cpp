@@ -14,6 +14,7 @@
 
 #include "analysis/comm.hpp"
 #include "analysis/run.hpp"
+#include "engine/engine.hpp"
 #include "scenario/error.hpp"
 
 namespace apmsim::analysis {
@@ -99,7 +100,11 @@ Results simulate_alone(const scenario::Scenario& s, const SimulateOptions& o) {
   Checkpointer checkpoint(o);
   const auto start = Clock::now();
   while (run.end() < end) {
-    run.simulate_batch(std::min(batch, end - run.end()));
+    try {
+      run.simulate_batch(std::min(batch, end - run.end()));
+    } catch (const engine::BatchAbandoned&) {
+      // Stopped within the batch: the state is the last whole batch's, checkpointed below.
+    }
     if (o.progress) o.progress(run.end() - begin, end - begin);
     if (target_met(run, begin, end, s, o)) break;
     if (checkpoint.stop_requested() && run.end() < end) {
@@ -145,15 +150,19 @@ Results simulate_ranks(const scenario::Scenario& s, const SimulateOptions& o) {
     std::string message(1, checkpoint.stop_requested() ? '1' : '0');
     if (first < end) {
       mine.reset(first);
-      mine.simulate_batch(std::min(batch, end - first));
-      message += mine.save_state(false);
+      try {
+        mine.simulate_batch(std::min(batch, end - first));
+        message += mine.save_state(false);
+      } catch (const engine::BatchAbandoned&) {
+        message[0] = '1';  // stopped within the batch: no state; rank 0 joins those before it
+      }
     }
     const std::vector<std::string> parts = comm.gather(message);
     if (rank == 0) {
       bool stop = false, met = false;
+      for (const std::string& part : parts) stop = stop || part[0] == '1';
       for (int k = 0; k < ranks && !met; ++k) {
-        stop = stop || parts[k][0] == '1';
-        if (parts[k].size() == 1) continue;
+        if (parts[k].size() == 1) break;  // no state: an abandoned batch, or past the end
         total->absorb(std::string_view(parts[k]).substr(1),
                       "the state of MPI rank " + std::to_string(k), true);
         if (o.progress) o.progress(total->end() - begin, end - begin);

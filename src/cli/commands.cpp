@@ -21,10 +21,13 @@
 #include "cli/mpi_comm.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
+#include "cli/stop_signals.hpp"
 #include "io/number_text.hpp"
 #include "io/output_file.hpp"
+#include "io/publish.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/load.hpp"
 #include "scenario/sweep.hpp"
 #include "version.hpp"
@@ -34,21 +37,6 @@ namespace po = boost::program_options;
 namespace {
 
 analysis::Comm* g_comm = nullptr;
-
-//! Set by SIGTERM, SIGINT or SIGUSR1: finish the batch in flight, checkpoint, exit
-//! kExitInterrupted.
-volatile std::sig_atomic_t g_stop = 0;
-
-extern "C" void on_stop_signal(int signal) { g_stop = signal; }
-
-//! The first signal asks for a clean stop; a second one of the same kind acts as usual (kills).
-void catch_stop_signals() {
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;
-  for (int signal : {SIGTERM, SIGINT, SIGUSR1}) sigaction(signal, &action, nullptr);
-}
 
 bool is_root() { return !g_comm || g_comm->rank() == 0; }
 
@@ -106,8 +94,8 @@ std::string usage() {
          "  --checkpoint FILE  checkpoint file (default: the results file + .checkpoint)\n"
          "  --checkpoint-every SECONDS  how often to checkpoint (default 300; 0: every batch)\n"
          "  --resume           continue from the checkpoint, if there is one\n\n"
-         "SIGTERM, SIGINT or SIGUSR1 finish the batch in flight, checkpoint and exit with 75;\n"
-         "run the same command with --resume to continue. Under mpirun the ranks share the\n"
+         "SIGTERM, SIGINT or SIGUSR1 stop within seconds (the batch in flight is dropped),\n"
+         "checkpoint and exit with 75; run the same command with --resume to continue. Under mpirun the ranks share the\n"
          "batches and rank 0 writes the results (docs/running-at-scale.md).\n\n"
          "merge options: --out FILE (required), --force, --quiet\n\n"
          "exit codes: 0 success, 1 runtime failure, 2 bad input, 75 interrupted (resumable)\n";
@@ -131,7 +119,9 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   scenario::Scenario s = scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
   if (vm.count("replications")) {
     const long long n = vm["replications"].as<long long>();
-    if (n < 1) throw InputError("--replications: must be at least 1");
+    if (n < 1 || static_cast<std::uint64_t>(n) > scenario::kMaxReplications)
+      throw InputError("--replications: must be in [1, " +
+                       std::to_string(scenario::kMaxReplications) + "], got " + std::to_string(n));
     s.simulation.replications = static_cast<std::uint64_t>(n);
   }
   s.simulation.seed = seed_option(vm, s.simulation.seed);
@@ -179,6 +169,12 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     options.checkpoint_interval = every;
   }
   options.resume = vm.count("resume") > 0;
+  if (is_root()) {  // every path checked, and killed runs' temporaries cleared, before simulating
+    io::check_checkpoint_path(options.checkpoint_path, out);
+    for (const std::string& path : {out, options.checkpoint_path})
+      for (const std::string& stale : io::remove_stale_temporaries(path))
+        std::fprintf(stderr, "apmsim: removed %s, left by a run that was killed\n", stale.c_str());
+  }
   if (vm.count("target-se")) {
     const std::string spec = vm["target-se"].as<std::string>();
     const auto eq = spec.find('=');
@@ -216,7 +212,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
     if (devices > 0) options.device = local_rank() % static_cast<int>(devices);
   }
   options.comm = g_comm;
-  options.stop = &g_stop;
+  options.stop = stop_flag();
   if (is_root()) {
     std::string ranks;
     if (g_comm && g_comm->size() > 1) ranks = ", " + std::to_string(g_comm->size()) + " MPI ranks";
@@ -250,7 +246,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
       std::fprintf(stderr,
                    "\napmsim: interrupted by signal %d after %llu replications; checkpoint %s "
                    "saved.\napmsim: run the same command with --resume to continue.\n",
-                   static_cast<int>(g_stop),
+                   static_cast<int>(*stop_flag()),
                    static_cast<unsigned long long>(results.info.replications),
                    options.checkpoint_path.c_str());
     return kExitInterrupted;

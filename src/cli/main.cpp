@@ -1,6 +1,7 @@
 // apmsim: the command line. Thin: picks a subcommand and maps errors to exit codes
 // (0 success, 2 bad input, 1 runtime failure).
 #include <boost/program_options/errors.hpp>
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -26,6 +27,8 @@ int finish(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f) a write fails with EFBIG and a message, not a kill.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line = argv[0];
   for (const auto& a : args) command_line += " " + a;

@@ -1,5 +1,8 @@
 #include "cli/options.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "scenario/error.hpp"
 
 namespace apmsim::cli {
@@ -34,6 +37,13 @@ int threads_option(const po::variables_map& vm) {
   if (!vm.count("threads")) return 0;
   const int threads = vm["threads"].as<int>();
   if (threads < 1) throw InputError("--threads: must be at least 1");
+  // Far past the hardware, OpenMP fails to start its threads (40000) or crashes (100000).
+  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  if (static_cast<unsigned>(threads) > kThreadsPerHardwareThread * hardware)
+    throw InputError("--threads: " + std::to_string(threads) + " is more than " +
+                     std::to_string(kThreadsPerHardwareThread) + " times the " +
+                     std::to_string(hardware) + " hardware threads of this machine (at most " +
+                     std::to_string(kThreadsPerHardwareThread * hardware) + ")");
   return threads;
 }
 

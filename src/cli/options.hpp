@@ -21,7 +21,10 @@ std::string required_file(const boost::program_options::variables_map& vm, const
 //! `--seed`: 0 to 2^63 - 1 (signed, like the scenario's seed: -1 must not become 2^64 - 1).
 std::uint64_t seed_option(const boost::program_options::variables_map& vm, std::uint64_t fallback);
 
-//! `--threads`: at least 1; 0 (OpenMP's default) when absent.
+//! Most --threads per hardware thread: oversubscribing a little is harmless, thousands fail.
+inline constexpr unsigned kThreadsPerHardwareThread = 64;
+//! `--threads`: at least 1, at most kThreadsPerHardwareThread times the hardware threads; 0
+//! (OpenMP's default) when absent.
 int threads_option(const boost::program_options::variables_map& vm);
 
 }  // namespace apmsim::cli

@@ -54,6 +54,7 @@ void CpuEngine::run_batch(std::uint64_t first, std::uint64_t count, BatchTallies
   const std::int64_t items = static_cast<std::int64_t>(count) * entities;
 #pragma omp parallel for num_threads(threads_) schedule(dynamic, 1)
   for (std::int64_t i = 0; i < items; ++i) {
+    if (stop_ && *stop_) continue;  // abandoning the batch: the rest return at once
     const std::uint32_t e = order[static_cast<std::size_t>(i % entities)];
     const std::uint64_t r = static_cast<std::uint64_t>(i / entities);
     KernelArgs args{&model_.params,
@@ -63,9 +64,11 @@ void CpuEngine::run_batch(std::uint64_t first, std::uint64_t count, BatchTallies
                     &world_episodes[r * entity_years + std::size_t(e) * years],
                     static_cast<std::uint32_t>(first + r),
                     e,
-                    &out.values[(r * entities + e) * record]};
+                    &out.values[(r * entities + e) * record],
+                    stop_};
     simulate_entity(isa_, args);
   }
+  if (stop_ && *stop_) throw BatchAbandoned();
 }
 
 }  // namespace apmsim::engine

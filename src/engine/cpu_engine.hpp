@@ -25,11 +25,14 @@ class CpuEngine final : public Engine {
   //! E.g. "cpu: 2 threads, avx2 kernel".
   std::string description() const override;
   int threads() const { return threads_; }
+  //! Looks at `*stop` within every work item (every kStopCheckUnits units).
+  void watch(const volatile std::sig_atomic_t* stop) override { stop_ = stop; }
 
  private:
   const Model& model_;
   int threads_;
   Isa isa_;
+  const volatile std::sig_atomic_t* stop_ = nullptr;
 };
 
 }  // namespace apmsim::engine

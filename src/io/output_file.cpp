@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "io/publish.hpp"
 #include "scenario/error.hpp"
 
 namespace apmsim::io {
@@ -26,6 +27,7 @@ void check_output_path(const std::string& path, bool force, const std::string& w
     throw InputError("cannot write " + what + " " + path + ": it is a folder");
   if (!force && fs::exists(fs::symlink_status(target, error)))
     throw InputError(what + " " + path + " already exists; not overwriting it (use --force)");
+  check_folder_writable(path, what);
 }
 
 void sync_file(const std::string& path) {
@@ -39,9 +41,9 @@ void sync_file(const std::string& path) {
 }
 
 AtomicTextFile::AtomicTextFile(std::string path, bool force, std::string what)
-    : path_(std::move(path)), what_(std::move(what)) {
+    : path_(std::move(path)), what_(std::move(what)), force_(force) {
   check_output_path(path_, force, what_);
-  temporary_ = path_ + ".tmp." + std::to_string(::getpid());
+  temporary_ = temporary_name(path_);
   file_ = std::fopen(temporary_.c_str(), "wb");
   if (!file_)
     throw InputError("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
@@ -65,9 +67,12 @@ void AtomicTextFile::commit() {
   if (!closed)
     throw std::runtime_error("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
   sync_file(temporary_);
-  if (std::rename(temporary_.c_str(), path_.c_str()) != 0)
-    throw std::runtime_error("cannot rename " + temporary_ + " to " + path_ + ": " +
-                             std::strerror(errno));
+  try {
+    publish_file(temporary_, path_, force_, what_);
+  } catch (const InputError&) {
+    committed_ = true;  // kept under the name the message gives
+    throw;
+  }
   committed_ = true;
 }
 

@@ -9,7 +9,8 @@
 namespace apmsim::io {
 
 //! Throws InputError when `path` cannot take a new file: no name, a missing folder, a folder in
-//! its place, or an existing file without `force`. `what` names it in messages ("claims file").
+//! its place, an existing file without `force`, or a folder that takes no new files. `what`
+//! names it in messages ("claims file").
 void check_output_path(const std::string& path, bool force, const std::string& what);
 
 //! Flushes a written file's data to the disk (before a rename publishes it).
@@ -35,6 +36,7 @@ class AtomicTextFile {
  private:
   std::string path_, temporary_, what_;
   std::FILE* file_ = nullptr;
+  bool force_ = false;
   bool committed_ = false;
 };
 

@@ -14,6 +14,7 @@
 
 #include "io/hdf5_io.hpp"
 #include "io/output_file.hpp"
+#include "io/publish.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/sha256.hpp"
@@ -267,16 +268,15 @@ void write_file(const Results& results, const std::string& path) {
 }  // namespace
 
 void write_results(const Results& results, const std::string& path, bool force) {
-  check_output_path(path, force, "results file");
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  // An existing file is publish_file's to refuse: this run's results are then kept beside it.
+  check_output_path(path, true, "results file");
+  const std::string temporary = temporary_name(path);
   h5::silence_errors();
   try {
     write_file(results, temporary);
     stamp_integrity_header(temporary);
     sync_file(temporary);
-    if (std::rename(temporary.c_str(), path.c_str()) != 0)
-      throw std::runtime_error("cannot rename " + temporary + " to " + path + ": " +
-                               std::strerror(errno));
+    publish_file(temporary, path, force, "results file");  // never over another run's file
   } catch (const h5::Error& e) {
     std::remove(temporary.c_str());
     throw std::runtime_error("cannot write results file " + path + ": " + e.what());

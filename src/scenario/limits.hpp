@@ -2,6 +2,7 @@
 //! Sizes the engine is built for: fixed-size arrays on the device, bit masks of strata.
 
 #include <cstddef>
+#include <cstdint>
 
 namespace apmsim::scenario {
 
@@ -13,6 +14,19 @@ constexpr std::size_t kMaxStrata = 16;
 constexpr std::size_t kMaxMeasures = 16;
 //! Most distinct [tallies] thresholds.
 constexpr std::size_t kMaxThresholds = 16;
+//! Most replications in a run: the random streams number replications with 32 bits, so more
+//! would repeat worlds instead of drawing new ones.
+constexpr std::uint64_t kMaxReplications = std::uint64_t{1} << 32;
+//! Largest sd of a normal effect on log cost (shock_sd, initial_sd, frailty_sd, efficiency_sd,
+//! effect_sd): at 2 one sd already multiplies costs by 7.4 and the mean-one correction
+//! exp(-sd^2 / 2) is 1/7.4; a random walk of such shocks over 32 years still stays inside single
+//! precision, where the engine keeps its log shifts. Far beyond, costs overflow or become 0.
+constexpr double kMaxLogSd = 2.0;
+//! Largest |effect_mean| and effect_mean x effect_ramp on log cost: 1 is a 63% saving (or a 172%
+//! rise), far past anything a contract is evaluated for.
+constexpr double kMaxLogEffect = 1.0;
+//! Most bytes of a scenario file (scenarios are hand-written or made by calibrate: kilobytes).
+constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
 //! Tolerance on shares that must sum to 1.
 constexpr double kShareTolerance = 1e-6;
 

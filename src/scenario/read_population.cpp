@@ -16,14 +16,19 @@ namespace {
 Region read_region(const TableReader& reader, NameRegistry& names) {
   Region region;
   region.name = names.add(reader);
-  region.shock_sd = reader.number("shock_sd", region.shock_sd, at_least(0.0));
+  region.shock_sd = reader.number("shock_sd", region.shock_sd, closed(0.0, kMaxLogSd));
   region.shock_rho = reader.number("shock_rho", region.shock_rho, closed(0.0, 1.0));
   // Without a given start, an AR(1) shock starts from its stationary law; a random walk from one
   // step.
   const double rho = region.shock_rho;
   const double initial_sd =
       rho < 1.0 ? region.shock_sd / std::sqrt(1.0 - rho * rho) : region.shock_sd;
-  region.initial_sd = reader.number("initial_sd", initial_sd, at_least(0.0));
+  if (!reader.has("initial_sd") && initial_sd > kMaxLogSd)
+    reader.fail("shock_rho", "the stationary sd shock_sd / sqrt(1 - shock_rho^2) = " +
+                                 format_approx(initial_sd) + " is above " +
+                                 format_number(kMaxLogSd) +
+                                 " on log cost; give initial_sd, or a smaller shock_rho");
+  region.initial_sd = reader.number("initial_sd", initial_sd, closed(0.0, kMaxLogSd));
   region.comparison_size = static_cast<std::uint32_t>(
       reader.integer("comparison_size", 0, 0, std::numeric_limits<std::uint32_t>::max()));
   return region;
@@ -169,7 +174,7 @@ std::vector<Stratum> read_strata(const TableReader& top, NameRegistry& names) {
 
 const std::vector<NumberKey<Patients>>& patients_keys() {
   static const std::vector<NumberKey<Patients>> keys{
-      {"frailty_sd", &Patients::frailty_sd, at_least(0.0)},
+      {"frailty_sd", &Patients::frailty_sd, closed(0.0, kMaxLogSd)},
       {"frailty_rho", &Patients::frailty_rho, closed(0.0, 1.0)},
       {"churn", &Patients::churn, closed(0.0, 1.0)},
       {"adherence_mean", &Patients::adherence_mean, open(0.0, 1.0)},

@@ -36,7 +36,8 @@ Simulation read_simulation(const TableReader& top) {
   const TableReader& reader = *section;
   const auto defaults = simulation;
   simulation.replications = static_cast<std::uint64_t>(reader.integer(
-      "replications", static_cast<std::int64_t>(defaults.replications), 1, kInt64Max));
+      "replications", static_cast<std::int64_t>(defaults.replications), 1,
+      static_cast<std::int64_t>(kMaxReplications)));
   // TOML integers are signed 64-bit, so a scenario can give seeds up to 2^63 - 1.
   simulation.seed = static_cast<std::uint64_t>(
       reader.integer("seed", static_cast<std::int64_t>(defaults.seed), 0, kInt64Max));

@@ -185,7 +185,8 @@ inline std::vector<double> cpu_kernel_on_worlds(const engine::Model& m, engine::
                               &w.episodes[at * m.years()],
                               static_cast<std::uint32_t>(first + r),
                               e,
-                              &tallies[at * cells]};
+                              &tallies[at * cells],
+                              nullptr};
       engine::simulate_entity(isa, args);
     }
   return tallies;

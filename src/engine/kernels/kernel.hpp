@@ -3,6 +3,7 @@
 //! that entity's tallies. Compiled once per instruction set (kernel_<isa>.cpp); every version
 //! gives bit-identical tallies, because lanes are always 16 units wide and reduced in lane order.
 
+#include <csignal>
 #include <cstdint>
 
 #include "model/params.hpp"
@@ -24,7 +25,13 @@ struct KernelArgs {
   std::uint32_t replication;
   std::uint32_t entity;
   double* tallies;  //!< out: [years][fields], overwritten
+  //! Non-zero (a stop signal): return at the next check, tallies unfinished; the caller abandons
+  //! the batch. Checked every kStopCheckUnits units, so a huge panel stops within milliseconds.
+  const volatile std::sig_atomic_t* stop;
 };
+
+//! Units between two looks at KernelArgs::stop (a power of two).
+inline constexpr std::uint64_t kStopCheckUnits = 1 << 16;
 
 namespace kernels {
 void simulate_entity_generic(const KernelArgs& args);

@@ -65,6 +65,7 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
   if (!a.shape->episodes) {
     const std::uint32_t n = a.shape->panel_size;
     for (std::uint64_t base = 0; base < n; base += Lanes::width) {
+      if (base % kStopCheckUnits == 0 && a.stop && *a.stop) return;
       const Lanes::U slots = iota + static_cast<std::uint32_t>(base);
       sink.lane_offset = static_cast<int>(base % kLanes);
       model::simulate_panel<Lanes>(p, a.layout, *a.shape, a.entity_years, key, a.replication,
@@ -74,6 +75,7 @@ void APMSIM_KERNEL_NAME(const KernelArgs& a) {
     for (int k = 0; k < p.years; ++k) {
       const std::uint32_t n = a.episodes[k];
       for (std::uint64_t base = 0; base < n; base += Lanes::width) {
+        if (base % kStopCheckUnits == 0 && a.stop && *a.stop) return;
         const Lanes::U ids = iota + static_cast<std::uint32_t>(base);
         sink.lane_offset = static_cast<int>(base % kLanes);
         model::simulate_episodes<Lanes>(p, a.layout, *a.shape, a.entity_years[k], key,
