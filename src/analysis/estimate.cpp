@@ -25,8 +25,14 @@ RunEstimate estimate_run(const scenario::Scenario& s, const SimulateOptions& opt
   e.replications = s.simulation.replications;
   e.variants = scenario::expand_sweep(s).size();
   e.unit_years_per_replication = engine::build_model(s).expected_unit_years();
-  if (!pilot) return e;
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  if (pilot && e.unit_years_per_replication > kMaxPilotUnitYears) {
+    // One replication would take too long to be a pilot (a panel of billions): a nominal rate.
+    e.seconds = e.unit_years_per_replication * static_cast<double>(e.replications) /
+                (kNominalUnitYearsPerSecond * std::max(1, threads));
+    return e;
+  }
+  if (!pilot) return e;
   scenario::Scenario trial = s;
   trial.simulation.replications =
       std::min<std::uint64_t>(e.replications, static_cast<std::uint64_t>(std::max(1, threads)));

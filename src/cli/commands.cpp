@@ -17,6 +17,7 @@
 #include "analysis/comm.hpp"
 #include "analysis/contract_analysis.hpp"
 #include "analysis/estimate.hpp"
+#include "analysis/memory_estimate.hpp"
 #include "analysis/simulate.hpp"
 #include "cli/mpi_comm.hpp"
 #include "cli/options.hpp"
@@ -213,6 +214,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   }
   options.comm = g_comm;
   options.stop = stop_flag();
+  const analysis::MemoryEstimate memory = analysis::estimate_memory(s, options);
+  analysis::check_memory(memory, analysis::available_memory(), s);  // before anything is built
   if (is_root()) {
     std::string ranks;
     if (g_comm && g_comm->size() > 1) ranks = ", " + std::to_string(g_comm->size()) + " MPI ranks";
@@ -229,7 +232,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
                  note.c_str(), ranks.c_str());
     const analysis::RunEstimate estimate =
         analysis::estimate_run(s, options, worth_a_pilot(s, options));
-    std::fprintf(stderr, "apmsim: %s\n", estimate_text(estimate).c_str());
+    std::fprintf(stderr, "apmsim: %s; %s\n", estimate_text(estimate).c_str(),
+                 analysis::memory_text(memory).c_str());
     auto progress = std::make_shared<Progress>(stderr, isatty(STDERR_FILENO) != 0);
     options.progress = [progress](std::uint64_t done, std::uint64_t total) {
       progress->update(done, total);
@@ -397,8 +401,16 @@ int validate_command(const std::vector<std::string>& args) {
   analysis::SimulateOptions options;
   std::string note;
   options.backend = analysis::resolve_backend(s.simulation.backend, note);
-  std::fprintf(stderr, "apmsim: a run: %s\n",
-               estimate_text(analysis::estimate_run(s, options, true)).c_str());
+  const analysis::MemoryEstimate memory = analysis::estimate_memory(s, options);
+  try {
+    analysis::check_memory(memory, analysis::available_memory(), s);
+  } catch (const InputError& e) {  // valid, but too large for this machine: say so, build nothing
+    std::fprintf(stderr, "apmsim: a run here would be refused: %s\n", e.what());
+    return 0;
+  }
+  std::fprintf(stderr, "apmsim: a run: %s; %s\n",
+               estimate_text(analysis::estimate_run(s, options, true)).c_str(),
+               analysis::memory_text(memory).c_str());
   return 0;
 }
 

@@ -15,7 +15,10 @@ std::string estimate_text(const analysis::RunEstimate& e) {
                      " unit-years";
   if (e.variants > 1) text += ", " + std::to_string(e.variants) + " variants";
   if (e.stored_bytes > 0) text += "; stores " + io::si_text(e.stored_bytes) + "B of per-replication data";
-  if (e.seconds >= 0) {
+  if (e.seconds >= 0 && e.pilot_replications == 0) {
+    text += "; about " + io::duration_text(e.seconds) +
+            " at a nominal 30 M unit-years/s per thread (one replication is too large for a pilot)";
+  } else if (e.seconds >= 0) {
     char pilot[96];
     std::snprintf(pilot, sizeof pilot, " (a pilot of %llu replication%s took %.2g s)",
                   static_cast<unsigned long long>(e.pilot_replications),

@@ -132,10 +132,20 @@ Scenario load_scenario(const std::string& path) {
   if (std::filesystem::is_directory(path, error)) {
     throw ScenarioError(path, 0, 0, "", "is a directory, not a scenario file");
   }
+  // A device or a pipe (/dev/zero) would be read forever: only regular files, of bounded size.
+  if (!std::filesystem::is_regular_file(path, error))
+    throw ScenarioError(path, 0, 0, "", "not a regular file, so not a scenario file");
+  const std::string too_big = "larger than " + std::to_string(kMaxScenarioBytes >> 20) +
+                              " MiB: not a scenario file (scenarios are kilobytes)";
+  if (std::filesystem::file_size(path, error) > kMaxScenarioBytes)
+    throw ScenarioError(path, 0, 0, "", too_big);
   std::ifstream file(path, std::ios::binary);
   if (!file) throw ScenarioError(path, 0, 0, "", "cannot open the scenario file");
-  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (file.bad()) throw ScenarioError(path, 0, 0, "", "cannot read the scenario file");
+  text.resize(static_cast<std::size_t>(file.gcount()));
+  if (text.size() > kMaxScenarioBytes) throw ScenarioError(path, 0, 0, "", too_big);  // it grew
   return parse_scenario(text, path);
 }
 
