@@ -82,6 +82,27 @@ INSTANTIATE_TEST_SUITE_P(
         BadRun{"threads_zero", {"{S}", "--threads", "0"}, {"--threads"}},
         BadRun{"threads_negative", {"{S}", "--threads", "-2"}, {"--threads"}},
         BadRun{"threads_overflow", {"{S}", "--threads", "99999999999"}, {"--threads"}},
+        // 40000 failed in libgomp, 100000 crashed (exit 139).
+        BadRun{"threads_far_past_the_hardware",
+               {"{S}", "--threads", "40000"},
+               {"--threads: 40000 is more than 64 times the", "hardware threads"}},
+        BadRun{"threads_crash_before", {"{S}", "--threads", "100000"}, {"--threads: 100000"}},
+        // The random streams number replications with 32 bits: more would repeat worlds.
+        BadRun{"replications_past_32_bits",
+               {"{S}", "--replications", "1000000000000000"},
+               {"--replications: must be in [1, 4294967296], got 1000000000000000"}},
+        // --checkpoint DIR failed after the first batch; --checkpoint = --out left a checkpoint
+        // named as the results file.
+        BadRun{"checkpoint_is_a_folder", {"{S}", "--checkpoint", "{D}"}, {"it is a folder"}},
+        BadRun{"checkpoint_is_the_out",
+               {"{S}", "--out", "{O}", "--checkpoint", "{D}/./x.h5"},
+               {"it is the results file"}},
+        BadRun{"checkpoint_in_a_missing_folder",
+               {"{S}", "--checkpoint", "{D}/no/such/c"},
+               {"/no/such/c: folder", "/no/such does not exist"}},
+        BadRun{"checkpoint_not_a_regular_file",
+               {"{S}", "--checkpoint", "/dev/null"},
+               {"--checkpoint /dev/null: not a regular file"}},
         BadRun{"backend_gpu", {"{S}", "--backend", "gpu"}, {"--backend", "gpu"}},
         // --backend cuda is bad input only without a GPU: test_backend.cpp checks both cases.
         BadRun{"batch_size_negative", {"{S}", "--batch-size", "-1"}, {"--batch-size"}},

@@ -119,7 +119,24 @@ TEST(ScenarioErrors, ZeroCount) {
 }
 
 TEST(ScenarioErrors, NegativeStandardDeviation) {
-  expect_error("negative_sd", 5, "region[0].shock_sd", "must be >= 0, got -0.1");
+  expect_error("negative_sd", 5, "region[0].shock_sd", "must be in [0, 2], got -0.1");
+}
+
+// Plausibility bounds on log-scale sds and effects (scenario/limits.hpp): beyond them a run gave
+// silent garbage (a cost per unit of 171 instead of ~7,900) or failed late and cryptically.
+TEST(ScenarioErrors, ImplausibleLogScaleSd) {
+  expect_error("shock_sd_implausible", 5, "region[0].shock_sd", "must be in [0, 2], got 1e+300");
+  expect_error("efficiency_sd_implausible", 18, "provider_group[0].efficiency_sd",
+               "must be in [0, 2], got 1e+308");
+  expect_error("stationary_sd_implausible", 6, "region[0].shock_rho",
+               "stationary sd shock_sd / sqrt(1 - shock_rho^2) = ");
+}
+
+TEST(ScenarioErrors, ImplausibleEffect) {
+  expect_error("effect_implausible", 16, "provider_group[0].effect_mean",
+               "must be in [-1, 1], got 1e+308");
+  expect_error("effect_ramp_implausible", 19, "provider_group[0].effect_ramp",
+               "effect_mean x effect_ramp = 50 on log cost is beyond +/-1");
 }
 
 TEST(ScenarioErrors, NegativeSeed) {
