@@ -75,7 +75,13 @@ class Handle {
 //! Turns HDF5's automatic error printing off for the process: failures become exceptions with
 //! messages, not stack dumps on stderr. Deliberately not restored: after a damaged file, HDF5
 //! 1.10 may keep a few internal blocks and, with printing on, reports "infinite loop closing
-//! library" at exit (HDFGroup/hdf5 issues 3790 and 6677).
-inline void silence_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+//! library" at exit (HDFGroup/hdf5 issues 3790 and 6677). Also, when it is the first HDF5 call,
+//! no clean-up at exit: after a file failed to close (a full disk, a file size limit) HDF5 1.10's
+//! exit handler tries to close it again and crashes (SIGSEGV in H5F__close_cb); apmsim closes
+//! every file it opens through its Handle anyway.
+inline void silence_errors() {
+  H5dont_atexit();  // fails harmlessly once the library is initialised
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 }  // namespace apmsim::io::h5

@@ -119,7 +119,8 @@ std::vector<std::string> remove_stale_temporaries(const std::string& path) {
     const pid_t pid = static_cast<pid_t>(std::stol(digits));
     if (pid <= 0 || pid == ::getpid()) continue;
     if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
-    if (fs::remove(entry.path(), error)) removed.push_back(entry.path().string());
+    const fs::path stale = target.has_parent_path() ? target.parent_path() / name : fs::path(name);
+    if (fs::remove(stale, error)) removed.push_back(stale.string());
   }
   return removed;
 }

@@ -279,7 +279,9 @@ void write_results(const Results& results, const std::string& path, bool force) 
     publish_file(temporary, path, force, "results file");  // never over another run's file
   } catch (const h5::Error& e) {
     std::remove(temporary.c_str());
-    throw std::runtime_error("cannot write results file " + path + ": " + e.what());
+    std::string why = e.what();  // HDF5's own text of a failed write has a line break in it
+    std::replace(why.begin(), why.end(), '\n', ' ');
+    throw std::runtime_error("cannot write results file " + path + ": " + why);
   } catch (...) {
     std::remove(temporary.c_str());
     throw;
