@@ -164,16 +164,19 @@ TEST(RunState, InterruptedRunResumesToTheSameResults) {
   const scenario::Scenario s = small_scenario();
   const Results uninterrupted = simulate(s, {});
 
-  volatile std::sig_atomic_t stop = 1;  // as if a signal came during the first batch
+  volatile std::sig_atomic_t stop = 0;
   SimulateOptions o;
   o.checkpoint_path = folder.file("run.checkpoint");
   o.stop = &stop;
+  // As if a signal came right after the first batch (one within a batch drops that batch).
+  o.progress = [&](std::uint64_t done, std::uint64_t) { stop = done >= 16 ? 1 : 0; };
   const Results interrupted = simulate(s, o);
   ASSERT_TRUE(interrupted.interrupted);
   EXPECT_EQ(interrupted.info.replications, 16u);
   ASSERT_TRUE(std::filesystem::exists(o.checkpoint_path));
 
   stop = 0;
+  o.progress = nullptr;
   o.resume = true;
   std::string notes;
   o.note = [&](const std::string& n) { notes += n; };

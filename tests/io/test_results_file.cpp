@@ -125,6 +125,10 @@ TEST(ResultsFile, RefusesToOverwriteWithoutForce) {
   results.info.seed = 7;
   EXPECT_THROW(write_results(results, path, false), InputError);
   EXPECT_EQ(read_results(path).info.seed, 42u);  // untouched
+  // The refused results are kept beside it, under the name the message gives (io/publish.hpp).
+  const std::string kept = folder.file("run." + std::to_string(::getpid()) + ".h5");
+  EXPECT_EQ(read_results(kept).info.seed, 7u);
+  std::filesystem::remove(kept);
   write_results(results, path, true);
   EXPECT_EQ(read_results(path).info.seed, 7u);
   EXPECT_EQ(folder.listing(), std::vector<std::string>{"run.h5"});
