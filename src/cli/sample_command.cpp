@@ -38,8 +38,9 @@ int sample_command(const std::vector<std::string>& args) {
     std::cout << sample_usage();
     return 0;
   }
-  scenario::Scenario s = scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
-  s.simulation.seed = seed_option(vm, s.simulation.seed);
+  const scenario::Scenario s =
+      scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
+  const std::uint64_t seed = seed_option(vm, s.simulation.seed);
   io::SampleOptions options;
   options.threads = threads_option(vm);
   options.comparisons = vm.count("comparison") > 0;
@@ -53,7 +54,7 @@ int sample_command(const std::vector<std::string>& args) {
   const std::string out =
       vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + ".claims.csv";
   if (!vm.count("out")) std::filesystem::create_directories("results");
-  const engine::Model model = engine::build_model(s);
+  const engine::Model model = engine::build_model(s, seed);
   const auto start = std::chrono::steady_clock::now();
   const io::SampleSummary summary = io::write_claims_csv(s, model, out, options);
   const double seconds =
@@ -64,7 +65,7 @@ int sample_command(const std::vector<std::string>& args) {
                out.c_str(), static_cast<unsigned long long>(summary.rows),
                static_cast<unsigned long long>(summary.members),
                static_cast<unsigned long long>(options.replication),
-               static_cast<unsigned long long>(s.simulation.seed), summary.bytes / 1e6, seconds,
+               static_cast<unsigned long long>(seed), summary.bytes / 1e6, seconds,
                seconds > 0 ? summary.rows / seconds : 0.0);
   return 0;
 }

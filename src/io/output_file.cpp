@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "scenario/error.hpp"
@@ -43,8 +45,7 @@ AtomicTextFile::AtomicTextFile(std::string path, bool force, std::string what)
   check_output_path(path_, force, what_);
   temporary_ = path_ + ".tmp." + std::to_string(::getpid());
   file_ = std::fopen(temporary_.c_str(), "wb");
-  if (!file_)
-    throw InputError("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
+  if (!file_) throw InputError("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
   static constexpr std::size_t kBuffer = 1 << 20;
   std::setvbuf(file_, nullptr, _IOFBF, kBuffer);
 }
@@ -69,6 +70,22 @@ void AtomicTextFile::commit() {
     throw std::runtime_error("cannot rename " + temporary_ + " to " + path_ + ": " +
                              std::strerror(errno));
   committed_ = true;
+}
+
+void write_file_atomically(const std::string& path, const std::string& bytes,
+                           const std::string& what) {
+  AtomicTextFile file(path, true, what);
+  file.write(bytes);
+  file.commit();
+}
+
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError("cannot read " + path);
+  return std::move(buffer).str();
 }
 
 }  // namespace apmsim::io
