@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "analysis/moments.hpp"
-#include "analysis/run.hpp"
+#include "run/run.hpp"
 #include "analysis/tally_summary.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
@@ -67,7 +67,7 @@ bool skip_without_scenario(benchmark::State& state) {
 void mssp_simulate(benchmark::State& state) {
   if (skip_without_scenario(state)) return;
   const auto s = mssp();
-  apmsim::analysis::Run run(s, {}, true);
+  apmsim::run::Run run(s, {}, true);
   std::uint64_t at = 0;
   for (auto _ : state) {
     run.reset(at);
@@ -99,7 +99,7 @@ BENCHMARK(mssp_fold_summary)->Unit(benchmark::kMillisecond);
 void mssp_state_round_trip(benchmark::State& state) {
   if (skip_without_scenario(state)) return;
   const auto s = mssp();
-  apmsim::analysis::Run piece(s, {}, true), total(s, {}, false);
+  apmsim::run::Run piece(s, {}, true), total(s, {}, false);
   piece.reset(0);
   piece.simulate_batch(16);
   const std::string bytes = piece.save_state();

@@ -148,7 +148,7 @@ struct Results {
   //! With `--write-records`: one per variant with a contract, in variant order.
   bool has_records = false;
   std::vector<RecordDump> records;
-  //! The run state (analysis/run.hpp) of a shard, which `apmsim merge` joins; empty otherwise.
+  //! The run state (run/run.hpp) of a shard, which `apmsim merge` joins; empty otherwise.
   std::string state;
   //! The run stopped at a signal and saved a checkpoint; nothing is to be written.
   bool interrupted = false;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "calibrate/calibration.hpp"
 #include "calibrate/claims.hpp"
@@ -12,8 +13,8 @@
 #include "calibrate/population_text.hpp"
 #include "calibrate/report.hpp"
 #include "cli/commands.hpp"
-#include "cli/python_tools.hpp"
 #include "cli/options.hpp"
+#include "cli/python_tools.hpp"
 #include "io/output_file.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
@@ -24,29 +25,55 @@ namespace fs = std::filesystem;
 
 namespace {
 
+po::options_description calibrate_options() {
+  po::options_description o("calibrate options", 100, 40);
+  const auto column = [&](const char* name, const char* what) {
+    o.add_options()(name, po::value<std::string>()->value_name("NAME"), what);
+  };
+  o.add_options()("out", po::value<std::string>()->value_name("FILE"),
+                  "the population file to write (required)");
+  column("member-column", "the file's member column (default member)");
+  column("year-column", "its year column (default year)");
+  column("cost-column", "its cost column (default cost)");
+  column("exposure-column", "its exposure column, in months (default exposure)");
+  column("stratum-column", "its stratum column (default stratum)");
+  column("risk-column", "its risk score column (default risk_score)");
+  column("provider-column", "its provider column (default provider)");
+  column("group-column", "its provider group column (default provider_group)");
+  column("region-column", "its region column (default region)");
+  o.add_options()("negative-costs", po::value<std::string>()->value_name("refuse|zero|drop"),
+                  "negative costs (default refuse)")(
+      "duplicates", po::value<std::string>()->value_name("refuse|sum"),
+      "repeated member-years (default refuse)")(
+      "severity", po::value<std::string>()->value_name("best|parametric|empirical"),
+      "the form --out gets (default best)")("knots", po::value<int>()->value_name("N"),
+                                            "empirical quantile knots, 64 to 1024 (default 256)")(
+      "tail-fraction", po::value<double>()->value_name("F"),
+      "share of positive costs in the tail fit (default 0.02)")(
+      "jackknife-groups", po::value<int>()->value_name("G"),
+      "groups for the standard errors (default 20)")(
+      "continuance", po::value<std::string>()->value_name("TABLE"),
+      "build the population from a continuance table instead")(
+      "plot", po::value<std::string>()->value_name("DIR"),
+      "draw the fit (PNG) into DIR, with the figures as fit.json")(
+      "json", po::value<std::string>()->value_name("FILE"),
+      "every estimate, its standard error and the fit figures as JSON")(
+      "force", "overwrite existing files")("quiet", "no report on stdout")("help,h", "this text");
+  return o;
+}
+
 std::string calibrate_usage() {
-  return "usage: apmsim calibrate CLAIMS.csv --out POPULATION.toml [options]\n"
-         "       apmsim calibrate --continuance TABLE.csv --out POPULATION.toml\n\n"
-         "Estimates a scenario population (strata with severities, frailty, churn,\n"
-         "transitions, trend, provider efficiency) from member-year claims, each estimate\n"
-         "with its standard error, and writes it as a scenario that apmsim validate accepts.\n"
-         "--out gets the better-fitting severity form (see --severity); the other form goes\n"
-         "beside it as NAME.parametric.toml or NAME.empirical.toml. A fit report is printed.\n"
-         "Columns default to apmsim sample's names; only member, year and cost are required.\n\n"
-         "  --member-column, --year-column, --cost-column, --exposure-column (months),\n"
-         "  --stratum-column, --risk-column, --provider-column, --group-column, --region-column\n"
-         "                         the file's name for each column\n"
-         "  --negative-costs refuse|zero|drop   negative costs (default refuse)\n"
-         "  --duplicates refuse|sum             repeated member-years (default refuse)\n"
-         "  --severity best|parametric|empirical  the form --out gets (default best)\n"
-         "  --knots N              empirical quantile knots, 64 to 1024 (default 256)\n"
-         "  --tail-fraction F      share of positive costs in the tail fit (default 0.02)\n"
-         "  --jackknife-groups G   groups for the standard errors (default 20)\n"
-         "  --continuance TABLE    build the population from a continuance table instead\n"
-         "  --plot DIR             draw the fit (PNG) into DIR, with the figures as fit.json\n"
-         "  --json FILE            every estimate, its standard error and the fit figures as JSON\n"
-         "  --force                overwrite existing files\n"
-         "  --quiet                no report on stdout\n";
+  std::ostringstream text;
+  text << "usage: apmsim calibrate CLAIMS.csv --out POPULATION.toml [options]\n"
+          "       apmsim calibrate --continuance TABLE.csv --out POPULATION.toml\n\n"
+          "Estimates a scenario population (strata with severities, frailty, churn,\n"
+          "transitions, trend, provider efficiency) from member-year claims, each estimate\n"
+          "with its standard error, and writes it as a scenario that apmsim validate accepts.\n"
+          "--out gets the better-fitting severity form (see --severity); the other form goes\n"
+          "beside it as NAME.parametric.toml or NAME.empirical.toml. A fit report is printed.\n"
+          "Columns default to apmsim sample's names; only member, year and cost are required.\n\n"
+       << calibrate_options();
+  return text.str();
 }
 
 template <class E>
@@ -75,34 +102,19 @@ void draw(const calibrate::Calibration& c, const std::string& folder, bool force
   file.commit();
   const std::string script = source_path("scripts/plot_fit.py");
   if (script.empty())
-    throw InputError("--plot: scripts/plot_fit.py not found beside this apmsim; the figures are in " + json);
+    throw InputError(
+        "--plot: scripts/plot_fit.py not found beside this apmsim; the figures are in " + json);
   if (run_python({script, json, "--out", folder}) != 0)
-    throw std::runtime_error("--plot: python3 " + script + " failed (matplotlib missing? scripts/setup installs it)");
+    throw std::runtime_error("--plot: python3 " + script +
+                             " failed (matplotlib missing? scripts/setup installs it)");
 }
 
 }  // namespace
 
-int calibrate_command(const std::vector<std::string>& args) {
-  po::options_description named("calibrate options");
-  named.add_options()("help,h", "")("out", po::value<std::string>())(
-      "member-column", po::value<std::string>())("year-column", po::value<std::string>())(
-      "cost-column", po::value<std::string>())("exposure-column", po::value<std::string>())(
-      "stratum-column", po::value<std::string>())("risk-column", po::value<std::string>())(
-      "provider-column", po::value<std::string>())("group-column", po::value<std::string>())(
-      "region-column", po::value<std::string>())("negative-costs", po::value<std::string>())(
-      "duplicates", po::value<std::string>())("severity", po::value<std::string>())(
-      "knots", po::value<int>())("tail-fraction", po::value<double>())(
-      "jackknife-groups", po::value<int>())("continuance", po::value<std::string>())(
-      "plot", po::value<std::string>())("json", po::value<std::string>())("force", "")("quiet", "");
-  const po::variables_map vm = parse_options(args, named, "claims");
-  if (vm.count("help")) {
-    std::cout << calibrate_usage();
-    return 0;
-  }
-  if (!vm.count("out")) throw InputError("--out: name the population file to write (see --help)");
-  const std::string out = vm["out"].as<std::string>();
-  const bool force = vm.count("force") > 0;
-  const int severity = choice<int>(vm, "severity", {"best", "parametric", "empirical"}, 0);
+namespace {
+
+//! --knots, --tail-fraction, --jackknife-groups.
+calibrate::CalibrationSettings fit_settings(const po::variables_map& vm) {
   calibrate::CalibrationSettings settings;
   if (vm.count("knots")) {
     settings.knots = vm["knots"].as<int>();
@@ -119,46 +131,42 @@ int calibrate_command(const std::vector<std::string>& args) {
     if (settings.jackknife_groups < 5 || settings.jackknife_groups > 200)
       throw InputError("--jackknife-groups: must be in [5, 200]");
   }
+  return settings;
+}
 
-  calibrate::Calibration c;
-  if (vm.count("continuance")) {
-    if (vm.count("claims")) throw InputError("--continuance: give a claims file or a table, not both");
-    const std::string table = vm["continuance"].as<std::string>();
-    io::check_output_path(out, force, "population file");
-    c = calibrate::continuance_population(
-        calibrate::fit_continuance(calibrate::read_continuance(table), table), table);
-  } else {
-    const std::string claims = required_file(vm, "claims", "claims file");
-    calibrate::ReadOptions read;
-    const auto column = [&](const char* option, std::string& name, const char* role) {
-      if (!vm.count(option)) return;
-      name = vm[option].as<std::string>();
-      read.columns.required.push_back(role);
-    };
-    column("member-column", read.columns.member, "member");
-    column("year-column", read.columns.year, "year");
-    column("cost-column", read.columns.cost, "cost");
-    column("exposure-column", read.columns.exposure, "exposure");
-    column("stratum-column", read.columns.stratum, "stratum");
-    column("risk-column", read.columns.risk_score, "risk_score");
-    column("provider-column", read.columns.provider, "provider");
-    column("group-column", read.columns.provider_group, "provider_group");
-    column("region-column", read.columns.region, "region");
-    read.negative_costs = choice(vm, "negative-costs", {"refuse", "zero", "drop"},
-                                 calibrate::NegativeCosts::Refuse);
-    read.duplicates = choice(vm, "duplicates", {"refuse", "sum"}, calibrate::Duplicates::Refuse);
-    // Both outputs are checked before the data is read.
-    io::check_output_path(out, force, "population file");  // before the data is read
-    c = calibrate::calibrate_claims(calibrate::read_claims(claims, read), settings);
-  }
+//! The column names and the handling of negative costs and repeated member-years.
+calibrate::ReadOptions read_options(const po::variables_map& vm) {
+  calibrate::ReadOptions read;
+  const auto column = [&](const char* option, std::string& name, const char* role) {
+    if (!vm.count(option)) return;
+    name = vm[option].as<std::string>();
+    read.columns.required.push_back(role);
+  };
+  column("member-column", read.columns.member, "member");
+  column("year-column", read.columns.year, "year");
+  column("cost-column", read.columns.cost, "cost");
+  column("exposure-column", read.columns.exposure, "exposure");
+  column("stratum-column", read.columns.stratum, "stratum");
+  column("risk-column", read.columns.risk_score, "risk_score");
+  column("provider-column", read.columns.provider, "provider");
+  column("group-column", read.columns.provider_group, "provider_group");
+  column("region-column", read.columns.region, "region");
+  read.negative_costs =
+      choice(vm, "negative-costs", {"refuse", "zero", "drop"}, calibrate::NegativeCosts::Refuse);
+  read.duplicates = choice(vm, "duplicates", {"refuse", "sum"}, calibrate::Duplicates::Refuse);
+  return read;
+}
 
-  // The chosen form to --out, the other beside it; both must be valid scenarios.
-  const bool empirical_first = vm.count("continuance") || severity == 2 ||
-                               (severity == 0 && c.better == "empirical");
-  const auto first = empirical_first ? calibrate::SeverityForm::Empirical : calibrate::SeverityForm::Parametric;
-  const auto second = empirical_first ? calibrate::SeverityForm::Parametric : calibrate::SeverityForm::Empirical;
-  const std::string other = vm.count("continuance") ? "" : sibling(out, calibrate::form_name(second));
-  const std::string text = calibrate::population_text(c, first, other.empty() ? "" : fs::path(other).filename().string());
+//! Writes the chosen severity form to `out` and (claims only) the other beside it, both checked
+//! to be valid scenarios before either is written; returns the other's path ("" when none).
+std::string write_populations(const calibrate::Calibration& c, const std::string& out, bool force,
+                              calibrate::SeverityForm first, bool continuance) {
+  const auto second = first == calibrate::SeverityForm::Empirical
+                          ? calibrate::SeverityForm::Parametric
+                          : calibrate::SeverityForm::Empirical;
+  const std::string other = continuance ? "" : sibling(out, calibrate::form_name(second));
+  const std::string text = calibrate::population_text(
+      c, first, other.empty() ? "" : fs::path(other).filename().string());
   scenario::parse_scenario(text, out);  // what validate would say, before anything is written
   std::string other_text;
   if (!other.empty()) {
@@ -168,18 +176,50 @@ int calibrate_command(const std::vector<std::string>& args) {
   }
   io::AtomicTextFile main_file(out, force, "population file");
   main_file.write(text);
-  if (!other.empty()) {
-    io::AtomicTextFile other_file(other, force, "population file");
-    other_file.write(other_text);
-    other_file.commit();
-  }
+  if (!other.empty()) io::write_file_atomically(other, other_text, "population file");
   main_file.commit();
-  if (!vm.count("quiet") && !vm.count("continuance")) std::cout << calibrate::report_text(c) << std::flush;
-  if (vm.count("json")) {
-    io::AtomicTextFile json(vm["json"].as<std::string>(), force, "fit report");
-    json.write(calibrate::report_json(c));
-    json.commit();
+  return other;
+}
+
+}  // namespace
+
+int calibrate_command(const std::vector<std::string>& args) {
+  const po::variables_map vm = parse_options(args, calibrate_options(), "claims");
+  if (vm.count("help")) {
+    std::cout << calibrate_usage();
+    return 0;
   }
+  if (!vm.count("out")) throw InputError("--out: name the population file to write (see --help)");
+  const std::string out = vm["out"].as<std::string>();
+  const bool force = vm.count("force") > 0;
+  const bool continuance = vm.count("continuance") > 0;
+  const int severity = choice<int>(vm, "severity", {"best", "parametric", "empirical"}, 0);
+  const calibrate::CalibrationSettings settings = fit_settings(vm);
+  if (vm.count("json")) io::check_output_path(vm["json"].as<std::string>(), force, "fit report");
+  calibrate::Calibration c;
+  if (continuance) {
+    if (vm.count("claims"))
+      throw InputError("--continuance: give a claims file or a table, not both");
+    const std::string table = vm["continuance"].as<std::string>();
+    io::check_output_path(out, force, "population file");  // before the data is read
+    c = calibrate::continuance_population(
+        calibrate::fit_continuance(calibrate::read_continuance(table), table), table);
+  } else {
+    const std::string claims = required_file(vm, "claims", "claims file");
+    const calibrate::ReadOptions read = read_options(vm);
+    io::check_output_path(out, force, "population file");  // before the data is read
+    c = calibrate::calibrate_claims(calibrate::read_claims(claims, read), settings);
+  }
+  // The chosen form to --out, the other beside it.
+  const bool empirical_first =
+      continuance || severity == 2 || (severity == 0 && c.better == "empirical");
+  const auto first =
+      empirical_first ? calibrate::SeverityForm::Empirical : calibrate::SeverityForm::Parametric;
+  const std::string other = write_populations(c, out, force, first, continuance);
+  if (!vm.count("quiet") && !continuance) std::cout << calibrate::report_text(c) << std::flush;
+  if (vm.count("json"))
+    io::write_file_atomically(vm["json"].as<std::string>(), calibrate::report_json(c),
+                              "fit report");
   if (vm.count("plot")) draw(c, vm["plot"].as<std::string>(), true);
   std::fprintf(stderr, "apmsim: wrote %s (%s severity)%s%s\n", out.c_str(),
                calibrate::form_name(first), other.empty() ? "" : " and ", other.c_str());

@@ -1,10 +1,12 @@
 #pragma once
-//! One function per subcommand. Each returns the process exit code; bad input throws InputError.
+//! One function per subcommand, each in its own file (run_command.cpp, merge_command.cpp,
+//! inspect_commands.cpp, ...). Each returns the process exit code; bad input throws InputError.
 
+#include <boost/program_options/options_description.hpp>
 #include <string>
 #include <vector>
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 class Comm;
 }
 
@@ -15,7 +17,7 @@ namespace apmsim::cli {
 inline constexpr int kExitInterrupted = 75;
 
 //! MPI ranks for `run` (nullptr: this process alone).
-void use_comm(analysis::Comm* comm);
+void use_comm(run::Comm* comm);
 //! `apmsim merge SHARD.h5... --out FILE`: join shards into the complete run's results file.
 int merge_command(const std::vector<std::string>& args, const std::string& command_line);
 
@@ -35,7 +37,11 @@ int calibrate_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 //! `apmsim report RESULTS --out FILE.html`: the self-contained HTML report (python/apmsim).
 int report_command(const std::vector<std::string>& args);
-//! The top-level usage text.
+//! The top-level usage text (usage.cpp), with the option descriptions below.
 std::string usage();
+//! `run`'s options, each with the description --help prints.
+boost::program_options::options_description run_options();
+//! `merge`'s named options (the shard files are positional).
+boost::program_options::options_description merge_options();
 
 }  // namespace apmsim::cli

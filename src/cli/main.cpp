@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line = argv[0];
   for (const auto& a : args) command_line += " " + a;
-  std::unique_ptr<apmsim::analysis::Comm> comm;
+  std::unique_ptr<apmsim::run::Comm> comm;
   try {
     comm = apmsim::cli::start_mpi(argc, argv);
   } catch (const std::exception& e) {

@@ -27,7 +27,7 @@ void check(int code, const char* what) {
   if (code != MPI_SUCCESS) throw std::runtime_error(std::string("MPI: ") + what + " failed");
 }
 
-class MpiComm final : public analysis::Comm {
+class MpiComm final : public run::Comm {
  public:
   MpiComm() {
     check(MPI_Comm_rank(MPI_COMM_WORLD, &rank_), "MPI_Comm_rank");
@@ -82,7 +82,7 @@ bool mpi_built() {
 #endif
 }
 
-std::unique_ptr<analysis::Comm> start_mpi(int& argc, char**& argv) {
+std::unique_ptr<run::Comm> start_mpi(int& argc, char**& argv) {
 #if defined(APMSIM_HAVE_MPI)
   if (!launched_by_mpirun()) return nullptr;
   check(MPI_Init(&argc, &argv), "MPI_Init");

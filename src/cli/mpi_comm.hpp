@@ -5,14 +5,14 @@
 
 #include <memory>
 
-#include "analysis/comm.hpp"
+#include "run/comm.hpp"
 
 namespace apmsim::cli {
 
 //! Whether this binary was built with MPI.
 bool mpi_built();
 //! Initialises MPI when launched by mpirun; nullptr otherwise.
-std::unique_ptr<analysis::Comm> start_mpi(int& argc, char**& argv);
+std::unique_ptr<run::Comm> start_mpi(int& argc, char**& argv);
 //! Finalises MPI if it was started.
 void stop_mpi();
 //! Aborts every rank with `code` (after an error on one rank) if MPI was started with more

@@ -8,7 +8,7 @@
 
 namespace apmsim::cli {
 
-std::string estimate_text(const analysis::RunEstimate& e) {
+std::string estimate_text(const run::RunEstimate& e) {
   std::string text = std::to_string(e.replications) + " replications x " +
                      io::si_text(e.unit_years_per_replication) + " unit-years = " +
                      io::si_text(e.unit_years_per_replication * static_cast<double>(e.replications)) +

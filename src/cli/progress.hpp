@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "analysis/estimate.hpp"
+#include "run/estimate.hpp"
 
 namespace apmsim::cli {
 
@@ -29,6 +29,6 @@ class Progress {
 
 //! One line for people: "1000 replications x 1.68 M unit-years = 1.68 G unit-years, 6 variants;
 //! about 19.0 s on this machine (a pilot of 2 replications took 0.04 s)".
-std::string estimate_text(const analysis::RunEstimate& estimate);
+std::string estimate_text(const run::RunEstimate& estimate);
 
 }  // namespace apmsim::cli

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -14,32 +15,43 @@
 namespace apmsim::cli {
 namespace po = boost::program_options;
 
-std::string sample_usage() {
-  return "usage: apmsim sample SCENARIO.toml [--out FILE] [--replication R] [--seed S]\n"
-         "                     [--threads N] [--comparison] [--force]\n\n"
-         "Writes the member-year records the engine simulates for one replication as CSV\n"
-         "(default results/<scenario name>.claims.csv): member, provider, provider_group,\n"
-         "region, year, stratum, risk_score, cost, counterfactual_cost, and one column per\n"
-         "measure (1 achieved, 0 not, empty when not measured). Per provider and year the\n"
-         "costs sum to the engine's tallies of that replication.\n\n"
-         "  --replication R  which replication (default 0)\n"
-         "  --seed S         override [simulation] seed\n"
-         "  --comparison     also the regions' comparison populations\n"
-         "  --force          overwrite an existing file\n";
+namespace {
+
+po::options_description sample_options() {
+  po::options_description o("sample options", 100, 30);
+  o.add_options()("out", po::value<std::string>()->value_name("FILE"),
+                  "the CSV file (default results/<scenario name>.claims.csv)")(
+      "replication", po::value<long long>()->value_name("R"), "which replication (default 0)")(
+      "seed", po::value<long long>()->value_name("S"), "override [simulation] seed")(
+      "threads", po::value<int>()->value_name("N"), "CPU threads (default: all)")(
+      "comparison", "also the regions' comparison populations")(
+      "force", "overwrite an existing file")("help,h", "this text");
+  return o;
 }
 
+std::string sample_usage() {
+  std::ostringstream text;
+  text << "usage: apmsim sample SCENARIO.toml [options]\n\n"
+          "Writes the member-year records the engine simulates for one replication as CSV:\n"
+          "member, provider, provider_group, region, year, stratum, risk_score, cost,\n"
+          "counterfactual_cost, and one column per measure (1 achieved, 0 not, empty when not\n"
+          "measured). Per provider and year the costs sum to the engine's tallies of that\n"
+          "replication.\n\n"
+       << sample_options();
+  return text.str();
+}
+
+}  // namespace
+
 int sample_command(const std::vector<std::string>& args) {
-  po::options_description named("sample options");
-  named.add_options()("help,h", "")("out", po::value<std::string>())(
-      "replication", po::value<long long>())("seed", po::value<long long>())(
-      "threads", po::value<int>())("comparison", "")("force", "");
-  const po::variables_map vm = parse_options(args, named, "scenario");
+  const po::variables_map vm = parse_options(args, sample_options(), "scenario");
   if (vm.count("help")) {
     std::cout << sample_usage();
     return 0;
   }
-  scenario::Scenario s = scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
-  s.simulation.seed = seed_option(vm, s.simulation.seed);
+  const scenario::Scenario s =
+      scenario::load_scenario(required_file(vm, "scenario", "scenario file"));
+  const std::uint64_t seed = seed_option(vm, s.simulation.seed);
   io::SampleOptions options;
   options.threads = threads_option(vm);
   options.comparisons = vm.count("comparison") > 0;
@@ -53,7 +65,7 @@ int sample_command(const std::vector<std::string>& args) {
   const std::string out =
       vm.count("out") ? vm["out"].as<std::string>() : "results/" + s.name + ".claims.csv";
   if (!vm.count("out")) std::filesystem::create_directories("results");
-  const engine::Model model = engine::build_model(s);
+  const engine::Model model = engine::build_model(s, seed);
   const auto start = std::chrono::steady_clock::now();
   const io::SampleSummary summary = io::write_claims_csv(s, model, out, options);
   const double seconds =
@@ -64,7 +76,7 @@ int sample_command(const std::vector<std::string>& args) {
                out.c_str(), static_cast<unsigned long long>(summary.rows),
                static_cast<unsigned long long>(summary.members),
                static_cast<unsigned long long>(options.replication),
-               static_cast<unsigned long long>(s.simulation.seed), summary.bytes / 1e6, seconds,
+               static_cast<unsigned long long>(seed), summary.bytes / 1e6, seconds,
                seconds > 0 ? summary.rows / seconds : 0.0);
   return 0;
 }

@@ -177,10 +177,12 @@ double Model::expected_unit_years() const {
   return n;
 }
 
-Model build_model(const scenario::Scenario& s) {
+Model build_model(const scenario::Scenario& s) { return build_model(s, s.simulation.seed); }
+
+Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
   Model m;
   model::ModelParams& p = m.params;
-  p.seed = s.simulation.seed;
+  p.seed = seed;
   p.baseline_years = s.simulation.baseline_years;
   p.years = s.simulation.years();
   if (p.years > model::kMaxYears) throw std::invalid_argument("too many years");

@@ -55,6 +55,8 @@ struct Model {
 
 //! Builds the model; computes abar, the adherence correction and regional variances.
 Model build_model(const scenario::Scenario& scenario);
+//! The same with another seed than the scenario's (a run's resolved settings, run/settings.hpp).
+Model build_model(const scenario::Scenario& scenario, std::uint64_t seed);
 
 //! E[a] and -ln E[exp(beta (a - E[a]))] for a = logistic(loc + sd Z), Z ~ N(0,1) (quadrature).
 void adherence_moments(double loc, double sd, double beta, double& mean, double& correction);

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "io/publish.hpp"
@@ -45,8 +47,7 @@ AtomicTextFile::AtomicTextFile(std::string path, bool force, std::string what)
   check_output_path(path_, force, what_);
   temporary_ = temporary_name(path_);
   file_ = std::fopen(temporary_.c_str(), "wb");
-  if (!file_)
-    throw InputError("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
+  if (!file_) throw InputError("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
   static constexpr std::size_t kBuffer = 1 << 20;
   std::setvbuf(file_, nullptr, _IOFBF, kBuffer);
 }
@@ -74,6 +75,22 @@ void AtomicTextFile::commit() {
     throw;
   }
   committed_ = true;
+}
+
+void write_file_atomically(const std::string& path, const std::string& bytes,
+                           const std::string& what) {
+  AtomicTextFile file(path, true, what);
+  file.write(bytes);
+  file.commit();
+}
+
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw InputError("cannot read " + path);
+  return std::move(buffer).str();
 }
 
 }  // namespace apmsim::io

@@ -40,4 +40,12 @@ class AtomicTextFile {
   bool committed_ = false;
 };
 
+//! Writes `bytes` to `path` (replacing it) through an AtomicTextFile: a crash leaves the
+//! previous file or the new one, never a mixture. Checkpoints are written so.
+void write_file_atomically(const std::string& path, const std::string& bytes,
+                           const std::string& what);
+
+//! Reads a whole file; InputError naming it when it cannot.
+std::string read_whole_file(const std::string& path);
+
 }  // namespace apmsim::io

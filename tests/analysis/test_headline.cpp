@@ -1,6 +1,6 @@
 // The headline figures: each computed alone from the records (what `--target-se` reads after
-// every batch) equals, bit for bit, its entry in the headline table the results carry, and the
-// run's relative standard error is the worst over the variants of those entries.
+// every batch) equals, bit for bit, its entry in the headline table the results carry
+// (tests/run/test_target_se.cpp: the run's relative error is the worst variant's).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,7 +10,6 @@
 
 #include "analysis/contract_analysis.hpp"
 #include "analysis/contract_tables.hpp"
-#include "analysis/run.hpp"
 #include "contract/evaluate.hpp"
 #include "engine/cpu_engine.hpp"
 #include "hand_records.hpp"
@@ -63,25 +62,6 @@ TEST(Headline, EachFigureAloneEqualsTheHeadlineTable) {
   }
   for (const Quantity& quantity : headline_quantities())
     EXPECT_EQ(defined.count(quantity.name), 1u) << quantity.name << " never defined";
-}
-
-TEST(Headline, RunRelativeErrorIsTheWorstVariantsHeadline) {
-  const scenario::Scenario s = shipped("monitor_capitation", 48);
-  analysis::Run run(s, {}, true);
-  run.reset(0);
-  run.simulate_batch(48);
-  const Results results = run.results(0.0);
-  ASSERT_GT(results.variants.size(), 1u) << "the scenario's sweep makes several variants";
-  for (const Quantity& quantity : headline_quantities()) {
-    SCOPED_TRACE(quantity.name);
-    double worst = 0.0;
-    for (const VariantSummary& v : results.variants) {
-      const std::size_t q = v.headline.quantity(quantity.name);
-      const double m = v.headline.mean[q], se = v.headline.se[q];
-      worst = std::max(worst, m != 0.0 && std::isfinite(se) ? std::fabs(se / m) : INFINITY);
-    }
-    EXPECT_TRUE(same_bits(run.relative_se(quantity.name), worst));
-  }
 }
 
 // The contract tables' portfolio: per replication, field totals over the provider-years of the

@@ -16,7 +16,7 @@
 #include <memory>
 #include <string>
 
-#include "analysis/run.hpp"
+#include "run/run.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
 
@@ -24,7 +24,7 @@ namespace {
 
 struct Fixture {
   apmsim::scenario::Scenario scenario;
-  std::unique_ptr<apmsim::analysis::Run> run;
+  std::unique_ptr<apmsim::run::Run> run;
   std::string valid;  // replications [0, 3) of tiers_years.toml, without a digest
 };
 
@@ -33,13 +33,13 @@ Fixture& fixture() {
     Fixture x;
     x.scenario = apmsim::scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) +
                                                  "/tests/fuzz/corpus/scenario/tiers_years.toml");
-    apmsim::analysis::SimulateOptions options;
+    apmsim::run::RunSettings options;
     options.threads = 1;
-    apmsim::analysis::Run maker(x.scenario, options, true);
+    apmsim::run::Run maker(x.scenario, options, true);
     maker.reset(0);
     maker.simulate_batch(3);
     x.valid = maker.save_state(false);
-    x.run = std::make_unique<apmsim::analysis::Run>(x.scenario, options, false);
+    x.run = std::make_unique<apmsim::run::Run>(x.scenario, options, false);
     return x;
   }();
   return f;

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <string>
 
-#include "analysis/simulate.hpp"
+#include "run/settings.hpp"
 #include "scenario/scenario.hpp"
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 
 //! Peak bytes = model + batch x per batch replication + replications x stored per replication.
 struct MemoryEstimate {
@@ -26,8 +26,9 @@ struct MemoryEstimate {
   std::uint64_t batch_that_fits(double available) const;
 };
 
-//! The estimate for `scenario` run with `options` (its shard, --write-tallies, --write-records).
-MemoryEstimate estimate_memory(const scenario::Scenario& scenario, const SimulateOptions& options);
+//! The estimate for `scenario` run with `settings` (its replications, batch size, shard,
+//! --write-tallies, --write-records).
+MemoryEstimate estimate_memory(const scenario::Scenario& scenario, const RunSettings& settings);
 
 //! Bytes this process can still allocate: MemAvailable of /proc/meminfo, or what the cgroup's
 //! limit leaves when that is lower; 0 when neither can be read.
@@ -40,4 +41,4 @@ void check_memory(const MemoryEstimate& estimate, double available, const scenar
 //! "about 1.2 GiB (model 3 MiB, 250 x 4.1 MiB a batch, 2000 x 12 kiB stored)".
 std::string memory_text(const MemoryEstimate& estimate);
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 
 class Comm {
  public:
@@ -20,4 +20,4 @@ class Comm {
   virtual std::uint64_t broadcast(std::uint64_t value) = 0;
 };
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -1,4 +1,4 @@
-#include "analysis/backends.hpp"
+#include "run/backends.hpp"
 
 #include <omp.h>
 
@@ -9,7 +9,7 @@
 #include "cuda/model_device.cuh"
 #endif
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 
 BackendInventory list_backends() {
   BackendInventory inv;
@@ -54,4 +54,4 @@ std::string resolve_backend(scenario::Backend requested, std::string& note) {
 #endif
 }
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

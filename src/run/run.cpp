@@ -1,4 +1,4 @@
-#include "analysis/run.hpp"
+#include "run/run.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +11,7 @@
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
 #include "scenario/error.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/sha256.hpp"
 #include "scenario/sweep.hpp"
 #include "version.hpp"
@@ -19,7 +20,16 @@
 #include "cuda/cuda_engine.cuh"
 #endif
 
-namespace apmsim::analysis {
+namespace apmsim::run {
+
+using analysis::ByteReader;
+using analysis::ByteWriter;
+using analysis::RecordDump;
+using analysis::Results;
+using analysis::RunInfo;
+using analysis::TallyDump;
+using analysis::TallySummary;
+using analysis::VariantSummary;
 
 namespace {
 
@@ -27,7 +37,7 @@ constexpr std::string_view kStateMagic = "apmsim-state 1\n";
 constexpr std::size_t kDigestSize = 64;
 
 //! The engine for a resolved backend name ("cpu" or "cuda").
-std::unique_ptr<engine::Engine> make_engine(const SimulateOptions& o, const engine::Model& model) {
+std::unique_ptr<engine::Engine> make_engine(const RunSettings& o, const engine::Model& model) {
 #if defined(APMSIM_HAVE_CUDA)
   if (o.backend == "cuda") return std::make_unique<cuda::CudaEngine>(model, o.device, o.threads);
 #endif
@@ -59,15 +69,11 @@ struct Run::VariantState {
   contract::Records records;
 };
 
-Run::Run(const scenario::Scenario& s, const SimulateOptions& options, bool simulate)
-    : scenario_(s), options_(options) {
+Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate)
+    : scenario_(s), options_(resolved(s, settings)) {
+  // The variants' own [simulation] values are never read: replications, seed and batch size are
+  // the resolved settings', the same for every variant.
   variants_ = scenario::expand_sweep(s);
-  for (auto& v : variants_) {  // the command line's overrides apply to every variant
-    v.scenario.simulation.replications = s.simulation.replications;
-    v.scenario.simulation.seed = s.simulation.seed;
-    v.scenario.simulation.batch_size = s.simulation.batch_size;
-    v.scenario.simulation.backend = s.simulation.backend;
-  }
   // Populations: one simulation each, with the union of its variants' tally thresholds.
   for (std::size_t i = 0; i < variants_.size(); ++i) {
     const std::size_t k = variants_[i].population;
@@ -80,16 +86,16 @@ Run::Run(const scenario::Scenario& s, const SimulateOptions& options, bool simul
     thresholds.insert(thresholds.end(), mine.begin(), mine.end());
     std::sort(thresholds.begin(), thresholds.end());
     thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
-    if (thresholds.size() > 16)
+    if (thresholds.size() > scenario::kMaxThresholds)
       throw InputError(s.path + ": the sweep's truncation and attachment points make " +
-                       std::to_string(thresholds.size()) +
-                       " tally thresholds; at most 16 are supported");
+                       std::to_string(thresholds.size()) + " tally thresholds; at most " +
+                       std::to_string(scenario::kMaxThresholds) + " are supported");
     populations_[k]->variants.push_back(i);
   }
   for (std::size_t i = 0; i < variants_.size(); ++i)
     states_.push_back(std::make_unique<VariantState>());
   for (auto& p : populations_) {
-    p->model = std::make_unique<engine::Model>(engine::build_model(p->scenario));
+    p->model = std::make_unique<engine::Model>(engine::build_model(p->scenario, *options_.seed));
     if (simulate) p->engine = make_engine(options_, *p->model);
     if (p->engine) p->engine->watch(options_.stop);  // a stop ends even a huge batch at once
     p->summary = std::make_unique<TallySummary>(p->scenario, *p->model);
@@ -167,8 +173,8 @@ std::string Run::save_state(bool digest) const {
   w.str(kVersion);
   w.str(kGitCommit);
   w.str(sha256_hex(scenario_.text));
-  w.u64(scenario_.simulation.seed);
-  w.u64(scenario_.simulation.replications);
+  w.u64(*options_.seed);
+  w.u64(*options_.replications);
   w.u64(first_);
   w.u64(end_);
   w.u64(options_.keep_tallies ? 1 : 0);
@@ -238,12 +244,12 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
     throw InputError(where + ": made from a different scenario (sha256 " +
                      h.scenario_sha256.substr(0, 12) + ", not " + sha.substr(0, 12) + " of " +
                      scenario_.path + ")");
-  if (h.seed != scenario_.simulation.seed)
+  if (h.seed != *options_.seed)
     throw InputError(where + ": made with seed " + std::to_string(h.seed) + ", not " +
-                     std::to_string(scenario_.simulation.seed));
-  if (h.replications != scenario_.simulation.replications)
+                     std::to_string(*options_.seed));
+  if (h.replications != *options_.replications)
     throw InputError(where + ": made for " + std::to_string(h.replications) +
-                     " replications, not " + std::to_string(scenario_.simulation.replications));
+                     " replications, not " + std::to_string(*options_.replications));
   if (h.tallies != options_.keep_tallies)
     throw InputError(where + std::string(": made ") + (h.tallies ? "with" : "without") +
                      " --write-tallies; the run is " +
@@ -316,7 +322,8 @@ std::vector<VariantSummary> Run::summaries() const {
       VariantSummary& vs = out[i];
       vs = p->summary->summary(v.name);
       for (const auto& [path, value] : v.parameters) vs.parameters.push_back(path + "=" + value);
-      if (states_[i]->evaluator) analyse_contract(v.scenario, *p->model, states_[i]->records, vs);
+      if (states_[i]->evaluator)
+        analysis::analyse_contract(v.scenario, *p->model, states_[i]->records, vs);
     }
   return out;
 }
@@ -349,8 +356,8 @@ double Run::relative_se(const std::string& name) const {
   for (std::size_t i = 0; i < variants_.size(); ++i) {
     if (!states_[i]->evaluator) return INFINITY;
     const stats::Estimate e =
-        headline_of(variants_[i].scenario, *populations_[variants_[i].population]->model,
-                    states_[i]->records, name);
+        analysis::headline_of(variants_[i].scenario, *populations_[variants_[i].population]->model,
+                              states_[i]->records, name);
     worst = std::max(worst, relative_error(e.value, e.se));
   }
   return worst;
@@ -398,9 +405,9 @@ Results Run::results(double elapsed, const std::string& device) const {
   RunInfo& info = results.info;
   info.apmsim_version = kVersion;
   info.git_commit = kGitCommit;
-  info.seed = s.simulation.seed;
+  info.seed = *options_.seed;
   info.replications = end_ - first_;
-  info.batch_size = std::max<std::uint32_t>(1, s.simulation.batch_size);
+  info.batch_size = *options_.batch_size;
   info.baseline_years = s.simulation.baseline_years;
   info.performance_years = s.simulation.performance_years;
   info.backend = options_.backend;
@@ -415,4 +422,4 @@ Results Run::results(double elapsed, const std::string& device) const {
   return results;
 }
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -1,4 +1,4 @@
-#include "cli/stop_signals.hpp"
+#include "cli/signals.hpp"
 
 #include <signal.h>
 #include <time.h>

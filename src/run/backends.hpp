@@ -7,7 +7,7 @@
 
 #include "scenario/scenario.hpp"
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 
 //! A CUDA device as `apmsim info` lists it.
 struct CudaDevice {
@@ -35,4 +35,4 @@ BackendInventory list_backends();
 //! Throws InputError when `cuda` is asked for and cannot run.
 std::string resolve_backend(scenario::Backend requested, std::string& note);
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

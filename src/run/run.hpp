@@ -12,19 +12,19 @@
 #include <vector>
 
 #include "analysis/results.hpp"
-#include "analysis/simulate.hpp"
+#include "run/settings.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/sweep.hpp"
 #include "stats/exact_sum.hpp"
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 
 class Run {
  public:
   //! Builds the models, summaries and contract evaluators of every sweep variant; engines too
-  //! when `simulate` (a state that is only merged and summarised needs none). The scenario's
-  //! [simulation] settings (after command-line overrides) are the run's.
-  Run(const scenario::Scenario& scenario, const SimulateOptions& options, bool simulate);
+  //! when `simulate` (a state that is only merged and summarised needs none). Replications, seed
+  //! and batch size are resolved(scenario, settings)'s.
+  Run(const scenario::Scenario& scenario, const RunSettings& settings, bool simulate);
   ~Run();
   Run(const Run&) = delete;
   Run& operator=(const Run&) = delete;
@@ -59,15 +59,15 @@ class Run {
 
   //! Summaries, analyses and run information for [first, end). `elapsed` and `device` describe
   //! how it was made; the engine's description is used when `device` is empty.
-  Results results(double elapsed, const std::string& device = "") const;
+  analysis::Results results(double elapsed, const std::string& device = "") const;
 
  private:
   struct Population;
   struct VariantState;
-  std::vector<VariantSummary> summaries() const;
+  std::vector<analysis::VariantSummary> summaries() const;
 
   scenario::Scenario scenario_;
-  SimulateOptions options_;
+  RunSettings options_;  //!< resolved
   std::vector<scenario::Variant> variants_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<VariantState>> states_;
@@ -88,4 +88,4 @@ struct StateHeader {
 //! Reads and checks the header and digest of a saved state (not its body).
 StateHeader read_state_header(std::string_view state, const std::string& where);
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -4,10 +4,10 @@
 
 #include <cstdint>
 
-#include "analysis/simulate.hpp"
+#include "run/simulate.hpp"
 #include "scenario/scenario.hpp"
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 
 //! Largest replication a pilot simulates (unit-years): about a second on one core.
 inline constexpr double kMaxPilotUnitYears = 5e7;
@@ -29,7 +29,7 @@ struct RunEstimate {
 
 //! The run's size; with `pilot`, also simulates a few replications (one per thread, at most the
 //! run's) with the same options to time it. The pilot writes nothing and prints nothing.
-RunEstimate estimate_run(const scenario::Scenario& scenario, const SimulateOptions& options,
+RunEstimate estimate_run(const scenario::Scenario& scenario, const RunSettings& options,
                          bool pilot);
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -8,16 +8,18 @@
 #include <filesystem>
 
 #include "../support/temp_folder.hpp"
-#include "analysis/run.hpp"
-#include "analysis/simulate.hpp"
+#include "run/run.hpp"
+#include "run/simulate.hpp"
 #include "analysis/tally_summary.hpp"
 #include "engine/model.hpp"
 #include "model/tally_layout.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 namespace {
+
+using namespace apmsim::analysis;  // NOLINT: the results and analyses these runs make
 
 scenario::Scenario small_scenario(std::uint64_t replications = 60) {
   scenario::Scenario s = scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) +
@@ -56,13 +58,13 @@ void expect_same_results(const Results& a, const Results& b) {
 
 TEST(RunState, PiecesJoinedInOrderEqualOnePass) {
   const scenario::Scenario s = small_scenario();
-  SimulateOptions o;
-  analysis::Run whole(s, o, true);
+  RunSettings o;
+  run::Run whole(s, o, true);
   whole.reset(0);
   whole.simulate_batch(60);
   ASSERT_TRUE(whole.results(0.0).variants.front().has_contract);
 
-  analysis::Run piece(s, o, true), joined(s, o, false);
+  run::Run piece(s, o, true), joined(s, o, false);
   joined.reset(0);
   std::uint64_t at = 0;
   for (std::uint64_t count : {17u, 1u, 22u, 20u}) {
@@ -101,7 +103,7 @@ TEST(RunState, ShardRangesPartitionTheReplications) {
 }
 
 std::string state_of(const scenario::Scenario& s, std::uint64_t first, std::uint64_t count) {
-  analysis::Run run(s, {}, true);
+  run::Run run(s, {}, true);
   run.reset(first);
   run.simulate_batch(count);
   return run.save_state();
@@ -119,7 +121,7 @@ void expect_refused(Run& run, const std::string& state, const std::string& messa
 
 TEST(RunState, RefusesStatesOfOtherRunsOrOutOfOrder) {
   const scenario::Scenario s = small_scenario();
-  analysis::Run run(s, {}, false);
+  run::Run run(s, {}, false);
   run.reset(0);
   run.absorb(state_of(s, 0, 10), "first");
   expect_refused(run, state_of(s, 20, 5), "but replication 10 comes next");
@@ -132,9 +134,9 @@ TEST(RunState, RefusesStatesOfOtherRunsOrOutOfOrder) {
   scenario::Scenario text = s;
   text.text += "\n# edited\n";
   expect_refused(run, state_of(text, 10, 5), "different scenario");
-  SimulateOptions tallies;
+  RunSettings tallies;
   tallies.keep_tallies = true;
-  analysis::Run with(s, tallies, true);
+  run::Run with(s, tallies, true);
   with.reset(10);
   with.simulate_batch(3);
   expect_refused(run, with.save_state(), "--write-tallies");
@@ -144,7 +146,7 @@ TEST(RunState, RefusesStatesOfOtherRunsOrOutOfOrder) {
 TEST(RunState, RefusesDamagedTruncatedOrForeignBytes) {
   const scenario::Scenario s = small_scenario();
   const std::string good = state_of(s, 0, 8);
-  analysis::Run run(s, {}, false);
+  run::Run run(s, {}, false);
   run.reset(0);
   std::string flipped = good;
   flipped[flipped.size() / 2] ^= 0x10;
@@ -165,7 +167,7 @@ TEST(RunState, InterruptedRunResumesToTheSameResults) {
   const Results uninterrupted = simulate(s, {});
 
   volatile std::sig_atomic_t stop = 0;
-  SimulateOptions o;
+  RunSettings o;
   o.checkpoint_path = folder.file("run.checkpoint");
   o.stop = &stop;
   // As if a signal came right after the first batch (one within a batch drops that batch).
@@ -213,4 +215,4 @@ TEST(RunState, OverflowIsReportedNotWritten) {
 }
 
 }  // namespace
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -1,4 +1,4 @@
-#include "analysis/memory_estimate.hpp"
+#include "run/memory_estimate.hpp"
 
 #include <unistd.h>
 
@@ -13,10 +13,11 @@
 #include "engine/model.hpp"
 #include "model/params.hpp"
 #include "model/tally_layout.hpp"
+#include "run/simulate.hpp"
 #include "scenario/error.hpp"
 #include "scenario/sweep.hpp"
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 namespace {
 
 // Sizes of what a run allocates per entity, set from measured peaks (docs/robustness.md: the
@@ -77,14 +78,14 @@ std::uint64_t MemoryEstimate::batch_that_fits(double available) const {
   return static_cast<std::uint64_t>(std::min(left / batch_bytes, 4294967295.0));
 }
 
-MemoryEstimate estimate_memory(const scenario::Scenario& s, const SimulateOptions& o) {
+MemoryEstimate estimate_memory(const scenario::Scenario& s, const RunSettings& settings) {
+  const RunSettings o = resolved(s, settings);
   MemoryEstimate e;
   const auto [first, end] = o.shard_count > 0
-                                ? shard_range(s.simulation.replications, o.shard_index, o.shard_count)
-                                : std::pair<std::uint64_t, std::uint64_t>{0, s.simulation.replications};
+                                ? shard_range(*o.replications, o.shard_index, o.shard_count)
+                                : std::pair<std::uint64_t, std::uint64_t>{0, *o.replications};
   e.replications = end - first;
-  e.batch = std::min<std::uint64_t>(std::max<std::uint32_t>(1, s.simulation.batch_size),
-                                    std::max<std::uint64_t>(1, e.replications));
+  e.batch = std::min<std::uint64_t>(*o.batch_size, std::max<std::uint64_t>(1, e.replications));
   const double years = s.simulation.years();
   const double performance_years = s.simulation.performance_years;
   const std::vector<scenario::Variant> variants = scenario::expand_sweep(s);
@@ -152,4 +153,4 @@ std::string memory_text(const MemoryEstimate& e) {
          std::to_string(e.replications) + " x " + bytes_text(e.stored_bytes) + " stored)";
 }
 
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -5,15 +5,17 @@
 #include <cmath>
 #include <string>
 
-#include "analysis/simulate.hpp"
+#include "run/simulate.hpp"
 #include "stats/statistics.hpp"
 #include "contract/evaluate.hpp"
 #include "engine/model.hpp"
 #include "model/tally_layout.hpp"
 #include "scenario/load.hpp"
 
-namespace apmsim::analysis {
+namespace apmsim::run {
 namespace {
+
+using namespace apmsim::analysis;  // NOLINT: the results and analyses these runs make
 
 using model::TallyLayout;
 
@@ -242,7 +244,7 @@ minimum_savings_rate = )" + std::to_string(msr) +
 alpha = 0.05
 )";
   const auto s = scenario::parse_scenario(text, "normal.toml");
-  SimulateOptions options;
+  RunSettings options;
   const Results results = simulate(s, options);
   const VariantSummary& v = results.variants.front();
   const AnalysisTable* rates = nullptr;
@@ -301,4 +303,4 @@ savings_rate = 0.5
 }
 
 }  // namespace
-}  // namespace apmsim::analysis
+}  // namespace apmsim::run

@@ -1,0 +1,112 @@
+// `apmsim validate`, `apmsim summary` and `apmsim info`: a scenario, a results file, this build.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/mpi_comm.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "io/results_file.hpp"
+#include "run/backends.hpp"
+#include "run/estimate.hpp"
+#include "run/memory_estimate.hpp"
+#include "scenario/error.hpp"
+#include "scenario/load.hpp"
+#include "scenario/sweep.hpp"
+#include "version.hpp"
+
+namespace apmsim::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+//! Parses `COMMAND FILE [--help]`: the file's path, or "" when --help was asked (usage printed).
+std::string single_file_argument(const std::vector<std::string>& args, const char* name,
+                                 const char* what) {
+  po::options_description named("options");
+  named.add_options()("help,h", "");
+  const po::variables_map vm = parse_options(args, named, name);
+  if (vm.count("help")) {
+    std::cout << usage();
+    return "";
+  }
+  return required_file(vm, name, what);
+}
+
+}  // namespace
+
+int validate_command(const std::vector<std::string>& args) {
+  const std::string path = single_file_argument(args, "scenario", "scenario file");
+  if (path.empty()) return 0;
+  const scenario::Scenario s = scenario::load_scenario(path);
+  scenario::expand_sweep(s);  // every variant must be a valid scenario too
+  std::cout << scenario::describe(s) << std::flush;
+  std::fprintf(
+      stderr, "apmsim: %s is valid (%u providers, %zu regions, %zu strata, %zu measures)\n",
+      s.path.c_str(), s.provider_count(), s.regions.size(), s.strata.size(), s.measures.size());
+  run::RunSettings options;
+  std::string note;
+  options.backend = run::resolve_backend(s.simulation.backend, note);
+  const run::MemoryEstimate memory = run::estimate_memory(s, options);
+  try {
+    run::check_memory(memory, run::available_memory(), s);
+  } catch (const InputError& e) {  // valid, but too large for this machine: say so, build nothing
+    std::fprintf(stderr, "apmsim: a run here would be refused: %s\n", e.what());
+    return 0;
+  }
+  std::fprintf(stderr, "apmsim: a run: %s; %s\n",
+               estimate_text(run::estimate_run(s, options, true)).c_str(),
+               run::memory_text(memory).c_str());
+  return 0;
+}
+
+int info_command(const std::vector<std::string>& args) {
+  po::options_description named("options");
+  named.add_options()("help,h", "");
+  const po::positional_options_description none;  // `info` takes no file
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(named).positional(none).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << usage();
+    return 0;
+  }
+  const run::BackendInventory inv = run::list_backends();
+  std::cout << "apmsim " << kVersion << " (commit " << kGitCommit << ")\n"
+            << "mpi: "
+            << (mpi_built() ? "built; run under mpirun to spread batches over ranks"
+                            : "not built (no MPI when this binary was built)")
+            << "\n"
+            << "backends:\n"
+            << "  cpu: available, " << inv.cpu_threads << " thread"
+            << (inv.cpu_threads == 1 ? "" : "s") << ", " << inv.cpu_isa << " kernel\n";
+  if (!inv.cuda_built) {
+    std::cout << "  cuda: not built (no CUDA compiler when this binary was built)\n";
+    return 0;
+  }
+  if (inv.devices.empty()) {
+    std::cout << "  cuda: built; no CUDA device: " << inv.cuda_status << "\n";
+    return 0;
+  }
+  std::cout << "  cuda: built; " << inv.devices.size() << " device"
+            << (inv.devices.size() == 1 ? "" : "s") << " (" << inv.cuda_status << ")\n";
+  for (std::size_t d = 0; d < inv.devices.size(); ++d) {
+    const run::CudaDevice& dev = inv.devices[d];
+    char memory[32];
+    std::snprintf(memory, sizeof memory, "%.1f GiB",
+                  static_cast<double>(dev.memory_bytes) / (1024.0 * 1024.0 * 1024.0));
+    std::cout << "    device " << d << ": " << dev.name << ", compute capability " << dev.major
+              << "." << dev.minor << ", " << memory << "\n";
+  }
+  return 0;
+}
+
+int summary_command(const std::vector<std::string>& args) {
+  const std::string path = single_file_argument(args, "results", "results file");
+  if (path.empty()) return 0;
+  std::cout << io::format_summary(io::read_results(path));
+  return 0;
+}
+
+}  // namespace apmsim::cli

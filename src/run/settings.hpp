@@ -1,0 +1,62 @@
+#pragma once
+//! The settings of one run (replications, seed, batch size, backend, threads, outputs, shard,
+//! checkpoint, MPI), passed beside the scenario from the command line to the driver.
+
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "scenario/scenario.hpp"
+
+namespace apmsim::run {
+
+class Comm;
+
+//! How to run: what the command line (or a test, or `apmsim merge`) says beside the scenario,
+//! which says what to run. The scenario is never edited to carry these: a Run reads
+//! replications, seed and batch size through resolved() and everything else from here.
+struct RunSettings {
+  //! Overrides of the scenario's [simulation] values (absent: the scenario's).
+  std::optional<std::uint64_t> replications;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint32_t> batch_size;
+
+  std::string backend = "cpu";  //!< "cpu" or "cuda", as resolve_backend chose it
+  int device = 0;               //!< CUDA device (MPI: one per rank on a node)
+  int threads = 0;              //!< CPU threads; 0 = OpenMP default
+  bool keep_tallies = false;    //!< store per-replication tallies in Results
+  bool keep_records = false;    //!< store per-replication contract records in Results
+  std::string command_line;     //!< recorded in the results
+  //! `--target-se NAME=REL`: stop adding batches once headline NAME's relative standard error is
+  //! below REL in every variant (the scenario's replications are then the maximum).
+  std::string target_name;
+  double target_relative_se = 0.0;
+  //! Called after each batch with (replications done, total); may be empty.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+
+  //! `--shard i/N`: this process makes shard i of N, replications [i R / N, (i + 1) R / N), and
+  //! keeps the run state in Results for `apmsim merge`. shard_count 0: the whole run.
+  int shard_index = 0;
+  int shard_count = 0;
+  //! Checkpoint file ("" = none), written at most every `checkpoint_interval` seconds (0: after
+  //! every batch) and when `*stop` becomes non-zero.
+  std::string checkpoint_path;
+  double checkpoint_interval = 300.0;
+  //! Continue from checkpoint_path when it exists.
+  bool resume = false;
+  //! Set by a signal handler: drop the batch in flight (engine::Engine::watch), checkpoint, return
+  //! interrupted.
+  const volatile std::sig_atomic_t* stop = nullptr;
+  //! MPI ranks (nullptr or size 1: this process alone).
+  Comm* comm = nullptr;
+  //! Messages for the user (resume notes); may be empty.
+  std::function<void(const std::string&)> note;
+};
+
+//! `settings` with every override filled in: the scenario's [simulation] value where the
+//! settings give none (batch size at least 1).
+RunSettings resolved(const scenario::Scenario& scenario, RunSettings settings);
+
+}  // namespace apmsim::run
