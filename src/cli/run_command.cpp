@@ -239,8 +239,8 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   }
   // Before anything is built: a run that cannot fit is refused with the figure (every rank).
   run::check_memory(run::estimate_memory(s, settings), run::available_memory(), s);
+  catch_stop_signals();  // before the pilot: a signal during it stops the run at its first batch
   if (is_root()) announce(s, settings, note);
-  catch_stop_signals();
 
   const analysis::Results results = run::simulate(s, settings);
   if (results.interrupted) {

@@ -44,13 +44,23 @@ std::unique_ptr<engine::Engine> make_engine(const RunSettings& o, const engine::
   return std::make_unique<engine::CpuEngine>(model, o.threads);
 }
 
-//! Throws InputError naming the scenario for the first infinite value of `values`.
-void check_finite(const scenario::Scenario& s, const std::vector<double>& values, std::size_t from,
-                  const std::string& what) {
-  for (std::size_t i = from; i < values.size(); ++i)
-    if (std::isinf(values[i]))
-      throw InputError(s.path + ": numeric overflow: " + what + " " + std::to_string(i - from) +
-                       " is infinite; the scenario's costs or counts exceed double precision");
+//! Throws InputError naming the scenario and the place (field, provider, performance year,
+//! replication) of the first infinite value among the records appended from `from` on.
+void check_finite(const scenario::Scenario& s, const engine::Model& m, const contract::Records& r,
+                  std::size_t from, std::uint64_t first_replication) {
+  for (std::size_t i = from; i < r.values.size(); ++i) {
+    if (!std::isinf(r.values[i])) continue;
+    const std::size_t fields = static_cast<std::size_t>(r.fields);
+    const std::size_t years = static_cast<std::size_t>(r.years);
+    const std::size_t row = i / fields, provider_year = row % (r.providers.size() * years);
+    const std::uint64_t replication = first_replication + (i - from) / fields / years /
+                                                              r.providers.size();
+    throw InputError(s.path + ": numeric overflow: contract record " + r.names[i % fields] +
+                     " of provider " + m.entities[r.providers[provider_year / years]].name +
+                     " in performance year " + std::to_string(provider_year % years + 1) +
+                     ", replication " + std::to_string(replication) +
+                     ", is infinite; the scenario's costs or counts exceed double precision");
+  }
 }
 
 }  // namespace
@@ -154,7 +164,7 @@ void Run::simulate_batch(std::uint64_t count) {
       if (!st.evaluator) continue;
       const std::size_t before = st.records.values.size();
       st.evaluator->add(tallies, st.records);
-      check_finite(scenario_, st.records.values, before, "contract record value");
+      check_finite(scenario_, *p.model, st.records, before, end_);
     }
     for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
       unit_years_.add(tallies.values[i + model::TallyLayout::kUnits]);

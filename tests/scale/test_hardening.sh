@@ -46,16 +46,16 @@ stop_latency)
 timeout_signals)
   # GNU timeout signals the run and then its process group: TERM twice at once. The second used
   # to kill the run (exit 124, no checkpoint). Then TERM, and KILL a second later (-k 1).
-  opts=(--replications 4000 --batch-size 20 --quiet)
+  opts=(--replications 8000 --batch-size 20 --quiet)
   "$apmsim" run "$small" "${opts[@]}" --out full.h5
-  set +e; timeout -s TERM 1 "$apmsim" run "$small" "${opts[@]}" --out t.h5 2>err.txt; code=$?; set -e
+  set +e; timeout -s TERM 3 "$apmsim" run "$small" "${opts[@]}" --out t.h5 2>err.txt; code=$?; set -e
   [ $code -eq 124 ] || { cat err.txt >&2; fail "timeout: exit $code, expected 124 (timed out)"; }
   grep -q "interrupted by signal 15" err.txt || { cat err.txt >&2; fail "the run did not stop cleanly"; }
   [ -s t.h5.checkpoint ] || fail "the checkpoint was lost"
   "$apmsim" run "$small" "${opts[@]}" --out t.h5 --resume 2>err.txt
   grep -q "resuming from t.h5.checkpoint" err.txt || fail "did not resume"
   compare full.h5 t.h5
-  set +e; timeout -k 1 -s TERM 1.5 "$apmsim" run "$huge" --out k.h5 --quiet 2>err.txt; code=$?; set -e
+  set +e; timeout -k 1 -s TERM 3 "$apmsim" run "$huge" --out k.h5 --quiet 2>err.txt; code=$?; set -e
   grep -q "interrupted by signal 15" err.txt || { cat err.txt >&2; fail "killed before it stopped (exit $code)"; }
   [ -s k.h5.checkpoint ] || fail "the checkpoint was lost under TERM then KILL"
   ;;
