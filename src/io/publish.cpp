@@ -65,8 +65,8 @@ void publish_file(const std::string& temporary, const std::string& path, bool fo
     if (!move_no_replace(temporary, kept)) continue;
     throw InputError(what + " " + path +
                      " was written by another process while this one ran (two runs on one "
-                     "--out?); not overwriting it (use --force). This run's " + what +
-                     " is kept as " + kept);
+                     "--out?); not overwriting it (use --force). This run's " +
+                     what + " is kept as " + kept);
   }
   std::remove(temporary.c_str());
   throw InputError(what + " " + path + " was written by another process while this one ran; " +

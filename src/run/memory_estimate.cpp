@@ -140,8 +140,8 @@ void check_memory(const MemoryEstimate& e, double available, const scenario::Sce
                    ? "its model alone is too large for this machine (fewer providers, or a "
                      "machine with more memory)"
                    : "the per-replication results alone are too large: at most about " +
-                         std::to_string(static_cast<std::uint64_t>(
-                             (available - fixed) / std::max(e.stored_bytes, 1.0))) +
+                         std::to_string(static_cast<std::uint64_t>((available - fixed) /
+                                                                   std::max(e.stored_bytes, 1.0))) +
                          " replications fit (or split the run with --shard)";
   }
   throw InputError(message);

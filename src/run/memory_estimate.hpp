@@ -13,10 +13,10 @@ namespace apmsim::run {
 
 //! Peak bytes = model + batch x per batch replication + replications x stored per replication.
 struct MemoryEstimate {
-  double model_bytes = 0.0;  //!< entities and their estimate cells, every population
-  double batch_bytes = 0.0;  //!< per replication of a batch: worlds and tallies, all populations
+  double model_bytes = 0.0;   //!< entities and their estimate cells, every population
+  double batch_bytes = 0.0;   //!< per replication of a batch: worlds and tallies, all populations
   double stored_bytes = 0.0;  //!< per replication of the run: contract records (and tallies)
-  std::uint64_t batch = 0;         //!< replications per batch, as the run will use them
+  std::uint64_t batch = 0;    //!< replications per batch, as the run will use them
   std::uint64_t replications = 0;  //!< replications this process simulates
   double total() const {
     return model_bytes + static_cast<double>(batch) * batch_bytes +

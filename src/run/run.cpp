@@ -53,8 +53,8 @@ void check_finite(const scenario::Scenario& s, const engine::Model& m, const con
     const std::size_t fields = static_cast<std::size_t>(r.fields);
     const std::size_t years = static_cast<std::size_t>(r.years);
     const std::size_t row = i / fields, provider_year = row % (r.providers.size() * years);
-    const std::uint64_t replication = first_replication + (i - from) / fields / years /
-                                                              r.providers.size();
+    const std::uint64_t replication =
+        first_replication + (i - from) / fields / years / r.providers.size();
     throw InputError(s.path + ": numeric overflow: contract record " + r.names[i % fields] +
                      " of provider " + m.entities[r.providers[provider_year / years]].name +
                      " in performance year " + std::to_string(provider_year % years + 1) +

@@ -71,8 +71,7 @@ ProviderGroup read_group(const TableReader& reader, const Simulation& simulation
   read_size(reader, group);
   group.participant = reader.flag("participant", group.participant);
   // Plausibility bounds (scenario/limits.hpp): far beyond them costs overflow or vanish.
-  group.efficiency_sd =
-      reader.number("efficiency_sd", group.efficiency_sd, closed(0.0, kMaxLogSd));
+  group.efficiency_sd = reader.number("efficiency_sd", group.efficiency_sd, closed(0.0, kMaxLogSd));
   group.effect_mean =
       reader.number("effect_mean", group.effect_mean, closed(-kMaxLogEffect, kMaxLogEffect));
   group.effect_sd = reader.number("effect_sd", group.effect_sd, closed(0.0, kMaxLogSd));
@@ -85,9 +84,9 @@ ProviderGroup read_group(const TableReader& reader, const Simulation& simulation
   }
   for (double ramp : group.effect_ramp)
     if (std::fabs(group.effect_mean) * ramp > kMaxLogEffect)
-      reader.fail("effect_ramp", "effect_mean x effect_ramp = " +
-                                     format_approx(group.effect_mean * ramp) +
-                                     " on log cost is beyond +/-" + format_number(kMaxLogEffect));
+      reader.fail("effect_ramp",
+                  "effect_mean x effect_ramp = " + format_approx(group.effect_mean * ramp) +
+                      " on log cost is beyond +/-" + format_number(kMaxLogEffect));
   group.quality_sd = reader.number("quality_sd", group.quality_sd, at_least(0.0));
   group.coding_growth = reader.number("coding_growth", group.coding_growth, above(-1.0));
   group.case_mix = read_case_mix(reader, strata);

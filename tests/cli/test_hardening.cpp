@@ -34,9 +34,15 @@ void expect_refused(const CliResult& r, const std::vector<std::string>& fragment
 // when both got past that check, keeps its result under a name it prints.
 TEST(CliHardening, TwoRunsOnOneOutNeverReplaceEachOther) {
   TempFolder dir;
-  const std::vector<std::string> args{"run",          cli_data("small.toml"), "--out",
-                                      dir.file("x.h5"), "--replications",     "200",
-                                      "--threads",    "1",                    "--quiet"};
+  const std::vector<std::string> args{"run",
+                                      cli_data("small.toml"),
+                                      "--out",
+                                      dir.file("x.h5"),
+                                      "--replications",
+                                      "200",
+                                      "--threads",
+                                      "1",
+                                      "--quiet"};
   CliResult a, b;
   std::thread first([&] { a = run_cli(args, dir.path().string(), 300); });
   std::thread second([&] { b = run_cli(args, dir.path().string(), 300); });
@@ -53,8 +59,8 @@ TEST(CliHardening, TwoRunsOnOneOutNeverReplaceEachOther) {
   const std::string kept_mark = "is kept as ";
   const std::size_t at = loser.err.find(kept_mark);
   if (at != std::string::npos) {
-    const std::string kept = loser.err.substr(at + kept_mark.size(),
-                                              loser.err.find('\n', at) - at - kept_mark.size());
+    const std::string kept =
+        loser.err.substr(at + kept_mark.size(), loser.err.find('\n', at) - at - kept_mark.size());
     const analysis::Results mine = io::read_results(kept);
     const analysis::Results theirs = io::read_results(dir.file("x.h5"));
     EXPECT_EQ(mine.info.replications, 200u);
@@ -71,8 +77,8 @@ TEST(CliHardening, TwoRunsOnOneOutNeverReplaceEachOther) {
 TEST(CliHardening, AModelTooLargeForMemoryIsRefusedAtOnce) {
   TempFolder dir;
   const auto start = std::chrono::steady_clock::now();
-  const CliResult r = run_cli(
-      {"run", cli_data("many_providers.toml"), "--out", dir.file("x.h5")}, dir.path().string(), 120);
+  const CliResult r = run_cli({"run", cli_data("many_providers.toml"), "--out", dir.file("x.h5")},
+                              dir.path().string(), 120);
   expect_refused(r, {"many_providers.toml: the run needs about ", "TiB of memory",
                      "of memory is available", "its model alone is too large"});
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 30.0);
@@ -88,10 +94,9 @@ TEST(CliHardening, AModelTooLargeForMemoryIsRefusedAtOnce) {
 // --batch-size 4294967295 gave std::bad_alloc; now the figure and a batch size that fits.
 TEST(CliHardening, ABatchTooLargeForMemoryNamesOneThatFits) {
   TempFolder dir;
-  const CliResult r =
-      run_cli({"run", cli_data("small.toml"), "--out", dir.file("x.h5"), "--replications",
-               "4294967296", "--batch-size", "4294967295"},
-              dir.path().string(), 120);
+  const CliResult r = run_cli({"run", cli_data("small.toml"), "--out", dir.file("x.h5"),
+                               "--replications", "4294967296", "--batch-size", "4294967295"},
+                              dir.path().string(), 120);
   expect_refused(r, {"of memory is available; it would fit with --batch-size "});
   EXPECT_FALSE(contains(r.err, "replications, backend")) << "refused before it starts\n" << r;
   EXPECT_EQ(dir.listing(), std::vector<std::string>{});
@@ -133,14 +138,14 @@ TEST(CliHardening, AFolderThatTakesNoFilesIsRefusedBeforeSimulating) {
   }
   for (const std::string& folder : folders) {
     SCOPED_TRACE(folder);
-    const CliResult r = run_cli({"run", cli_data("small.toml"), "--out", folder + "/x.h5"},
-                                dir.path().string());
+    const CliResult r =
+        run_cli({"run", cli_data("small.toml"), "--out", folder + "/x.h5"}, dir.path().string());
     expect_refused(r, {"cannot write results file " + folder + "/x.h5",
                        "cannot create files in folder " + folder});
     EXPECT_FALSE(contains(r.err, "replications, backend")) << "refused before it starts\n" << r;
-    const CliResult c = run_cli({"run", cli_data("small.toml"), "--out", dir.file("x.h5"),
-                                 "--checkpoint", folder + "/c"},
-                                dir.path().string());
+    const CliResult c = run_cli(
+        {"run", cli_data("small.toml"), "--out", dir.file("x.h5"), "--checkpoint", folder + "/c"},
+        dir.path().string());
     expect_refused(c, {"cannot write checkpoint " + folder + "/c"});
   }
   if (fs::exists(dir.path() / "ro")) fs::permissions(dir.path() / "ro", fs::perms::owner_all);
