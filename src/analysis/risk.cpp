@@ -126,7 +126,8 @@ void set_tail_checks(const RecordView& view, const Selection& selection,
     const double se = batch_means<NetResult>(coarse, 1, [&](ReplicationRange range) {
                         return loss_moments(replication_losses(coarse, selection, range));
                       })(NetResult::kSd).se;
-    ratio = se / estimates(NetResult::kSd).se;
+    const double fine = estimates(NetResult::kSd).se;
+    if (se > 0 && fine > 0) ratio = se / fine;  // no ratio of a figure without error
   }
   estimates(NetResult::kSdSeRatio) = {ratio, kNaN};
   const bool unstable = std::isfinite(ratio) && (ratio > kSeRatioLimit || ratio < 1 / kSeRatioLimit);
