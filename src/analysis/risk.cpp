@@ -123,14 +123,18 @@ void set_tail_checks(const RecordView& view, const Selection& selection,
   double ratio = kNaN;
   if (half >= 2) {
     const RecordView coarse = view.with_batches(half);
-    const double se = batch_means<NetResult>(coarse, 1, [&](ReplicationRange range) {
-                        return loss_moments(replication_losses(coarse, selection, range));
-                      })(NetResult::kSd).se;
+    const double se =
+        batch_means<NetResult>(coarse, 1,
+                               [&](ReplicationRange range) {
+                                 return loss_moments(replication_losses(coarse, selection, range));
+                               })(NetResult::kSd)
+            .se;
     const double fine = estimates(NetResult::kSd).se;
     if (se > 0 && fine > 0) ratio = se / fine;  // no ratio of a figure without error
   }
   estimates(NetResult::kSdSeRatio) = {ratio, kNaN};
-  const bool unstable = std::isfinite(ratio) && (ratio > kSeRatioLimit || ratio < 1 / kSeRatioLimit);
+  const bool unstable =
+      std::isfinite(ratio) && (ratio > kSeRatioLimit || ratio < 1 / kSeRatioLimit);
   const double count = estimates(NetResult::kTailCount995).value;
   if (std::isfinite(count))
     estimates(NetResult::kTailFlag) = {count < kFewestTailReplications || unstable ? 1.0 : 0.0,

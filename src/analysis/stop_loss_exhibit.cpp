@@ -127,8 +127,8 @@ Expectations expectations(const RecordView& view, const Arrangement& a) {
   const std::vector<double> none(view.cells(), 0.0);
   Expectations e;
   e.claims = cell_means(view, a, none, [](const StopLossYear& y) { return y.claims; });
-  e.retained = cell_means(view, a, e.claims,
-                          [](const StopLossYear& y) { return y.claims - y.recovery; });
+  e.retained =
+      cell_means(view, a, e.claims, [](const StopLossYear& y) { return y.claims - y.recovery; });
   return e;
 }
 
@@ -144,8 +144,7 @@ std::vector<StopLossYear> years_of(const RecordView& view, const Arrangement& a,
 }
 
 //! The batch-means quantities of some provider-years: means, P(attach), EPD and the factor.
-QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years,
-                                     const Arrangement& a) {
+QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, const Arrangement& a) {
   double claims = 0, recovery = 0, attachment = 0, expected = 0, attached = 0, deficit = 0,
          expected_retained = 0;
   for (const StopLossYear& y : years) {
@@ -198,8 +197,8 @@ std::vector<Arrangement> arrangements(const RecordView& view,
                                       const scenario::AnalysisSettings& settings) {
   std::vector<Arrangement> rows;
   for (std::size_t t = 0; t < view.thresholds().size(); ++t)
-    rows.push_back({Arrangement::kSpecific, "specific A=" + format_number(view.thresholds()[t]),
-                    t});
+    rows.push_back(
+        {Arrangement::kSpecific, "specific A=" + format_number(view.thresholds()[t]), t});
   for (const double f : settings.aggregate_attachment_factors)
     rows.push_back({Arrangement::kFactor, "aggregate factor=" + format_number(f), 0, f});
   if (settings.aggregate_monthly_factor > 0)
@@ -218,8 +217,7 @@ double break_even_factor(const std::vector<StopLossYear>& years) {
     double g = 0;
     for (const StopLossYear& y : years) {
       const double attachment = f * y.expected_claims;
-      g += std::min(y.claims, attachment) - y.other_recovery -
-           std::max(y.claims - attachment, 0.0);
+      g += std::min(y.claims, attachment) - y.other_recovery - std::max(y.claims - attachment, 0.0);
     }
     return g;
   };
@@ -242,8 +240,8 @@ std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
   // The break-even row: the factor solved on all replications, quoted like the others.
   const Arrangement unit_factor{Arrangement::kFactor, "", 0, 1.0};
   Arrangement even{Arrangement::kBreakEven, "aggregate break-even"};
-  even.factor = break_even_factor(years_of(view, unit_factor, expectations(view, unit_factor),
-                                           view.all_replications()));
+  even.factor = break_even_factor(
+      years_of(view, unit_factor, expectations(view, unit_factor), view.all_replications()));
   if (std::isfinite(even.factor)) rows.push_back(even);
   if (rows.empty()) return {};
   std::vector<std::string> labels;

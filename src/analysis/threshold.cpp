@@ -108,25 +108,25 @@ NoiseOnlyWorld noise_only_world(const RecordView& view, const scenario::Contract
   // Without a benchmark the rule pays nothing, as contract::shared_savings.
   NoiseOnlyWorld world{std::vector<double>(records, kNaN), std::vector<double>(records, 0.0),
                        std::vector<double>(records, 0.0)};
-  view.for_each_cell(everyone, view.all_replications(), [&](ProviderYear r, std::uint64_t rep,
-                                                            std::size_t cell) {
-    const double benchmark = r[c::kBenchmark];
-    if (!std::isfinite(r[c::kNullSavingsRate]) || !(benchmark > 0)) return;
-    const scenario::ContractTerms& terms =
-        contract.years[cell % static_cast<std::size_t>(view.years())];
-    const double msr = std::isfinite(r[c::kMinimumSavingsRate]) ? r[c::kMinimumSavingsRate] : 0;
-    const c::MinimumRates minimum{
-        msr, terms.sharing.loss_rate_same ? msr : terms.sharing.minimum_loss_rate};
-    const double rate = r[c::kNullSavingsRate] - sum[cell] / count[cell];
-    const double null_cost = benchmark * (1 - rate);
-    const double target_cost = null_cost - target_effect * r[c::kCounterfactualCost];
-    const std::size_t i = rep * cells + cell;
-    world.savings_rate[i] = rate;
-    world.null_shared[i] =
-        c::sharing_result(terms, minimum, benchmark, null_cost, r[c::kQualityScore]);
-    world.target_shared[i] =
-        c::sharing_result(terms, minimum, benchmark, target_cost, r[c::kQualityScore]);
-  });
+  view.for_each_cell(
+      everyone, view.all_replications(), [&](ProviderYear r, std::uint64_t rep, std::size_t cell) {
+        const double benchmark = r[c::kBenchmark];
+        if (!std::isfinite(r[c::kNullSavingsRate]) || !(benchmark > 0)) return;
+        const scenario::ContractTerms& terms =
+            contract.years[cell % static_cast<std::size_t>(view.years())];
+        const double msr = std::isfinite(r[c::kMinimumSavingsRate]) ? r[c::kMinimumSavingsRate] : 0;
+        const c::MinimumRates minimum{
+            msr, terms.sharing.loss_rate_same ? msr : terms.sharing.minimum_loss_rate};
+        const double rate = r[c::kNullSavingsRate] - sum[cell] / count[cell];
+        const double null_cost = benchmark * (1 - rate);
+        const double target_cost = null_cost - target_effect * r[c::kCounterfactualCost];
+        const std::size_t i = rep * cells + cell;
+        world.savings_rate[i] = rate;
+        world.null_shared[i] =
+            c::sharing_result(terms, minimum, benchmark, null_cost, r[c::kQualityScore]);
+        world.target_shared[i] =
+            c::sharing_result(terms, minimum, benchmark, target_cost, r[c::kQualityScore]);
+      });
   return world;
 }
 
@@ -143,24 +143,24 @@ QuantityGrid<ThresholdRate> threshold_rates(const RecordView& view, const Select
   };
   std::vector<Counts> counts(min_units.size());
   double units = 0, provider_years = 0;
-  view.for_each_cell(selection, range, [&](ProviderYear record, std::uint64_t rep,
-                                           std::size_t cell) {
-    const std::size_t i = rep * view.cells() + cell;
-    units += record[c::kUnits];
-    ++provider_years;
-    for (std::size_t k = 0; k < min_units.size(); ++k) {
-      if (!(record[c::kUnits] >= min_units[k])) continue;
-      Counts& n = counts[k];
-      ++n.eligible;
-      n.reward += record[c::kNullSharedResult] > 0 ? 1 : 0;
-      n.penalty += record[c::kNullSharedResult] < 0 ? 1 : 0;
-      n.negative += record[c::kTargetSharedResult] > 0 ? 0 : 1;
-      if (!noise) continue;
-      n.noise_reward += noise->null_shared[i] > 0 ? 1 : 0;
-      n.noise_penalty += noise->null_shared[i] < 0 ? 1 : 0;
-      n.noise_negative += noise->target_shared[i] > 0 ? 0 : 1;
-    }
-  });
+  view.for_each_cell(selection, range,
+                     [&](ProviderYear record, std::uint64_t rep, std::size_t cell) {
+                       const std::size_t i = rep * view.cells() + cell;
+                       units += record[c::kUnits];
+                       ++provider_years;
+                       for (std::size_t k = 0; k < min_units.size(); ++k) {
+                         if (!(record[c::kUnits] >= min_units[k])) continue;
+                         Counts& n = counts[k];
+                         ++n.eligible;
+                         n.reward += record[c::kNullSharedResult] > 0 ? 1 : 0;
+                         n.penalty += record[c::kNullSharedResult] < 0 ? 1 : 0;
+                         n.negative += record[c::kTargetSharedResult] > 0 ? 0 : 1;
+                         if (!noise) continue;
+                         n.noise_reward += noise->null_shared[i] > 0 ? 1 : 0;
+                         n.noise_penalty += noise->null_shared[i] < 0 ? 1 : 0;
+                         n.noise_negative += noise->target_shared[i] > 0 ? 0 : 1;
+                       }
+                     });
   QuantityGrid<ThresholdRate> rates(min_units.size());
   for (std::size_t k = 0; k < min_units.size(); ++k) {
     const Counts& n = counts[k];
@@ -197,15 +197,16 @@ QuantityGrid<NullSavings> null_savings(const RecordView& view, const Selection& 
                                        ReplicationRange range) {
   std::vector<double> null_rates, noise_rates;
   double units = 0, provider_years = 0;
-  view.for_each_cell(selection, range, [&](ProviderYear record, std::uint64_t rep,
-                                           std::size_t cell) {
-    const std::size_t i = rep * view.cells() + cell;
-    units += record[c::kUnits];
-    ++provider_years;
-    if (std::isfinite(record[c::kNullSavingsRate]))
-      null_rates.push_back(record[c::kNullSavingsRate]);
-    if (std::isfinite(noise.savings_rate[i])) noise_rates.push_back(noise.savings_rate[i]);
-  });
+  view.for_each_cell(selection, range,
+                     [&](ProviderYear record, std::uint64_t rep, std::size_t cell) {
+                       const std::size_t i = rep * view.cells() + cell;
+                       units += record[c::kUnits];
+                       ++provider_years;
+                       if (std::isfinite(record[c::kNullSavingsRate]))
+                         null_rates.push_back(record[c::kNullSavingsRate]);
+                       if (std::isfinite(noise.savings_rate[i]))
+                         noise_rates.push_back(noise.savings_rate[i]);
+                     });
   const double z = stats::normal_quantile(1 - alpha);
   const double mean = stats::mean(null_rates), sd = stats::standard_deviation(null_rates);
   const double noise_sd = stats::standard_deviation(noise_rates);

@@ -88,8 +88,7 @@ TEST(ThresholdRates, ByGroupAndMinUnitsGivenEligibility) {
       EXPECT_NEAR(mean_of(*t, "excluded_share", row, column), expected[row].excluded, 1e-14);
       EXPECT_NEAR(mean_of(*t, "false_reward", row, column), expected[row].false_reward, 1e-14);
       EXPECT_NEAR(mean_of(*t, "false_penalty", row, column), expected[row].false_penalty, 1e-14);
-      EXPECT_NEAR(mean_of(*t, "false_negative", row, column), expected[row].false_negative,
-                  1e-14);
+      EXPECT_NEAR(mean_of(*t, "false_negative", row, column), expected[row].false_negative, 1e-14);
     }
   // Batch means, two batches: se = |a - b| / 2. All at 0: rewards 3 of 6, then 2 of 6.
   EXPECT_NEAR(se_of(*t, "false_reward", 4), (3.0 / 6 - 2.0 / 6) / 2, 1e-14);
