@@ -162,7 +162,8 @@ def threshold(results: Results, variant: Optional[str] = None) -> Figure:
     min_units) make no payments, so have no error rate: they are marked on the axis, not drawn as 0."""
     v = _variant(results, variant)
     table = results.analysis("threshold", "rates", variant=v)
-    wide = _pivot(table, table["column"].iloc[0])
+    columns = list(dict.fromkeys(table["column"]))
+    wide = _pivot(table, "agreement" if "agreement" in columns else columns[0])
     est, low, high = wide["estimate"], wide["ci_low"], wide["ci_high"]
     parsed = pd.DataFrame([(n.rsplit(" min_units=", 1) + [""])[:2] for n in est.index],
                           index=est.index, columns=["group", "min_units"])

@@ -51,7 +51,7 @@ constexpr std::array kHeadlineQuantities{
     QuantityInfo<Headline>{Headline::kOptimalWeight, "optimal_weight", "weight",
                            "RMSE-minimising regional benchmark weight"},
     QuantityInfo<Headline>{Headline::kFalseReward, "false_reward", "fraction",
-                           "false reward rate, all providers, first min_units tested"},
+                           "false reward rate (as designed, given eligibility), all providers, first min_units tested"},
 };
 static_assert(listed_in_order(kHeadlineQuantities));
 constexpr const auto& quantity_table(Headline) { return kHeadlineQuantities; }
@@ -124,7 +124,7 @@ HeadlineSource headline_source(const VariantSummary& summary,
     case Headline::kFalseReward:
       if (settings.threshold_min_units.empty()) return {};
       return {analysis_table("threshold", "rates"),
-              "all min_units=" + format_number(settings.threshold_min_units.front()), "all"};
+              "all min_units=" + format_number(settings.threshold_min_units.front()), "agreement"};
     default:
       return {&summary.contract_portfolio, "participants", "agreement"};
   }

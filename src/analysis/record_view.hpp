@@ -62,7 +62,17 @@ class RecordView {
   const std::vector<double>& thresholds() const { return records_.thresholds; }
   const std::vector<std::string>& provider_names() const { return names_; }
   const std::vector<std::string>& provider_groups() const { return groups_; }
-  int batch_count() const { return batches_; }
+  //! The batches standard errors come from: the non-empty ones, min(batches, replications); the
+  //! interval multiplier uses this count - 1 degrees of freedom.
+  int batch_count() const { return static_cast<int>(batch_ranges().size()); }
+
+  //! The same view with standard errors from `batches` batches (the tail checks compare K with
+  //! K / 2 batches).
+  RecordView with_batches(int batches) const {
+    RecordView view = *this;
+    view.batches_ = batches;
+    return view;
+  }
 
   //! Every replication recorded.
   ReplicationRange all_replications() const { return {0, replications()}; }
@@ -84,6 +94,20 @@ class RecordView {
       for (std::size_t provider : selection.providers)
         for (int year = 0; year < years(); ++year)
           if (selection.covers(year)) visit(record(rep, provider, year));
+  }
+
+  //! Provider-year cells, provider p's year y at p x years + y: the same in every replication.
+  std::size_t cells() const { return providers() * static_cast<std::size_t>(years()); }
+
+  //! Like for_each, calling visit(ProviderYear, replication, cell).
+  template <typename Visit>
+  void for_each_cell(const Selection& selection, ReplicationRange range, Visit visit) const {
+    for (std::uint64_t rep = range.first; rep < range.first + range.count; ++rep)
+      for (std::size_t provider : selection.providers)
+        for (int year = 0; year < years(); ++year)
+          if (selection.covers(year))
+            visit(record(rep, provider, year), rep,
+                  provider * static_cast<std::size_t>(years()) + static_cast<std::size_t>(year));
   }
 
   //! value(ProviderYear) of each provider-year of `selection` in `range`, in for_each order.

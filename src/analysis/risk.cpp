@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "analysis/quantity_table.hpp"
+#include "analysis/stop_loss_exhibit.hpp"
 #include "contract/risk_sharing.hpp"
 
 namespace apmsim::analysis {
@@ -30,6 +31,10 @@ enum class NetResult {
   kTvar995,
   kCapital99,
   kCapital995,
+  kTailCount99,
+  kTailCount995,
+  kSdSeRatio,
+  kTailFlag,
 };
 constexpr std::array kNetResultQuantities{
     QuantityInfo<NetResult>{NetResult::kMean, "mean", "currency", "mean net provider result"},
@@ -57,6 +62,15 @@ constexpr std::array kNetResultQuantities{
                             "var_99 - expected loss"},
     QuantityInfo<NetResult>{NetResult::kCapital995, "capital_995", "currency",
                             "var_995 - expected loss"},
+    QuantityInfo<NetResult>{NetResult::kTailCount99, "tail_count_99", "replications",
+                            "replications with a loss beyond var_99 (behind tvar_99)"},
+    QuantityInfo<NetResult>{NetResult::kTailCount995, "tail_count_995", "replications",
+                            "replications with a loss beyond var_995 (behind tvar_995)"},
+    QuantityInfo<NetResult>{NetResult::kSdSeRatio, "sd_se_ratio", "ratio",
+                            "batch-means se of sd from K / 2 batches over that from K"},
+    QuantityInfo<NetResult>{NetResult::kTailFlag, "tail_flag", "indicator",
+                            "1: do not trust the tail figures' se (tail_count_995 < 10, or "
+                            "sd_se_ratio outside [1/1.3, 1.3])"},
 };
 static_assert(listed_in_order(kNetResultQuantities));
 constexpr const auto& quantity_table(NetResult) { return kNetResultQuantities; }
@@ -87,6 +101,46 @@ QuantityGrid<NetResult> loss_moments(const std::vector<double>& losses) {
   return values;
 }
 
+//! Losses beyond the VaR at `level` (ties at the VaR are not beyond it).
+double beyond_var(const std::vector<double>& losses, double level) {
+  if (losses.empty()) return kNaN;
+  const double var = stats::value_at_risk(losses, level);
+  return static_cast<double>(
+      std::count_if(losses.begin(), losses.end(), [var](double loss) { return loss > var; }));
+}
+
+//! The SE ratio at which the tail flag is raised, and the fewest replications beyond var_995
+//! that a tail SE is trusted on (docs/analyses.md, honest tails).
+constexpr double kSeRatioLimit = 1.3;
+constexpr double kFewestTailReplications = 10;
+
+//! The tail counts, the SE stability check on sd and the flag (counts: se NaN).
+void set_tail_checks(const RecordView& view, const Selection& selection,
+                     const std::vector<double>& losses, EstimateGrid<NetResult>& estimates) {
+  estimates(NetResult::kTailCount99) = {beyond_var(losses, 0.99), kNaN};
+  estimates(NetResult::kTailCount995) = {beyond_var(losses, 0.995), kNaN};
+  const int half = view.batch_count() / 2;
+  double ratio = kNaN;
+  if (half >= 2) {
+    const RecordView coarse = view.with_batches(half);
+    const double se =
+        batch_means<NetResult>(coarse, 1,
+                               [&](ReplicationRange range) {
+                                 return loss_moments(replication_losses(coarse, selection, range));
+                               })(NetResult::kSd)
+            .se;
+    const double fine = estimates(NetResult::kSd).se;
+    if (se > 0 && fine > 0) ratio = se / fine;  // no ratio of a figure without error
+  }
+  estimates(NetResult::kSdSeRatio) = {ratio, kNaN};
+  const bool unstable =
+      std::isfinite(ratio) && (ratio > kSeRatioLimit || ratio < 1 / kSeRatioLimit);
+  const double count = estimates(NetResult::kTailCount995).value;
+  if (std::isfinite(count))
+    estimates(NetResult::kTailFlag) = {count < kFewestTailReplications || unstable ? 1.0 : 0.0,
+                                       kNaN};
+}
+
 //! Every net result quantity of `selection`. Tail quantities of i.i.d. replication totals come
 //! from all replications with order-statistic and delta-method errors: a batch smaller than
 //! 1 / (1 - level) would see no tail.
@@ -99,6 +153,7 @@ EstimateGrid<NetResult> net_result_estimates(const RecordView& view, const Selec
     estimates(level.var) = stats::value_at_risk_estimate(losses, level.level);
     estimates(level.tvar) = stats::tail_value_at_risk_estimate(losses, level.level);
   }
+  set_tail_checks(view, selection, losses, estimates);
   return estimates;
 }
 
@@ -119,7 +174,14 @@ AnalysisTable net_result_table(const RecordView& view) {
 
 // ---- stop-loss layers --------------------------------------------------------------------------
 
-enum class LayerPremium { kPurePremium, kSd, kAttachProbability, kLoadedPremium };
+enum class LayerPremium {
+  kPurePremium,
+  kSd,
+  kAttachProbability,
+  kLoadedPremium,
+  kAttachCount,
+  kAttachProbabilityUpper
+};
 //! Money is per exposure: layer_quantities() appends "/unit" or "/provider-year".
 constexpr std::array kLayerPremiumQuantities{
     QuantityInfo<LayerPremium>{LayerPremium::kPurePremium, "pure_premium", "currency",
@@ -130,6 +192,11 @@ constexpr std::array kLayerPremiumQuantities{
                                "P(payout > 0)"},
     QuantityInfo<LayerPremium>{LayerPremium::kLoadedPremium, "loaded_premium", "currency",
                                "pure premium x (1 + loading) + sd_loading x sd"},
+    QuantityInfo<LayerPremium>{LayerPremium::kAttachCount, "attach_count", "provider-years",
+                               "provider-years with a payout in the run"},
+    QuantityInfo<LayerPremium>{
+        LayerPremium::kAttachProbabilityUpper, "attach_probability_upper", "fraction",
+        "95% upper bound 3 / provider-years when none has a payout (rule of three)"},
 };
 static_assert(listed_in_order(kLayerPremiumQuantities));
 constexpr const auto& quantity_table(LayerPremium) { return kLayerPremiumQuantities; }
@@ -215,8 +282,18 @@ EstimateTable layer_table(const RecordView& view, const std::vector<std::string>
   const EstimateGrid<LayerPremium> premiums = batch_means<LayerPremium>(
       view, layers.size(),
       [&](ReplicationRange range) { return layer_premiums(payouts(range), settings); });
-  for (std::size_t layer = 0; layer < layers.size(); ++layer)
-    put_row(table, layer, 0, premiums, layer);
+  EstimateGrid<LayerPremium> counted = premiums;
+  const LayerPayouts all = payouts(view.all_replications());
+  for (std::size_t layer = 0; layer < layers.size(); ++layer) {
+    const std::vector<double>& payout = all.payouts[layer];
+    const double attached = static_cast<double>(
+        std::count_if(payout.begin(), payout.end(), [](double p) { return p > 0; }));
+    counted(LayerPremium::kAttachCount, layer) = {attached, kNaN};
+    if (attached == 0 && !payout.empty())
+      counted(LayerPremium::kAttachProbabilityUpper, layer) = {
+          3.0 / static_cast<double>(payout.size()), kNaN};
+    put_row(table, layer, 0, counted, layer);
+  }
   return table;
 }
 
@@ -342,6 +419,7 @@ std::vector<AnalysisTable> risk_analysis(const RecordView& view, const scenario:
                                          const scenario::AnalysisSettings& settings) {
   std::vector<AnalysisTable> tables{net_result_table(view)};
   for (AnalysisTable& table : layer_tables(view, settings)) tables.push_back(std::move(table));
+  for (AnalysisTable& table : stop_loss_exhibit(view, settings)) tables.push_back(std::move(table));
   for (AnalysisTable& table : corridor_band_table(view, contract))
     tables.push_back(std::move(table));
   return tables;

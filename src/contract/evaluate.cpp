@@ -34,16 +34,14 @@ struct Waterfall {
   MinimumRates minimum;        //!< step 4's minimum rates in force
 };
 
-//! The threshold test's worlds on the same draws (true effect 0, or the target effect acting on
-//! the cost body) and the benchmark methods' errors against the counterfactual, on untruncated
-//! costs. With truncation the accountable cost moves by the untruncated difference, an
-//! approximation (docs/output-format.md).
-void write_counterfactual_worlds(const Waterfall& w, double target_effect, double ramp,
-                                 double* out) {
+//! The threshold test's worlds on the same draws (true effect 0, or the target effect: a true
+//! savings rate of `target_effect` on the total cost, counterfactual x (1 - target_effect), in
+//! every performance year) and the benchmark methods' errors against the counterfactual, on
+//! untruncated costs. With truncation the accountable cost moves by the untruncated difference,
+//! an approximation (docs/analyses.md).
+void write_counterfactual_worlds(const Waterfall& w, double target_effect, double* out) {
   const ProviderYear& year = w.year;
-  const double cost_target =
-      (year.counterfactual - year.catastrophic) * std::exp(-target_effect * ramp) +
-      year.catastrophic;
+  const double cost_target = year.counterfactual * (1.0 - target_effect);
   const double null_accountable = w.accountable_cost + (year.counterfactual - year.cost);
   const double target_accountable = w.accountable_cost + (cost_target - year.cost);
   const auto shared_at = [&w](double accountable_cost) {
@@ -199,8 +197,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
 
   const engine::Entity& provider = model_.entities[at.provider];
   write_counterfactual_worlds({terms, year, risk, benchmark, accountable.cost, minimum},
-                              target_effect_, provider.effect_ramp[static_cast<std::size_t>(y)],
-                              out);
+                              target_effect_, out);
   write_draws(b, model_.layout, at, provider.region, model_.regions.size(), out);
 }
 

@@ -318,6 +318,35 @@ void solved_rates(std::ostringstream& out, const EstimateTable& t) {
   render(out, cells, "  ");
 }
 
+//! Whether `t` has quantity `name` (files of older versions may lack it).
+bool has_quantity(const EstimateTable& t, const std::string& name) {
+  for (const auto& q : t.quantities)
+    if (q.name == name) return true;
+  return false;
+}
+
+//! Honest tails (docs/analyses.md): the rule-of-three bound beside a P(attach) of 0, and a
+//! warning where the net result's tail se is not to be trusted.
+void tail_notes(std::ostringstream& out, const EstimateTable& t) {
+  if (has_quantity(t, "attach_probability_upper"))
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      const double bound = t.mean[t.index(t.quantity("attach_probability_upper"), r, 0)];
+      if (std::isfinite(bound))
+        out << "  " << t.rows[r] << ": none attached in the run, P(attach) < "
+            << number_text(bound, decimals_for(bound, 0, NumberKind::kShare), NumberKind::kShare)
+            << "% (95%, 3/N), not 0\n";
+    }
+  if (!has_quantity(t, "tail_flag")) return;
+  const std::size_t last = t.rows.size() - 1, agreement = static_cast<std::size_t>(t.years - 1);
+  if (t.mean[t.index(t.quantity("tail_flag"), last, agreement)] == 1)
+    out << "  tail se not to be trusted: "
+        << t.mean[t.index(t.quantity("tail_count_995"), last, agreement)]
+        << " replications beyond var_995, se of sd from half the batches x"
+        << number_text(t.mean[t.index(t.quantity("sd_se_ratio"), last, agreement)], 2,
+                       NumberKind::kPlain)
+        << " (docs/analyses.md); run more replications\n";
+}
+
 void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v,
                        const std::string& currency) {
   namespace c = contract;
@@ -340,24 +369,49 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
     rows_at(out, t->table, {"bias", "sd", "rmse", "corr_efficiency", "corr_region_shock"},
             "benchmark error vs counterfactual (all years)",
             static_cast<std::size_t>(t->table.years - 1), currency);
-  if (const auto* t = v.analysis_table("threshold", "rates"))
+  if (const auto* t = v.analysis_table("threshold", "rates")) {
+    out << "  minimum-threshold test: rates given eligibility (units >= min_units), the excluded\n"
+           "  share apart; two null worlds (docs/analyses.md):\n"
+           "    as designed: true effect 0, with the contract's coding growth, risk-adjustment\n"
+           "      credit and benchmark drift kept;\n"
+           "    noise only (noise_*): no true effect, no coding growth, no benchmark drift (the null\n"
+           "      savings rate less its mean for the provider and year)\n";
     rows_at(out, t->table,
-            {"mean_units", "excluded_share", "false_reward", "false_penalty", "false_negative"},
-            "minimum-threshold test", 0, currency);
+            {"mean_units", "excluded_share", "false_reward", "false_penalty", "false_negative",
+             "noise_false_reward", "noise_false_penalty", "noise_false_negative"},
+            "minimum-threshold test (agreement)", static_cast<std::size_t>(t->table.years - 1),
+            currency);
+  }
   if (const auto* t = v.analysis_table("threshold", "msr"))
-    rows_at(out, t->table, {"null_savings_rate_sd", "msr_for_alpha", "msr_normal"},
-            "MSR keeping false reward <= alpha", 0, currency);
-  if (const auto* t = v.analysis_table("risk", "net_result"))
+    rows_at(out, t->table,
+            {"null_savings_rate_mean", "null_savings_rate_sd", "msr_for_alpha", "msr_normal",
+             "noise_savings_rate_sd", "noise_msr_normal"},
+            "MSR keeping false reward <= alpha (agreement)",
+            static_cast<std::size_t>(t->table.years - 1), currency);
+  if (const auto* t = v.analysis_table("risk", "net_result")) {
     quantities_down(out, t->table, t->table.rows.size() - 1,
                     {"mean", "sd", "loss_probability", "var_95", "var_99", "var_995", "tvar_95",
-                     "tvar_99", "tvar_995", "capital_995"},
+                     "tvar_99", "tvar_995", "capital_995", "tail_count_995"},
                     "downside risk: portfolio net result (VaR/TVaR of the loss)", currency);
-  if (const auto* t = v.analysis_table("risk", "specific_layers"))
-    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
+    tail_notes(out, t->table);
+  }
+  if (const auto* t = v.analysis_table("risk", "specific_layers")) {
+    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability", "attach_count"},
             "specific stop-loss layers", 0, currency);
-  if (const auto* t = v.analysis_table("risk", "aggregate_layers"))
-    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability"},
+    tail_notes(out, t->table);
+  }
+  if (const auto* t = v.analysis_table("risk", "aggregate_layers")) {
+    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability", "attach_count"},
             "aggregate stop-loss layers (per provider-year)", 0, currency);
+    tail_notes(out, t->table);
+  }
+  if (const auto* t = v.analysis_table("risk", "stop_loss_exhibit")) {
+    rows_at(out, t->table,
+            {"attachment_factor", "expected_recoveries", "expected_retained",
+             "attach_probability", "attach_count", "retained_p90", "retained_p99", "epd"},
+            "stop-loss exhibit (per provider-year; aggregate net of specific)", 0, currency);
+    tail_notes(out, t->table);
+  }
   if (const auto* t = v.analysis_table("risk", "corridor_bands"))
     rows_at(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
             "corridor bands: payer cost per provider-year", 0, currency);

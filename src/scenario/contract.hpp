@@ -137,6 +137,11 @@ struct AnalysisSettings {
   double risk_loading = 0.1;
   double risk_sd_loading = 0.0;
   std::vector<AggregateLayer> aggregate_layers;
+  //! The stop-loss exhibit's aggregate attachments: factors of expected claims (net of the
+  //! specific stop-loss), and a monthly factor x member months with a minimum (0: none).
+  std::vector<double> aggregate_attachment_factors{1.1, 1.25};
+  double aggregate_monthly_factor = 0.0;
+  double aggregate_minimum_attachment = 0.0;
 };
 
 //! One `[sweep]` key: a parameter path and its values, as TOML text (e.g. "0.02", "\"ffs\"").

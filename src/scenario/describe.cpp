@@ -287,6 +287,9 @@ void describe_analysis(TomlWriter& out, const AnalysisSettings& a) {
     layers += (layers.empty() ? "" : ", ") + std::string("{ attach = ") + toml_float(l.attach) +
               ", limit = " + toml_float(l.limit) + " }";
   out.raw("aggregate_layers", "[" + layers + "]");
+  out.numbers("aggregate_attachment_factors", a.aggregate_attachment_factors);
+  out.number("aggregate_monthly_factor", a.aggregate_monthly_factor);
+  out.number("aggregate_minimum_attachment", a.aggregate_minimum_attachment);
 }
 
 void describe_sweep(TomlWriter& out, const std::vector<SweepAxis>& sweep) {

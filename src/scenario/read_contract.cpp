@@ -330,6 +330,14 @@ AnalysisSettings read_analysis(const TableReader& top, const Contract& contract)
         a.aggregate_layers.push_back(layer);
       }
     }
+    if (auto factors = k->numbers("aggregate_attachment_factors", above(0.0))) {
+      std::sort(factors->begin(), factors->end());
+      a.aggregate_attachment_factors = *factors;
+    }
+    a.aggregate_monthly_factor =
+        k->number("aggregate_monthly_factor", a.aggregate_monthly_factor, at_least(0.0));
+    a.aggregate_minimum_attachment =
+        k->number("aggregate_minimum_attachment", a.aggregate_minimum_attachment, at_least(0.0));
   }
   return a;
 }

@@ -56,7 +56,10 @@ const std::vector<Section>& sections() {
       {"analysis", false, {"batches", "withhold", "threshold", "risk"}},
       {"analysis.withhold", false, {"target_forfeit", "forfeit_limit", "forfeit_probability"}},
       {"analysis.threshold", false, {"min_units", "alpha", "target_effect"}},
-      {"analysis.risk", false, {"loading", "sd_loading", "aggregate_layers"}},
+      {"analysis.risk",
+       false,
+       {"loading", "sd_loading", "aggregate_layers", "aggregate_attachment_factors",
+        "aggregate_monthly_factor", "aggregate_minimum_attachment"}},
   };
   return all;
 }

@@ -27,6 +27,18 @@ TEST(RecordView, BatchesAreContiguousAndAtMostOnePerReplication) {
   EXPECT_TRUE(HandRecords(0, 1, 1).view(20).batch_ranges().empty());
 }
 
+// With fewer replications than batches the interval has (replications - 1) degrees of freedom:
+// one batch per replication, not `batches` of them.
+TEST(RecordView, IntervalDegreesOfFreedomFollowTheNonEmptyBatches) {
+  HandRecords hand(5, 1, 1);
+  EXPECT_EQ(hand.view(20).batch_count(), 5);
+  EXPECT_EQ(hand.view(3).batch_count(), 3);
+  EXPECT_EQ(HandRecords(0, 1, 1).view(20).batch_count(), 0);
+  const EstimateTable few = make_table({"r"}, {"all"}, {}, hand.view(20).batch_count());
+  EXPECT_DOUBLE_EQ(few.ci_multiplier, stats::student_t_quantile(0.975, 4));  // 2.776
+  EXPECT_GT(few.ci_multiplier, stats::student_t_quantile(0.975, 19));
+}
+
 TEST(RecordView, VisitsReplicationsThenProvidersThenYears) {
   HandRecords hand(2, 2, 2);
   for (std::uint64_t r = 0; r < 2; ++r)

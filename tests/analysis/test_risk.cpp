@@ -111,6 +111,32 @@ TEST(RiskNetResult, ValueAtRiskAndTailValueAtRiskFromOrderStatistics) {
   }
 }
 
+// The portfolio's losses -60..139: var_99 is the 198th smallest (137), var_995 the 199th (138),
+// so 2 and 1 replications lie beyond them; with fewer than 10 beyond var_995 the flag is up.
+TEST(RiskNetResult, TailCountsAndFlag) {
+  const EstimateTable t = NetResultWorld().table();
+  const std::size_t portfolio = 2, agreement = 2;
+  EXPECT_EQ(mean_of(t, "tail_count_99", portfolio, agreement), 2);
+  EXPECT_EQ(mean_of(t, "tail_count_995", portfolio, agreement), 1);
+  EXPECT_TRUE(std::isnan(se_of(t, "tail_count_995", portfolio, agreement)));
+  EXPECT_EQ(mean_of(t, "tail_flag", portfolio, agreement), 1);
+}
+
+// sd's batch-means SE from K / 2 batches over that from K, by hand: losses 0, 2, 0, 2, 0, 2, 0,
+// 10. Four batches of two: sds sqrt 2, sqrt 2, sqrt 2, sqrt 50, whose sd is sqrt 8: se sqrt 8 / 2.
+// Two batches of four: sds sqrt(4/3) and sqrt(68/3): se = their difference / 2.
+TEST(RiskNetResult, SdSeRatioFromHalfTheBatches) {
+  HandRecords hand(8, 1, 1);
+  const double loss[8] = {0, 2, 0, 2, 0, 2, 0, 10};
+  for (std::uint64_t r = 0; r < 8; ++r) hand.at(r, 0, 0, c::kNetProviderResult) = -loss[r];
+  const auto tables = risk_analysis(hand.view(4), no_corridor(1), {});
+  const EstimateTable& t = *find_table(tables, "net_result");
+  const double se4 = std::sqrt(8.0) / 2, se2 = (std::sqrt(68.0 / 3) - std::sqrt(4.0 / 3)) / 2;
+  EXPECT_NEAR(se_of(t, "sd", 0, 0), se4, 1e-12);
+  EXPECT_NEAR(mean_of(t, "sd_se_ratio", 0, 0), se2 / se4, 1e-12);
+  EXPECT_EQ(mean_of(t, "tail_flag", 0, 0), 1);  // 8 replications: none beyond var_995
+}
+
 TEST(RiskNetResult, CapitalIsValueAtRiskLessTheExpectedLoss) {
   const EstimateTable t = NetResultWorld().table();
   const std::size_t portfolio = 2, agreement = 2;
@@ -270,6 +296,26 @@ TEST(RiskAggregateLayers, PayoutsOnTheLossRatioByHand) {
   EXPECT_NEAR(mean_of(*t, "loaded_premium", 1), 55 + 50, 1e-12);
   // Batches: payouts (0, 30) then (80, 80); means 15 and 80.
   EXPECT_NEAR(se_of(*t, "pure_premium", 0), (80 - 15) / 2.0, 1e-12);
+}
+
+TEST(RiskAggregateLayers, AttachCountAndTheRuleOfThreeWhenNothingAttaches) {
+  // Loss ratios 0, 5%, 10%, 30%: the 2%-10% layer pays in 3 years of 4; a layer from 50% in
+  // none, so its attach probability 0 comes with the 95% bound 3 / 4 instead of 0 +/- 0.
+  HandRecords hand(4, 1, 1);
+  const double cost[4] = {1000, 1050, 1100, 1300};
+  for (std::uint64_t r = 0; r < 4; ++r) {
+    hand.at(r, 0, 0, c::kBenchmark) = 1000;
+    hand.at(r, 0, 0, c::kAccountableCost) = cost[r];
+  }
+  scenario::AnalysisSettings settings;
+  settings.aggregate_layers = {{0.02, 0.10}, {0.50, 1.0}};
+  const auto tables = risk_analysis(hand.view(2), no_corridor(1), settings);
+  const EstimateTable& t = *find_table(tables, "aggregate_layers");
+  EXPECT_EQ(mean_of(t, "attach_count", 0), 3);
+  EXPECT_TRUE(std::isnan(mean_of(t, "attach_probability_upper", 0)));
+  EXPECT_EQ(mean_of(t, "attach_count", 1), 0);
+  EXPECT_EQ(mean_of(t, "attach_probability", 1), 0);
+  EXPECT_NEAR(mean_of(t, "attach_probability_upper", 1), 0.75, 1e-15);
 }
 
 // ---- corridor bands ----------------------------------------------------------------------------

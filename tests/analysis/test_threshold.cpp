@@ -59,36 +59,128 @@ struct ThresholdWorld {
   }
 };
 
-TEST(ThresholdRates, ByGroupAndMinUnits) {
+TEST(ThresholdRates, ByGroupAndMinUnitsGivenEligibility) {
   const auto tables = ThresholdWorld().analyse();
   const EstimateTable* t = find_table(tables, "rates");
   ASSERT_NE(t, nullptr);
   ASSERT_EQ(t->rows,
             (std::vector<std::string>{"a min_units=0", "a min_units=50", "b min_units=0",
                                       "b min_units=50", "all min_units=0", "all min_units=50"}));
+  ASSERT_EQ(t->columns, (std::vector<std::string>{"performance_year_1", "agreement"}));
   struct Expected {
     double mean_units, excluded, false_reward, false_penalty, false_negative;
   };
   // Group a, 8 provider-years. At 0: rewards p0 r0 and p1 x4; penalty p0 r1; no payment at the
-  // target p0 r3. At 50 p1 is excluded: it is paid nothing at the target either.
+  // target p0 r3. At 50 p1 is excluded, and not counted as a false negative: of p0's 4
+  // provider-years, r0 is rewarded, r1 penalised, r3 not paid at the target.
   // Group b, 4 provider-years, all above 50: penalties r0 and r2; no target payment r0 and r1.
+  // All at 50: 8 eligible of 12; rewards 1, penalties 3, false negatives 3.
   const Expected expected[6] = {{70, 0, 5.0 / 8, 1.0 / 8, 1.0 / 8},
-                                {70, 0.5, 1.0 / 8, 1.0 / 8, 5.0 / 8},
+                                {70, 0.5, 1.0 / 4, 1.0 / 4, 1.0 / 4},
                                 {60, 0, 0, 2.0 / 4, 2.0 / 4},
                                 {60, 0, 0, 2.0 / 4, 2.0 / 4},
                                 {200.0 / 3, 0, 5.0 / 12, 3.0 / 12, 3.0 / 12},
-                                {200.0 / 3, 4.0 / 12, 1.0 / 12, 3.0 / 12, 7.0 / 12}};
-  for (std::size_t row = 0; row < 6; ++row) {
-    SCOPED_TRACE(t->rows[row]);
-    EXPECT_NEAR(mean_of(*t, "mean_units", row), expected[row].mean_units, 1e-12);
-    EXPECT_NEAR(mean_of(*t, "excluded_share", row), expected[row].excluded, 1e-14);
-    EXPECT_NEAR(mean_of(*t, "false_reward", row), expected[row].false_reward, 1e-14);
-    EXPECT_NEAR(mean_of(*t, "false_penalty", row), expected[row].false_penalty, 1e-14);
-    EXPECT_NEAR(mean_of(*t, "false_negative", row), expected[row].false_negative, 1e-14);
-  }
+                                {200.0 / 3, 4.0 / 12, 1.0 / 8, 3.0 / 8, 3.0 / 8}};
+  for (std::size_t row = 0; row < 6; ++row)
+    for (std::size_t column = 0; column < 2; ++column) {  // one year: the year is the agreement
+      SCOPED_TRACE(t->rows[row] + " " + t->columns[column]);
+      EXPECT_NEAR(mean_of(*t, "mean_units", row, column), expected[row].mean_units, 1e-12);
+      EXPECT_NEAR(mean_of(*t, "excluded_share", row, column), expected[row].excluded, 1e-14);
+      EXPECT_NEAR(mean_of(*t, "false_reward", row, column), expected[row].false_reward, 1e-14);
+      EXPECT_NEAR(mean_of(*t, "false_penalty", row, column), expected[row].false_penalty, 1e-14);
+      EXPECT_NEAR(mean_of(*t, "false_negative", row, column), expected[row].false_negative, 1e-14);
+    }
   // Batch means, two batches: se = |a - b| / 2. All at 0: rewards 3 of 6, then 2 of 6.
   EXPECT_NEAR(se_of(*t, "false_reward", 4), (3.0 / 6 - 2.0 / 6) / 2, 1e-14);
   EXPECT_EQ(se_of(*t, "mean_units", 4), 0);
+}
+
+// The conditional rates are the joint ones (eligible and paid, over all provider-years) divided
+// by the eligible share, and the eligible and excluded shares add up to one.
+TEST(ThresholdRates, ConditionalEqualsJointOverEligibleShare) {
+  const auto tables = ThresholdWorld().analyse();
+  const EstimateTable& t = *find_table(tables, "rates");
+  for (std::size_t row = 0; row < t.rows.size(); ++row) {
+    SCOPED_TRACE(t.rows[row]);
+    const double eligible = mean_of(t, "eligible_share", row);
+    EXPECT_NEAR(eligible + mean_of(t, "excluded_share", row), 1, 1e-14);
+    for (const std::string rate : {"false_reward", "false_penalty", "false_negative"})
+      EXPECT_NEAR(mean_of(t, rate, row), mean_of(t, rate + "_joint", row) / eligible, 1e-14);
+  }
+  // "a min_units=50": half the provider-years are eligible, so the joint rates are half.
+  EXPECT_NEAR(mean_of(t, "false_negative_joint", 1), 1.0 / 8, 1e-14);
+}
+
+// Two years: the rates of each year and of the agreement pool that year's provider-years.
+TEST(ThresholdRates, ByPerformanceYear) {
+  HandRecords hand(2, 1, 2);
+  hand.fill(c::kUnits, 10);
+  hand.at(0, 0, 0, c::kNullSharedResult) = 1;  // year 1: rewarded in 1 of 2 replications
+  hand.at(0, 0, 1, c::kUnits) = 1;             // year 2: 1 unit in replication 0
+  scenario::Contract contract;
+  contract.present = true;
+  contract.years.resize(2);
+  for (auto& terms : contract.years) terms.sharing.enabled = true;
+  scenario::AnalysisSettings settings;
+  settings.threshold_min_units = {5};
+  const auto tables = threshold_analysis(hand.view(2), contract, settings);
+  const EstimateTable& t = *find_table(tables, "rates");
+  ASSERT_EQ(t.columns.size(), 3u);
+  EXPECT_NEAR(mean_of(t, "false_reward", 0, 0), 0.5, 1e-14);
+  EXPECT_NEAR(mean_of(t, "false_reward", 0, 1), 0.0, 1e-14);
+  EXPECT_NEAR(mean_of(t, "excluded_share", 0, 1), 0.5, 1e-14);
+  EXPECT_NEAR(mean_of(t, "false_reward", 0, 2), 1.0 / 3, 1e-14);  // 1 of 3 eligible
+  EXPECT_NEAR(mean_of(t, "false_reward_joint", 0, 2), 1.0 / 4, 1e-14);
+}
+
+// The noise-only world by hand: one provider, benchmark 1,000, counterfactual 1,000, symmetric
+// 2% minimum savings and loss rates, half shared both ways; null savings rates 0.05, 0.03, 0.01,
+// -0.01 (mean 0.02: coding growth and drift). As designed two of four are paid; noise only the
+// rates are 0.03, 0.01, -0.01, -0.03: one paid, one charged; at the 2% target 0.05, 0.03, 0.01,
+// -0.01: two not paid.
+TEST(ThresholdNoiseOnly, CentredNullWorldByHand) {
+  HandRecords hand(4, 1, 1);
+  hand.fill(c::kUnits, 100);
+  hand.fill(c::kBenchmark, 1000);
+  hand.fill(c::kCounterfactualCost, 1000);
+  hand.fill(c::kMinimumSavingsRate, 0.02);
+  const double rates[4] = {0.05, 0.03, 0.01, -0.01};
+  for (std::uint64_t r = 0; r < 4; ++r) {
+    hand.at(r, 0, 0, c::kNullSavingsRate) = rates[r];
+    hand.at(r, 0, 0, c::kNullSharedResult) = rates[r] >= 0.02 ? 1 : 0;
+    hand.at(r, 0, 0, c::kTargetSharedResult) = 1;
+  }
+  scenario::Contract contract;
+  contract.present = true;
+  contract.years.resize(1);
+  scenario::SharingTerms& sharing = contract.years[0].sharing;
+  sharing.enabled = true;
+  sharing.minimum_savings_rate = 0.02;
+  sharing.loss_rate_same = true;
+  sharing.loss_rate = 0.5;
+  scenario::AnalysisSettings settings;
+  settings.threshold_min_units = {0};
+  settings.threshold_alpha = 0.25;
+  settings.threshold_target_effect = 0.02;
+  const RecordView view = hand.view(2);
+  const NoiseOnlyWorld world = noise_only_world(view, contract, 0.02);
+  EXPECT_NEAR(world.savings_rate[0], 0.03, 1e-15);
+  EXPECT_NEAR(world.null_shared[0], 0.5 * 30, 1e-9);   // first-dollar: half of 30
+  EXPECT_NEAR(world.null_shared[3], -0.5 * 30, 1e-9);  // a 3% loss, half owed
+  EXPECT_NEAR(world.target_shared[0], 0.5 * 50, 1e-9);
+  const auto tables = threshold_analysis(view, contract, settings);
+  const EstimateTable& t = *find_table(tables, "rates");
+  EXPECT_NEAR(mean_of(t, "false_reward", 0, 1), 0.5, 1e-14);
+  EXPECT_NEAR(mean_of(t, "false_penalty", 0, 1), 0, 1e-14);
+  EXPECT_NEAR(mean_of(t, "noise_false_reward", 0, 1), 0.25, 1e-14);
+  EXPECT_NEAR(mean_of(t, "noise_false_penalty", 0, 1), 0.25, 1e-14);
+  EXPECT_NEAR(mean_of(t, "noise_false_negative", 0, 1), 0.5, 1e-14);
+  const EstimateTable& m = *find_table(tables, "msr");
+  const double sd0 = std::sqrt(20e-4 / 3);
+  EXPECT_NEAR(mean_of(m, "null_savings_rate_mean", 0, 1), 0.02, 1e-15);
+  EXPECT_NEAR(mean_of(m, "noise_savings_rate_sd", 0, 1), sd0, 1e-14);
+  EXPECT_NEAR(mean_of(m, "noise_msr_for_alpha", 0, 1), 0.01, 1e-14);  // 3rd of 4
+  EXPECT_NEAR(mean_of(m, "noise_msr_normal", 0, 1), stats::normal_quantile(0.75) * sd0, 1e-14);
 }
 
 TEST(ThresholdMsr, EmpiricalAndNormalMsrByHand) {

@@ -93,6 +93,46 @@ TEST(SummaryText, TablesByYearWithNaNAsDash) {
   EXPECT_TRUE(contains(text, "\n    south ")) << text;
 }
 
+// Honest tails (docs/analyses.md): a layer nothing reached reads "< 3/N", not 0 +/- 0, and a
+// net result whose tail rests on few replications says so.
+TEST(SummaryText, TailsBoundWhatNeverHappenedAndFlagThinTails) {
+  analysis::Results results = make_results();
+  analysis::VariantSummary& v = results.variants[0];
+  v.has_contract = true;
+  analysis::EstimateTable layers = testing_support::make_table(
+      {"0.1-0.5", "0.5-1"}, 1,
+      {{"attach_probability", "fraction", ""}, {"attach_count", "provider-years", ""},
+       {"attach_probability_upper", "fraction", ""}},
+      0.0);
+  const auto set = [](analysis::EstimateTable& t, const char* q, std::size_t row, std::size_t col,
+                      double mean, double se) {
+    t.mean[t.index(t.quantity(q), row, col)] = mean;
+    t.se[t.index(t.quantity(q), row, col)] = se;
+  };
+  set(layers, "attach_probability_upper", 0, 0, kNaN, kNaN);
+  set(layers, "attach_probability", 1, 0, 0, 0);
+  set(layers, "attach_probability_upper", 1, 0, 0.003, kNaN);  // 3 / 1,000 provider-years
+  v.analyses.push_back({"risk", "aggregate_layers", "", layers});
+  analysis::EstimateTable net = testing_support::make_table(
+      {"portfolio"}, 1,
+      {{"mean", "currency", ""}, {"tail_count_995", "replications", ""},
+       {"sd_se_ratio", "ratio", ""}, {"tail_flag", "indicator", ""}},
+      0.0);
+  set(net, "tail_count_995", 0, 0, 4, kNaN);
+  set(net, "sd_se_ratio", 0, 0, 1.62, kNaN);
+  set(net, "tail_flag", 0, 0, 1, kNaN);
+  v.analyses.push_back({"risk", "net_result", "", net});
+  const std::string text = format_summary(results);
+  EXPECT_TRUE(contains(text, "0.5-1: none attached in the run, P(attach) < 0.30% (95%, 3/N), not 0"))
+      << text;
+  EXPECT_FALSE(contains(text, "0.1-0.5: none attached")) << text;
+  EXPECT_TRUE(contains(text, "tail se not to be trusted: 4 replications beyond var_995")) << text;
+  EXPECT_TRUE(contains(text, "x1.62")) << text;
+  set(net, "tail_flag", 0, 0, 0, kNaN);
+  v.analyses.back().table = net;
+  EXPECT_FALSE(contains(format_summary(results), "tail se not to be trusted"));
+}
+
 TEST(SummaryText, StaysShort) {
   const std::string text = format_summary(summary_results());
   const auto lines = std::count(text.begin(), text.end(), '\n');

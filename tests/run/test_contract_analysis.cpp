@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "run/simulate.hpp"
@@ -127,6 +128,11 @@ tiers = [{ at = 0.6, earn = 0.5 }, { at = 0.8, earn = 1.0 }]
   EXPECT_NEAR(y1[contract::kNetProviderResult], 6717.5 - 1000.0, 1e-7);
   EXPECT_NEAR(y1[contract::kPayerNetSavings], 105000.0 - (100000.0 - 1000.0 + 6717.5), 1e-7);
   EXPECT_NEAR(y1[contract::kTrueSavingsRate], 5000.0 / 105000.0, 1e-12);
+  // The threshold test's worlds: null cost = counterfactual 105,000 (7.4% savings: half of
+  // 8,435); target (0.02 of the total cost): 105,000 x 0.98 = 102,900, half of 10,535.
+  EXPECT_NEAR(y1[contract::kNullSavingsRate], 8435.0 / 113435.0, 1e-12);
+  EXPECT_NEAR(y1[contract::kNullSharedResult], 4217.5, 1e-7);
+  EXPECT_NEAR(y1[contract::kTargetSharedResult], 5267.5, 1e-7);
   const double* y2 = r.record(0, 0, 1);  // a loss, upside only: nothing owed; quality 0.9: all
   EXPECT_EQ(y2[contract::kReconciliation], 0.0);
   EXPECT_NEAR(y2[contract::kEarnedBack], 3000.0, 1e-9);
@@ -256,16 +262,101 @@ alpha = 0.05
   ASSERT_NE(rates, nullptr);
   ASSERT_NE(msr_table, nullptr);
   const EstimateTable& t = rates->table;
-  const std::size_t i = t.index(t.quantity("false_reward"), 0, 0);
+  const std::size_t i = t.index(t.quantity("false_reward"), 0, t.columns.size() - 1);
   const double expected = 1 - stats::normal_cdf(msr / sd);
   EXPECT_NEAR(t.mean[i], expected, 4 * t.se[i] + 0.01) << "se " << t.se[i];
   EXPECT_LT(t.se[i], 0.02);
   // The MSR that keeps false reward at 5%: 1.645 sd.
   const EstimateTable& m = msr_table->table;
-  const std::size_t j = m.index(m.quantity("msr_normal"), 0, 0);
+  const std::size_t j = m.index(m.quantity("msr_normal"), 0, m.columns.size() - 1);
   EXPECT_NEAR(m.mean[j], stats::normal_quantile(0.95) * sd, 4 * m.se[j] + 0.1 * sd);
-  const std::size_t k = m.index(m.quantity("null_savings_rate_sd"), 0, 0);
+  const std::size_t k = m.index(m.quantity("null_savings_rate_sd"), 0, m.columns.size() - 1);
   EXPECT_NEAR(m.mean[k], sd, 4 * m.se[k] + 0.05 * sd);
+}
+
+// The noise-only null world at 5,000 and 50,000 beneficiaries (DeLia, Hoover & Cantor 2012):
+// per-capita cv 2, a historical benchmark from one independent baseline year, flat 2% MSR and
+// MLR, half shared both ways. The as-designed null world has coding growth (+2% risk score,
+// risk-adjusted) and benchmark drift (assumed trend 1%, true trend 0); the noise-only world has
+// neither, so its rates follow the normal approximation with the run's own noise-only sd:
+// P(paid) = 1 - Phi(0.02 / sd0), P(charged) = Phi(-0.02 / sd0), within 3 SE of the rate and of
+// the approximation (through sd0's error).
+TEST(ThresholdTest, NoiseOnlyRatesMatchTheNormalApproximationAt5000And50000) {
+  const std::string text = R"(
+[simulation]
+replications = 400
+seed = 13
+baseline_years = 1
+performance_years = 1
+batch_size = 100
+trend = 0.0
+[[region]]
+name = "r"
+[[stratum]]
+name = "s"
+share = 1.0
+p_any = 1.0
+mean = 10000.0
+cv = 2.0
+[patients]
+churn = 1.0
+[[provider_group]]
+name = "small"
+count = 4
+region = "r"
+panel_size = 5000
+coding_growth = 0.02
+[[provider_group]]
+name = "large"
+count = 2
+region = "r"
+panel_size = 50000
+coding_growth = 0.02
+[contract]
+[contract.benchmark]
+method = "historical"
+assumed_trend = 0.01
+risk_adjust = true
+[contract.sharing]
+minimum_savings_rate = 0.02
+minimum_loss_rate = "same"
+savings_rate = 0.5
+loss_rate = 0.5
+)";
+  const Results results = simulate(scenario::parse_scenario(text, "noise.toml"), {});
+  const VariantSummary& v = results.variants.front();
+  const EstimateTable& rates = v.analysis_table("threshold", "rates")->table;
+  const EstimateTable& msr = v.analysis_table("threshold", "msr")->table;
+  const std::size_t agreement = rates.columns.size() - 1;
+  for (const std::string group : {"small", "large"}) {
+    SCOPED_TRACE(group);
+    const std::size_t g = group == "small" ? 0 : 1;
+    const std::size_t sd_i = msr.index(msr.quantity("noise_savings_rate_sd"), g, agreement);
+    const double sd0 = msr.mean[sd_i], sd0_se = msr.se[sd_i];
+    const double n = group == "small" ? 5000 : 50000;
+    EXPECT_NEAR(sd0, 2.0 * std::sqrt(2 / n), 0.1 * 2.0 * std::sqrt(2 / n));  // cv sqrt(2 / n)
+    const double z = 0.02 / sd0;
+    // d/d sd of 1 - Phi(0.02 / sd): phi(z) z / sd.
+    const double approx_se = std::exp(-z * z / 2) / std::sqrt(2 * M_PI) * z / sd0 * sd0_se;
+    const auto check = [&](const char* quantity, double expected) {
+      const std::size_t i = rates.index(rates.quantity(quantity), g, agreement);
+      const double se = std::hypot(rates.se[i], approx_se);
+      EXPECT_NEAR(rates.mean[i], expected, 3 * se) << quantity << " se " << se;
+      EXPECT_LT(se, 0.03) << quantity;
+      std::printf("%s %s: %.4f vs normal %.4f (se %.4f)\n", group.c_str(), quantity,
+                  rates.mean[i], expected, se);
+    };
+    check("noise_false_reward", 1 - stats::normal_cdf(z));
+    check("noise_false_penalty", stats::normal_cdf(-z));
+    // As designed, coding growth and drift lift the null savings rate (about +3%): more reward.
+    const std::size_t reward = rates.index(rates.quantity("false_reward"), g, agreement);
+    const std::size_t noise = rates.index(rates.quantity("noise_false_reward"), g, agreement);
+    EXPECT_GT(rates.mean[reward], rates.mean[noise] + 3 * rates.se[reward]);
+    const std::size_t mean_i = msr.index(msr.quantity("null_savings_rate_mean"), g, agreement);
+    EXPECT_GT(msr.mean[mean_i], 0.015);
+    std::printf("%s as designed: false_reward %.4f, null savings rate mean %.4f; sd0 %.4f\n",
+                group.c_str(), rates.mean[reward], msr.mean[mean_i], sd0);
+  }
 }
 
 // A sweep's variants equal the single runs with the same values: contract-only parameters on the
