@@ -31,6 +31,7 @@ void read_baseline(const engine::BatchTallies& tallies, const TallyLayout& layou
         per_unit(counted_cost(region, layout, at.truncation), n_region);
     out.risk_per_unit += weights[yb] * per_unit(own[TallyLayout::kRiskScore], n);
     out.regional_risk_per_unit += weights[yb] * per_unit(region[TallyLayout::kRiskScore], n_region);
+    out.last_risk_per_unit = per_unit(own[TallyLayout::kRiskScore], n);
     out.units += n;
     out.cost += own[TallyLayout::kCost];
     out.cost_squared += own[TallyLayout::kCostSquared];

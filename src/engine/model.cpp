@@ -144,6 +144,7 @@ Entity provider_entity(const scenario::Scenario& s, const scenario::ProviderGrou
   e.effect_sd = g.effect_sd;
   e.quality_sd = g.quality_sd;
   e.coding_growth = g.coding_growth;
+  e.revenue_share = g.revenue_share;
   e.effect_ramp = g.effect_ramp;
   if (e.effect_ramp.empty()) e.effect_ramp.assign(s.simulation.performance_years, 1.0);
   return e;
