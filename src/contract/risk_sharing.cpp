@@ -33,7 +33,11 @@ MinimumRates minimum_rates(const scenario::SharingTerms& terms, double units,
                              ? std::max(0.0, baseline.cost_squared / baseline.units - mean * mean)
                              : 0.0;
       const double cv = mean > 0.0 ? std::sqrt(var) / mean : 0.0;
-      msr = units > 0.0 ? stats::normal_quantile(terms.confidence) * cv / std::sqrt(units) : 1.0;
+      const double confidence =
+          terms.confidence_by_size ? size_based_confidence(units) : terms.confidence;
+      msr = units > 0.0 ? std::max(terms.size_based_floor,
+                                   stats::normal_quantile(confidence) * cv / std::sqrt(units))
+                        : 1.0;
       break;
     }
   }
@@ -128,6 +132,15 @@ double reconciliation(const scenario::ContractTerms& terms, bool eligible, doubl
   // [...] and exposure to insurance risk", so the commissioner bears its whole gain or loss.
   const double budget_gain = benchmark - accountable_cost;
   return eligible ? shared - budget_gain : -budget_gain;
+}
+
+double size_based_confidence(double units) {
+  // CMS-1345-P p. 268: "blending the MSRs between the two neighboring confidence intervals" from
+  // 5,000 to 20,000 and from 20,000 to 50,000; 90% / 95% / 99% reproduce 425.604(b)'s table.
+  if (units <= 5000.0) return 0.90;
+  if (units <= 20000.0) return 0.90 + 0.05 * (units - 5000.0) / 15000.0;
+  if (units <= 50000.0) return 0.95 + 0.04 * (units - 20000.0) / 30000.0;
+  return 0.99;
 }
 
 double mssp_minimum_savings_rate(double units) {

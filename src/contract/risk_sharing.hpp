@@ -26,8 +26,10 @@ struct MinimumRates {
 };
 
 //! The minimum rates of `terms` for a provider-year of `units`: fixed, the MSSP table, or
-//! size-based, z(confidence) * cv / sqrt(units) with cv from the provider's baseline costs; the
-//! minimum loss rate is its own or (`"same"`) the minimum savings rate.
+//! size-based, max(size_based_floor, z(confidence) * cv / sqrt(units)) with cv from the
+//! provider's baseline costs and the confidence fixed or (`confidence = "by_size"`)
+//! size_based_confidence(units); the minimum loss rate is its own or (`"same"`) the minimum
+//! savings rate.
 MinimumRates minimum_rates(const scenario::SharingTerms& terms, double units,
                            const BaselineYears& baseline);
 
@@ -94,6 +96,12 @@ double sharing_result(const scenario::ContractTerms& terms, const MinimumRates& 
 //! all of its loss. 0 when the contract reconciles nothing.
 double reconciliation(const scenario::ContractTerms& terms, bool eligible, double shared,
                       double benchmark, double accountable_cost);
+
+//! The one-sided confidence CMS's MSR table implies for `units` beneficiaries (CMS-1345-P
+//! pp. 265-268): 90% at 5,000 or fewer, linear to 95% at 20,000, linear to 99% at 50,000 and
+//! above. With cv 2.15 and a 2% floor, z(confidence) * cv / sqrt(units) gives 42 CFR 425.604(b)'s
+//! table within 0.06 percentage points.
+double size_based_confidence(double units);
 
 //! The MSSP one-sided model's minimum savings rate for `units` assigned beneficiaries
 //! (42 CFR 425.604(b)): 3.9% at 5,000 falling to 2.0% at 60,000 and above, linear within each

@@ -75,6 +75,8 @@ struct SharingTerms {
   bool loss_rate_same = false;        //!< minimum loss rate = the minimum savings rate
   double minimum_loss_rate = 0.0;
   double confidence = 0.9;  //!< one-sided confidence of the size-based rate
+  bool confidence_by_size = false;  //!< confidence from units, as CMS derived its MSR table
+  double size_based_floor = 0.0;    //!< least size-based rate (CMS: 2%)
   bool first_dollar = true;
   double savings_rate = 0.5;
   double loss_rate = 0.0;

@@ -226,7 +226,12 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
     } else {
       out.number("minimum_loss_rate", s.minimum_loss_rate);
     }
-    out.number("confidence", s.confidence);
+    if (s.confidence_by_size) {
+      out.text("confidence", "by_size");
+    } else {
+      out.number("confidence", s.confidence);
+    }
+    if (s.size_based_floor > 0.0) out.number("size_based_floor", s.size_based_floor);
     out.flag("first_dollar", s.first_dollar);
     out.number("savings_rate", s.savings_rate);
     if (s.loss_rate_from_sharing) {

@@ -175,7 +175,14 @@ SharingTerms read_sharing(const TableReader& parent, SharingTerms s) {
     s.loss_rate_same = false;
     s.minimum_loss_rate = r.number("minimum_loss_rate", 0.0, right_open(0.0, 1.0));
   }
-  s.confidence = r.number("confidence", s.confidence, open(0.5, 1.0));
+  if (r.is_text("confidence")) {
+    r.choice("confidence", 0, {"by_size"});
+    s.confidence_by_size = true;
+  } else if (r.has("confidence")) {
+    s.confidence_by_size = false;
+    s.confidence = r.number("confidence", 0.0, open(0.5, 1.0));
+  }
+  s.size_based_floor = r.number("size_based_floor", s.size_based_floor, right_open(0.0, 1.0));
   s.first_dollar = r.flag("first_dollar", s.first_dollar);
   s.savings_rate = r.number("savings_rate", s.savings_rate, closed(0.0, 1.0));
   s.savings_cap = r.number("savings_cap", s.savings_cap, closed(0.0, 1.0));

@@ -4,6 +4,8 @@
 // and quality points.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "contract/quality.hpp"
 #include "contract/risk_sharing.hpp"
 #include "hand_tallies.hpp"
@@ -133,6 +135,37 @@ TEST(MsspQualityPoints, ScoreOnTheProgramsScale) {
   EXPECT_NEAR(q.score, (1.1 + 1.55 + 2.0) / 3.0 / 2.0, 1e-12);
   EXPECT_NEAR(q.baseline_score, (0.0 + 1.55 + 2.0) / 3.0 / 2.0, 1e-12);
   EXPECT_DOUBLE_EQ(points_of(points, 0.49), 0.0);
+}
+
+// The size-based rule as CMS derived its MSR table (CMS-1345-P pp. 265-268): one-sided confidence
+// 90% at 5,000 beneficiaries, 95% at 20,000, 99% at 50,000 (linear in between), cv of per capita
+// cost 2.15 and a 2% floor reproduce 42 CFR 425.604(b)'s table within 0.07 percentage points at
+// every breakpoint (the largest gap, 2.635% against 2.7% at 15,000) (hand check: z(0.90) * 2.15 /
+// sqrt(5,000) = 3.90%; at 60,000 the rule gives 2.04%, the table 2.0%).
+TEST(MsspSizeBasedRate, ConfidenceBySizeReproducesTheTable) {
+  scenario::SharingTerms t;
+  t.msr_rule = scenario::MsrRule::SizeBased;
+  t.confidence_by_size = true;
+  t.size_based_floor = 0.02;
+  BaselineYears baseline;  // cost per unit 10,000 with sd 21,500: cv 2.15
+  baseline.units = 1.0e4;
+  baseline.cost = 1.0e4 * 1.0e4;
+  baseline.cost_squared = 1.0e4 * (21500.0 * 21500.0 + 1.0e4 * 1.0e4);
+  EXPECT_DOUBLE_EQ(size_based_confidence(5000), 0.90);
+  EXPECT_DOUBLE_EQ(size_based_confidence(12500), 0.925);
+  EXPECT_DOUBLE_EQ(size_based_confidence(35000), 0.97);
+  EXPECT_DOUBLE_EQ(size_based_confidence(80000), 0.99);
+  for (const double units : {5000.0, 6000.0, 7000.0, 8000.0, 9000.0, 10000.0, 15000.0, 20000.0,
+                             50000.0, 60000.0, 100000.0}) {
+    SCOPED_TRACE(units);
+    EXPECT_NEAR(minimum_rates(t, units, baseline).savings, mssp_minimum_savings_rate(units), 7e-4);
+  }
+  EXPECT_NEAR(minimum_rates(t, 5000, baseline).savings,
+              1.2815515655446004 * 2.15 / std::sqrt(5000.0), 1e-12);
+  EXPECT_DOUBLE_EQ(minimum_rates(t, 1.0e6, baseline).savings, 0.02);  // the floor
+  t.confidence_by_size = false;  // a fixed 90% falls below the table at 20,000 (1.95% < 2.5%)
+  t.size_based_floor = 0.0;
+  EXPECT_LT(minimum_rates(t, 20000, baseline).savings, mssp_minimum_savings_rate(20000) - 5e-3);
 }
 
 }  // namespace
