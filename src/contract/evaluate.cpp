@@ -149,8 +149,9 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   const ContractTerms& terms = contract_.years[static_cast<std::size_t>(y)];
   const TallyPlace at = place(rep, p, y);
   read_provider_year(b, model_.layout, at, terms.benchmark.baseline_weights, year);
-  score_quality(terms.quality_weights, terms.quality_points, year.quality);
-  score_quality(terms.quality_weights, terms.quality_points, year.quality_complete);
+  score_quality(terms.quality_weights, terms.quality_points, year.quality, terms.measure_points);
+  score_quality(terms.quality_weights, terms.quality_points, year.quality_complete,
+                terms.measure_points);
 
   // 1. Benchmark per unit (DESIGN 5.1): risk-adjusted method, efficiency adjustment, discount.
   const RiskAdjustment risk = adjust_for_risk(terms.benchmark, year);

@@ -32,7 +32,9 @@ double points_of(const std::vector<scenario::PointsTier>& points, double rate);
 //! per measure). Without `points` the score is sum_m weight_m * rate_m; with them it is on the
 //! program's scale (MSSP, 42 CFR 425.502: points per measure by performance level, the score the
 //! points earned over the points available), sum_m weight_m * points_of(rate_m) / most points.
+//! `measure_points[m]`, where given, replaces `points` for measure m.
 void score_quality(const std::vector<double>& weights,
-                   const std::vector<scenario::PointsTier>& points, Quality& q);
+                   const std::vector<scenario::PointsTier>& points, Quality& q,
+                   const std::vector<std::vector<scenario::PointsTier>>& measure_points = {});
 
 }  // namespace apmsim::contract

@@ -128,6 +128,8 @@ struct ContractTerms {
   std::vector<CorridorBand> corridor;
   std::vector<double> quality_weights;  //!< per measure, summing to 1 (empty: no measures)
   std::vector<PointsTier> quality_points;  //!< empty: the score is the mean of rates
+  //! Per measure (index = measure): its own points tiers; empty = quality_points.
+  std::vector<std::vector<PointsTier>> measure_points;
   WithholdTerms withhold;
 
   //! Whether savings or losses are reconciled (sharing or a corridor).

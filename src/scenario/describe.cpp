@@ -175,6 +175,14 @@ std::string tiers_text(const std::vector<QualityTier>& tiers) {
   return "[" + list + "]";
 }
 
+std::string points_text(const std::vector<PointsTier>& tiers) {
+  std::string list;
+  for (const PointsTier& p : tiers)
+    list += (list.empty() ? "" : ", ") + std::string("{ at = ") + toml_float(p.at) +
+            ", points = " + toml_float(p.points) + " }";
+  return "[" + list + "]";
+}
+
 //! The terms of one year under `prefix` ("contract" or "contract.year"), top-level keys first.
 void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& prefix,
                     const std::vector<std::string>& measures) {
@@ -255,11 +263,12 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
   if (!t.quality_weights.empty()) {
     out.header("[" + prefix + ".quality]");
     out.named_numbers("measures", measures, t.quality_weights, [](std::size_t) { return true; });
-    std::string points;
-    for (const PointsTier& p : t.quality_points)
-      points += (points.empty() ? "" : ", ") + std::string("{ at = ") + toml_float(p.at) +
-                ", points = " + toml_float(p.points) + " }";
-    if (!t.quality_points.empty()) out.raw("points", "[" + points + "]");
+    if (!t.quality_points.empty()) out.raw("points", points_text(t.quality_points));
+    for (std::size_t m = 0; m < t.measure_points.size() && m < measures.size(); ++m) {
+      if (t.measure_points[m].empty()) continue;
+      out.header("[" + prefix + ".quality.measure." + toml_key(measures[m]) + "]");
+      out.raw("points", points_text(t.measure_points[m]));
+    }
   }
   const WithholdTerms& w = t.withhold;
   out.header("[" + prefix + ".withhold]");

@@ -227,12 +227,31 @@ std::optional<std::vector<PointsTier>> read_points(const TableReader& r) {
   return points;
 }
 
+//! `measure.<name>.points`: a measure's own points tiers, into `out` (index = measure).
+void read_measure_points(const TableReader& r, std::vector<std::vector<PointsTier>>& out,
+                         const ContractContext& context) {
+  out.resize(context.measures.size());
+  const toml::table* measures = r.section("measure");
+  if (!measures) return;
+  for (const auto& [name, node] : *measures) {
+    const std::string key = r.key_path("measure") + "." + std::string(name.str());
+    const Location where{static_cast<int>(name.source().begin.line),
+                         static_cast<int>(name.source().begin.column)};
+    const int m = measure_index(r, std::string(name.str()), key, where, context);
+    const auto* table = node.as_table();
+    if (!table) r.fail_at(where, key, "expected a table such as { points = [...] }");
+    const TableReader t = r.child(*table, key, "a quality measure", {"points"});
+    if (auto tiers = read_points(t)) out[static_cast<std::size_t>(m)] = std::move(*tiers);
+  }
+}
+
 std::vector<double> read_quality(const TableReader& parent, std::vector<double> weights,
-                                 std::vector<PointsTier>& points, const ContractContext& context) {
+                                 ContractTerms& terms, const ContractContext& context) {
   const auto reader = sub_table(parent, "quality", "contract.quality");
   if (!reader) return weights;
   const TableReader& r = *reader;
-  if (auto tiers = read_points(r)) points = std::move(*tiers);
+  if (auto tiers = read_points(r)) terms.quality_points = std::move(*tiers);
+  read_measure_points(r, terms.measure_points, context);
   const auto entries = r.named_numbers("measures", at_least(0.0));
   if (!entries) return weights;
   std::vector<double> w(context.measures.size(), 0.0);
@@ -299,7 +318,7 @@ ContractTerms read_terms(const TableReader& r, ContractTerms terms,
   } else if (has_sharing) {
     terms.corridor.clear();  // and sharing replaces a corridor
   }
-  terms.quality_weights = read_quality(r, terms.quality_weights, terms.quality_points, context);
+  terms.quality_weights = read_quality(r, terms.quality_weights, terms, context);
   terms.withhold = read_withhold(r, terms.withhold, context);
   if (terms.base == BasePayment::Fee && !(terms.participation_fee > 0.0)) {
     r.fail(r.has("base") ? "base" : "participation_fee",
@@ -318,6 +337,7 @@ ContractTerms default_terms(const ContractContext& context) {
   if (!context.measures.empty())
     terms.quality_weights.assign(context.measures.size(), 1.0 / context.measures.size());
   terms.withhold.measure_tiers.resize(context.measures.size());
+  terms.measure_points.resize(context.measures.size());
   return terms;
 }
 

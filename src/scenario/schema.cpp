@@ -46,7 +46,7 @@ const std::vector<Section>& sections() {
         "first_dollar", "savings_rate", "loss_rate", "loss_rate_min", "loss_rate_max",
         "savings_cap", "loss_cap", "loss_cap_revenue", "quality_scaled"}},
       {"contract.corridor", true, {"lower", "upper", "share"}},
-      {"contract.quality", false, {"measures", "points"}},
+      {"contract.quality", false, {"measures", "points", "measure"}},
       {"contract.withhold",
        false,
        {"rate", "scoring", "tiers", "floor", "target", "gate", "measure"}},

@@ -135,6 +135,10 @@ TEST(MsspQualityPoints, ScoreOnTheProgramsScale) {
   EXPECT_NEAR(q.score, (1.1 + 1.55 + 2.0) / 3.0 / 2.0, 1e-12);
   EXPECT_NEAR(q.baseline_score, (0.0 + 1.55 + 2.0) / 3.0 / 2.0, 1e-12);
   EXPECT_DOUBLE_EQ(points_of(points, 0.49), 0.0);
+  // Each measure on its own benchmarks: the third measure's 0.95 is below its 0.96 for 2 points.
+  const std::vector<std::vector<scenario::PointsTier>> own{{}, {}, {{0.9, 1.1}, {0.96, 2.0}}};
+  score_quality(weights, points, q, own);
+  EXPECT_NEAR(q.score, (1.1 + 1.55 + 1.1) / 3.0 / 2.0, 1e-12);
 }
 
 // The size-based rule as CMS derived its MSR table (CMS-1345-P pp. 265-268): one-sided confidence

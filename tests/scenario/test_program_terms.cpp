@@ -103,6 +103,9 @@ risk_growth_reference = "last_baseline_year"
 
 [contract.quality]
 points = [{ at = 0.5, points = 1.1 }, { at = 0.9, points = 2.0 }]
+
+[contract.quality.measure.m]
+points = [{ at = 0.6, points = 1.0 }]
 )");
   const ContractTerms& t = s.contract.years[0];
   EXPECT_TRUE(t.sharing.loss_rate_from_sharing);
@@ -115,6 +118,9 @@ points = [{ at = 0.5, points = 1.1 }, { at = 0.9, points = 2.0 }]
   EXPECT_TRUE(t.benchmark.risk_growth_from_last_year);
   ASSERT_EQ(t.quality_points.size(), 2u);
   EXPECT_EQ(t.quality_points[1].points, 2.0);
+  ASSERT_EQ(t.measure_points.size(), 1u);
+  ASSERT_EQ(t.measure_points[0].size(), 1u);
+  EXPECT_EQ(t.measure_points[0][0].at, 0.6);
   EXPECT_EQ(s.provider_groups[0].revenue_share, 0.3);
   EXPECT_EQ(describe(parse_scenario(describe(s), "described.toml")), describe(s));
 }
