@@ -112,4 +112,10 @@ double discount_in_force(const scenario::BenchmarkTerms& terms, double quality_s
   return discount;
 }
 
+double repayment_discount_in_force(const scenario::BenchmarkTerms& terms,
+                                   double discount_in_force) {
+  if (terms.repayment_same) return discount_in_force;
+  return std::max(0.0, terms.repayment_discount - (terms.discount - discount_in_force));
+}
+
 }  // namespace apmsim::contract

@@ -77,4 +77,10 @@ double efficiency_adjusted(const scenario::BenchmarkTerms& terms, double benchma
 //! `discount` (CJR: quality-tiered discounts).
 double discount_in_force(const scenario::BenchmarkTerms& terms, double quality_score);
 
+//! The discount of the target repayments are measured against: the discount in force, or with
+//! `repayment_discount` that discount less the points quality took off the gain discount, at
+//! least 0 (CJR, 42 CFR 510.305 and 510.315: repayments discounted 2% in PY2-3 and 3% in PY4-5,
+//! "good" and "excellent" quality lowering both discounts by 1 and 1.5 points).
+double repayment_discount_in_force(const scenario::BenchmarkTerms& terms, double discount_in_force);
+
 }  // namespace apmsim::contract

@@ -166,8 +166,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   const double benchmark_per_unit = undiscounted * (1.0 - discount);
   const double benchmark = benchmark_per_unit * year.units;
   // CJR (42 CFR 510.305): repayments are measured against a target with their own discount.
-  const double repayment_discount =
-      terms.benchmark.repayment_same ? discount : terms.benchmark.repayment_discount;
+  const double repayment_discount = repayment_discount_in_force(terms.benchmark, discount);
   const engine::Entity& provider = model_.entities[at.provider];
   const SharingBasis basis{benchmark, undiscounted * (1.0 - repayment_discount) * year.units,
                            provider.revenue_share * year.cost};

@@ -4,6 +4,7 @@
 // Hand-written tallies through the Evaluator.
 #include <gtest/gtest.h>
 
+#include "contract/benchmark.hpp"
 #include "hand_tallies.hpp"
 
 namespace apmsim::contract {
@@ -47,6 +48,24 @@ TEST(CjrDiscounts, RepaymentsAgainstTheirOwnDiscount) {
   EXPECT_NEAR(r.record(0, 0, 2)[kReconciliation], 25000.0, 1e-6);
   EXPECT_NEAR(r.record(0, 0, 0)[kNetProviderResult], -50000.0, 1e-6);  // ffs: R is the result
   EXPECT_NEAR(r.record(0, 0, 0)[kBenchmark], 2.425e6, 1e-6);  // the record keeps the gain target
+}
+
+// 42 CFR 510.315: "good" quality takes 1 point and "excellent" 1.5 points off the discount, on
+// repayments as on gains: 2% becomes 1% and 0.5%, 3% becomes 2% and 1.5%; PY1's waiver stays 0.
+TEST(CjrDiscounts, QualityLowersTheRepaymentDiscountToo) {
+  scenario::BenchmarkTerms terms;
+  terms.discount = 0.03;
+  terms.quality_discount = {{0.90, 0.02}, {0.93, 0.015}};
+  EXPECT_DOUBLE_EQ(repayment_discount_in_force(terms, 0.02), 0.02);  // one discount for both
+  terms.repayment_same = false;
+  terms.repayment_discount = 0.02;
+  EXPECT_NEAR(repayment_discount_in_force(terms, discount_in_force(terms, 0.91)), 0.01, 1e-15);
+  EXPECT_NEAR(repayment_discount_in_force(terms, discount_in_force(terms, 0.95)), 0.005, 1e-15);
+  EXPECT_NEAR(repayment_discount_in_force(terms, discount_in_force(terms, 0.50)), 0.02, 1e-15);
+  terms.repayment_discount = 0.03;
+  EXPECT_NEAR(repayment_discount_in_force(terms, discount_in_force(terms, 0.91)), 0.02, 1e-15);
+  terms.repayment_discount = 0.0;
+  EXPECT_DOUBLE_EQ(repayment_discount_in_force(terms, discount_in_force(terms, 0.95)), 0.0);
 }
 
 }  // namespace
