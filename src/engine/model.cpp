@@ -241,6 +241,9 @@ std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
   for (int t = 0; t < layout.thresholds; ++t) {
     names.push_back("capped_cost." + threshold_label(thresholds[t]));
   }
+  for (int t = 0; t < layout.thresholds; ++t) {
+    names.push_back("capped_cost_squared." + threshold_label(thresholds[t]));
+  }
   return names;
 }
 

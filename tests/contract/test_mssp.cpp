@@ -172,5 +172,29 @@ TEST(MsspSizeBasedRate, ConfidenceBySizeReproducesTheTable) {
   EXPECT_LT(minimum_rates(t, 20000, baseline).savings, mssp_minimum_savings_rate(20000) - 5e-3);
 }
 
+// The size-based rate's cv is of the cost the contract counts: with truncate_at, of truncated cost
+// (the tallies' sum of min(cost, A)^2). Baseline: 3 x 1,000 beneficiaries at a truncated mean of
+// 10,000 with truncated sd 21,500 (cv 2.15), untruncated sd 40,000; 10,000 beneficiaries now at a
+// fixed 90%: z(0.9) * 2.15 / 100 = 2.755%, not z(0.9) * ~4 / 100.
+TEST(MsspSizeBasedRate, CvOfTruncatedCost) {
+  HandTallies world(3, 1, {125000.0});
+  const model::TallyLayout& layout = world.model.layout;
+  for (int b = 0; b < 3; ++b) {
+    world.set_year(0, b, 1000, 1.1e7, 1.0, {1.0e7});
+    double* r = world.record(0, b);
+    r[model::TallyLayout::kCostSquared] = 1000 * (4.0e4 * 4.0e4 + 1.1e4 * 1.1e4);
+    r[layout.capped_squared_field(0)] = 1000 * (21500.0 * 21500.0 + 1.0e4 * 1.0e4);
+    world.set_year(1, b, 1000, 1.0e7, 1.0, {1.0e7});
+  }
+  world.set_year(0, 3, 10000, 1.0e8, 1.0, {1.0e8});
+  world.set_year(1, 3, 1000, 1.0e7, 1.0, {1.0e7});
+  scenario::ContractTerms terms;
+  terms.benchmark.truncate_at = 125000.0;
+  terms.sharing.enabled = true;
+  terms.sharing.msr_rule = scenario::MsrRule::SizeBased;
+  const double* year = world.evaluate(contract_of(terms, 3, 1)).record(0, 0, 0);
+  EXPECT_NEAR(year[kMinimumSavingsRate], 1.2815515655446004 * 2.15 / 100.0, 1e-9);
+}
+
 }  // namespace
 }  // namespace apmsim::contract
