@@ -1,7 +1,7 @@
 #pragma once
 // Tallies written by hand for the contract tests: one participant provider (entity 0) and its
-// region's comparison population (entity 1), no measures, one replication. The tests set each
-// year's sums field by field and run the Evaluator the simulator runs on them.
+// region's comparison population (entity 1), `measures` measures, one replication. The tests set
+// each year's sums field by field and run the Evaluator the simulator runs on them.
 
 #include <vector>
 
@@ -19,8 +19,10 @@ struct HandTallies {
   int baseline_years;
 
   //! `thresholds`: the tally thresholds (truncate_at and attachments must be among them).
-  HandTallies(int baseline, int performance, std::vector<double> thresholds = {})
+  HandTallies(int baseline, int performance, std::vector<double> thresholds = {}, int measures = 0)
       : baseline_years(baseline) {
+    model.params.measures = measures;
+    model.layout.measures = measures;
     model.params.years = baseline + performance;
     model.params.baseline_years = baseline;
     model.params.thresholds = static_cast<int>(thresholds.size());
@@ -48,6 +50,16 @@ struct HandTallies {
   double* record(int entity, int year) {
     return &tallies
                 .values[(static_cast<std::size_t>(entity) * tallies.years + year) * tallies.fields];
+  }
+
+  //! Sets measure m's counts in a year: `measured` patients measured (all eligible), `rate` of
+  //! them achieving it.
+  void set_measure(int entity, int year, int m, double measured, double rate) {
+    double* r = record(entity, year);
+    r[model.layout.measure_field(m, model::TallyLayout::kEligible)] = measured;
+    r[model.layout.measure_field(m, model::TallyLayout::kMeasured)] = measured;
+    r[model.layout.measure_field(m, model::TallyLayout::kAchieved)] = rate * measured;
+    r[model.layout.measure_field(m, model::TallyLayout::kAchievedTrue)] = rate * measured;
   }
 
   //! Sets a year's units, cost and risk scores (risk per unit `risk`), with cost per unit below

@@ -74,8 +74,10 @@ TEST(Capitation, IneligibleProviderSharesNoGainOrLoss) {
 }
 
 // The test: with a +/-10% corridor the provider's net result stays within 10% of the
-// budget whatever truncate_at (here 20,000 or none) or min_units is, on gains and losses of up to
-// 40% and excess cost of up to 30% of the budget; inside the corridor it is the savings itself.
+// budget, less any forfeited pot, whatever truncate_at (here 20,000 or none) or min_units is, on
+// gains and losses of up to 40% and excess cost of up to 30% of the budget; inside the corridor
+// it is the savings itself. Seed 003 sec. 7, Figure 2: a 10% outcomes pot earned back on a
+// sliding scale (here a score of 0.60 between 0.55 and 0.65: half the pot, 5% of the budget).
 TEST(Capitation, NetResultStaysWithinTheCorridor) {
   const double budget = 4.8e6;
   for (const double truncate_at : {kTruncateAt, 0.0})
@@ -86,7 +88,15 @@ TEST(Capitation, NetResultStaysWithinTheCorridor) {
           terms.benchmark.truncate_at = truncate_at;
           terms.min_units = min_units;
           const double truncated = (1.0 - rate) * budget, cost = truncated + excess_share * budget;
-          HandTallies world = monitor_tallies(cost, truncated);
+          terms.quality_weights = {1.0};
+          terms.withhold.rate = 0.10;
+          terms.withhold.scoring = scenario::Scoring::Linear;
+          terms.withhold.floor = 0.55;
+          terms.withhold.target = 0.65;
+          HandTallies world(3, 1, {kTruncateAt}, 1);
+          for (int b = 0; b < 3; ++b) world.set_year(0, b, kUnits, 5.0e6, 1.0, {4.8e6});
+          world.set_year(0, 3, kUnits, cost, 1.0, {truncated});
+          world.set_measure(0, 3, 0, kUnits, 0.60);
           if (truncate_at == 0.0) {  // no truncation: the budget and the cost are the full cost
             for (int b = 0; b < 3; ++b) world.set_year(0, b, kUnits, 4.8e6, 1.0, {4.8e6});
             world.set_year(0, 3, kUnits, truncated, 1.0, {truncated});
@@ -96,10 +106,12 @@ TEST(Capitation, NetResultStaysWithinTheCorridor) {
           SCOPED_TRACE(testing::Message()
                        << "truncate_at " << truncate_at << ", min_units " << min_units << ", rate "
                        << rate << ", excess " << excess_share);
-          EXPECT_LE(std::abs(net), 0.10 * budget + 1e-6);
+          const double forfeited = year[kForfeited];
+          EXPECT_NEAR(forfeited, 0.05 * budget, 1e-6);
+          EXPECT_LE(std::abs(net + forfeited), 0.10 * budget + 1e-6);
           const double expected =
               kUnits >= min_units ? std::clamp(rate, -0.10, 0.10) * budget : 0.0;
-          EXPECT_NEAR(net, expected, 1e-6);
+          EXPECT_NEAR(net, expected - forfeited, 1e-6);
         }
 }
 
