@@ -120,12 +120,15 @@ NoiseOnlyWorld noise_only_world(const RecordView& view, const scenario::Contract
         const double rate = r[c::kNullSavingsRate] - sum[cell] / count[cell];
         const double null_cost = benchmark * (1 - rate);
         const double target_cost = null_cost - target_effect * r[c::kCounterfactualCost];
+        // The records keep neither CJR's repayment target nor the provider's revenue: losses are
+        // measured against the benchmark and limited on it alone here (docs/analyses.md).
+        const c::SharingBasis basis{benchmark, benchmark, INFINITY};
         const std::size_t i = rep * cells + cell;
         world.savings_rate[i] = rate;
         world.null_shared[i] =
-            c::sharing_result(terms, minimum, benchmark, null_cost, r[c::kQualityScore]);
+            c::sharing_result(terms, minimum, basis, null_cost, r[c::kQualityScore]);
         world.target_shared[i] =
-            c::sharing_result(terms, minimum, benchmark, target_cost, r[c::kQualityScore]);
+            c::sharing_result(terms, minimum, basis, target_cost, r[c::kQualityScore]);
       });
   return world;
 }

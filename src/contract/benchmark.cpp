@@ -32,7 +32,11 @@ RiskAdjustment adjust_for_risk(const scenario::BenchmarkTerms& terms, const Prov
   if (!terms.risk_adjust) return {};
   RiskAdjustment risk;
   const double baseline = year.baseline.risk_per_unit;
-  risk.factor = risk_adjustment(year.risk_per_unit, baseline, terms.risk_growth_cap);
+  const double last = year.baseline.last_risk_per_unit;
+  risk.factor =
+      terms.risk_growth_from_last_year && last > 0.0 && baseline > 0.0
+          ? last / baseline * risk_adjustment(year.risk_per_unit, last, terms.risk_growth_cap)
+          : risk_adjustment(year.risk_per_unit, baseline, terms.risk_growth_cap);
   // Regional cost per unit of risk, times the provider's (capped) risk score.
   if (year.regional_risk_per_unit > 0.0)
     risk.case_mix = baseline * risk.factor / year.regional_risk_per_unit;
@@ -57,8 +61,27 @@ double method_benchmark(const scenario::BenchmarkTerms& terms, const MethodBench
       return methods.regional;
     case scenario::BenchmarkMethod::Blend:
       return blended_benchmark(methods.historical, methods.regional, terms.regional_weight);
+    case scenario::BenchmarkMethod::RegionalAdjustment:
+      return methods.historical + methods.adjustment;
   }
   return 0.0;
+}
+
+double regional_adjustment(const scenario::BenchmarkTerms& terms, double historical,
+                           const BaselineYears& baseline, const RiskAdjustment& risk, int year) {
+  const int years = static_cast<int>(baseline.regional_cost_per_unit.size());
+  double regional = historical_benchmark(baseline.regional_cost_per_unit, terms.baseline_weights,
+                                         terms.assumed_trend, year);
+  // The region's cost per unit of risk at the provider's (capped) risk score.
+  if (terms.risk_adjust && baseline.regional_risk_per_unit > 0.0)
+    regional *= baseline.risk_per_unit * risk.factor / baseline.regional_risk_per_unit;
+  const double gap = regional - historical;
+  const double weight = gap > 0.0 ? terms.regional_weight_below : terms.regional_weight_above;
+  const double adjustment = weight * gap;
+  if (!(terms.regional_adjustment_cap < scenario::kNoLimit)) return adjustment;
+  const double cap = terms.regional_adjustment_cap * terms.national_cost_per_unit *
+                     std::pow(1.0 + terms.assumed_trend, year - (years - 1));
+  return std::clamp(adjustment, -cap, cap);
 }
 
 double efficiency_adjusted(const scenario::BenchmarkTerms& terms, double benchmark_per_unit,
@@ -87,6 +110,12 @@ double discount_in_force(const scenario::BenchmarkTerms& terms, double quality_s
       reached_at = tier.at;
     }
   return discount;
+}
+
+double repayment_discount_in_force(const scenario::BenchmarkTerms& terms,
+                                   double discount_in_force) {
+  if (terms.repayment_same) return discount_in_force;
+  return std::max(0.0, terms.repayment_discount - (terms.discount - discount_in_force));
 }
 
 }  // namespace apmsim::contract

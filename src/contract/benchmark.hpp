@@ -33,13 +33,18 @@ struct RiskAdjustment {
 };
 
 //! Risk adjustment of one provider-year: the factor on the historical benchmark, and the case
-//! mix that carries the region's cost per unit to the provider's (capped) risk score.
+//! mix that carries the region's cost per unit to the provider's (capped) risk score. With
+//! `risk_growth_reference = "last_baseline_year"` the cap applies to growth over the last
+//! baseline year (42 CFR 425.605(a)(1), 425.610(a)(2): growth from benchmark year 3 capped at 3%):
+//!   factor = (risk_last / risk_baseline) * min(risk / risk_last, 1 + cap),
+//! which without a cap is risk / risk_baseline as with the weighted-baseline reference.
 RiskAdjustment adjust_for_risk(const scenario::BenchmarkTerms& terms, const ProviderYear& year);
 
 //! Both methods' benchmarks per unit, risk-adjusted.
 struct MethodBenchmarks {
   double historical = 0.0;  //!< historical_benchmark() times the risk factor
   double regional = 0.0;    //!< the region's cost per unit times the case mix
+  double adjustment = 0.0;  //!< method regional_adjustment: regional_adjustment()
 };
 
 //! The historical and regional benchmarks of performance year `year` on the given per-unit
@@ -49,7 +54,18 @@ MethodBenchmarks method_benchmarks(const scenario::BenchmarkTerms& terms,
                                    double regional_cost_per_unit, const RiskAdjustment& risk,
                                    int year);
 
-//! The benchmark of the contract's method: historical, regional or their blend.
+//! MSSP's regional adjustment per unit (42 CFR 425.601(f)): the weight of the regional gap,
+//! `regional_weight_below` when the provider's historical benchmark is below its region's,
+//! `regional_weight_above` otherwise, times (regional - historical), where regional is the
+//! region's baseline cost per unit weighted and trended like the historical benchmark and carried
+//! to the provider's (capped) risk score; at most `regional_adjustment_cap` times the national cost
+//! per unit (425.601(a)(8)(ii)(C): 5% of national per capita expenditure in BY3), trended by
+//! assumed_trend from the last baseline year to performance year `year`.
+double regional_adjustment(const scenario::BenchmarkTerms& terms, double historical,
+                           const BaselineYears& baseline, const RiskAdjustment& risk, int year);
+
+//! The benchmark of the contract's method: historical, regional, their blend, or historical
+//! plus the regional adjustment.
 double method_benchmark(const scenario::BenchmarkTerms& terms, const MethodBenchmarks& methods);
 
 //! The efficiency adjustment: a provider whose risk-adjusted baseline cost per unit is below its
@@ -60,5 +76,11 @@ double efficiency_adjusted(const scenario::BenchmarkTerms& terms, double benchma
 //! The discount in force: that of the highest quality_discount tier the score reaches, else
 //! `discount` (CJR: quality-tiered discounts).
 double discount_in_force(const scenario::BenchmarkTerms& terms, double quality_score);
+
+//! The discount of the target repayments are measured against: the discount in force, or with
+//! `repayment_discount` that discount less the points quality took off the gain discount, at
+//! least 0 (CJR, 42 CFR 510.305 and 510.315: repayments discounted 2% in PY2-3 and 3% in PY4-5,
+//! "good" and "excellent" quality lowering both discounts by 1 and 1.5 points).
+double repayment_discount_in_force(const scenario::BenchmarkTerms& terms, double discount_in_force);
 
 }  // namespace apmsim::contract

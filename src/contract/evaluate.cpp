@@ -29,7 +29,7 @@ struct Waterfall {
   const ContractTerms& terms;  //!< the terms in force this year
   const ProviderYear& year;    //!< what was read from the tallies
   RiskAdjustment risk;         //!< step 1's risk factor and case mix
-  double benchmark;            //!< step 1's benchmark total
+  SharingBasis basis;          //!< step 1's benchmark totals (and the provider's revenue)
   double accountable_cost;     //!< step 2's accountable cost
   MinimumRates minimum;        //!< step 4's minimum rates in force
 };
@@ -45,9 +45,9 @@ void write_counterfactual_worlds(const Waterfall& w, double target_effect, doubl
   const double null_accountable = w.accountable_cost + (year.counterfactual - year.cost);
   const double target_accountable = w.accountable_cost + (cost_target - year.cost);
   const auto shared_at = [&w](double accountable_cost) {
-    return sharing_result(w.terms, w.minimum, w.benchmark, accountable_cost, w.year.quality.score);
+    return sharing_result(w.terms, w.minimum, w.basis, accountable_cost, w.year.quality.score);
   };
-  out[kNullSavingsRate] = savings_rate(w.benchmark, null_accountable);
+  out[kNullSavingsRate] = savings_rate(w.basis.benchmark, null_accountable);
   out[kNullSharedResult] = shared_at(null_accountable);
   out[kTargetSharedResult] = shared_at(target_accountable);
 
@@ -147,23 +147,32 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   const ContractTerms& terms = contract_.years[static_cast<std::size_t>(y)];
   const TallyPlace at = place(rep, p, y);
   read_provider_year(b, model_.layout, at, terms.benchmark.baseline_weights, year);
-  score_quality(terms.quality_weights, year.quality);
-  score_quality(terms.quality_weights, year.quality_complete);
+  score_quality(terms.quality_weights, terms.quality_points, year.quality, terms.measure_points);
+  score_quality(terms.quality_weights, terms.quality_points, year.quality_complete,
+                terms.measure_points);
 
   // 1. Benchmark per unit (DESIGN 5.1): risk-adjusted method, efficiency adjustment, discount.
   const RiskAdjustment risk = adjust_for_risk(terms.benchmark, year);
-  const MethodBenchmarks methods = method_benchmarks(terms.benchmark, year.baseline.cost_per_unit,
-                                                     year.regional_cost_per_unit, risk, year.year);
-  double benchmark_per_unit = efficiency_adjusted(
+  MethodBenchmarks methods = method_benchmarks(terms.benchmark, year.baseline.cost_per_unit,
+                                               year.regional_cost_per_unit, risk, year.year);
+  if (terms.benchmark.method == scenario::BenchmarkMethod::RegionalAdjustment)
+    methods.adjustment =
+        regional_adjustment(terms.benchmark, methods.historical, year.baseline, risk, year.year);
+  const double undiscounted = efficiency_adjusted(
       terms.benchmark, method_benchmark(terms.benchmark, methods), year.baseline);
-  benchmark_per_unit *= 1.0 - discount_in_force(terms.benchmark, year.quality.score);
+  const double discount = discount_in_force(terms.benchmark, year.quality.score);
+  const double benchmark_per_unit = undiscounted * (1.0 - discount);
   const double benchmark = benchmark_per_unit * year.units;
+  // CJR (42 CFR 510.305): repayments are measured against a target with their own discount.
+  const double repayment_discount = repayment_discount_in_force(terms.benchmark, discount);
+  const engine::Entity& provider = model_.entities[at.provider];
+  const SharingBasis basis{benchmark, undiscounted * (1.0 - repayment_discount) * year.units,
+                           provider.revenue_share * year.cost};
   // 2. Accountable cost (DESIGN 5.2); 3. eligibility; 4. the sharing rule or corridor.
-  const AccountableCost accountable = accountable_cost(terms.stop_loss, year);
+  const AccountableCost accountable = accountable_cost(terms, year);
   const bool is_eligible = eligible(terms, year.units);
   const MinimumRates minimum = minimum_rates(terms.sharing, year.units, year.baseline);
-  const double shared =
-      sharing_result(terms, minimum, benchmark, accountable.cost, year.quality.score);
+  const double shared = sharing_result(terms, minimum, basis, accountable.cost, year.quality.score);
   const double reconciled = reconciliation(terms, is_eligible, shared, benchmark, accountable.cost);
   // 5. Withhold / outcome pot; 6. base payment and the money flows.
   const double earn = earn_share(terms.withhold, year.quality);
@@ -195,9 +204,8 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kEarnShareComplete] = earn_share(terms.withhold, year.quality_complete);
   out[kSharedResult] = shared;
 
-  const engine::Entity& provider = model_.entities[at.provider];
-  write_counterfactual_worlds({terms, year, risk, benchmark, accountable.cost, minimum},
-                              target_effect_, out);
+  write_counterfactual_worlds({terms, year, risk, basis, accountable.cost, minimum}, target_effect_,
+                              out);
   write_draws(b, model_.layout, at, provider.region, model_.regions.size(), out);
 }
 

@@ -24,16 +24,17 @@ Settlement settle(const scenario::ContractTerms& terms, double units, double cos
   s.provider_cost = cost;
   switch (terms.base) {
     case scenario::BasePayment::Ffs:
-      s.payment = cost - s.withheld + s.earned_back + reconciliation;
+      s.payment = cost - s.withheld + s.earned_back + reconciliation - accountable.premium;
       s.outlay = s.payment;
       break;
     case scenario::BasePayment::Capitation:
       s.payment = s.base_payment - s.withheld + s.earned_back + reconciliation +
-                  accountable.recovery - accountable.premium;
+                  accountable.recovery + accountable.truncated_excess - accountable.premium;
       s.outlay = s.payment;
       break;
     case scenario::BasePayment::Fee:
-      s.payment = s.base_payment - s.withheld + s.earned_back + reconciliation;
+      s.payment =
+          s.base_payment - s.withheld + s.earned_back + reconciliation - accountable.premium;
       s.provider_cost = terms.delivery_cost * units;
       s.outlay = cost + s.payment;  // the claims are still paid
       break;

@@ -29,9 +29,13 @@ struct Settlement {
 double base_payment(const scenario::ContractTerms& terms, double cost, double benchmark,
                     double units);
 
-//! Settles a provider-year: base payment, withhold and earn-back, reconciliation; under
-//! `capitation` the stop-loss recovery is cash to the provider and its premium is paid from the
-//! budget (under `ffs` and `fee` they only change the accountable cost).
+//! Settles a provider-year: base payment, withhold and earn-back, reconciliation, and the
+//! stop-loss premium, which the provider pays in cash under every base. Under `capitation` the
+//! stop-loss recovery and the cost above truncate_at are cash to the provider too: the budget is
+//! set on truncated cost, and the commissioner insures each unit's cost above the truncation
+//! point (seed 003 sec. 7.3: "insuring providers against costs above a certain level, say
+//! GBP 20,000 for each patient"), so that cost never falls on the provider. Under `ffs` and `fee`
+//! the recovery and the truncation only lower the accountable cost (the payer pays the claims).
 Settlement settle(const scenario::ContractTerms& terms, double units, double cost, double benchmark,
                   double earn_share, double reconciliation, const AccountableCost& accountable);
 

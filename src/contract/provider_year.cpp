@@ -31,9 +31,12 @@ void read_baseline(const engine::BatchTallies& tallies, const TallyLayout& layou
         per_unit(counted_cost(region, layout, at.truncation), n_region);
     out.risk_per_unit += weights[yb] * per_unit(own[TallyLayout::kRiskScore], n);
     out.regional_risk_per_unit += weights[yb] * per_unit(region[TallyLayout::kRiskScore], n_region);
+    out.last_risk_per_unit = per_unit(own[TallyLayout::kRiskScore], n);
     out.units += n;
-    out.cost += own[TallyLayout::kCost];
-    out.cost_squared += own[TallyLayout::kCostSquared];
+    // Truncated when the contract truncates: the size-based rate's cv is of the cost it counts.
+    out.cost += counted_cost(own, layout, at.truncation);
+    out.cost_squared += at.truncation >= 0 ? own[layout.capped_squared_field(at.truncation)]
+                                           : own[TallyLayout::kCostSquared];
   }
 }
 

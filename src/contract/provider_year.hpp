@@ -23,9 +23,10 @@ struct BaselineYears {
   std::vector<double> regional_cost_per_unit;  //!< the region's comparison population, truncated
   double risk_per_unit = 0.0;                  //!< sum_b weight_b * risk score per unit of year b
   double regional_risk_per_unit = 0.0;         //!< the same for the region
+  double last_risk_per_unit = 0.0;             //!< risk score per unit of the last baseline year
   double units = 0.0;                          //!< the provider's units over the baseline years
-  double cost = 0.0;                           //!< their sum of cost (untruncated)
-  double cost_squared = 0.0;                   //!< their sum of cost^2
+  double cost = 0.0;                           //!< their sum of cost, truncated
+  double cost_squared = 0.0;                   //!< their sum of cost^2, truncated
 };
 
 //! Everything the waterfall reads for one provider-year. Reused from one provider-year to the

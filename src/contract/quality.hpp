@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include "scenario/contract.hpp"
+
 namespace apmsim::contract {
 
 //! Achieved / measured (or achieved-complete / eligible), 0 where nobody was measured.
@@ -22,8 +24,17 @@ struct Quality {
   double baseline_score = 0.0;   //!< sum_m weight_m * baseline_m
 };
 
+//! The points a rate earns on `points`: the highest points of the tiers whose `at` it reaches,
+//! 0 below every tier.
+double points_of(const std::vector<scenario::PointsTier>& points, double rate);
+
 //! Sets the weighted scores of `q` from its rates (`weights`: `[contract.quality] measures`, one
-//! per measure).
-void score_quality(const std::vector<double>& weights, Quality& q);
+//! per measure). Without `points` the score is sum_m weight_m * rate_m; with them it is on the
+//! program's scale (MSSP, 42 CFR 425.502: points per measure by performance level, the score the
+//! points earned over the points available), sum_m weight_m * points_of(rate_m) / most points.
+//! `measure_points[m]`, where given, replaces `points` for measure m.
+void score_quality(const std::vector<double>& weights,
+                   const std::vector<scenario::PointsTier>& points, Quality& q,
+                   const std::vector<std::vector<scenario::PointsTier>>& measure_points = {});
 
 }  // namespace apmsim::contract

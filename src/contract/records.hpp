@@ -65,7 +65,7 @@ inline constexpr FieldInfo kFields[kFixedFields] = {
      "risk-adjusted, discounted benchmark per unit"},
     {kActualCost, "actual_cost", "currency", "cost with the intervention effect (claims)"},
     {kAccountableCost, "accountable_cost", "currency",
-     "cost after truncation and specific stop-loss, plus its premium"},
+     "cost after truncation and specific stop-loss (capitation: plus its premium)"},
     {kCounterfactualCost, "counterfactual_cost", "currency",
      "cost without the intervention effect (same draws)"},
     {kSavingsRate, "savings_rate", "fraction", "(benchmark - accountable cost) / benchmark"},

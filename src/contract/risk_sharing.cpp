@@ -33,15 +33,31 @@ MinimumRates minimum_rates(const scenario::SharingTerms& terms, double units,
                              ? std::max(0.0, baseline.cost_squared / baseline.units - mean * mean)
                              : 0.0;
       const double cv = mean > 0.0 ? std::sqrt(var) / mean : 0.0;
-      msr = units > 0.0 ? stats::normal_quantile(terms.confidence) * cv / std::sqrt(units) : 1.0;
+      const double confidence =
+          terms.confidence_by_size ? size_based_confidence(units) : terms.confidence;
+      msr = units > 0.0 ? std::max(terms.size_based_floor,
+                                   stats::normal_quantile(confidence) * cv / std::sqrt(units))
+                        : 1.0;
       break;
     }
   }
   return {msr, terms.loss_rate_same ? msr : terms.minimum_loss_rate};
 }
 
+double loss_sharing_rate(const scenario::SharingTerms& t, double quality_multiplier) {
+  if (!t.loss_rate_from_sharing) return t.loss_rate;
+  // 42 CFR 425.610(f): 1 minus the final sharing rate, at least 40% and at most 75% (ENHANCED).
+  return std::clamp(1.0 - t.savings_rate * quality_multiplier, t.loss_rate_min, t.loss_rate_max);
+}
+
+double loss_limit(const scenario::SharingTerms& t, double benchmark, double revenue) {
+  const double on_benchmark = t.loss_cap * benchmark;
+  if (!(t.loss_cap_revenue < scenario::kNoLimit)) return on_benchmark;
+  return std::min(on_benchmark, t.loss_cap_revenue * revenue);
+}
+
 double shared_savings(const scenario::SharingTerms& t, const MinimumRates& minimum,
-                      double benchmark, double cost, double quality_multiplier) {
+                      double benchmark, double cost, double quality_multiplier, double revenue) {
   if (!(benchmark > 0.0)) return 0.0;
   const double savings = benchmark - cost;
   const double rate = savings / benchmark;
@@ -51,7 +67,8 @@ double shared_savings(const scenario::SharingTerms& t, const MinimumRates& minim
   }
   if (-rate >= minimum.loss && savings < 0.0) {
     const double base = t.first_dollar ? -savings : -savings - minimum.loss * benchmark;
-    return -std::min(t.loss_rate * base, t.loss_cap * benchmark);
+    return -std::min(loss_sharing_rate(t, quality_multiplier) * base,
+                     loss_limit(t, benchmark, revenue));
   }
   return 0.0;
 }
@@ -89,21 +106,41 @@ double outside_bands_payer_cost(const std::vector<scenario::CorridorBand>& bands
 }
 
 double sharing_result(const scenario::ContractTerms& terms, const MinimumRates& minimum,
-                      double benchmark, double accountable_cost, double quality_score) {
+                      const SharingBasis& basis, double accountable_cost, double quality_score) {
   if (!terms.reconciles()) return 0.0;
-  const double result = terms.sharing.enabled
-                            ? shared_savings(terms.sharing, minimum, benchmark, accountable_cost,
-                                             terms.sharing.quality_scaled ? quality_score : 1.0)
-                            : corridor_result(terms.corridor, benchmark, accountable_cost);
+  const double multiplier = terms.sharing.quality_scaled ? quality_score : 1.0;
+  const auto rule = [&](double benchmark) {
+    return terms.sharing.enabled ? shared_savings(terms.sharing, minimum, benchmark,
+                                                  accountable_cost, multiplier, basis.revenue)
+                                 : corridor_result(terms.corridor, benchmark, accountable_cost);
+  };
+  double result = rule(basis.benchmark);
+  // CJR (42 CFR 510.305): a repayment is measured against the target with its own discount.
+  if (!(result > 0.0) && basis.loss_benchmark != basis.benchmark)
+    result = std::min(0.0, rule(basis.loss_benchmark));
   // The quality gate holds back savings only: a provider below it still owes its losses.
   return result > 0.0 && quality_score < terms.quality_gate ? 0.0 : result;
 }
 
 double reconciliation(const scenario::ContractTerms& terms, bool eligible, double shared,
                       double benchmark, double accountable_cost) {
-  if (!eligible || !terms.reconciles()) return 0.0;
-  return terms.base == scenario::BasePayment::Capitation ? shared - (benchmark - accountable_cost)
-                                                         : shared;
+  if (!terms.reconciles()) return 0.0;
+  if (terms.base != scenario::BasePayment::Capitation) return eligible ? shared : 0.0;
+  // The budget's own gain (+) or loss (-), which the payer takes back or tops up outside the
+  // provider's share. An ineligible provider shares nothing: seed 004 (HCP-LAN Roadmap, episode
+  // models, "Set Minimum Episode Thresholds") sets minimum volumes "to reduce random variation
+  // [...] and exposure to insurance risk", so the commissioner bears its whole gain or loss.
+  const double budget_gain = benchmark - accountable_cost;
+  return eligible ? shared - budget_gain : -budget_gain;
+}
+
+double size_based_confidence(double units) {
+  // CMS-1345-P p. 268: "blending the MSRs between the two neighboring confidence intervals" from
+  // 5,000 to 20,000 and from 20,000 to 50,000; 90% / 95% / 99% reproduce 425.604(b)'s table.
+  if (units <= 5000.0) return 0.90;
+  if (units <= 20000.0) return 0.90 + 0.05 * (units - 5000.0) / 15000.0;
+  if (units <= 50000.0) return 0.95 + 0.04 * (units - 20000.0) / 30000.0;
+  return 0.99;
 }
 
 double mssp_minimum_savings_rate(double units) {

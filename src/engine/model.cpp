@@ -144,6 +144,7 @@ Entity provider_entity(const scenario::Scenario& s, const scenario::ProviderGrou
   e.effect_sd = g.effect_sd;
   e.quality_sd = g.quality_sd;
   e.coding_growth = g.coding_growth;
+  e.revenue_share = g.revenue_share;
   e.effect_ramp = g.effect_ramp;
   if (e.effect_ramp.empty()) e.effect_ramp.assign(s.simulation.performance_years, 1.0);
   return e;
@@ -241,6 +242,9 @@ std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
     for (const char* w : per_measure) names.push_back(measure_names[m] + "." + w);
   for (int t = 0; t < layout.thresholds; ++t) {
     names.push_back("capped_cost." + threshold_label(thresholds[t]));
+  }
+  for (int t = 0; t < layout.thresholds; ++t) {
+    names.push_back("capped_cost_squared." + threshold_label(thresholds[t]));
   }
   return names;
 }

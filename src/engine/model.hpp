@@ -24,6 +24,7 @@ struct Entity {
   double volume_cv = 0.0;  //!< gamma mixing cv; 0 = Poisson
   double efficiency_sd = 0.0, effect_mean = 0.0, effect_sd = 0.0, quality_sd = 0.0;
   double coding_growth = 0.0;
+  double revenue_share = 1.0;  //!< revenue over the patients' cost, for revenue-based loss limits
   std::vector<double> effect_ramp;  //!< per performance year
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 //! The tally fields the engine sums per (replication, entity, year) (DESIGN section 4).
-//! Fixed fields first, then four per measure, then one per threshold.
+//! Fixed fields first, then four per measure, then two per threshold (sum of min(cost, A), then
+//! sum of min(cost, A)^2).
 
 #include "model/lanes.hpp"
 
@@ -36,7 +37,9 @@ struct TallyLayout {
   }
   //! Sum of min(cost, A_t).
   APMSIM_HD int capped_field(int t) const { return kFixedFields + kPerMeasure * measures + t; }
-  APMSIM_HD int fields() const { return kFixedFields + kPerMeasure * measures + thresholds; }
+  //! Sum of min(cost, A_t)^2: the second moment of truncated cost (size-based minimum rates).
+  APMSIM_HD int capped_squared_field(int t) const { return capped_field(thresholds) + t; }
+  APMSIM_HD int fields() const { return kFixedFields + kPerMeasure * measures + 2 * thresholds; }
 };
 
 }  // namespace apmsim::model

@@ -158,7 +158,9 @@ APMSIM_HD void tally_cost(const ModelParams& p, const TallyLayout& layout, int y
   sink.add(year, TallyLayout::kCatastrophicCost, L::to_double(c.cat));
   for (int t = 0; t < p.thresholds; ++t) {
     const F a = L::splat(p.threshold[t]);
-    sink.add(year, layout.capped_field(t), L::to_double(L::select(c.cost < a, c.cost, a)));
+    const typename L::D capped = L::to_double(L::select(c.cost < a, c.cost, a));
+    sink.add(year, layout.capped_field(t), capped);
+    sink.add(year, layout.capped_squared_field(t), capped * capped);
   }
 }
 

@@ -13,8 +13,8 @@ namespace apmsim::scenario {
 //! What the base payment is (DESIGN 5.6).
 enum class BasePayment { Ffs, Capitation, Fee };
 
-//! How the benchmark is formed (DESIGN 5.1).
-enum class BenchmarkMethod { Historical, Regional, Blend };
+//! How the benchmark is formed (DESIGN 5.1); RegionalAdjustment is MSSP's (42 CFR 425.601(f)).
+enum class BenchmarkMethod { Historical, Regional, Blend, RegionalAdjustment };
 
 //! How the minimum savings rate is set.
 enum class MsrRule { Fixed, Mssp, SizeBased };
@@ -46,8 +46,15 @@ struct BenchmarkTerms {
   double assumed_trend = 0.0;             //!< the contract's trend for historical benchmarks
   bool risk_adjust = true;                //!< scale by the observed risk score ratio
   double risk_growth_cap = kNoLimit;      //!< most the risk score may grow over the baseline
+  bool risk_growth_from_last_year = false;    //!< cap growth over the last baseline year (BY3)
+  double regional_weight_below = 0.35;        //!< regional_adjustment: weight when below the region
+  double regional_weight_above = 0.15;        //!< and when above it (42 CFR 425.601(f)(1))
+  double regional_adjustment_cap = kNoLimit;  //!< most |adjustment|, share of national cost
+  double national_cost_per_unit = 0.0;        //!< national cost per unit in the last baseline year
   double truncate_at = 0.0;               //!< per-unit cost cap; 0 = none
   double discount = 0.0;                  //!< share taken off the benchmark
+  bool repayment_same = true;             //!< repayments measured against the same discount
+  double repayment_discount = 0.0;        //!< else this discount for repayments (CJR)
   std::vector<DiscountTier> quality_discount;  //!< quality-tiered discounts (CJR)
   double efficiency_adjustment = 0.0;     //!< share of a below-region baseline gap added back
 };
@@ -68,11 +75,17 @@ struct SharingTerms {
   bool loss_rate_same = false;        //!< minimum loss rate = the minimum savings rate
   double minimum_loss_rate = 0.0;
   double confidence = 0.9;  //!< one-sided confidence of the size-based rate
+  bool confidence_by_size = false;  //!< confidence from units, as CMS derived its MSR table
+  double size_based_floor = 0.0;    //!< least size-based rate (CMS: 2%)
   bool first_dollar = true;
   double savings_rate = 0.5;
   double loss_rate = 0.0;
+  bool loss_rate_from_sharing = false;  //!< loss rate = 1 - final sharing rate (MSSP ENHANCED)
+  double loss_rate_min = 0.4;           //!< its clamp, 42 CFR 425.610(f)
+  double loss_rate_max = 0.75;
   double savings_cap = 1.0;
   double loss_cap = 1.0;
+  double loss_cap_revenue = kNoLimit;  //!< loss limit as a share of the provider's revenue
   bool quality_scaled = false;
 };
 
@@ -95,6 +108,13 @@ struct WithholdTerms {
   std::vector<std::vector<QualityTier>> measure_tiers;
 };
 
+//! `[contract.quality] points`: a measure whose rate reaches `at` earns `points` (MSSP's points
+//! by performance level, 42 CFR 425.502).
+struct PointsTier {
+  double at = 0.0;
+  double points = 0.0;
+};
+
 //! The terms in force in one performance year.
 struct ContractTerms {
   BasePayment base = BasePayment::Ffs;
@@ -107,6 +127,9 @@ struct ContractTerms {
   SharingTerms sharing;
   std::vector<CorridorBand> corridor;
   std::vector<double> quality_weights;  //!< per measure, summing to 1 (empty: no measures)
+  std::vector<PointsTier> quality_points;  //!< empty: the score is the mean of rates
+  //! Per measure (index = measure): its own points tiers; empty = quality_points.
+  std::vector<std::vector<PointsTier>> measure_points;
   WithholdTerms withhold;
 
   //! Whether savings or losses are reconciled (sharing or a corridor).

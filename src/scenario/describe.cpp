@@ -140,6 +140,7 @@ void describe_group(TomlWriter& out, const ProviderGroup& group, const Scenario&
   out.numbers("effect_ramp", group.effect_ramp);
   out.number("quality_sd", group.quality_sd);
   out.number("coding_growth", group.coding_growth);
+  if (group.revenue_share != 1.0) out.number("revenue_share", group.revenue_share);
   if (!group.case_mix.empty()) {
     out.named_numbers("case_mix", strata, group.case_mix, [](std::size_t) { return true; });
   }
@@ -174,6 +175,14 @@ std::string tiers_text(const std::vector<QualityTier>& tiers) {
   return "[" + list + "]";
 }
 
+std::string points_text(const std::vector<PointsTier>& tiers) {
+  std::string list;
+  for (const PointsTier& p : tiers)
+    list += (list.empty() ? "" : ", ") + std::string("{ at = ") + toml_float(p.at) +
+            ", points = " + toml_float(p.points) + " }";
+  return "[" + list + "]";
+}
+
 //! The terms of one year under `prefix` ("contract" or "contract.year"), top-level keys first.
 void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& prefix,
                     const std::vector<std::string>& measures) {
@@ -190,8 +199,18 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
   out.number("assumed_trend", b.assumed_trend);
   out.flag("risk_adjust", b.risk_adjust);
   if (b.risk_growth_cap != kNoLimit) out.number("risk_growth_cap", b.risk_growth_cap);
+  if (b.risk_growth_from_last_year) out.text("risk_growth_reference", "last_baseline_year");
+  if (b.method == BenchmarkMethod::RegionalAdjustment) {
+    out.number("regional_weight_below", b.regional_weight_below);
+    out.number("regional_weight_above", b.regional_weight_above);
+    if (b.regional_adjustment_cap != kNoLimit)
+      out.number("regional_adjustment_cap", b.regional_adjustment_cap);
+  }
+  if (b.national_cost_per_unit > 0.0)
+    out.number("national_cost_per_unit", b.national_cost_per_unit);
   if (b.truncate_at > 0.0) out.number("truncate_at", b.truncate_at);
   out.number("discount", b.discount);
+  if (!b.repayment_same) out.number("repayment_discount", b.repayment_discount);
   std::string tiers;
   for (const DiscountTier& d : b.quality_discount)
     tiers += (tiers.empty() ? "" : ", ") + std::string("{ at = ") + toml_float(d.at) +
@@ -215,12 +234,24 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
     } else {
       out.number("minimum_loss_rate", s.minimum_loss_rate);
     }
-    out.number("confidence", s.confidence);
+    if (s.confidence_by_size) {
+      out.text("confidence", "by_size");
+    } else {
+      out.number("confidence", s.confidence);
+    }
+    if (s.size_based_floor > 0.0) out.number("size_based_floor", s.size_based_floor);
     out.flag("first_dollar", s.first_dollar);
     out.number("savings_rate", s.savings_rate);
-    out.number("loss_rate", s.loss_rate);
+    if (s.loss_rate_from_sharing) {
+      out.text("loss_rate", "from_sharing");
+      out.number("loss_rate_min", s.loss_rate_min);
+      out.number("loss_rate_max", s.loss_rate_max);
+    } else {
+      out.number("loss_rate", s.loss_rate);
+    }
     out.number("savings_cap", s.savings_cap);
     out.number("loss_cap", s.loss_cap);
+    if (s.loss_cap_revenue != kNoLimit) out.number("loss_cap_revenue", s.loss_cap_revenue);
     out.flag("quality_scaled", s.quality_scaled);
   }
   for (const CorridorBand& band : t.corridor) {
@@ -232,6 +263,12 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
   if (!t.quality_weights.empty()) {
     out.header("[" + prefix + ".quality]");
     out.named_numbers("measures", measures, t.quality_weights, [](std::size_t) { return true; });
+    if (!t.quality_points.empty()) out.raw("points", points_text(t.quality_points));
+    for (std::size_t m = 0; m < t.measure_points.size() && m < measures.size(); ++m) {
+      if (t.measure_points[m].empty()) continue;
+      out.header("[" + prefix + ".quality.measure." + toml_key(measures[m]) + "]");
+      out.raw("points", points_text(t.measure_points[m]));
+    }
   }
   const WithholdTerms& w = t.withhold;
   out.header("[" + prefix + ".withhold]");

@@ -37,9 +37,10 @@ inline const std::vector<std::string>& base_keywords() {
   return keywords;
 }
 
-//! BenchmarkMethod: historical | regional | blend.
+//! BenchmarkMethod: historical | regional | blend | regional_adjustment.
 inline const std::vector<std::string>& benchmark_keywords() {
-  static const std::vector<std::string> keywords{"historical", "regional", "blend"};
+  static const std::vector<std::string> keywords{"historical", "regional", "blend",
+                                                 "regional_adjustment"};
   return keywords;
 }
 

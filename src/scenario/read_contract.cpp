@@ -18,8 +18,15 @@ constexpr std::size_t kMaxTiers = 64;
 //! What the readers need to know about the rest of the scenario.
 struct ContractContext {
   int baseline_years = 0;
+  int performance_years = 0;
   std::vector<std::string> measures;
 };
+
+//! Whether `key` of `r` holds an array (a per-performance-year list).
+bool is_list(const TableReader& r, std::string_view key) {
+  const toml::node* node = r.table().get(key);
+  return node && node->is_array();
+}
 
 //! A reader for sub-table `key` of `parent` (schema section `schema`), or nothing when absent.
 std::optional<TableReader> sub_table(const TableReader& parent, std::string_view key,
@@ -92,8 +99,28 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
   b.assumed_trend = r.number("assumed_trend", b.assumed_trend, open(-1.0, 1.0));
   b.risk_adjust = r.flag("risk_adjust", b.risk_adjust);
   b.risk_growth_cap = r.number("risk_growth_cap", b.risk_growth_cap, at_least(0.0));
+  b.risk_growth_from_last_year =
+      r.choice("risk_growth_reference", b.risk_growth_from_last_year ? 1 : 0,
+               {"weighted_baseline", "last_baseline_year"}) == 1;
+  b.regional_weight_below =
+      r.number("regional_weight_below", b.regional_weight_below, closed(0.0, 1.0));
+  b.regional_weight_above =
+      r.number("regional_weight_above", b.regional_weight_above, closed(0.0, 1.0));
+  b.regional_adjustment_cap =
+      r.number("regional_adjustment_cap", b.regional_adjustment_cap, at_least(0.0));
+  b.national_cost_per_unit =
+      r.number("national_cost_per_unit", b.national_cost_per_unit, above(0.0));
+  if (b.regional_adjustment_cap < kNoLimit && !(b.national_cost_per_unit > 0.0)) {
+    r.fail(r.has("regional_adjustment_cap") ? "regional_adjustment_cap" : "national_cost_per_unit",
+           "regional_adjustment_cap is a share of national_cost_per_unit: give both");
+  }
   b.truncate_at = r.number("truncate_at", b.truncate_at, above(0.0));
   b.discount = r.number("discount", b.discount, right_open(0.0, 1.0));
+  // A list (one per performance year) is spread over the years by read_contract.
+  if (r.has("repayment_discount") && !is_list(r, "repayment_discount")) {
+    b.repayment_same = false;
+    b.repayment_discount = r.number("repayment_discount", 0.0, right_open(0.0, 1.0));
+  }
   if (const auto tables =
           table_list(r, "quality_discount", "a quality discount tier", {"at", "discount"})) {
     b.quality_discount.clear();
@@ -130,6 +157,17 @@ SharingTerms read_sharing(const TableReader& parent, SharingTerms s) {
     s.msr_rule = MsrRule::Fixed;
     s.minimum_savings_rate = r.number("minimum_savings_rate", 0.0, right_open(0.0, 1.0));
   }
+  if (r.is_text("loss_rate")) {
+    r.choice("loss_rate", 0, {"from_sharing"});
+    s.loss_rate_from_sharing = true;
+  } else if (r.has("loss_rate")) {
+    s.loss_rate_from_sharing = false;
+    s.loss_rate = r.number("loss_rate", 0.0, closed(0.0, 1.0));
+  }
+  s.loss_rate_min = r.number("loss_rate_min", s.loss_rate_min, closed(0.0, 1.0));
+  s.loss_rate_max = r.number("loss_rate_max", s.loss_rate_max, closed(0.0, 1.0));
+  if (!(s.loss_rate_min <= s.loss_rate_max)) r.fail("loss_rate_max", "must be >= loss_rate_min");
+  s.loss_cap_revenue = r.number("loss_cap_revenue", s.loss_cap_revenue, closed(0.0, 1.0));
   if (r.is_text("minimum_loss_rate")) {
     r.choice("minimum_loss_rate", 0, {"same"});
     s.loss_rate_same = true;
@@ -137,10 +175,16 @@ SharingTerms read_sharing(const TableReader& parent, SharingTerms s) {
     s.loss_rate_same = false;
     s.minimum_loss_rate = r.number("minimum_loss_rate", 0.0, right_open(0.0, 1.0));
   }
-  s.confidence = r.number("confidence", s.confidence, open(0.5, 1.0));
+  if (r.is_text("confidence")) {
+    r.choice("confidence", 0, {"by_size"});
+    s.confidence_by_size = true;
+  } else if (r.has("confidence")) {
+    s.confidence_by_size = false;
+    s.confidence = r.number("confidence", 0.0, open(0.5, 1.0));
+  }
+  s.size_based_floor = r.number("size_based_floor", s.size_based_floor, right_open(0.0, 1.0));
   s.first_dollar = r.flag("first_dollar", s.first_dollar);
   s.savings_rate = r.number("savings_rate", s.savings_rate, closed(0.0, 1.0));
-  s.loss_rate = r.number("loss_rate", s.loss_rate, closed(0.0, 1.0));
   s.savings_cap = r.number("savings_cap", s.savings_cap, closed(0.0, 1.0));
   s.loss_cap = r.number("loss_cap", s.loss_cap, closed(0.0, 1.0));
   s.quality_scaled = r.flag("quality_scaled", s.quality_scaled);
@@ -169,11 +213,45 @@ std::optional<std::vector<CorridorBand>> read_corridor(const TableReader& parent
   return bands;
 }
 
+//! `points`: the points a measure earns at each rate (MSSP 42 CFR 425.502); nothing when absent.
+std::optional<std::vector<PointsTier>> read_points(const TableReader& r) {
+  const auto tables = table_list(r, "points", "a points tier", {"at", "points"});
+  if (!tables) return std::nullopt;
+  std::vector<PointsTier> points;
+  for (const TableReader& t : *tables)
+    points.push_back(
+        {t.required_number("at", closed(0.0, 1.0)), t.required_number("points", at_least(0.0))});
+  double most = 0.0;
+  for (const PointsTier& p : points) most = std::max(most, p.points);
+  if (!(most > 0.0)) r.fail("points", "needs a tier with points > 0 (the score is points / most)");
+  return points;
+}
+
+//! `measure.<name>.points`: a measure's own points tiers, into `out` (index = measure).
+void read_measure_points(const TableReader& r, std::vector<std::vector<PointsTier>>& out,
+                         const ContractContext& context) {
+  out.resize(context.measures.size());
+  const toml::table* measures = r.section("measure");
+  if (!measures) return;
+  for (const auto& [name, node] : *measures) {
+    const std::string key = r.key_path("measure") + "." + std::string(name.str());
+    const Location where{static_cast<int>(name.source().begin.line),
+                         static_cast<int>(name.source().begin.column)};
+    const int m = measure_index(r, std::string(name.str()), key, where, context);
+    const auto* table = node.as_table();
+    if (!table) r.fail_at(where, key, "expected a table such as { points = [...] }");
+    const TableReader t = r.child(*table, key, "a quality measure", {"points"});
+    if (auto tiers = read_points(t)) out[static_cast<std::size_t>(m)] = std::move(*tiers);
+  }
+}
+
 std::vector<double> read_quality(const TableReader& parent, std::vector<double> weights,
-                                 const ContractContext& context) {
+                                 ContractTerms& terms, const ContractContext& context) {
   const auto reader = sub_table(parent, "quality", "contract.quality");
   if (!reader) return weights;
   const TableReader& r = *reader;
+  if (auto tiers = read_points(r)) terms.quality_points = std::move(*tiers);
+  read_measure_points(r, terms.measure_points, context);
   const auto entries = r.named_numbers("measures", at_least(0.0));
   if (!entries) return weights;
   std::vector<double> w(context.measures.size(), 0.0);
@@ -240,7 +318,7 @@ ContractTerms read_terms(const TableReader& r, ContractTerms terms,
   } else if (has_sharing) {
     terms.corridor.clear();  // and sharing replaces a corridor
   }
-  terms.quality_weights = read_quality(r, terms.quality_weights, context);
+  terms.quality_weights = read_quality(r, terms.quality_weights, terms, context);
   terms.withhold = read_withhold(r, terms.withhold, context);
   if (terms.base == BasePayment::Fee && !(terms.participation_fee > 0.0)) {
     r.fail(r.has("base") ? "base" : "participation_fee",
@@ -259,7 +337,25 @@ ContractTerms default_terms(const ContractContext& context) {
   if (!context.measures.empty())
     terms.quality_weights.assign(context.measures.size(), 1.0 / context.measures.size());
   terms.withhold.measure_tiers.resize(context.measures.size());
+  terms.measure_points.resize(context.measures.size());
   return terms;
+}
+
+//! `[contract.benchmark] repayment_discount` given as a list: one discount per performance year
+//! (CJR, 42 CFR 510.305: waived in PY1, 2% in PY2-3, 3% in PY4-5).
+void spread_repayment_discounts(const TableReader& contract_table, Contract& contract) {
+  const auto b = sub_table(contract_table, "benchmark", "contract.benchmark");
+  if (!b || !is_list(*b, "repayment_discount")) return;
+  const auto discounts = b->numbers("repayment_discount", right_open(0.0, 1.0));
+  if (discounts->size() != contract.years.size()) {
+    b->fail("repayment_discount", "needs one discount per performance year (" +
+                                      std::to_string(contract.years.size()) + "), got " +
+                                      std::to_string(discounts->size()));
+  }
+  for (std::size_t y = 0; y < contract.years.size(); ++y) {
+    contract.years[y].benchmark.repayment_same = false;
+    contract.years[y].benchmark.repayment_discount = (*discounts)[y];
+  }
 }
 
 }  // namespace
@@ -274,9 +370,11 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
   context.baseline_years = simulation.baseline_years;
   for (const auto& m : measures) context.measures.push_back(m.name);
 
+  context.performance_years = simulation.performance_years;
   contract.present = true;
   const ContractTerms base = read_terms(r, default_terms(context), context);
   contract.years.assign(static_cast<std::size_t>(simulation.performance_years), base);
+  spread_repayment_discounts(r, contract);
   const Section& schema = section("contract.year");
   const auto entries = r.table_array("year", 0, 1024);
   std::vector<bool> seen(contract.years.size(), false);
@@ -286,7 +384,11 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
     const auto year = y.required_integer("year", 1, simulation.performance_years);
     if (seen[year - 1]) y.fail("year", "performance year " + std::to_string(year) + " is given twice");
     seen[year - 1] = true;
-    contract.years[year - 1] = read_terms(y, base, context);
+    if (const auto b = sub_table(y, "benchmark", "contract.benchmark");
+        b && is_list(*b, "repayment_discount")) {
+      b->fail("repayment_discount", "a [[contract.year]] entry takes one number");
+    }
+    contract.years[year - 1] = read_terms(y, contract.years[year - 1], context);
   }
   return contract;
 }

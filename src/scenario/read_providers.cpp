@@ -89,6 +89,7 @@ ProviderGroup read_group(const TableReader& reader, const Simulation& simulation
                       " on log cost is beyond +/-" + format_number(kMaxLogEffect));
   group.quality_sd = reader.number("quality_sd", group.quality_sd, at_least(0.0));
   group.coding_growth = reader.number("coding_growth", group.coding_growth, above(-1.0));
+  group.revenue_share = reader.number("revenue_share", group.revenue_share, at_least(0.0));
   group.case_mix = read_case_mix(reader, strata);
   return group;
 }

@@ -97,6 +97,8 @@ struct ProviderGroup {
       effect_ramp;          //!< per performance year multiplier of d(p); size = performance_years
   double quality_sd = 0.0;  //!< sd of q(p,m) on the logit of each measure
   double coding_growth = 0.0;    //!< yearly growth of observed risk scores in performance years
+  double revenue_share =
+      1.0;  //!< the providers' revenue over their patients' cost (MSSP loss limit)
   std::vector<double> case_mix;  //!< stratum shares for this group; empty = the strata's shares
 };
 

@@ -97,7 +97,7 @@ TEST(Quality, WeightedScores) {
   Quality q;
   q.rate = {0.8, 0.4};
   q.baseline = {0.6, 0.5};
-  score_quality({0.75, 0.25}, q);
+  score_quality({0.75, 0.25}, {}, q);
   EXPECT_DOUBLE_EQ(q.score, 0.7);
   EXPECT_DOUBLE_EQ(q.baseline_score, 0.575);
   EXPECT_DOUBLE_EQ(rate_of(3.0, 4.0), 0.75);

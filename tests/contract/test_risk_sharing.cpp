@@ -110,13 +110,15 @@ TEST(SharingResult, QualityGateHoldsBackSavingsNotLosses) {
   terms.sharing = sharing(true, 0.5, 0.5, 1.0, 1.0);
   terms.quality_gate = 0.6;
   const MinimumRates m{0.0, 0.0};
-  EXPECT_DOUBLE_EQ(sharing_result(terms, m, 1000.0, 900.0, 0.7), 50.0);
-  EXPECT_DOUBLE_EQ(sharing_result(terms, m, 1000.0, 900.0, 0.5), 0.0);     // below the gate
-  EXPECT_DOUBLE_EQ(sharing_result(terms, m, 1000.0, 1100.0, 0.5), -50.0);  // losses still owed
+  EXPECT_DOUBLE_EQ(sharing_result(terms, m, {1000.0, 1000.0, 0.0}, 900.0, 0.7), 50.0);
+  EXPECT_DOUBLE_EQ(sharing_result(terms, m, {1000.0, 1000.0, 0.0}, 900.0, 0.5),
+                   0.0);  // below the gate
+  EXPECT_DOUBLE_EQ(sharing_result(terms, m, {1000.0, 1000.0, 0.0}, 1100.0, 0.5),
+                   -50.0);  // losses still owed
   terms.sharing.quality_scaled = true;
-  EXPECT_DOUBLE_EQ(sharing_result(terms, m, 1000.0, 900.0, 0.8), 40.0);
+  EXPECT_DOUBLE_EQ(sharing_result(terms, m, {1000.0, 1000.0, 0.0}, 900.0, 0.8), 40.0);
   terms.sharing.enabled = false;  // neither sharing nor a corridor
-  EXPECT_DOUBLE_EQ(sharing_result(terms, m, 1000.0, 900.0, 0.8), 0.0);
+  EXPECT_DOUBLE_EQ(sharing_result(terms, m, {1000.0, 1000.0, 0.0}, 900.0, 0.8), 0.0);
 }
 
 TEST(Reconciliation, EligibilityAndCapitation) {
