@@ -1,4 +1,4 @@
-"""apmsim results files (HDF5, format 1.x; docs/output-format.md) as tidy pandas DataFrames."""
+"""apmsim results files (HDF5, format 2.x; docs/output-format.md) as tidy pandas DataFrames."""
 from __future__ import annotations
 
 import builtins
@@ -85,8 +85,8 @@ class Results:
             if _text(f.attrs.get("format", b"")) != "apmsim-results":
                 raise FormatError(f"{self.path}: not an apmsim results file")
             major, minor = (int(v) for v in f.attrs["format_version"])
-            if major != 1:
-                raise FormatError(f"{self.path}: results format {major}.{minor}; this package reads 1.x")
+            if major != 2:
+                raise FormatError(f"{self.path}: results format {major}.{minor}; this package reads 2.x")
             #: Root attributes: seed, replications, backend, device, elapsed_seconds, ...
             self.info: Dict[str, object] = {k: _attribute(v) for k, v in f.attrs.items()}
             #: The scenario file as read.

@@ -215,9 +215,9 @@ TEST(ResultsFile, NewerMajorVersionIsRefused) {
   TempFolder folder;
   const std::string path = folder.file("run.h5");
   write_results(make_results(), path, false);
-  edit_file(path, [](hid_t file) { set_version(file, 2, 0); });
+  edit_file(path, [](hid_t file) { set_version(file, kFormatMajor + 1, 0); });
   const std::string message = read_error(path);
-  EXPECT_NE(message.find("format version 2.0 is newer than this apmsim reads (1.x)"),
+  EXPECT_NE(message.find("format version 3.0 is newer than this apmsim reads (2.x)"),
             std::string::npos)
       << message;
 }
