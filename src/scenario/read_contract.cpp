@@ -13,6 +13,19 @@ namespace apmsim::scenario {
 
 namespace {
 
+//! A key that is either the one word `word` (true) or a number in `range`, read into `value`
+//! (false); `fallback` when the key is absent.
+bool word_or_number(const TableReader& r, const char* key, const char* word, const Range& range,
+                    bool fallback, double& value) {
+  if (r.is_text(key)) {
+    r.choice(key, 0, {word});
+    return true;
+  }
+  if (!r.has(key)) return fallback;
+  value = r.number(key, 0.0, range);
+  return false;
+}
+
 constexpr std::size_t kMaxTiers = 64;
 
 //! What the readers need to know about the rest of the scenario.
@@ -157,31 +170,16 @@ SharingTerms read_sharing(const TableReader& parent, SharingTerms s) {
     s.msr_rule = MsrRule::Fixed;
     s.minimum_savings_rate = r.number("minimum_savings_rate", 0.0, right_open(0.0, 1.0));
   }
-  if (r.is_text("loss_rate")) {
-    r.choice("loss_rate", 0, {"from_sharing"});
-    s.loss_rate_from_sharing = true;
-  } else if (r.has("loss_rate")) {
-    s.loss_rate_from_sharing = false;
-    s.loss_rate = r.number("loss_rate", 0.0, closed(0.0, 1.0));
-  }
+  s.loss_rate_from_sharing = word_or_number(r, "loss_rate", "from_sharing", closed(0.0, 1.0),
+                                            s.loss_rate_from_sharing, s.loss_rate);
   s.loss_rate_min = r.number("loss_rate_min", s.loss_rate_min, closed(0.0, 1.0));
   s.loss_rate_max = r.number("loss_rate_max", s.loss_rate_max, closed(0.0, 1.0));
   if (!(s.loss_rate_min <= s.loss_rate_max)) r.fail("loss_rate_max", "must be >= loss_rate_min");
   s.loss_cap_revenue = r.number("loss_cap_revenue", s.loss_cap_revenue, closed(0.0, 1.0));
-  if (r.is_text("minimum_loss_rate")) {
-    r.choice("minimum_loss_rate", 0, {"same"});
-    s.loss_rate_same = true;
-  } else if (r.has("minimum_loss_rate")) {
-    s.loss_rate_same = false;
-    s.minimum_loss_rate = r.number("minimum_loss_rate", 0.0, right_open(0.0, 1.0));
-  }
-  if (r.is_text("confidence")) {
-    r.choice("confidence", 0, {"by_size"});
-    s.confidence_by_size = true;
-  } else if (r.has("confidence")) {
-    s.confidence_by_size = false;
-    s.confidence = r.number("confidence", 0.0, open(0.5, 1.0));
-  }
+  s.loss_rate_same = word_or_number(r, "minimum_loss_rate", "same", right_open(0.0, 1.0),
+                                    s.loss_rate_same, s.minimum_loss_rate);
+  s.confidence_by_size = word_or_number(r, "confidence", "by_size", open(0.5, 1.0),
+                                        s.confidence_by_size, s.confidence);
   s.size_based_floor = r.number("size_based_floor", s.size_based_floor, right_open(0.0, 1.0));
   s.first_dollar = r.flag("first_dollar", s.first_dollar);
   s.savings_rate = r.number("savings_rate", s.savings_rate, closed(0.0, 1.0));
