@@ -23,6 +23,19 @@ class FormatError(ValueError):
     """The file is not an apmsim results file this package reads (or it is damaged)."""
 
 
+def _toml_value(text: str):
+    """A sweep value as the scenario writes it (TOML), as a Python value; the text when it is not
+    one value TOML reads."""
+    try:
+        import tomllib  # Python 3.11+
+    except ImportError:  # pragma: no cover - older Pythons: keep the text
+        return text
+    try:
+        return tomllib.loads("v = " + text)["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
 def _text(value) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8")
@@ -236,8 +249,9 @@ class Results:
             out.append(t.iloc[0])
         frame = pd.DataFrame(out).reset_index(drop=True)[
             ["variant", "row", "column", "quantity", "estimate", "se", "ci_low", "ci_high", "unit"]]
-        # The sweep's parameters as columns after `variant` (as text, the way the scenario says them).
-        parameters = pd.DataFrame([self.parameters(v) for v in frame["variant"]])
+        # The sweep's parameters as columns after `variant`, as values (0.35, "mssp", [0.1, 0.3]).
+        parameters = pd.DataFrame([{k: _toml_value(t) for k, t in self.parameters(v).items()}
+                                   for v in frame["variant"]])
         return pd.concat([frame[["variant"]], parameters, frame.drop(columns="variant")], axis=1)
 
     def providers(self, variant: Optional[str] = None) -> pd.DataFrame:

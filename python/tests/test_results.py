@@ -59,6 +59,7 @@ def test_named_accessors(files):
     assert (flows.loc[flows["column"] == "performance_year_1", "year"] == r.baseline_years).all()
     side = r.compare("payer_net_savings")
     assert list(side["variant"]) == r.variants
+    assert side.loc[0, "contract.benchmark.method"] == "regional_adjustment"  # a value, not TOML text
     assert r.parameters(r.variants[0])["contract.benchmark.method"] == '"regional_adjustment"'
     risk = r.analysis("risk", "net_result", variant=r.variants[0])
     assert "var_99" in set(risk["quantity"])
