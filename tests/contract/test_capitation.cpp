@@ -101,7 +101,8 @@ TEST(Capitation, NetResultStaysWithinTheCorridor) {
             for (int b = 0; b < 3; ++b) world.set_year(0, b, kUnits, 4.8e6, 1.0, {4.8e6});
             world.set_year(0, 3, kUnits, truncated, 1.0, {truncated});
           }
-          const double* year = world.evaluate(contract_of(terms, 3, 1)).record(0, 0, 0);
+          const Records records = world.evaluate(contract_of(terms, 3, 1));  // owns the record
+          const double* year = records.record(0, 0, 0);
           const double net = year[kNetProviderResult];
           SCOPED_TRACE(testing::Message()
                        << "truncate_at " << truncate_at << ", min_units " << min_units << ", rate "

@@ -192,7 +192,8 @@ TEST(MsspSizeBasedRate, CvOfTruncatedCost) {
   terms.benchmark.truncate_at = 125000.0;
   terms.sharing.enabled = true;
   terms.sharing.msr_rule = scenario::MsrRule::SizeBased;
-  const double* year = world.evaluate(contract_of(terms, 3, 1)).record(0, 0, 0);
+  const Records records = world.evaluate(contract_of(terms, 3, 1));  // owns the record
+  const double* year = records.record(0, 0, 0);
   EXPECT_NEAR(year[kMinimumSavingsRate], 1.2815515655446004 * 2.15 / 100.0, 1e-9);
 }
 
