@@ -225,22 +225,32 @@ std::optional<std::vector<PointsTier>> read_points(const TableReader& r) {
   return points;
 }
 
+//! Calls `read(m, table)` for each `measure.<name>` table of `r` (m: the measure's index), each
+//! table holding only `key` (`what` names it in messages).
+template <class Read>
+void for_each_measure(const TableReader& r, const ContractContext& context, const char* key,
+                      const char* what, Read read) {
+  const toml::table* measures = r.section("measure");
+  if (!measures) return;
+  for (const auto& [name, node] : *measures) {
+    const std::string path = r.key_path("measure") + "." + std::string(name.str());
+    const Location where{static_cast<int>(name.source().begin.line),
+                         static_cast<int>(name.source().begin.column)};
+    const int m = measure_index(r, std::string(name.str()), path, where, context);
+    const auto* table = node.as_table();
+    if (!table)
+      r.fail_at(where, path, std::string("expected a table such as { ") + key + " = [...] }");
+    read(m, r.child(*table, path, what, {key}));
+  }
+}
+
 //! `measure.<name>.points`: a measure's own points tiers, into `out` (index = measure).
 void read_measure_points(const TableReader& r, std::vector<std::vector<PointsTier>>& out,
                          const ContractContext& context) {
   out.resize(context.measures.size());
-  const toml::table* measures = r.section("measure");
-  if (!measures) return;
-  for (const auto& [name, node] : *measures) {
-    const std::string key = r.key_path("measure") + "." + std::string(name.str());
-    const Location where{static_cast<int>(name.source().begin.line),
-                         static_cast<int>(name.source().begin.column)};
-    const int m = measure_index(r, std::string(name.str()), key, where, context);
-    const auto* table = node.as_table();
-    if (!table) r.fail_at(where, key, "expected a table such as { points = [...] }");
-    const TableReader t = r.child(*table, key, "a quality measure", {"points"});
+  for_each_measure(r, context, "points", "a quality measure", [&](int m, const TableReader& t) {
     if (auto tiers = read_points(t)) out[static_cast<std::size_t>(m)] = std::move(*tiers);
-  }
+  });
 }
 
 std::vector<double> read_quality(const TableReader& parent, std::vector<double> weights,
@@ -277,18 +287,9 @@ WithholdTerms read_withhold(const TableReader& parent, WithholdTerms w,
   w.target = r.number("target", w.target, closed(0.0, 1.0));
   w.gate = r.number("gate", w.gate, closed(0.0, 1.0));
   if (w.measure_tiers.size() != context.measures.size()) w.measure_tiers.resize(context.measures.size());
-  if (const toml::table* measures = r.section("measure")) {
-    for (const auto& [name, node] : *measures) {
-      const std::string key = r.key_path("measure") + "." + std::string(name.str());
-      const Location where{static_cast<int>(name.source().begin.line),
-                           static_cast<int>(name.source().begin.column)};
-      const int m = measure_index(r, std::string(name.str()), key, where, context);
-      const auto* table = node.as_table();
-      if (!table) r.fail_at(where, key, "expected a table such as { tiers = [...] }");
-      const TableReader t = r.child(*table, key, "a withhold measure", {"tiers"});
-      if (auto tiers = read_tiers(t, "tiers")) w.measure_tiers[m] = std::move(*tiers);
-    }
-  }
+  for_each_measure(r, context, "tiers", "a withhold measure", [&](int m, const TableReader& t) {
+    if (auto tiers = read_tiers(t, "tiers")) w.measure_tiers[m] = std::move(*tiers);
+  });
   if (!(w.floor < w.target)) r.fail("target", "must be > floor");
   return w;
 }
