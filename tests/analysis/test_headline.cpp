@@ -14,19 +14,13 @@
 #include "engine/cpu_engine.hpp"
 #include "hand_records.hpp"
 #include "scenario/load.hpp"
+#include "../support/shipped_scenario.hpp"
 
 namespace apmsim::analysis {
 namespace {
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-scenario::Scenario shipped(const std::string& name, std::uint64_t replications) {
-  scenario::Scenario s =
-      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/" + name + ".toml");
-  s.simulation.replications = replications;
-  s.simulation.batch_size = 16;
-  return s;
-}
+using testing_support::same_bits;
+using testing_support::shipped;
 
 // Every headline alone, bit for bit as in the table, NaN included. Monitor's capitation has a
 // withhold (outcomes pot) and a corridor but a historical benchmark (no optimal weight); the CJR

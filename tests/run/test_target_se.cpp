@@ -8,6 +8,7 @@
 #include "analysis/headline.hpp"
 #include "run/run.hpp"
 #include "scenario/load.hpp"
+#include "../support/shipped_scenario.hpp"
 
 namespace apmsim::run {
 namespace {
@@ -17,15 +18,8 @@ using analysis::Quantity;
 using analysis::Results;
 using analysis::VariantSummary;
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-scenario::Scenario shipped(const std::string& name, std::uint64_t replications) {
-  scenario::Scenario s =
-      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/" + name + ".toml");
-  s.simulation.replications = replications;
-  s.simulation.batch_size = 16;
-  return s;
-}
+using testing_support::same_bits;
+using testing_support::shipped;
 
 TEST(Headline, RunRelativeErrorIsTheWorstVariantsHeadline) {
   const scenario::Scenario s = shipped("monitor_capitation", 48);
