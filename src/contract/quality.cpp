@@ -13,12 +13,17 @@ double points_of(const std::vector<scenario::PointsTier>& points, double rate) {
 
 namespace {
 
-//! A rate on a points table's scale: points earned over the most points; the rate itself
-//! without a table.
-double scaled(const std::vector<scenario::PointsTier>& points, double rate) {
+//! What a measure earns and what it could earn: points and the table's most points (MSSP,
+//! 42 CFR 425.502: a score is the points earned over the points available); the rate itself
+//! over 1 without a table.
+struct Earned {
+  double earned, available;
+};
+
+Earned earned(const std::vector<scenario::PointsTier>& points, double rate) {
   double most = 0.0;
   for (const scenario::PointsTier& tier : points) most = std::max(most, tier.points);
-  return most > 0.0 ? points_of(points, rate) / most : rate;
+  return most > 0.0 ? Earned{points_of(points, rate), most} : Earned{rate, 1.0};
 }
 
 }  // namespace
@@ -26,15 +31,21 @@ double scaled(const std::vector<scenario::PointsTier>& points, double rate) {
 void score_quality(const std::vector<double>& weights,
                    const std::vector<scenario::PointsTier>& points, Quality& q,
                    const std::vector<std::vector<scenario::PointsTier>>& measure_points) {
-  double score = 0.0, baseline_score = 0.0;
+  double earned_sum = 0.0, baseline_sum = 0.0, available = 0.0, weight = 0.0;
   for (std::size_t m = 0; m < q.rate.size(); ++m) {
     const auto& table =
         m < measure_points.size() && !measure_points[m].empty() ? measure_points[m] : points;
-    score += weights[m] * scaled(table, q.rate[m]);
-    baseline_score += weights[m] * scaled(table, q.baseline[m]);
+    const Earned now = earned(table, q.rate[m]);
+    earned_sum += weights[m] * now.earned;
+    baseline_sum += weights[m] * earned(table, q.baseline[m]).earned;
+    available += weights[m] * now.available;
+    weight += weights[m];
   }
-  q.score = score;
-  q.baseline_score = baseline_score;
+  // Points earned over points available, on the weights' scale (weights sum to 1: a score in
+  // [0, 1]); with equal most points per measure this is the weighted mean of points / most.
+  const double scale = available > 0.0 ? weight / available : 0.0;
+  q.score = earned_sum * scale;
+  q.baseline_score = baseline_sum * scale;
 }
 
 }  // namespace apmsim::contract

@@ -31,7 +31,10 @@ double points_of(const std::vector<scenario::PointsTier>& points, double rate);
 //! Sets the weighted scores of `q` from its rates (`weights`: `[contract.quality] measures`, one
 //! per measure). Without `points` the score is sum_m weight_m * rate_m; with them it is on the
 //! program's scale (MSSP, 42 CFR 425.502: points per measure by performance level, the score the
-//! points earned over the points available), sum_m weight_m * points_of(rate_m) / most points.
+//! points earned over the points available): (sum_m weight_m points_of(rate_m)) /
+//! (sum_m weight_m most_m) times sum_m weight_m, a measure without a table earning its rate of
+//! 1. Measures whose tables top out at different points count by their points, as MSSP's do
+//! (one measure of 2 earned of 2 and one of 2 of 4 score 4/6 = 0.667, not the mean ratio 0.75).
 //! `measure_points[m]`, where given, replaces `points` for measure m.
 void score_quality(const std::vector<double>& weights,
                    const std::vector<scenario::PointsTier>& points, Quality& q,

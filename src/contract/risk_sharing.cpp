@@ -125,6 +125,9 @@ double sharing_result(const scenario::ContractTerms& terms, const MinimumRates& 
 double reconciliation(const scenario::ContractTerms& terms, bool eligible, double shared,
                       double benchmark, double accountable_cost) {
   if (!terms.reconciles()) return 0.0;
+  // Sequestration (Budget Control Act of 2011; 2% in PY2018): a positive shared-savings payment
+  // is reduced, shared losses are owed in full.
+  if (shared > 0.0) shared *= 1.0 - terms.sharing.sequestration;
   if (terms.base != scenario::BasePayment::Capitation) return eligible ? shared : 0.0;
   // The budget's own gain (+) or loss (-), which the payer takes back or tops up outside the
   // provider's share. An ineligible provider shares nothing: seed 004 (HCP-LAN Roadmap, episode
@@ -153,7 +156,15 @@ double mssp_minimum_savings_rate(double units) {
       {5000, 5999, 0.039, 0.036},   {6000, 6999, 0.036, 0.034},   {7000, 7999, 0.034, 0.032},
       {8000, 8999, 0.032, 0.031},   {9000, 9999, 0.031, 0.030},   {10000, 14999, 0.030, 0.027},
       {15000, 19999, 0.027, 0.025}, {20000, 49999, 0.025, 0.022}, {50000, 59999, 0.022, 0.020}};
-  if (units < 5000) return 0.039;
+  if (units < 5000) {
+    // Below 5,000 CMS sets the MSR "on a sliding scale" at 90% confidence (the 2014 rule for
+    // ACOs whose assigned population falls below 5,000): z(0.90) cv / sqrt(n), with the cv that
+    // gives the table's 3.9% at 5,000 (2.1519, CMS-1345-P pp. 265-268). The PUF for PY2018 shows
+    // 3.9% to 11.5% for 4,999 down to about 570 assigned (docs/validation.md).
+    static const double z90 = stats::normal_quantile(0.90);
+    static const double cv = 0.039 * std::sqrt(5000.0) / z90;
+    return units > 0.0 ? std::min(1.0, z90 * cv / std::sqrt(units)) : 1.0;
+  }
   for (const Band& b : table)
     if (units <= b.to)
       return b.rate_from + (b.rate_to - b.rate_from) * (units - b.from) / (b.to - b.from);

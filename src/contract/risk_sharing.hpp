@@ -93,7 +93,8 @@ double sharing_result(const scenario::ContractTerms& terms, const MinimumRates& 
 //! the payer tops up losses / takes back gains outside the provider's share, so it is the shared
 //! result minus the budget's own gain (benchmark - accountable cost), and an ineligible provider
 //! (units < min_units) shares nothing: the payer takes back all of the budget's gain or tops up
-//! all of its loss. 0 when the contract reconciles nothing.
+//! all of its loss. A positive shared result is paid less `sharing.sequestration`; losses are
+//! owed in full. 0 when the contract reconciles nothing.
 double reconciliation(const scenario::ContractTerms& terms, bool eligible, double shared,
                       double benchmark, double accountable_cost);
 
@@ -105,8 +106,8 @@ double size_based_confidence(double units);
 
 //! The MSSP one-sided model's minimum savings rate for `units` assigned beneficiaries
 //! (42 CFR 425.604(b)): 3.9% at 5,000 falling to 2.0% at 60,000 and above, linear within each
-//! band of the table. Below 5,000 the program sets the rate otherwise (up to 12.2%); that is not
-//! modelled here, and this returns the 5,000 rate.
+//! band of the table. Below 5,000 (an ACO whose assigned population fell below the minimum): the
+//! 90% one-sided confidence rate z(0.90) 2.1519 / sqrt(units) that meets the table at 5,000.
 double mssp_minimum_savings_rate(double units);
 
 }  // namespace apmsim::contract

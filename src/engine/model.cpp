@@ -1,5 +1,6 @@
 #include "engine/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -79,7 +80,6 @@ void fill_patients(const scenario::Scenario& s, model::ModelParams& p) {
   p.frailty_innovation_sd =
       static_cast<float>(tau * std::sqrt(1.0 - pt.frailty_rho * pt.frailty_rho));
   p.frailty_correction = static_cast<float>(-tau * tau / 2.0);
-  p.churn = static_cast<float>(pt.churn);
   const double loc = logit(pt.adherence_mean);
   double abar = 0.0, correction = 0.0;
   adherence_moments(loc, pt.adherence_sd, pt.adherence_cost, abar, correction);
@@ -137,6 +137,9 @@ Entity provider_entity(const scenario::Scenario& s, const scenario::ProviderGrou
   if (mix.empty())
     for (const auto& st : s.strata) mix.push_back(st.share);
   cumulative(mix, e.shape.case_mix_cum);
+  // Written so that assignment_churn = 0 gives churn's own bits (docs/model.md).
+  e.shape.replacement = static_cast<float>(s.patients.churn +
+                                           (1.0 - s.patients.churn) * g.assignment_churn);
   e.volume = g.volume;
   e.volume_cv = g.volume_model == scenario::VolumeModel::NegativeBinomial ? g.volume_cv : 0.0;
   e.efficiency_sd = g.efficiency_sd;
@@ -145,6 +148,12 @@ Entity provider_entity(const scenario::Scenario& s, const scenario::ProviderGrou
   e.quality_sd = g.quality_sd;
   e.coding_growth = g.coding_growth;
   e.revenue_share = g.revenue_share;
+  if (g.practice_sd > 0.0 && !e.shape.episodes) {
+    // The mean of n practices' levels: variance practice_sd^2 / n, n at least one practice.
+    const double practices = std::max(1.0, double(g.panel_size) / g.practice_size);
+    e.practice_drift_sd = g.practice_sd / std::sqrt(practices);
+    e.practice_rho = g.practice_rho;
+  }
   e.effect_ramp = g.effect_ramp;
   if (e.effect_ramp.empty()) e.effect_ramp.assign(s.simulation.performance_years, 1.0);
   return e;
@@ -212,6 +221,7 @@ Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
     e.region = static_cast<int>(r);
     e.shape.episodes = false;
     e.shape.panel_size = rg.comparison_size;
+    e.shape.replacement = static_cast<float>(s.patients.churn);  // the region's whole population
     cumulative(shares, e.shape.case_mix_cum);
     m.entities.push_back(e);
     RegionProcess rp{rg.name, rg.initial_sd, rg.shock_sd, rg.shock_rho, {}};

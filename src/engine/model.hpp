@@ -25,6 +25,9 @@ struct Entity {
   double efficiency_sd = 0.0, effect_mean = 0.0, effect_sd = 0.0, quality_sd = 0.0;
   double coding_growth = 0.0;
   double revenue_share = 1.0;  //!< revenue over the patients' cost, for revenue-based loss limits
+  //! sd of the practice drift x(p, k): practice_sd / sqrt(panel_size / practice_size); 0 = none.
+  double practice_drift_sd = 0.0;
+  double practice_rho = 0.0;
   std::vector<double> effect_ramp;  //!< per performance year
 };
 

@@ -30,6 +30,10 @@ void draw_one(const Model& m, std::uint64_t replication, const WorldSpan& w) {
     if (ent.group >= 0)
       pe = model::provider_effect(key, rep, e, ent.efficiency_sd, ent.effect_mean, ent.effect_sd,
                                   ent.quality_sd, p.measures);
+    double drift[model::kMaxYears] = {};
+    if (ent.practice_drift_sd > 0.0)
+      model::practice_drift(key, rep, e, ent.practice_drift_sd, ent.practice_rho, years, drift);
+    const double drift_correction = ent.practice_drift_sd * ent.practice_drift_sd / 2.0;
     w.efficiency[e] = pe.efficiency;
     w.effect[e] = ent.participant ? pe.effect : 0.0;
     for (int k = 0; k < years; ++k) {
@@ -37,8 +41,10 @@ void draw_one(const Model& m, std::uint64_t replication, const WorldSpan& w) {
       ey = model::EntityYear{};
       const RegionProcess& rp = m.regions[ent.region];
       const double v = w.region_shock[std::size_t(ent.region) * years + k];
-      ey.log_shift = static_cast<float>(v - rp.variance[k] / 2.0 + pe.efficiency -
-                                        ent.efficiency_sd * ent.efficiency_sd / 2.0);
+      double log_shift =
+          v - rp.variance[k] / 2.0 + pe.efficiency - ent.efficiency_sd * ent.efficiency_sd / 2.0;
+      if (ent.practice_drift_sd > 0.0) log_shift += drift[k] - drift_correction;  // mean-one
+      ey.log_shift = static_cast<float>(log_shift);
       ey.trend = static_cast<float>(std::pow(1.0 + m.trend, k));
       const int contract_year = k - p.baseline_years;  // 0 = first performance year
       const bool paying = ent.participant && contract_year >= 0;

@@ -44,14 +44,31 @@ class ScalarCursor {
   Philox4<ScalarLanes> block_words_{};
 };
 
-//! v(r, k), k = 0..years-1: v(r,0) ~ N(0, s0^2), v(r,k) = rho v(r,k-1) + N(0, sigma_v^2).
-APMSIM_HD void region_shocks(Key key, std::uint32_t replication, std::uint32_t region,
-                             double initial_sd, double shock_sd, double rho, int years, double* v) {
-  ScalarCursor cursor(key, kStreamRegionShock, replication, region, 0);
+//! An AR(1) path from one (stream, replication, entity) counter family: v_0 = s0 Z_0,
+//! v_k = rho v_(k-1) + s Z_k.
+APMSIM_HD void ar1_path(Key key, Stream stream, std::uint32_t replication, std::uint32_t entity,
+                        double initial_sd, double shock_sd, double rho, int years, double* v) {
+  ScalarCursor cursor(key, stream, replication, entity, 0);
   for (int k = 0; k < years; ++k) {
     const double z = cursor.normal();
     v[k] = k == 0 ? initial_sd * z : rho * v[k - 1] + shock_sd * z;
   }
+}
+
+//! v(r, k), k = 0..years-1: v(r,0) ~ N(0, s0^2), v(r,k) = rho v(r,k-1) + N(0, sigma_v^2).
+APMSIM_HD void region_shocks(Key key, std::uint32_t replication, std::uint32_t region,
+                             double initial_sd, double shock_sd, double rho, int years, double* v) {
+  ar1_path(key, kStreamRegionShock, replication, region, initial_sd, shock_sd, rho, years, v);
+}
+
+//! A provider's practice drift x(p, k) (docs/model.md, "Practices"): the mean of its
+//! n = panel_size / practice_size practices' stationary AR(1) log-cost levels (sd practice_sd,
+//! correlation practice_rho), drawn as one stationary AR(1) with the mean's variance
+//! practice_sd^2 / n. Its own stream: no other draw moves when it is switched on.
+APMSIM_HD void practice_drift(Key key, std::uint32_t replication, std::uint32_t provider,
+                              double sd, double rho, int years, double* x) {
+  ar1_path(key, kStreamPractice, replication, provider, sd, sd * ::sqrt(1.0 - rho * rho), rho,
+           years, x);
 }
 
 //! Random effects of one provider in one replication.

@@ -76,7 +76,6 @@ struct ModelParams {
   float frailty_rho;            //!< AR(1) coefficient
   float frailty_innovation_sd;  //!< tau * sqrt(1 - rho^2): keeps u ~ N(0, tau^2) every year
   float frailty_correction;     //!< -tau^2 / 2, makes exp(u) mean-one
-  float churn;
   float adherence_logit_mean;  //!< location of logit(a)
   float adherence_logit_sd;    //!< scale of logit(a)
   float adherence_mean;        //!< abar = E[a] (quadrature on the host)
@@ -102,6 +101,10 @@ struct EntityYear {
 struct EntityShape {
   bool episodes;                   //!< true: independent episodes; false: a patient panel
   std::uint32_t panel_size;        //!< patient slots (panels)
+  //! P(a slot's patient is replaced in a year): death/exit (`churn`) or, for a provider, leaving
+  //! its assignment while staying in the population (`assignment_churn`), the joiner coming from
+  //! the region's population: 1 - (1 - churn) (1 - assignment_churn).
+  float replacement;
   float case_mix_cum[kMaxStrata];  //!< cumulative stratum shares of new patients/episodes
 };
 

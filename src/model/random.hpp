@@ -17,6 +17,7 @@ enum Stream : std::uint32_t {
   kStreamProviderEffect = 1,  //!< e(p), d(p), q(p, m) per replication
   kStreamRegionShock = 2,     //!< v(r, k) per replication
   kStreamVolume = 3,          //!< episode counts per provider-year
+  kStreamPractice = 4,        //!< the practices' cost drift per provider-year
 };
 
 inline constexpr std::uint32_t kMaxEntities = 1u << 28;

@@ -77,7 +77,7 @@ APMSIM_HD typename L::M next_patient(const ModelParams& p, const EntityShape& sh
   using M = typename L::M;
   F z_frailty;
   box_muller<L>(d.u_body, d.u_frailty, z_body, z_frailty);
-  const M fresh = fresh_units | (d.u_churn < p.churn);
+  const M fresh = fresh_units | (d.u_churn < shape.replacement);
   const typename L::I s_new = sample_discrete<L>(shape.case_mix_cum, p.strata, d.u_stratum);
   const typename L::I s_old =
       p.has_transitions ? transition<L>(p, st.stratum, d.u_stratum) : st.stratum;

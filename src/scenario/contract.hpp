@@ -87,6 +87,7 @@ struct SharingTerms {
   double loss_cap = 1.0;
   double loss_cap_revenue = kNoLimit;  //!< loss limit as a share of the provider's revenue
   bool quality_scaled = false;
+  double sequestration = 0.0;  //!< share taken off positive shared-savings payments (MSSP: 2%)
 };
 
 //! `[[contract.corridor]]`: the provider keeps `share` of the savings rate inside [lower, upper).

@@ -140,6 +140,12 @@ void describe_group(TomlWriter& out, const ProviderGroup& group, const Scenario&
   out.numbers("effect_ramp", group.effect_ramp);
   out.number("quality_sd", group.quality_sd);
   out.number("coding_growth", group.coding_growth);
+  if (group.assignment_churn != 0.0) out.number("assignment_churn", group.assignment_churn);
+  if (group.practice_sd > 0.0) {
+    out.number("practice_sd", group.practice_sd);
+    out.number("practice_size", group.practice_size);
+    out.number("practice_rho", group.practice_rho);
+  }
   if (group.revenue_share != 1.0) out.number("revenue_share", group.revenue_share);
   if (!group.case_mix.empty()) {
     out.named_numbers("case_mix", strata, group.case_mix, [](std::size_t) { return true; });
@@ -253,6 +259,7 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
     out.number("loss_cap", s.loss_cap);
     if (s.loss_cap_revenue != kNoLimit) out.number("loss_cap_revenue", s.loss_cap_revenue);
     out.flag("quality_scaled", s.quality_scaled);
+    if (s.sequestration > 0.0) out.number("sequestration", s.sequestration);
   }
   for (const CorridorBand& band : t.corridor) {
     out.header("[[" + prefix + ".corridor]]");

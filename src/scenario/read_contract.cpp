@@ -186,6 +186,7 @@ SharingTerms read_sharing(const TableReader& parent, SharingTerms s) {
   s.savings_cap = r.number("savings_cap", s.savings_cap, closed(0.0, 1.0));
   s.loss_cap = r.number("loss_cap", s.loss_cap, closed(0.0, 1.0));
   s.quality_scaled = r.flag("quality_scaled", s.quality_scaled);
+  s.sequestration = r.number("sequestration", s.sequestration, right_open(0.0, 1.0));
   return s;
 }
 

@@ -90,6 +90,23 @@ ProviderGroup read_group(const TableReader& reader, const Simulation& simulation
   group.quality_sd = reader.number("quality_sd", group.quality_sd, at_least(0.0));
   group.coding_growth = reader.number("coding_growth", group.coding_growth, above(-1.0));
   group.revenue_share = reader.number("revenue_share", group.revenue_share, at_least(0.0));
+  group.assignment_churn =
+      reader.number("assignment_churn", group.assignment_churn, closed(0.0, 1.0));
+  group.practice_sd = reader.number("practice_sd", group.practice_sd, closed(0.0, kMaxLogSd));
+  group.practice_rho = reader.number("practice_rho", group.practice_rho, closed(0.0, 1.0));
+  if (group.practice_sd > 0.0) {
+    group.practice_size = reader.number("practice_size", group.practice_size, above(0.0));
+    if (!(group.practice_size > 0.0))
+      reader.fail("practice_size", "is required with practice_sd > 0 (assigned members per practice)");
+    if (group.unit == UnitKind::Episode)
+      reader.fail("practice_sd", "applies to patient panels (unit = \"patient_year\")");
+  } else if (reader.has("practice_size") || reader.has("practice_rho")) {
+    reader.fail(reader.has("practice_size") ? "practice_size" : "practice_rho",
+                "has no effect without practice_sd > 0");
+  }
+  if (group.unit == UnitKind::Episode && group.assignment_churn > 0.0)
+    reader.fail("assignment_churn", "applies to patient panels (unit = \"patient_year\"); "
+                                    "every episode is a new patient already");
   group.case_mix = read_case_mix(reader, strata);
   return group;
 }

@@ -97,6 +97,15 @@ struct ProviderGroup {
       effect_ramp;          //!< per performance year multiplier of d(p); size = performance_years
   double quality_sd = 0.0;  //!< sd of q(p,m) on the logit of each measure
   double coding_growth = 0.0;    //!< yearly growth of observed risk scores in performance years
+  //! Yearly probability that a member who stays in the population leaves this provider's
+  //! assignment (a joiner from the region takes the place); deaths and exits are `churn`.
+  double assignment_churn = 0.0;
+  //! Practices: the provider's assigned members are seen by practices of `practice_size`
+  //! members, each with a stationary AR(1) log-cost level (sd `practice_sd`, year-to-year
+  //! correlation `practice_rho`) that its patients share; 0 = none (docs/model.md).
+  double practice_sd = 0.0;
+  double practice_size = 0.0;
+  double practice_rho = 0.0;
   double revenue_share =
       1.0;  //!< the providers' revenue over their patients' cost (MSSP loss limit)
   std::vector<double> case_mix;  //!< stratum shares for this group; empty = the strata's shares

@@ -141,6 +141,25 @@ TEST(MsspQualityPoints, ScoreOnTheProgramsScale) {
   EXPECT_NEAR(q.score, (1.1 + 1.55 + 1.1) / 3.0 / 2.0, 1e-12);
 }
 
+// Points earned over points available, not the mean of each measure's share of its own most
+// points: one measure earning 2 of 2 and one 2 of 4 score 4 / 6 = 0.667 (the mean ratio would
+// be 0.75); a measure without a table counts its rate out of 1.
+TEST(MsspQualityPoints, PointsEarnedOverPointsAvailable) {
+  Quality q;
+  q.rate = {0.9, 0.6};
+  q.baseline = {0.9, 0.9};
+  const std::vector<double> weights(2, 0.5);
+  const std::vector<std::vector<scenario::PointsTier>> own{{{0.5, 2.0}},
+                                                           {{0.5, 2.0}, {0.8, 4.0}}};
+  score_quality(weights, {}, q, own);
+  EXPECT_NEAR(q.score, 4.0 / 6.0, 1e-15);
+  EXPECT_NEAR(q.baseline_score, 1.0, 1e-15);
+  // The second measure without a table: (2 + 0.6) / (2 + 1).
+  const std::vector<std::vector<scenario::PointsTier>> mixed{{{0.5, 2.0}}, {}};
+  score_quality(weights, {}, q, mixed);
+  EXPECT_NEAR(q.score, 2.6 / 3.0, 1e-15);
+}
+
 // The size-based rule as CMS derived its MSR table (CMS-1345-P pp. 265-268): one-sided confidence
 // 90% at 5,000 beneficiaries, 95% at 20,000, 99% at 50,000 (linear in between), cv of per capita
 // cost 2.15 and a 2% floor reproduce 42 CFR 425.604(b)'s table within 0.07 percentage points at

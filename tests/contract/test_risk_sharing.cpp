@@ -147,6 +147,33 @@ TEST(MinimumSavingsRate, MsspSizeBasedTable) {
     EXPECT_LE(mssp_minimum_savings_rate(n + 37), mssp_minimum_savings_rate(n) + 1e-15) << n;
 }
 
+// Below 5,000 assigned: the 90% one-sided rate z(0.90) cv / sqrt(n) with the cv (2.15186) that
+// meets the table's 3.9% at 5,000. Hand values: 1.281552 x 2.151858 / sqrt(1,000) = 8.720%;
+// at 2,500, 3.9% x sqrt(2) = 5.515%; the PUF's largest rate, 11.5%, at about 570 assigned.
+TEST(MinimumSavingsRate, MsspBelowFiveThousand) {
+  EXPECT_NEAR(mssp_minimum_savings_rate(4999.999), 0.039, 1e-8);  // meets the table
+  EXPECT_NEAR(mssp_minimum_savings_rate(2500), 0.039 * std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(mssp_minimum_savings_rate(1000), 0.039 * std::sqrt(5.0), 1e-12);
+  EXPECT_NEAR(mssp_minimum_savings_rate(1000), 0.08720, 1e-5);
+  EXPECT_NEAR(mssp_minimum_savings_rate(575), 0.115, 0.0005);
+  EXPECT_DOUBLE_EQ(mssp_minimum_savings_rate(0), 1.0);
+  for (double n = 100; n < 5000; n += 37)  // falls with size into the table
+    EXPECT_GT(mssp_minimum_savings_rate(n), mssp_minimum_savings_rate(n + 37)) << n;
+}
+
+// Sequestration (2% in PY2018): positive shared savings are paid at 98%, shared losses owed in
+// full; under capitation the gain share is sequestered, the budget's own gain is not.
+TEST(Reconciliation, SequestrationOnSavingsNotLosses) {
+  scenario::ContractTerms terms;
+  terms.sharing = sharing(true, 0.5, 0.5, 1.0, 1.0);
+  terms.sharing.sequestration = 0.02;
+  EXPECT_DOUBLE_EQ(reconciliation(terms, true, 50.0, 1000.0, 900.0), 49.0);
+  EXPECT_DOUBLE_EQ(reconciliation(terms, true, -50.0, 1000.0, 1100.0), -50.0);
+  EXPECT_DOUBLE_EQ(reconciliation(terms, false, 50.0, 1000.0, 900.0), 0.0);
+  terms.base = scenario::BasePayment::Capitation;
+  EXPECT_DOUBLE_EQ(reconciliation(terms, true, 50.0, 1000.0, 900.0), 49.0 - 100.0);
+}
+
 TEST(SavingsRate, NaNWithoutABenchmark) {
   EXPECT_DOUBLE_EQ(savings_rate(1000.0, 970.0), 0.03);
   EXPECT_TRUE(std::isnan(savings_rate(0.0, 970.0)));

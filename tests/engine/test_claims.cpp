@@ -100,5 +100,39 @@ TEST(Claims, ChurnedSlotsStartNewMembers) {
   EXPECT_NEAR(double(members), expected, 4.0 * sd);
 }
 
+// Assignment churn: a provider's member who survives (1 - churn) leaves its assignment with
+// probability assignment_churn, so a slot starts a new member with probability
+// 1 - (1 - churn)(1 - assignment_churn) = 0.1 + 0.9 x 0.25 = 0.325 a year; comparison
+// populations (the region's whole population) keep churn alone. Tolerance: 4 binomial sds.
+TEST(Claims, AssignmentChurnReplacesAtTheCombinedRate) {
+  scenario::Scenario s = testing::single_stratum_scenario();
+  s.patients.churn = 0.1;
+  s.provider_groups[0].panel_size = 20000;
+  s.provider_groups[0].assignment_churn = 0.25;
+  const engine::Model m = engine::build_model(s);
+  ASSERT_FLOAT_EQ(m.entities[0].shape.replacement, 0.325f);
+  ASSERT_FLOAT_EQ(m.entities[m.providers].shape.replacement, 0.1f);
+  engine::ReplicationWorld world;
+  engine::draw_world(m, 0, world);
+  std::uint64_t members = 0;
+  std::vector<engine::ClaimRecord> records;
+  for (const auto& w : engine::claim_work(m, world, 1, 4096))
+    members += engine::simulate_claims(m, world, 0, w, records);
+  const double n = 20000, q = 0.325, expected = n * (1.0 + q * (m.years() - 1));
+  const double sd = std::sqrt(n * (m.years() - 1) * q * (1.0 - q));
+  EXPECT_NEAR(double(members), expected, 4.0 * sd);
+}
+
+// With assignment_churn = 0 the replacement probability is churn's own float: the model and its
+// results are unchanged bit for bit (docs/model.md).
+TEST(Claims, NoAssignmentChurnKeepsChurnsBits) {
+  scenario::Scenario s = testing::single_stratum_scenario();
+  for (double churn : {0.07, 0.1, 0.3, 1.0 / 3.0}) {
+    s.patients.churn = churn;
+    const engine::Model m = engine::build_model(s);
+    EXPECT_EQ(m.entities[0].shape.replacement, static_cast<float>(churn));
+  }
+}
+
 }  // namespace
 }  // namespace apmsim

@@ -58,6 +58,49 @@ void expect_count_moments(double volume, double cv) {
   EXPECT_NEAR(var, want_var, 4.0 * want_var * std::sqrt(3.0 / n)) << volume << " " << cv;
 }
 
+// Practices: a panel of 8,000 with practices of 500 members (n = 16) of sd 0.2 and correlation
+// 0.6 gives the provider a stationary AR(1) drift of variance 0.04 / 16 = 0.0025 in every year,
+// lag-one covariance 0.6 x 0.0025, mean-one exp(drift - var/2); no other draw moves (the
+// comparison population's shifts are those of the world without practices, bit for bit).
+TEST(World, PracticeDriftIsTheMeanOfThePractices) {
+  scenario::Scenario s = testing::single_stratum_scenario();
+  s.simulation.baseline_years = 2;
+  s.simulation.performance_years = 2;
+  for (auto& r : s.regions) r.initial_sd = r.shock_sd = 0.0;
+  for (auto& g : s.provider_groups) g.efficiency_sd = 0.0;
+  s.provider_groups[0].panel_size = 8000;
+  const engine::Model plain = engine::build_model(s);
+  s.provider_groups[0].practice_sd = 0.2;
+  s.provider_groups[0].practice_size = 500;
+  s.provider_groups[0].practice_rho = 0.6;
+  const engine::Model m = engine::build_model(s);
+  ASSERT_NEAR(m.entities[0].practice_drift_sd, 0.05, 1e-15);
+  const int reps = 20000, years = m.years();
+  const double var = 0.0025;
+  std::vector<double> m2(years, 0.0), level(years, 0.0);
+  double lag = 0.0;
+  engine::ReplicationWorld w, w0;
+  for (int r = 0; r < reps; ++r) {
+    draw_world(m, r, w);
+    draw_world(plain, r, w0);
+    for (int k = 0; k < years; ++k) {
+      const double x = double(w.entity_years[k].log_shift) + var / 2.0;
+      m2[k] += x * x;
+      level[k] += std::exp(double(w.entity_years[k].log_shift));
+      const std::size_t comparison = std::size_t(m.providers) * years + k;
+      ASSERT_EQ(w.entity_years[comparison].log_shift, w0.entity_years[comparison].log_shift);
+    }
+    lag += (double(w.entity_years[0].log_shift) + var / 2.0) *
+           (double(w.entity_years[1].log_shift) + var / 2.0);
+  }
+  for (int k = 0; k < years; ++k) {
+    EXPECT_NEAR(m2[k] / reps, var, 4.0 * var * std::sqrt(2.0 / reps)) << "year " << k;
+    EXPECT_NEAR(level[k] / reps, 1.0, 4.0 * std::sqrt(std::exp(var) - 1.0) / std::sqrt(reps));
+  }
+  // sd of a product of two unit-correlated normals' sample mean: var sqrt((1 + rho^2) / n).
+  EXPECT_NEAR(lag / reps, 0.6 * var, 4.0 * var * std::sqrt(1.36 / reps));
+}
+
 TEST(World, EpisodeCountsPoisson) {
   expect_count_moments(3.5, 0.0);
   expect_count_moments(180.0, 0.0);
