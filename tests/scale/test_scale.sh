@@ -38,12 +38,12 @@ shard_merge)
   grep -q "shard 1 of 3" summary.txt || fail "summary does not say it is a shard"
   "$apmsim" merge s2.h5 s0.h5 s1.h5 --out merged.h5 --quiet
   compare full.h5 merged.h5
-  # The per-replication records are there: 60 replications of 22 ACOs, for each of 6 variants.
+  # The per-replication records are there: 60 replications of 24 ACOs, for each of 6 variants.
   python3 -c "
 import h5py, sys
 g = h5py.File('merged.h5', 'r')['replications']
 shapes = {g[v]['values'].shape[:2] for v in g}
-sys.exit(0 if len(g) == 6 and shapes == {(60, 22)} else 'records: %d variants, shapes %s' % (len(g), shapes))"
+sys.exit(0 if len(g) == 6 and shapes == {(60, 24)} else 'records: %d variants, shapes %s' % (len(g), shapes))"
   ;;
 merge_refuses)
   opts=(--replications 40 --quiet)
