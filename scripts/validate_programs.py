@@ -365,8 +365,10 @@ def build_report(puf: Dict, main: Dict, main_figs: Dict[str, tuple], two: Option
                      f"variant `{i['variant']}`, performance years {', '.join(map(str, i['years']))}, "
                      f"{i['replications']} replications x {i['providers']} ACOs.")
     lines += ["", "Regenerate with `build/release/apmsim run scenarios/mssp_aco.toml --write-records "
-              "--write-tallies --out results/mssp_aco_validation.h5`, then `scripts/validate_programs.py "
-              "--results results/mssp_aco_validation.h5` (about 30 s on 2 cores)."]
+              "--write-tallies --out results/mssp_aco_validation.h5` and `build/release/apmsim run "
+              "scenarios/mssp_enhanced.toml --write-records --out results/mssp_enhanced_validation.h5`, then "
+              "`scripts/validate_programs.py --results results/mssp_aco_validation.h5 --two-sided "
+              "results/mssp_enhanced_validation.h5` (about 1 minute on 2 cores)."]
     lines += ["", "Simulated values are the mean over replications ± the Monte Carlo standard error (sd over "
               "replications / √R). Each replication's figure is computed over its ACO-years (replication × ACO × "
               "performance year), like the PUF's cross-section of ACOs; the cv per (replication, year), averaged "
@@ -382,8 +384,10 @@ def build_report(puf: Dict, main: Dict, main_figs: Dict[str, tuple], two: Option
               f"Compared (±{100 * TOLERANCES['band_sd'][1]:.0f}% relative) where the PUF has at least "
               f"{MIN_PUF_BAND_COUNT} ACOs in the band and the scenario has ACO-years in it. A band the scenario "
               "does not contain is reported as such and is not a failure.", "",
-              "| band | PUF ACOs | PUF mean N | PUF sd | simulated ACO-years / replication | simulated sd | verdict |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
+              "The column *PUF law* is the PUF's own size law sqrt(a + b / N) at the band's mean N: where the "
+              "band's published sd is far from it, no noise structure that follows the size law can match both.", "",
+              "| band | PUF ACOs | PUF mean N | PUF sd | PUF law | simulated ACO-years / replication | simulated sd | verdict |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     band_verdicts = []
     for label in band_labels():
         pb = bands[label]
@@ -398,8 +402,9 @@ def build_report(puf: Dict, main: Dict, main_figs: Dict[str, tuple], two: Option
         else:
             v = verdict(pb["sd_savings_rate"], m, *TOLERANCES["band_sd"])
             band_verdicts.append(v)
+        law = float(np.sqrt(puf["size_law"]["a"] + puf["size_law"]["b"] / pb["mean_n"]))
         lines.append(f"| {label} | {pb['count']} | {pb['mean_n']:,.0f} | {_pct(pb['sd_savings_rate'], 2)} | "
-                     f"{cnt:.1f} | {(_pct(m, 2) + ' ± ' + _pct(se, 2)) if np.isfinite(m) else '—'} | {v} |")
+                     f"{_pct(law, 2)} | {cnt:.1f} | {(_pct(m, 2) + ' ± ' + _pct(se, 2)) if np.isfinite(m) else '—'} | {v} |")
     covered = sum(1 for label in band_labels() if main_figs.get(f"band_count/{label}", (0,))[0])
     lines += ["", f"The simulated population covers {covered} of the 8 bands; "
               f"{band_verdicts.count('pass')} of {len(band_verdicts)} compared bands pass."]

@@ -1,5 +1,6 @@
 #include "analysis/contract_analysis.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "analysis/benchmark.hpp"
@@ -11,6 +12,33 @@
 
 namespace apmsim::analysis {
 
+namespace {
+
+//! The truncation amount per unit the contract applied to each calendar year's costs (baseline
+//! years: the first performance year's terms), in the portfolio table beside the tallies' figures:
+//! with truncate_percentile, the pilot's amounts (engine/truncation.hpp). Exact: SE 0.
+void add_truncation(const scenario::Scenario& scenario, EstimateTable& portfolio) {
+  const scenario::Contract& contract = scenario.contract;
+  const int baseline = scenario.simulation.baseline_years;
+  bool any = false;
+  for (const scenario::ContractTerms& t : contract.years)
+    any = any || t.benchmark.truncate_at > 0.0 || t.benchmark.truncate_percentile > 0.0;
+  if (!any || portfolio.years <= 0) return;
+  portfolio.quantities.push_back(
+      {"truncation_at", "currency/unit",
+       "per-unit cost cap the contract applied to the year's costs (0 = none): truncate_at, or "
+       "truncate_percentile of the year's national cost per unit from the seeded pilot"});
+  for (std::size_t r = 0; r < portfolio.rows.size(); ++r)
+    for (int c = 0; c < portfolio.years; ++c) {
+      const std::size_t y = static_cast<std::size_t>(std::max(0, c - baseline));
+      const auto& terms = contract.years.at(std::min(y, contract.years.size() - 1));
+      portfolio.mean.push_back(scenario::truncation_in(terms.benchmark, c));
+      portfolio.se.push_back(0.0);
+    }
+}
+
+}  // namespace
+
 void analyse_contract(const scenario::Scenario& scenario, const engine::Model& model,
                       const contract::Records& records, VariantSummary& out) {
   const RecordView view = make_record_view(scenario, model, records);
@@ -18,6 +46,7 @@ void analyse_contract(const scenario::Scenario& scenario, const engine::Model& m
   const scenario::AnalysisSettings& settings = scenario.analysis;
   out.has_contract = true;
   contract_tables(view, out);
+  add_truncation(scenario, out.portfolio);
   const auto append = [&out](std::vector<AnalysisTable> tables) {
     for (AnalysisTable& table : tables) out.analyses.push_back(std::move(table));
   };

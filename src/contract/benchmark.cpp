@@ -8,12 +8,21 @@ namespace apmsim::contract {
 
 double historical_benchmark(const std::vector<double>& cost, const std::vector<double>& weights,
                             double assumed_trend, int year) {
+  scenario::BenchmarkTerms terms;
+  terms.assumed_trend = assumed_trend;
+  const CostPaths none;
+  return historical_benchmark(cost, weights,
+                              Trend(terms, none, static_cast<int>(cost.size()), year));
+}
+
+double historical_benchmark(const std::vector<double>& cost, const std::vector<double>& weights,
+                            const Trend& trend) {
   if (cost.empty() || cost.size() != weights.size())
     throw std::invalid_argument("historical_benchmark: one weight per baseline year");
   double total_weight = 0.0, sum = 0.0;
   for (std::size_t b = 0; b < cost.size(); ++b) {
     total_weight += weights[b];
-    sum += weights[b] * cost[b] * std::pow(1.0 + assumed_trend, year - static_cast<int>(b));
+    sum += weights[b] * cost[b] * trend.factor(static_cast<int>(b));
   }
   if (!(total_weight > 0.0)) throw std::invalid_argument("historical_benchmark: weights sum to 0");
   return sum / total_weight;
@@ -46,10 +55,8 @@ RiskAdjustment adjust_for_risk(const scenario::BenchmarkTerms& terms, const Prov
 MethodBenchmarks method_benchmarks(const scenario::BenchmarkTerms& terms,
                                    const std::vector<double>& baseline_cost_per_unit,
                                    double regional_cost_per_unit, const RiskAdjustment& risk,
-                                   int year) {
-  return {historical_benchmark(baseline_cost_per_unit, terms.baseline_weights, terms.assumed_trend,
-                               year) *
-              risk.factor,
+                                   const Trend& trend) {
+  return {historical_benchmark(baseline_cost_per_unit, terms.baseline_weights, trend) * risk.factor,
           regional_cost_per_unit * risk.case_mix};
 }
 
@@ -68,10 +75,10 @@ double method_benchmark(const scenario::BenchmarkTerms& terms, const MethodBench
 }
 
 double regional_adjustment(const scenario::BenchmarkTerms& terms, double historical,
-                           const BaselineYears& baseline, const RiskAdjustment& risk, int year) {
-  const int years = static_cast<int>(baseline.regional_cost_per_unit.size());
-  double regional = historical_benchmark(baseline.regional_cost_per_unit, terms.baseline_weights,
-                                         terms.assumed_trend, year);
+                           const BaselineYears& baseline, const RiskAdjustment& risk,
+                           const Trend& trend) {
+  double regional =
+      historical_benchmark(baseline.regional_cost_per_unit, terms.baseline_weights, trend);
   // The region's cost per unit of risk at the provider's (capped) risk score.
   if (terms.risk_adjust && baseline.regional_risk_per_unit > 0.0)
     regional *= baseline.risk_per_unit * risk.factor / baseline.regional_risk_per_unit;
@@ -79,8 +86,8 @@ double regional_adjustment(const scenario::BenchmarkTerms& terms, double histori
   const double weight = gap > 0.0 ? terms.regional_weight_below : terms.regional_weight_above;
   const double adjustment = weight * gap;
   if (!(terms.regional_adjustment_cap < scenario::kNoLimit)) return adjustment;
-  const double cap = terms.regional_adjustment_cap * terms.national_cost_per_unit *
-                     std::pow(1.0 + terms.assumed_trend, year - (years - 1));
+  const double cap =
+      terms.regional_adjustment_cap * terms.national_cost_per_unit * trend.update();
   return std::clamp(adjustment, -cap, cap);
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 //! Benchmarks per unit (DESIGN 5.1, docs/scenario-reference.md `[contract.benchmark]`):
-//! historical (weighted baseline years trended by the contract's assumed trend), regional (the
+//! historical (weighted baseline years trended by the contract's trend, contract/trend.hpp), regional (the
 //! comparison population's cost in the same year), blends, risk adjustment with a cap on
 //! risk-score growth, the efficiency adjustment and discounts. The waterfall runs them in that
 //! order; truncation is already in the per-unit costs (contract/provider_year.hpp).
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "contract/provider_year.hpp"
+#include "contract/trend.hpp"
 #include "scenario/contract.hpp"
 
 namespace apmsim::contract {
@@ -18,6 +19,9 @@ namespace apmsim::contract {
 //! Milliman 2019). Weights are normalised to sum to one.
 double historical_benchmark(const std::vector<double>& baseline_cost_per_unit,
                             const std::vector<double>& weights, double assumed_trend, int year);
+//! The same with any trend: sum_b weight_b * cost_b * trend.factor(b).
+double historical_benchmark(const std::vector<double>& baseline_cost_per_unit,
+                            const std::vector<double>& weights, const Trend& trend);
 
 //! Risk adjustment factor: the observed risk score's ratio to the baseline's, its growth capped
 //! at `growth_cap` (e.g. 0.03: at most +3% over the agreement period). Falls are not capped.
@@ -47,22 +51,23 @@ struct MethodBenchmarks {
   double adjustment = 0.0;  //!< method regional_adjustment: regional_adjustment()
 };
 
-//! The historical and regional benchmarks of performance year `year` on the given per-unit
-//! costs (the waterfall passes truncated costs; the benchmark analysis untruncated ones).
+//! The historical and regional benchmarks of the trend's performance year on the given
+//! per-unit costs (the waterfall passes truncated costs; the benchmark analysis untruncated ones).
 MethodBenchmarks method_benchmarks(const scenario::BenchmarkTerms& terms,
                                    const std::vector<double>& baseline_cost_per_unit,
                                    double regional_cost_per_unit, const RiskAdjustment& risk,
-                                   int year);
+                                   const Trend& trend);
 
 //! MSSP's regional adjustment per unit (42 CFR 425.601(f)): the weight of the regional gap,
 //! `regional_weight_below` when the provider's historical benchmark is below its region's,
 //! `regional_weight_above` otherwise, times (regional - historical), where regional is the
 //! region's baseline cost per unit weighted and trended like the historical benchmark and carried
 //! to the provider's (capped) risk score; at most `regional_adjustment_cap` times the national cost
-//! per unit (425.601(a)(8)(ii)(C): 5% of national per capita expenditure in BY3), trended by
-//! assumed_trend from the last baseline year to performance year `year`.
+//! per unit (425.601(a)(8)(ii)(C): 5% of national per capita expenditure in BY3), carried by the
+//! trend's update from the last baseline year to the performance year.
 double regional_adjustment(const scenario::BenchmarkTerms& terms, double historical,
-                           const BaselineYears& baseline, const RiskAdjustment& risk, int year);
+                           const BaselineYears& baseline, const RiskAdjustment& risk,
+                           const Trend& trend);
 
 //! The benchmark of the contract's method: historical, regional, their blend, or historical
 //! plus the regional adjustment.

@@ -51,9 +51,10 @@ void write_counterfactual_worlds(const Waterfall& w, double target_effect, doubl
   out[kNullSharedResult] = shared_at(null_accountable);
   out[kTargetSharedResult] = shared_at(target_accountable);
 
-  const MethodBenchmarks full =
-      method_benchmarks(w.terms.benchmark, year.baseline.full_cost_per_unit,
-                        year.regional_full_cost_per_unit, w.risk, year.year);
+  const Trend trend(w.terms.benchmark, year.observed_full,
+                    static_cast<int>(year.baseline.full_cost_per_unit.size()), year.year);
+  const MethodBenchmarks full = method_benchmarks(w.terms.benchmark, year.baseline.full_cost_per_unit,
+                                                  year.regional_full_cost_per_unit, w.risk, trend);
   const double cf_unit = per_unit(year.counterfactual, year.units);
   out[kHistoricalError] = cf_unit > 0.0 ? (full.historical - cf_unit) / cf_unit : kNaN;
   out[kRegionalError] = cf_unit > 0.0 && year.regional_units > 0.0
@@ -89,14 +90,26 @@ Evaluator::Evaluator(const engine::Model& model, const scenario::Contract& contr
   if (!contract.present) throw std::logic_error("Evaluator: the scenario has no contract");
   for (std::uint32_t e = 0; e < model.providers; ++e)
     if (model.entities[e].participant) providers_.push_back(e);
+  for (std::uint32_t e = 0; e < model.entity_count(); ++e)
+    if (!model.entities[e].participant) national_.push_back(e);
+  if (national_.empty())
+    for (std::uint32_t e = 0; e < model.entity_count(); ++e) national_.push_back(e);
   const std::vector<double> thresholds(model.params.threshold,
                                        model.params.threshold + model.params.thresholds);
+  const int years = baseline_years + static_cast<int>(contract.years.size());
   for (const ContractTerms& t : contract.years) {
-    const double trunc = t.benchmark.truncate_at;
-    truncate_index_.push_back(trunc > 0.0 ? threshold_index(thresholds, trunc) : -1);
+    // Per calendar year: the year's own amount (truncate_percentile) or the one amount.
+    const std::vector<double>& by_year = t.benchmark.truncate_by_year;
+    if (t.benchmark.truncate_percentile > 0.0 && static_cast<int>(by_year.size()) != years)
+      throw std::logic_error("Evaluator: truncate_percentile not resolved (resolve_truncation)");
+    for (int c = 0; c < years; ++c) {
+      const double a = scenario::truncation_in(t.benchmark, c);
+      truncate_index_.push_back(a > 0.0 ? threshold_index(thresholds, a) : -1);
+    }
+    const double now = scenario::truncation_in(
+        t.benchmark, baseline_years + static_cast<int>(attach_index_.size()));
     if (t.stop_loss.enabled) {
-      const double a =
-          trunc > 0.0 ? std::min(trunc, t.stop_loss.attachment) : t.stop_loss.attachment;
+      const double a = now > 0.0 ? std::min(now, t.stop_loss.attachment) : t.stop_loss.attachment;
       attach_index_.push_back(threshold_index(thresholds, a));
     } else {
       attach_index_.push_back(-1);
@@ -137,7 +150,10 @@ TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y) const {
       model_.providers + static_cast<std::uint32_t>(model_.entities[at.provider].region);
   at.baseline_years = baseline_years_;
   at.year = baseline_years_ + y;
-  at.truncation = truncate_index_[static_cast<std::size_t>(y)];
+  at.truncation = &truncate_index_[static_cast<std::size_t>(y * (baseline_years_ + static_cast<int>(
+                                                                       contract_.years.size())))];
+  at.observed_trend = contract_.years[static_cast<std::size_t>(y)].benchmark.observed_trend;
+  at.national = &national_;
   at.attachment = attach_index_[static_cast<std::size_t>(y)];
   return at;
 }
@@ -153,11 +169,12 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
 
   // 1. Benchmark per unit (DESIGN 5.1): risk-adjusted method, efficiency adjustment, discount.
   const RiskAdjustment risk = adjust_for_risk(terms.benchmark, year);
+  const Trend trend(terms.benchmark, year.observed, baseline_years_, year.year);
   MethodBenchmarks methods = method_benchmarks(terms.benchmark, year.baseline.cost_per_unit,
-                                               year.regional_cost_per_unit, risk, year.year);
+                                               year.regional_cost_per_unit, risk, trend);
   if (terms.benchmark.method == scenario::BenchmarkMethod::RegionalAdjustment)
     methods.adjustment =
-        regional_adjustment(terms.benchmark, methods.historical, year.baseline, risk, year.year);
+        regional_adjustment(terms.benchmark, methods.historical, year.baseline, risk, trend);
   const double undiscounted = efficiency_adjusted(
       terms.benchmark, method_benchmark(terms.benchmark, methods), year.baseline);
   const double discount = discount_in_force(terms.benchmark, year.quality.score);

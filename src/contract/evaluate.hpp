@@ -41,7 +41,10 @@ class Evaluator {
   int baseline_years_;
   double target_effect_;
   std::vector<std::uint32_t> providers_;
-  std::vector<int> truncate_index_;  //!< per performance year: tally threshold index or -1
+  //! The national pool of observed trends: the entities outside the contract (comparison
+  //! populations, non-participant providers), or every entity when all are participants.
+  std::vector<std::uint32_t> national_;
+  std::vector<int> truncate_index_;  //!< [performance year][calendar year]: threshold index or -1
   std::vector<int> attach_index_;    //!< per performance year: min(attachment, truncation)
 };
 

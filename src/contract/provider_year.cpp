@@ -25,18 +25,19 @@ void read_baseline(const engine::BatchTallies& tallies, const TallyLayout& layou
     const double* own = tallies.record(at.replication, at.provider, b);
     const double* region = tallies.record(at.replication, at.comparison, b);
     const double n = own[TallyLayout::kUnits], n_region = region[TallyLayout::kUnits];
-    out.cost_per_unit[yb] = per_unit(counted_cost(own, layout, at.truncation), n);
+    const int truncation = truncation_in(at, b);
+    out.cost_per_unit[yb] = per_unit(counted_cost(own, layout, truncation), n);
     out.full_cost_per_unit[yb] = per_unit(own[TallyLayout::kCost], n);
     out.regional_cost_per_unit[yb] =
-        per_unit(counted_cost(region, layout, at.truncation), n_region);
+        per_unit(counted_cost(region, layout, truncation), n_region);
     out.risk_per_unit += weights[yb] * per_unit(own[TallyLayout::kRiskScore], n);
     out.regional_risk_per_unit += weights[yb] * per_unit(region[TallyLayout::kRiskScore], n_region);
     out.last_risk_per_unit = per_unit(own[TallyLayout::kRiskScore], n);
     out.units += n;
     // Truncated when the contract truncates: the size-based rate's cv is of the cost it counts.
-    out.cost += counted_cost(own, layout, at.truncation);
-    out.cost_squared += at.truncation >= 0 ? own[layout.capped_squared_field(at.truncation)]
-                                           : own[TallyLayout::kCostSquared];
+    out.cost += counted_cost(own, layout, truncation);
+    out.cost_squared += truncation >= 0 ? own[layout.capped_squared_field(truncation)]
+                                        : own[TallyLayout::kCostSquared];
   }
 }
 
@@ -70,6 +71,34 @@ void read_quality(const engine::BatchTallies& tallies, const TallyLayout& layout
   }
 }
 
+//! Cost per unit by calendar year 0..at.year of the national pool (at.national) and of the
+//! provider's region, truncated as the contract truncates and not.
+void read_cost_paths(const engine::BatchTallies& tallies, const TallyLayout& layout,
+                     const TallyPlace& at, CostPaths& counted, CostPaths& full) {
+  const auto years = static_cast<std::size_t>(at.year) + 1;
+  for (CostPaths* paths : {&counted, &full}) {
+    paths->national.assign(years, 0.0);
+    paths->regional.assign(years, 0.0);
+  }
+  for (int c = 0; c <= at.year; ++c) {
+    const auto yc = static_cast<std::size_t>(c);
+    const int truncation = truncation_in(at, c);
+    double units = 0.0, cost = 0.0, full_cost = 0.0;
+    for (std::uint32_t e : *at.national) {
+      const double* record = tallies.record(at.replication, e, c);
+      units += record[TallyLayout::kUnits];
+      cost += counted_cost(record, layout, truncation);
+      full_cost += record[TallyLayout::kCost];
+    }
+    counted.national[yc] = per_unit(cost, units);
+    full.national[yc] = per_unit(full_cost, units);
+    const double* region = tallies.record(at.replication, at.comparison, c);
+    const double n = region[TallyLayout::kUnits];
+    counted.regional[yc] = per_unit(counted_cost(region, layout, truncation), n);
+    full.regional[yc] = per_unit(region[TallyLayout::kCost], n);
+  }
+}
+
 }  // namespace
 
 void read_provider_year(const engine::BatchTallies& tallies, const TallyLayout& layout,
@@ -80,7 +109,8 @@ void read_provider_year(const engine::BatchTallies& tallies, const TallyLayout& 
   out.year = at.year;
   out.units = now[TallyLayout::kUnits];
   out.cost = now[TallyLayout::kCost];
-  out.truncated_cost = counted_cost(now, layout, at.truncation);
+  const int truncation = truncation_in(at, at.year);
+  out.truncated_cost = counted_cost(now, layout, truncation);
   out.cost_at_attachment = at.attachment >= 0 ? now[layout.capped_field(at.attachment)] : 0.0;
   out.counterfactual = now[TallyLayout::kCounterfactual];
   out.catastrophic = now[TallyLayout::kCatastrophicCost];
@@ -88,10 +118,11 @@ void read_provider_year(const engine::BatchTallies& tallies, const TallyLayout& 
   out.regional_units = region[TallyLayout::kUnits];
   out.regional_risk_per_unit = per_unit(region[TallyLayout::kRiskScore], out.regional_units);
   out.regional_cost_per_unit =
-      per_unit(counted_cost(region, layout, at.truncation), out.regional_units);
+      per_unit(counted_cost(region, layout, truncation), out.regional_units);
   out.regional_full_cost_per_unit = per_unit(region[TallyLayout::kCost], out.regional_units);
   read_baseline(tallies, layout, at, baseline_weights, out.baseline);
   read_quality(tallies, layout, at, out.quality, out.quality_complete);
+  if (at.observed_trend) read_cost_paths(tallies, layout, at, out.observed, out.observed_full);
 }
 
 }  // namespace apmsim::contract

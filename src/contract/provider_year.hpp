@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "contract/quality.hpp"
+#include "contract/trend.hpp"
 #include "engine/tallies.hpp"
 #include "model/tally_layout.hpp"
 
@@ -45,6 +46,8 @@ struct ProviderYear {
   double regional_cost_per_unit = 0.0;  //!< its cost per unit, truncated
   double regional_full_cost_per_unit = 0.0;  //!< the same without truncation
   BaselineYears baseline;                    //!< the baseline years
+  CostPaths observed;       //!< national and regional cost per unit by year, truncated (trend)
+  CostPaths observed_full;  //!< the same without truncation
   Quality quality;                           //!< measured quality (scores set by score_quality)
   Quality quality_complete;                  //!< quality on complete data
 };
@@ -56,9 +59,18 @@ struct TallyPlace {
   std::uint32_t comparison = 0;   //!< entity index of its region's comparison population
   int baseline_years = 0;         //!< years before the first performance year
   int year = 0;                   //!< calendar year index of the performance year
-  int truncation = -1;            //!< tally threshold index of truncate_at, or -1
+  //! Per calendar year: the tally threshold index of that year's truncation, or -1.
+  const int* truncation = nullptr;
+  bool observed_trend = false;    //!< read the national and regional cost paths
+  //! The entities of the national pool (observed trend): those outside the contract.
+  const std::vector<std::uint32_t>* national = nullptr;
   int attachment = -1;            //!< threshold index of min(attachment, truncate_at), or -1
 };
+
+//! The tally threshold index of calendar year c's truncation, or -1.
+inline int truncation_in(const TallyPlace& at, int c) {
+  return at.truncation ? at.truncation[c] : -1;
+}
 
 //! Reads a provider-year's tallies into `out` (rates, not scores: score_quality weighs them).
 //! `baseline_weights`: `[contract.benchmark] baseline_weights`, for the weighted risk scores.

@@ -6,7 +6,7 @@ AccountableCost accountable_cost(const scenario::ContractTerms& terms, const Pro
   AccountableCost out;
   out.truncated_excess = year.cost - year.truncated_cost;
   const scenario::StopLossTerms& stop_loss = terms.stop_loss;
-  const double truncate_at = terms.benchmark.truncate_at;
+  const double truncate_at = scenario::truncation_in(terms.benchmark, year.year);
   // Cover attached at or above truncate_at insures cost the contract never counts: no cover.
   const bool covers =
       stop_loss.enabled && !(truncate_at > 0.0 && stop_loss.attachment >= truncate_at);

@@ -10,6 +10,7 @@
 #include "contract/evaluate.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
+#include "engine/truncation.hpp"
 #include "scenario/error.hpp"
 #include "scenario/limits.hpp"
 #include "scenario/sha256.hpp"
@@ -84,6 +85,15 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
   // The variants' own [simulation] values are never read: replications, seed and batch size are
   // the resolved settings', the same for every variant.
   variants_ = scenario::expand_sweep(s);
+  // Percentile truncation: amounts from one seeded pilot per population, before any simulation.
+  std::vector<std::unique_ptr<engine::TruncationPilot>> pilots;
+  for (scenario::Variant& v : variants_) {
+    if (!engine::needs_truncation_pilot(v.scenario)) continue;
+    if (pilots.size() <= v.population) pilots.resize(v.population + 1);
+    auto& pilot = pilots[v.population];
+    if (!pilot) pilot = std::make_unique<engine::TruncationPilot>(v.scenario, *options_.seed);
+    engine::resolve_truncation(v.scenario, *pilot);
+  }
   // Populations: one simulation each, with the union of its variants' tally thresholds.
   for (std::size_t i = 0; i < variants_.size(); ++i) {
     const std::size_t k = variants_[i].population;

@@ -52,12 +52,30 @@ struct BenchmarkTerms {
   double regional_adjustment_cap = kNoLimit;  //!< most |adjustment|, share of national cost
   double national_cost_per_unit = 0.0;        //!< national cost per unit in the last baseline year
   double truncate_at = 0.0;               //!< per-unit cost cap; 0 = none
+  //! Truncation at this percentile of each calendar year's national cost per unit (0 = none);
+  //! the amounts are resolved before a run by engine::resolve_truncation into truncate_by_year.
+  double truncate_percentile = 0.0;
+  std::vector<double> truncate_by_year;   //!< per calendar year: resolved truncation amounts
+  //! Trend: false = (1 + assumed_trend)^k; true = observed growth of the national and regional
+  //! cost per unit, blended with trend_national_weight (contract/trend.hpp).
+  bool observed_trend = false;
+  double trend_national_weight = 1.0;     //!< national share of the national/regional blend
+  double prospective_trend = 0.0;         //!< a stated yearly rate (MSSP's ACPT, REACH's trend)
+  double prospective_weight = 0.0;        //!< its weight in the update from the last baseline year
+  double trend_corridor = kNoLimit;       //!< retrospective trend adjustment beyond this gap
   double discount = 0.0;                  //!< share taken off the benchmark
   bool repayment_same = true;             //!< repayments measured against the same discount
   double repayment_discount = 0.0;        //!< else this discount for repayments (CJR)
   std::vector<DiscountTier> quality_discount;  //!< quality-tiered discounts (CJR)
   double efficiency_adjustment = 0.0;     //!< share of a below-region baseline gap added back
 };
+
+//! The truncation amount in force in calendar year c (0 = none): truncate_at, or the year's
+//! resolved amount of truncate_percentile.
+inline double truncation_in(const BenchmarkTerms& b, int c) {
+  return b.truncate_by_year.empty() ? b.truncate_at
+                                    : b.truncate_by_year.at(static_cast<std::size_t>(c));
+}
 
 //! `[contract.stop_loss]`: specific (per-unit) stop-loss.
 struct StopLossTerms {

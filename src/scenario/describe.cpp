@@ -203,6 +203,15 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
   out.number("regional_weight", b.regional_weight);
   out.numbers("baseline_weights", b.baseline_weights);
   out.number("assumed_trend", b.assumed_trend);
+  if (b.observed_trend) {
+    out.text("trend", "observed");
+    out.number("trend_national_weight", b.trend_national_weight);
+  }
+  if (b.prospective_weight > 0.0) {
+    out.number("prospective_trend", b.prospective_trend);
+    out.number("prospective_weight", b.prospective_weight);
+  }
+  if (b.trend_corridor != kNoLimit) out.number("trend_corridor", b.trend_corridor);
   out.flag("risk_adjust", b.risk_adjust);
   if (b.risk_growth_cap != kNoLimit) out.number("risk_growth_cap", b.risk_growth_cap);
   if (b.risk_growth_from_last_year) out.text("risk_growth_reference", "last_baseline_year");
@@ -215,6 +224,7 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
   if (b.national_cost_per_unit > 0.0)
     out.number("national_cost_per_unit", b.national_cost_per_unit);
   if (b.truncate_at > 0.0) out.number("truncate_at", b.truncate_at);
+  if (b.truncate_percentile > 0.0) out.number("truncate_percentile", b.truncate_percentile);
   out.number("discount", b.discount);
   if (!b.repayment_same) out.number("repayment_discount", b.repayment_discount);
   std::string tiers;

@@ -110,6 +110,18 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
     for (double w : *weights) b.baseline_weights.push_back(w / sum);
   }
   b.assumed_trend = r.number("assumed_trend", b.assumed_trend, open(-1.0, 1.0));
+  b.observed_trend = r.choice("trend", b.observed_trend ? 1 : 0, {"assumed", "observed"}) == 1;
+  b.trend_national_weight =
+      r.number("trend_national_weight", b.trend_national_weight, closed(0.0, 1.0));
+  b.prospective_trend = r.number("prospective_trend", b.prospective_trend, open(-1.0, 1.0));
+  b.prospective_weight = r.number("prospective_weight", b.prospective_weight, closed(0.0, 1.0));
+  b.trend_corridor = r.number("trend_corridor", b.trend_corridor, at_least(0.0));
+  if (!b.observed_trend) {
+    for (const char* key : {"trend_national_weight", "trend_corridor"})
+      if (r.has(key)) r.fail(key, "needs trend = \"observed\" (the assumed trend has no blend)");
+  }
+  if (b.trend_corridor < kNoLimit && !(b.prospective_weight > 0.0))
+    r.fail("trend_corridor", "corrects a prospective trend: give prospective_weight > 0");
   b.risk_adjust = r.flag("risk_adjust", b.risk_adjust);
   b.risk_growth_cap = r.number("risk_growth_cap", b.risk_growth_cap, at_least(0.0));
   b.risk_growth_from_last_year =
@@ -128,6 +140,12 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
            "regional_adjustment_cap is a share of national_cost_per_unit: give both");
   }
   b.truncate_at = r.number("truncate_at", b.truncate_at, above(0.0));
+  b.truncate_percentile =
+      r.number("truncate_percentile", b.truncate_percentile, open(0.5, 1.0));
+  if (r.has("truncate_at") && r.has("truncate_percentile"))
+    r.fail("truncate_percentile", "give truncate_at (an amount) or truncate_percentile, not both");
+  if (r.has("truncate_at")) b.truncate_percentile = 0.0;  // a later year's amount replaces it
+  if (r.has("truncate_percentile")) b.truncate_at = 0.0;
   b.discount = r.number("discount", b.discount, right_open(0.0, 1.0));
   // A list (one per performance year) is spread over the years by read_contract.
   if (r.has("repayment_discount") && !is_list(r, "repayment_discount")) {

@@ -137,5 +137,44 @@ TEST(ProgramTerms, MsspKeyErrors) {
             std::make_pair(kContractLine + 1, std::string("contract.quality.points")));
 }
 
+// MSSP from 2024: per-year 99th-percentile truncation and an ACPT-weighted observed trend; REACH:
+// a prospective trend with a retrospective corridor. Read as written, described back the same.
+TEST(ProgramTerms, TrendAndPercentileTruncation) {
+  const Scenario s = parse(R"(
+[contract.benchmark]
+truncate_percentile = 0.99
+trend = "observed"
+trend_national_weight = 0.2
+prospective_trend = 0.03
+prospective_weight = 1.0
+trend_corridor = 0.01
+)");
+  const BenchmarkTerms& b = s.contract.years[0].benchmark;
+  EXPECT_EQ(b.truncate_percentile, 0.99);
+  EXPECT_EQ(b.truncate_at, 0.0);
+  EXPECT_TRUE(b.truncate_by_year.empty());  // resolved by the run's pilot
+  EXPECT_TRUE(s.tallies.thresholds.empty());
+  EXPECT_TRUE(b.observed_trend);
+  EXPECT_EQ(b.trend_national_weight, 0.2);
+  EXPECT_EQ(b.prospective_trend, 0.03);
+  EXPECT_EQ(b.prospective_weight, 1.0);
+  EXPECT_EQ(b.trend_corridor, 0.01);
+  EXPECT_EQ(describe(parse_scenario(describe(s), "described.toml")), describe(s));
+}
+
+TEST(ProgramTerms, TrendAndTruncationErrors) {
+  const std::string key = "contract.benchmark.";
+  EXPECT_EQ(error_of("[contract.benchmark]\ntruncate_at = 1e5\ntruncate_percentile = 0.99\n"),
+            std::make_pair(kContractLine + 2, key + "truncate_percentile"));
+  EXPECT_EQ(error_of("[contract.benchmark]\ntruncate_percentile = 0.3\n"),
+            std::make_pair(kContractLine + 1, key + "truncate_percentile"));
+  EXPECT_EQ(error_of("[contract.benchmark]\ntrend_national_weight = 0.5\n"),
+            std::make_pair(kContractLine + 1, key + "trend_national_weight"));
+  EXPECT_EQ(error_of("[contract.benchmark]\ntrend = \"observed\"\ntrend_corridor = 0.01\n"),
+            std::make_pair(kContractLine + 2, key + "trend_corridor"));
+  EXPECT_EQ(error_of("[contract.benchmark]\ntrend = \"expected\"\n"),
+            std::make_pair(kContractLine + 1, key + "trend"));
+}
+
 }  // namespace
 }  // namespace apmsim::scenario

@@ -1,0 +1,114 @@
+#include "engine/truncation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/claims.hpp"
+#include "engine/model.hpp"
+#include "engine/replication.hpp"
+#include "scenario/error.hpp"
+#include "scenario/limits.hpp"
+
+namespace apmsim::engine {
+
+namespace {
+
+//! splitmix64's finaliser: a well-mixed function of its input.
+std::uint64_t mix(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+//! At least one of n, in proportion f (every entity is in the pilot, none beyond its size).
+std::uint32_t sampled(double n, double f) {
+  if (!(n > 0.0)) return 0;
+  return static_cast<std::uint32_t>(std::min(n, std::max(1.0, std::ceil(n * f))));
+}
+
+}  // namespace
+
+std::uint64_t pilot_seed(std::uint64_t seed) { return mix(seed + 0x70696c6f74ULL /* "pilot" */); }
+
+TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed) {
+  const Model model = build_model(s, pilot_seed(seed));
+  const int years = model.years();
+  costs_.assign(static_cast<std::size_t>(years), {});
+  double per_year = 0.0;
+  for (const Entity& e : model.entities)
+    per_year += e.shape.episodes ? e.volume : static_cast<double>(e.shape.panel_size);
+  const double f = per_year > 0.0 ? std::min(1.0, kPilotUnits / kPilotReplications / per_year) : 0.0;
+  ReplicationWorld world;
+  std::vector<ClaimRecord> records;
+  for (std::uint32_t r = 0; r < kPilotReplications; ++r) {
+    draw_world(model, r, world);
+    for (std::uint32_t e = 0; e < model.entity_count(); ++e) {
+      const model::EntityShape& shape = model.entities[e].shape;
+      std::vector<ClaimWork> work;
+      if (!shape.episodes) {
+        work.push_back({e, -1, 0, sampled(static_cast<double>(shape.panel_size), f)});
+      } else {
+        for (int k = 0; k < years; ++k)
+          work.push_back({e, k, 0,
+                          sampled(world.episodes[static_cast<std::size_t>(e) * years + k], f)});
+      }
+      for (const ClaimWork& w : work) {
+        if (w.end == 0) continue;
+        simulate_claims(model, world, r, w, records);
+        for (const ClaimRecord& c : records)
+          costs_[static_cast<std::size_t>(c.year)].push_back(c.cost);
+      }
+    }
+  }
+  for (auto& year : costs_) std::sort(year.begin(), year.end());
+}
+
+std::vector<double> TruncationPilot::percentile(double p) const {
+  std::vector<double> out;
+  for (const std::vector<float>& x : costs_) {
+    if (x.empty()) {
+      out.push_back(0.0);
+      continue;
+    }
+    const double h = (static_cast<double>(x.size()) - 1.0) * p;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, x.size() - 1);
+    const double q = x[lo] + (h - static_cast<double>(lo)) * (double(x[hi]) - double(x[lo]));
+    out.push_back(static_cast<double>(static_cast<float>(q)));
+  }
+  return out;
+}
+
+bool needs_truncation_pilot(const scenario::Scenario& s) {
+  if (!s.contract.present) return false;
+  for (const scenario::ContractTerms& t : s.contract.years)
+    if (t.benchmark.truncate_percentile > 0.0) return true;
+  return false;
+}
+
+void resolve_truncation(scenario::Scenario& s, std::uint64_t seed) {
+  if (!needs_truncation_pilot(s)) return;
+  resolve_truncation(s, TruncationPilot(s, seed));
+}
+
+void resolve_truncation(scenario::Scenario& s, const TruncationPilot& pilot) {
+  if (!needs_truncation_pilot(s)) return;
+  auto& thresholds = s.tallies.thresholds;
+  for (scenario::ContractTerms& t : s.contract.years) {
+    scenario::BenchmarkTerms& b = t.benchmark;
+    if (!(b.truncate_percentile > 0.0)) continue;
+    b.truncate_by_year = pilot.percentile(b.truncate_percentile);
+    for (double a : b.truncate_by_year)
+      if (a > 0.0) thresholds.push_back(a);
+  }
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  if (thresholds.size() > scenario::kMaxThresholds)
+    throw InputError(s.path + ": [contract.benchmark] truncate_percentile: one truncation amount "
+                     "per calendar year and the other tally thresholds make " +
+                     std::to_string(thresholds.size()) + " thresholds; at most " +
+                     std::to_string(scenario::kMaxThresholds) + " are supported");
+}
+
+}  // namespace apmsim::engine

@@ -1,0 +1,47 @@
+#pragma once
+//! Truncation at a percentile of each year's national cost per unit (MSSP: the 99th percentile
+//! of national FFS per-capita expenditure, determined for each benchmark and performance year,
+//! 42 CFR 425.602(a)(4), 425.604(a)(4)). The amounts come from a seeded pilot of the population
+//! model before the run, never from a second pass over the simulation, so every backend, shard
+//! and rank resolves the same amounts from the same scenario and seed.
+
+#include <cstdint>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+
+namespace apmsim::engine {
+
+//! The pilot: kPilotReplications replications of the scenario's model under a seed derived from
+//! the run's (pilot_seed), each entity (providers and comparison populations: the national pool)
+//! subsampled in the same proportion, so about kPilotUnits units a year are drawn in all.
+class TruncationPilot {
+ public:
+  static constexpr int kPilotReplications = 8;
+  static constexpr double kPilotUnits = 200000.0;
+
+  TruncationPilot(const scenario::Scenario& scenario, std::uint64_t seed);
+  //! Per calendar year, the p-quantile (type 7: linear between order statistics) of the pilot's
+  //! unit costs, rounded to single precision as the engine compares costs with thresholds.
+  std::vector<double> percentile(double p) const;
+  //! The pilot's units in calendar year `year`.
+  std::size_t units(int year) const { return costs_.at(static_cast<std::size_t>(year)).size(); }
+
+ private:
+  std::vector<std::vector<float>> costs_;  //!< per calendar year, sorted
+};
+
+//! The pilot's seed: a mix of the run's, so the pilot's draws are not any replication's.
+std::uint64_t pilot_seed(std::uint64_t seed);
+
+//! Resolves every truncate_percentile of `scenario`'s contract years into truncate_by_year (one
+//! amount per calendar year) and adds the amounts to its tally thresholds. Throws InputError
+//! when the thresholds would exceed scenario::kMaxThresholds. Without truncate_percentile it
+//! changes nothing and runs no pilot.
+void resolve_truncation(scenario::Scenario& scenario, std::uint64_t seed);
+//! The same with a pilot already made for this scenario's population.
+void resolve_truncation(scenario::Scenario& scenario, const TruncationPilot& pilot);
+//! Whether any contract year asks for truncate_percentile.
+bool needs_truncation_pilot(const scenario::Scenario& scenario);
+
+}  // namespace apmsim::engine

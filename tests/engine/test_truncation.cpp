@@ -1,0 +1,75 @@
+// Truncation amounts from the seeded pilot (engine/truncation.hpp) against the closed form of a
+// world whose unit cost is known exactly: one stratum without frailty, shocks or catastrophic
+// add-ons, so a unit's cost is 0 with probability 1 - p_any, else lognormal with the stratum's
+// mean and cv, times (1 + trend)^k. Tolerance: 4 standard errors of the sample quantile.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "../support/reference_scenario.hpp"
+#include "engine/truncation.hpp"
+#include "stats/statistics.hpp"
+
+namespace apmsim {
+namespace {
+
+scenario::Scenario lognormal_world() {
+  scenario::Scenario s = testing::single_stratum_scenario();
+  s.simulation.trend = 0.05;
+  s.strata[0].cat_prob = 0.0;
+  s.patients.frailty_sd = 0.0;
+  s.regions[0].comparison_size = 3000;  // the national pool: providers and comparisons
+  scenario::ContractTerms terms;
+  terms.benchmark.baseline_weights = {0.5, 0.5};
+  terms.benchmark.truncate_percentile = 0.95;
+  s.contract.present = true;
+  s.contract.years.assign(2, terms);
+  return s;
+}
+
+TEST(Truncation, PilotPercentileMatchesTheClosedForm) {
+  const scenario::Scenario s = lognormal_world();
+  const engine::TruncationPilot pilot(s, 42);
+  const std::vector<double> q = pilot.percentile(0.95);
+  const scenario::Stratum& st = s.strata[0];
+  const double sigma = std::sqrt(std::log(1.0 + st.cv * st.cv));
+  const double mu = std::log(st.mean) - 0.5 * sigma * sigma;
+  const double level = (0.95 - (1.0 - st.p_any)) / st.p_any;  // within units with any cost
+  const double z = stats::normal_quantile(level);
+  const double n = static_cast<double>(pilot.units(0));
+  EXPECT_EQ(n, 8.0 * 8000.0);  // a small world: every unit of 8 replications
+  // SE of ln(quantile): sqrt(p (1 - p) / n) / (p_any phi(z) / sigma).
+  const double phi = std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
+  const double se = std::sqrt(0.95 * 0.05 / n) * sigma / (st.p_any * phi);
+  for (int k = 0; k < s.simulation.years(); ++k) {
+    const double expected = std::exp(mu + sigma * z) * std::pow(1.05, k);
+    EXPECT_NEAR(std::log(q[static_cast<std::size_t>(k)] / expected), 0.0, 4.0 * se) << "year " << k;
+  }
+}
+
+TEST(Truncation, ResolvingAddsOneThresholdPerYearAndIsReproducible) {
+  scenario::Scenario a = lognormal_world(), b = lognormal_world();
+  a.tallies.thresholds = {1.0e6};
+  engine::resolve_truncation(a, 42);
+  engine::resolve_truncation(b, 42);
+  const std::vector<double>& amounts = a.contract.years[0].benchmark.truncate_by_year;
+  ASSERT_EQ(amounts.size(), 4u);
+  EXPECT_EQ(amounts, b.contract.years[1].benchmark.truncate_by_year);  // same seed, same bits
+  EXPECT_EQ(a.tallies.thresholds.size(), 5u);
+  for (double x : amounts) {
+    EXPECT_EQ(x, static_cast<double>(static_cast<float>(x)));  // as the engine compares
+    EXPECT_NE(std::find(a.tallies.thresholds.begin(), a.tallies.thresholds.end(), x),
+              a.tallies.thresholds.end());
+  }
+  // Another seed draws another pilot.
+  scenario::Scenario c = lognormal_world();
+  engine::resolve_truncation(c, 43);
+  EXPECT_NE(c.contract.years[0].benchmark.truncate_by_year, amounts);
+  // Too many years for the tally thresholds: a clear error.
+  scenario::Scenario d = lognormal_world();
+  for (int t = 0; t < 13; ++t) d.tallies.thresholds.push_back(1.0e6 + t);
+  EXPECT_THROW(engine::resolve_truncation(d, 42), InputError);
+}
+
+}  // namespace
+}  // namespace apmsim
