@@ -53,7 +53,7 @@ struct WarpSink {
       value += __shfl_down_sync(kFullWarp, value, offset);
     if (leader) row[year * fields + field] += value;
   }
-  __device__ __forceinline__ void patient(int, int, bool) {}  // who the unit is: not tallied
+  __device__ __forceinline__ void patient(int, int, bool, bool) {}  // who the unit is: not tallied
   __device__ __forceinline__ void count(int year, int field, bool mask) {
     const int n = __popc(__ballot_sync(kFullWarp, mask));
     if (leader) row[year * fields + field] += static_cast<double>(n);

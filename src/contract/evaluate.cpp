@@ -24,11 +24,31 @@ int threshold_index(const std::vector<double>& thresholds, double a) {
   throw std::logic_error("contract threshold missing from the tallies");
 }
 
+//! The benchmark per unit of `year` (a whole population or one enrollment type's view):
+//! risk-adjusted method benchmark with its trend, the efficiency adjustment; and the methods
+//! on untruncated costs for the benchmark analysis.
+BenchmarkParts benchmark_parts(const scenario::BenchmarkTerms& terms, const ProviderYear& year,
+                               int baseline_years) {
+  BenchmarkParts parts;
+  const RiskAdjustment risk = adjust_for_risk(terms, year);
+  const Trend trend(terms, year.observed, baseline_years, year.year);
+  MethodBenchmarks methods = method_benchmarks(terms, year.baseline.cost_per_unit,
+                                               year.regional_cost_per_unit, risk, trend);
+  if (terms.method == scenario::BenchmarkMethod::RegionalAdjustment)
+    methods.adjustment = regional_adjustment(terms, methods.historical, year.baseline, risk, trend);
+  parts.undiscounted =
+      efficiency_adjusted(terms, method_benchmark(terms, methods), year.baseline);
+  const Trend full_trend(terms, year.observed_full, baseline_years, year.year);
+  parts.full = method_benchmarks(terms, year.baseline.full_cost_per_unit,
+                                 year.regional_full_cost_per_unit, risk, full_trend);
+  return parts;
+}
+
 //! A provider-year's waterfall so far, for the by-products that re-run its last steps.
 struct Waterfall {
   const ContractTerms& terms;  //!< the terms in force this year
   const ProviderYear& year;    //!< what was read from the tallies
-  RiskAdjustment risk;         //!< step 1's risk factor and case mix
+  MethodBenchmarks full;       //!< step 1's methods on untruncated costs
   SharingBasis basis;          //!< step 1's benchmark totals (and the provider's revenue)
   double accountable_cost;     //!< step 2's accountable cost
   MinimumRates minimum;        //!< step 4's minimum rates in force
@@ -51,10 +71,7 @@ void write_counterfactual_worlds(const Waterfall& w, double target_effect, doubl
   out[kNullSharedResult] = shared_at(null_accountable);
   out[kTargetSharedResult] = shared_at(target_accountable);
 
-  const Trend trend(w.terms.benchmark, year.observed_full,
-                    static_cast<int>(year.baseline.full_cost_per_unit.size()), year.year);
-  const MethodBenchmarks full = method_benchmarks(w.terms.benchmark, year.baseline.full_cost_per_unit,
-                                                  year.regional_full_cost_per_unit, w.risk, trend);
+  const MethodBenchmarks& full = w.full;
   const double cf_unit = per_unit(year.counterfactual, year.units);
   out[kHistoricalError] = cf_unit > 0.0 ? (full.historical - cf_unit) / cf_unit : kNaN;
   out[kRegionalError] = cf_unit > 0.0 && year.regional_units > 0.0
@@ -133,7 +150,8 @@ void Evaluator::add(const engine::BatchTallies& b, Records& out) const {
                               static_cast<std::size_t>(out.fields);
   const std::size_t start = out.values.size();
   out.values.resize(start + per_rep * b.replications, kNaN);
-  ProviderYear year;  // scratch, reused by every provider-year of the batch
+  // Scratch, reused by every provider-year of the batch: the whole population, then each type.
+  std::vector<ProviderYear> year(1 + static_cast<std::size_t>(model_.layout.types));
   for (std::uint64_t rep = 0; rep < b.replications; ++rep)
     for (std::size_t p = 0; p < providers_.size(); ++p)
       for (int y = 0; y < out.years; ++y)
@@ -158,25 +176,45 @@ TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y) const {
   return at;
 }
 
+BenchmarkParts Evaluator::by_enrollment_type(const engine::BatchTallies& b, TallyPlace at,
+                                             const scenario::BenchmarkTerms& terms,
+                                             const ProviderYear& whole,
+                                             ProviderYear* types) const {
+  const BenchmarkParts all = benchmark_parts(terms, whole, baseline_years_);
+  BenchmarkParts out;
+  for (int t = 0; t < model_.layout.types; ++t) {
+    ProviderYear& year = types[t];
+    at.type = t;
+    read_provider_year(b, model_.layout, at, terms.baseline_weights, year);
+    const double mix = per_unit(year.units, whole.units);  // the performance year's type mix
+    if (!(mix > 0.0)) continue;
+    // A type with no baseline units has no benchmark of its own: it takes the whole one's.
+    const BenchmarkParts parts =
+        year.baseline.units > 0.0 ? benchmark_parts(terms, year, baseline_years_) : all;
+    out.undiscounted += mix * parts.undiscounted;
+    out.full.historical += mix * parts.full.historical;
+    out.full.regional += mix * parts.full.regional;
+  }
+  return out;
+}
+
 void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::size_t p, int y,
-                         ProviderYear& year, double* out) const {
+                         std::vector<ProviderYear>& scratch, double* out) const {
   const ContractTerms& terms = contract_.years[static_cast<std::size_t>(y)];
   const TallyPlace at = place(rep, p, y);
+  ProviderYear& year = scratch.front();
   read_provider_year(b, model_.layout, at, terms.benchmark.baseline_weights, year);
   score_quality(terms.quality_weights, terms.quality_points, year.quality, terms.measure_points);
   score_quality(terms.quality_weights, terms.quality_points, year.quality_complete,
                 terms.measure_points);
 
-  // 1. Benchmark per unit (DESIGN 5.1): risk-adjusted method, efficiency adjustment, discount.
-  const RiskAdjustment risk = adjust_for_risk(terms.benchmark, year);
-  const Trend trend(terms.benchmark, year.observed, baseline_years_, year.year);
-  MethodBenchmarks methods = method_benchmarks(terms.benchmark, year.baseline.cost_per_unit,
-                                               year.regional_cost_per_unit, risk, trend);
-  if (terms.benchmark.method == scenario::BenchmarkMethod::RegionalAdjustment)
-    methods.adjustment =
-        regional_adjustment(terms.benchmark, methods.historical, year.baseline, risk, trend);
-  const double undiscounted = efficiency_adjusted(
-      terms.benchmark, method_benchmark(terms.benchmark, methods), year.baseline);
+  // 1. Benchmark per unit (DESIGN 5.1): risk-adjusted method, efficiency adjustment, discount;
+  // with enrollment types each type's, weighted by the performance year's mix (425.602(a)(2)).
+  const BenchmarkParts parts =
+      model_.layout.types > 0
+          ? by_enrollment_type(b, at, terms.benchmark, year, scratch.data() + 1)
+          : benchmark_parts(terms.benchmark, year, baseline_years_);
+  const double undiscounted = parts.undiscounted;
   const double discount = discount_in_force(terms.benchmark, year.quality.score);
   const double benchmark_per_unit = undiscounted * (1.0 - discount);
   const double benchmark = benchmark_per_unit * year.units;
@@ -221,8 +259,8 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kEarnShareComplete] = earn_share(terms.withhold, year.quality_complete);
   out[kSharedResult] = shared;
 
-  write_counterfactual_worlds({terms, year, risk, basis, accountable.cost, minimum}, target_effect_,
-                              out);
+  write_counterfactual_worlds({terms, year, parts.full, basis, accountable.cost, minimum},
+                              target_effect_, out);
   write_draws(b, model_.layout, at, provider.region, model_.regions.size(), out);
 }
 

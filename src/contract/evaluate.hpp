@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "contract/benchmark.hpp"
 #include "contract/provider_year.hpp"
 #include "contract/records.hpp"
 #include "engine/model.hpp"
@@ -15,6 +16,12 @@
 #include "scenario/contract.hpp"
 
 namespace apmsim::contract {
+
+//! Step 1 before the discount, for the whole population or one enrollment type.
+struct BenchmarkParts {
+  double undiscounted = 0.0;  //!< the method's benchmark per unit, efficiency-adjusted
+  MethodBenchmarks full;      //!< historical and regional on untruncated costs (analysis)
+};
 
 //! Evaluates a contract on a model's tallies. Thresholds the contract needs must be in the model.
 class Evaluator {
@@ -32,9 +39,14 @@ class Evaluator {
  private:
   //! Where provider p's tallies of performance year y are in replication `rep`.
   TallyPlace place(std::uint64_t rep, std::size_t p, int y) const;
-  //! The waterfall of one provider-year into `out` (its fields); `year` is scratch storage.
+  //! The waterfall of one provider-year into `out` (its fields); `scratch` (1 + types) is
+  //! storage for the whole population's and each enrollment type's figures.
   void evaluate(const engine::BatchTallies& tallies, std::uint64_t rep, std::size_t p, int y,
-                ProviderYear& year, double* out) const;
+                std::vector<ProviderYear>& scratch, double* out) const;
+  //! Step 1 per enrollment type, weighted by the performance year's type mix; `types` scratch.
+  BenchmarkParts by_enrollment_type(const engine::BatchTallies& tallies, TallyPlace at,
+                                    const scenario::BenchmarkTerms& terms,
+                                    const ProviderYear& whole, ProviderYear* types) const;
 
   const engine::Model& model_;
   const scenario::Contract& contract_;

@@ -6,10 +6,36 @@ namespace {
 
 using model::TallyLayout;
 
-//! The cost the contract counts in a tally record: truncated when the contract truncates.
-double counted_cost(const double* record, const TallyLayout& layout, int truncation) {
-  return truncation >= 0 ? record[layout.capped_field(truncation)] : record[TallyLayout::kCost];
-}
+//! A record's figures in the place's view: the whole population, or one enrollment type.
+struct View {
+  const TallyLayout& layout;
+  int type;  //!< -1: whole population
+  double units(const double* r) const {
+    return type < 0 ? r[TallyLayout::kUnits] : r[layout.type_field(type, TallyLayout::kTypeUnits)];
+  }
+  double cost(const double* r) const {
+    return type < 0 ? r[TallyLayout::kCost] : r[layout.type_field(type, TallyLayout::kTypeCost)];
+  }
+  double risk(const double* r) const {
+    return type < 0 ? r[TallyLayout::kRiskScore]
+                    : r[layout.type_field(type, TallyLayout::kTypeRisk)];
+  }
+  //! The cost the contract counts: truncated when the contract truncates (`truncation`, the
+  //! year's tally threshold index). With enrollment types each type is truncated at its own
+  //! amount: the type's truncated sum, or the sum over the types for the whole population.
+  double counted(const double* r, int truncation) const {
+    if (type >= 0) return r[layout.type_field(type, TallyLayout::kTypeTruncated)];
+    if (truncation < 0) return r[TallyLayout::kCost];
+    if (layout.types == 0) return r[layout.capped_field(truncation)];
+    double sum = 0.0;
+    for (int t = 0; t < layout.types; ++t) sum += r[layout.type_field(t, TallyLayout::kTypeTruncated)];
+    return sum;
+  }
+  //! The counted cost's sum of squares (the size-based rate's cv; whole population only).
+  double counted_squared(const double* r, int truncation) const {
+    return truncation >= 0 ? r[layout.capped_squared_field(truncation)] : r[TallyLayout::kCostSquared];
+  }
+};
 
 //! Per-unit costs and weighted risk scores of the baseline years, and the provider's cost sums.
 void read_baseline(const engine::BatchTallies& tallies, const TallyLayout& layout,
@@ -20,24 +46,23 @@ void read_baseline(const engine::BatchTallies& tallies, const TallyLayout& layou
   out.regional_cost_per_unit.resize(years);
   out.risk_per_unit = out.regional_risk_per_unit = 0.0;
   out.units = out.cost = out.cost_squared = 0.0;
+  const View view{layout, at.type};
   for (int b = 0; b < at.baseline_years; ++b) {
     const auto yb = static_cast<std::size_t>(b);
     const double* own = tallies.record(at.replication, at.provider, b);
     const double* region = tallies.record(at.replication, at.comparison, b);
-    const double n = own[TallyLayout::kUnits], n_region = region[TallyLayout::kUnits];
+    const double n = view.units(own), n_region = view.units(region);
     const int truncation = truncation_in(at, b);
-    out.cost_per_unit[yb] = per_unit(counted_cost(own, layout, truncation), n);
-    out.full_cost_per_unit[yb] = per_unit(own[TallyLayout::kCost], n);
-    out.regional_cost_per_unit[yb] =
-        per_unit(counted_cost(region, layout, truncation), n_region);
-    out.risk_per_unit += weights[yb] * per_unit(own[TallyLayout::kRiskScore], n);
-    out.regional_risk_per_unit += weights[yb] * per_unit(region[TallyLayout::kRiskScore], n_region);
-    out.last_risk_per_unit = per_unit(own[TallyLayout::kRiskScore], n);
+    out.cost_per_unit[yb] = per_unit(view.counted(own, truncation), n);
+    out.full_cost_per_unit[yb] = per_unit(view.cost(own), n);
+    out.regional_cost_per_unit[yb] = per_unit(view.counted(region, truncation), n_region);
+    out.risk_per_unit += weights[yb] * per_unit(view.risk(own), n);
+    out.regional_risk_per_unit += weights[yb] * per_unit(view.risk(region), n_region);
+    out.last_risk_per_unit = per_unit(view.risk(own), n);
     out.units += n;
     // Truncated when the contract truncates: the size-based rate's cv is of the cost it counts.
-    out.cost += counted_cost(own, layout, truncation);
-    out.cost_squared += truncation >= 0 ? own[layout.capped_squared_field(truncation)]
-                                        : own[TallyLayout::kCostSquared];
+    out.cost += view.counted(own, truncation);
+    out.cost_squared += view.counted_squared(own, truncation);
   }
 }
 
@@ -80,22 +105,23 @@ void read_cost_paths(const engine::BatchTallies& tallies, const TallyLayout& lay
     paths->national.assign(years, 0.0);
     paths->regional.assign(years, 0.0);
   }
+  const View view{layout, at.type};
   for (int c = 0; c <= at.year; ++c) {
     const auto yc = static_cast<std::size_t>(c);
     const int truncation = truncation_in(at, c);
     double units = 0.0, cost = 0.0, full_cost = 0.0;
     for (std::uint32_t e : *at.national) {
       const double* record = tallies.record(at.replication, e, c);
-      units += record[TallyLayout::kUnits];
-      cost += counted_cost(record, layout, truncation);
-      full_cost += record[TallyLayout::kCost];
+      units += view.units(record);
+      cost += view.counted(record, truncation);
+      full_cost += view.cost(record);
     }
     counted.national[yc] = per_unit(cost, units);
     full.national[yc] = per_unit(full_cost, units);
     const double* region = tallies.record(at.replication, at.comparison, c);
-    const double n = region[TallyLayout::kUnits];
-    counted.regional[yc] = per_unit(counted_cost(region, layout, truncation), n);
-    full.regional[yc] = per_unit(region[TallyLayout::kCost], n);
+    const double n = view.units(region);
+    counted.regional[yc] = per_unit(view.counted(region, truncation), n);
+    full.regional[yc] = per_unit(view.cost(region), n);
   }
 }
 
@@ -106,20 +132,20 @@ void read_provider_year(const engine::BatchTallies& tallies, const TallyLayout& 
                         ProviderYear& out) {
   const double* now = tallies.record(at.replication, at.provider, at.year);
   const double* region = tallies.record(at.replication, at.comparison, at.year);
+  const View view{layout, at.type};
   out.year = at.year;
-  out.units = now[TallyLayout::kUnits];
-  out.cost = now[TallyLayout::kCost];
+  out.units = view.units(now);
+  out.cost = view.cost(now);
   const int truncation = truncation_in(at, at.year);
-  out.truncated_cost = counted_cost(now, layout, truncation);
+  out.truncated_cost = view.counted(now, truncation);
   out.cost_at_attachment = at.attachment >= 0 ? now[layout.capped_field(at.attachment)] : 0.0;
   out.counterfactual = now[TallyLayout::kCounterfactual];
   out.catastrophic = now[TallyLayout::kCatastrophicCost];
-  out.risk_per_unit = per_unit(now[TallyLayout::kRiskScore], out.units);
-  out.regional_units = region[TallyLayout::kUnits];
-  out.regional_risk_per_unit = per_unit(region[TallyLayout::kRiskScore], out.regional_units);
-  out.regional_cost_per_unit =
-      per_unit(counted_cost(region, layout, truncation), out.regional_units);
-  out.regional_full_cost_per_unit = per_unit(region[TallyLayout::kCost], out.regional_units);
+  out.risk_per_unit = per_unit(view.risk(now), out.units);
+  out.regional_units = view.units(region);
+  out.regional_risk_per_unit = per_unit(view.risk(region), out.regional_units);
+  out.regional_cost_per_unit = per_unit(view.counted(region, truncation), out.regional_units);
+  out.regional_full_cost_per_unit = per_unit(view.cost(region), out.regional_units);
   read_baseline(tallies, layout, at, baseline_weights, out.baseline);
   read_quality(tallies, layout, at, out.quality, out.quality_complete);
   if (at.observed_trend) read_cost_paths(tallies, layout, at, out.observed, out.observed_full);

@@ -64,6 +64,9 @@ struct TallyPlace {
   bool observed_trend = false;    //!< read the national and regional cost paths
   //! The entities of the national pool (observed trend): those outside the contract.
   const std::vector<std::uint32_t>* national = nullptr;
+  //! -1: the whole population; t: enrollment type t alone (its units, cost, cost truncated at
+  //! the type's own amount, risk scores), for the per-type benchmark of 42 CFR 425.602(a)(2).
+  int type = -1;
   int attachment = -1;            //!< threshold index of min(attachment, truncate_at), or -1
 };
 

@@ -14,8 +14,12 @@ class RecordSink {
   RecordSink(std::uint32_t entity, const model::TallyLayout& layout, std::vector<ClaimRecord>& out)
       : entity_(entity), layout_(layout), out_(out) {}
 
-  void patient(int year, int stratum, bool fresh) {
+  //! A unit not counted this year (not assigned, or no care under retrospective assignment)
+  //! has no record; its patient is still a member (the slot's trajectory goes on).
+  void patient(int year, int stratum, bool fresh, bool counted) {
     if (fresh) ++members_;
+    skip_ = !counted;
+    if (skip_) return;
     ClaimRecord r{};
     r.member = members_ - 1;
     r.entity = entity_;
@@ -25,12 +29,14 @@ class RecordSink {
     out_.push_back(r);
   }
   void add(int, int field, double value) {
+    if (skip_) return;
     ClaimRecord& r = out_.back();
     if (field == model::TallyLayout::kCost) r.cost = static_cast<float>(value);
     if (field == model::TallyLayout::kCounterfactual) r.counterfactual = static_cast<float>(value);
     if (field == model::TallyLayout::kRiskScore) r.risk_score = static_cast<float>(value);
   }
   void count(int, int field, bool mask) {
+    if (skip_) return;
     const int first = model::TallyLayout::kFixedFields;
     if (field < first || field >= layout_.capped_field(0)) return;
     const int m = (field - first) / model::TallyLayout::kPerMeasure;
@@ -46,6 +52,7 @@ class RecordSink {
   model::TallyLayout layout_;
   std::vector<ClaimRecord>& out_;
   std::uint32_t members_ = 0;
+  bool skip_ = false;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <stdexcept>
 
@@ -37,6 +38,7 @@ void fill_strata(const scenario::Scenario& s, model::ModelParams& p) {
     t.cat_scale[j] = static_cast<float>(st.cat_scale);
     t.neg_inv_cat_shape[j] = static_cast<float>(-1.0 / st.cat_shape);
     t.risk_score[j] = static_cast<float>(st.risk_score);
+    t.enrollment[j] = static_cast<float>(std::max(0, st.enrollment_type));
     std::vector<double> row(p.strata, 0.0);
     row[j] = 1.0;
     if (!st.transition.empty()) {
@@ -140,6 +142,8 @@ Entity provider_entity(const scenario::Scenario& s, const scenario::ProviderGrou
   // Written so that assignment_churn = 0 gives churn's own bits (docs/model.md).
   e.shape.replacement = static_cast<float>(s.patients.churn +
                                            (1.0 - s.patients.churn) * g.assignment_churn);
+  e.shape.retrospective = g.retrospective && !e.shape.episodes;
+  e.assigned_share = g.assigned_share;
   e.volume = g.volume;
   e.volume_cv = g.volume_model == scenario::VolumeModel::NegativeBinomial ? g.volume_cv : 0.0;
   e.efficiency_sd = g.efficiency_sd;
@@ -187,6 +191,23 @@ double Model::expected_unit_years() const {
   return n;
 }
 
+std::vector<float> type_truncation(const scenario::Scenario& s) {
+  const int years = s.simulation.years(), types = static_cast<int>(s.enrollment_types.size());
+  std::vector<float> out(static_cast<std::size_t>(years * types), std::numeric_limits<float>::max());
+  if (!s.contract.present) return out;
+  for (int c = 0; c < years; ++c) {
+    // A baseline year under the first performance year's terms, as the contract reads it.
+    const int y = std::min(std::max(0, c - s.simulation.baseline_years),
+                           static_cast<int>(s.contract.years.size()) - 1);
+    const scenario::BenchmarkTerms& b = s.contract.years[static_cast<std::size_t>(y)].benchmark;
+    for (int t = 0; t < types; ++t) {
+      const double a = scenario::truncation_in_type(b, c, t);
+      if (a > 0.0) out[static_cast<std::size_t>(c * types + t)] = static_cast<float>(a);
+    }
+  }
+  return out;
+}
+
 Model build_model(const scenario::Scenario& s) { return build_model(s, s.simulation.seed); }
 
 Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
@@ -203,8 +224,11 @@ Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
   p.thresholds = static_cast<int>(s.tallies.thresholds.size());
   for (int t = 0; t < p.thresholds; ++t)
     p.threshold[t] = static_cast<float>(s.tallies.thresholds[t]);
+  p.types = static_cast<int>(s.enrollment_types.size());
   m.layout.measures = p.measures;
   m.layout.thresholds = p.thresholds;
+  m.layout.types = p.types;
+  m.type_truncation = type_truncation(s);
   m.trend = s.simulation.trend;
   for (const auto& ms : s.measures) m.measure_improvement.push_back(ms.improvement);
 
@@ -244,7 +268,8 @@ std::string threshold_label(double threshold) {
 
 std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
                                            const std::vector<std::string>& measure_names,
-                                           const std::vector<double>& thresholds) {
+                                           const std::vector<double>& thresholds,
+                                           const std::vector<std::string>& types) {
   std::vector<std::string> names = {"units",      "cost",     "cost_squared", "counterfactual",
                                     "risk_score", "any_cost", "catastrophic", "catastrophic_cost"};
   const char* per_measure[] = {"eligible", "measured", "achieved", "achieved_true"};
@@ -256,6 +281,9 @@ std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
   for (int t = 0; t < layout.thresholds; ++t) {
     names.push_back("capped_cost_squared." + threshold_label(thresholds[t]));
   }
+  for (int t = 0; t < layout.types; ++t)
+    for (const char* which : {"units", "cost", "truncated_cost", "risk_score"})
+      names.push_back("enrollment." + types[static_cast<std::size_t>(t)] + "." + which);
   return names;
 }
 

@@ -29,6 +29,7 @@ struct Entity {
   double practice_drift_sd = 0.0;
   double practice_rho = 0.0;
   std::vector<double> effect_ramp;  //!< per performance year
+  std::vector<double> assigned_share;  //!< per calendar year; empty = every slot
 };
 
 //! A region's shock process with its yearly variance (for the mean-one correction).
@@ -46,6 +47,9 @@ struct Model {
   std::vector<RegionProcess> regions;
   std::vector<double> measure_improvement;  //!< logit shift for participants in performance years
   double trend = 0.0;
+  //! [calendar year][enrollment type]: the contract's truncation amount of the type and year
+  //! (FLT_MAX: none), copied into each EntityYear.
+  std::vector<float> type_truncation;
   std::uint32_t providers = 0;  //!< entities [0, providers) are providers; the rest comparisons
   //! Empirical severities' normal-score grids (kScoreCells + 1 floats per empirical stratum);
   //! params.severity points into it. Shared, so a copied Model's params stay valid.
@@ -62,15 +66,21 @@ Model build_model(const scenario::Scenario& scenario);
 //! The same with another seed than the scenario's (a run's resolved settings, run/settings.hpp).
 Model build_model(const scenario::Scenario& scenario, std::uint64_t seed);
 
+//! The contract's truncation amount per (calendar year, enrollment type), FLT_MAX where it does
+//! not truncate: truncate_at, or the resolved truncate_percentile amounts of the type.
+std::vector<float> type_truncation(const scenario::Scenario& scenario);
+
 //! E[a] and -ln E[exp(beta (a - E[a]))] for a = logistic(loc + sd Z), Z ~ N(0,1) (quadrature).
 void adherence_moments(double loc, double sd, double beta, double& mean, double& correction);
 
 //! A threshold as it appears in names ("25000", "1.5e+06"): printf's %g.
 std::string threshold_label(double threshold);
 
-//! Names of the tally fields in layout order ("units", "cost", ..., "bp_control.eligible", ...).
+//! Names of the tally fields in layout order ("units", "cost", ..., "bp_control.eligible", ...,
+//! "enrollment.esrd.units", ...).
 std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
                                            const std::vector<std::string>& measure_names,
-                                           const std::vector<double>& thresholds);
+                                           const std::vector<double>& thresholds,
+                                           const std::vector<std::string>& types = {});
 
 }  // namespace apmsim::engine

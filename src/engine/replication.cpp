@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "model/entity.hpp"
 
@@ -46,6 +47,17 @@ void draw_one(const Model& m, std::uint64_t replication, const WorldSpan& w) {
       if (ent.practice_drift_sd > 0.0) log_shift += drift[k] - drift_correction;  // mean-one
       ey.log_shift = static_cast<float>(log_shift);
       ey.trend = static_cast<float>(std::pow(1.0 + m.trend, k));
+      const Entity& entity = m.entities[e];
+      ey.assigned = entity.shape.episodes ? std::numeric_limits<std::uint32_t>::max()
+                    : entity.assigned_share.empty()
+                        ? entity.shape.panel_size
+                        : static_cast<std::uint32_t>(std::llround(
+                              entity.assigned_share[static_cast<std::size_t>(k)] *
+                              static_cast<double>(entity.shape.panel_size)));
+      const int types = m.params.types;
+      for (int t = 0; t < static_cast<int>(model::kMaxEnrollmentTypes); ++t)
+        ey.type_truncation[t] = t < types ? m.type_truncation[static_cast<std::size_t>(k * types + t)]
+                                          : std::numeric_limits<float>::max();
       const int contract_year = k - p.baseline_years;  // 0 = first performance year
       const bool paying = ent.participant && contract_year >= 0;
       ey.effect =

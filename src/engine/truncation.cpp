@@ -27,6 +27,16 @@ std::uint32_t sampled(double n, double f) {
   return static_cast<std::uint32_t>(std::min(n, std::max(1.0, std::ceil(n * f))));
 }
 
+//! The type-7 p-quantile of sorted x, rounded to single precision; 0 for no data.
+double quantile(const std::vector<float>& x, double p) {
+  if (x.empty()) return 0.0;
+  const double h = (static_cast<double>(x.size()) - 1.0) * p;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, x.size() - 1);
+  const double q = x[lo] + (h - static_cast<double>(lo)) * (double(x[hi]) - double(x[lo]));
+  return static_cast<double>(static_cast<float>(q));
+}
+
 }  // namespace
 
 std::uint64_t pilot_seed(std::uint64_t seed) { return mix(seed + 0x70696c6f74ULL /* "pilot" */); }
@@ -35,6 +45,8 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
   const Model model = build_model(s, pilot_seed(seed));
   const int years = model.years();
   costs_.assign(static_cast<std::size_t>(years), {});
+  const std::size_t types = s.enrollment_types.size();
+  type_costs_.assign(static_cast<std::size_t>(years), std::vector<std::vector<float>>(types));
   double per_year = 0.0;
   for (const Entity& e : model.entities)
     per_year += e.shape.episodes ? e.volume : static_cast<double>(e.shape.panel_size);
@@ -56,26 +68,34 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
       for (const ClaimWork& w : work) {
         if (w.end == 0) continue;
         simulate_claims(model, world, r, w, records);
-        for (const ClaimRecord& c : records)
+        for (const ClaimRecord& c : records) {
           costs_[static_cast<std::size_t>(c.year)].push_back(c.cost);
+          if (types > 0)
+            type_costs_[static_cast<std::size_t>(c.year)]
+                       [static_cast<std::size_t>(s.strata[static_cast<std::size_t>(c.stratum)]
+                                                     .enrollment_type)]
+                           .push_back(c.cost);
+        }
       }
     }
   }
   for (auto& year : costs_) std::sort(year.begin(), year.end());
+  for (auto& year : type_costs_)
+    for (auto& type : year) std::sort(type.begin(), type.end());
 }
 
 std::vector<double> TruncationPilot::percentile(double p) const {
   std::vector<double> out;
-  for (const std::vector<float>& x : costs_) {
-    if (x.empty()) {
-      out.push_back(0.0);
-      continue;
-    }
-    const double h = (static_cast<double>(x.size()) - 1.0) * p;
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, x.size() - 1);
-    const double q = x[lo] + (h - static_cast<double>(lo)) * (double(x[hi]) - double(x[lo]));
-    out.push_back(static_cast<double>(static_cast<float>(q)));
+  for (const std::vector<float>& x : costs_) out.push_back(quantile(x, p));
+  return out;
+}
+
+std::vector<std::vector<double>> TruncationPilot::percentile_by_type(double p) const {
+  std::vector<std::vector<double>> out;
+  for (const auto& year : type_costs_) {
+    if (year.empty()) return {};
+    out.emplace_back();
+    for (const std::vector<float>& x : year) out.back().push_back(quantile(x, p));
   }
   return out;
 }
@@ -99,6 +119,7 @@ void resolve_truncation(scenario::Scenario& s, const TruncationPilot& pilot) {
     scenario::BenchmarkTerms& b = t.benchmark;
     if (!(b.truncate_percentile > 0.0)) continue;
     b.truncate_by_year = pilot.percentile(b.truncate_percentile);
+    b.truncate_by_type_year = pilot.percentile_by_type(b.truncate_percentile);
     for (double a : b.truncate_by_year)
       if (a > 0.0) thresholds.push_back(a);
   }

@@ -24,11 +24,15 @@ class TruncationPilot {
   //! Per calendar year, the p-quantile (type 7: linear between order statistics) of the pilot's
   //! unit costs, rounded to single precision as the engine compares costs with thresholds.
   std::vector<double> percentile(double p) const;
+  //! [calendar year][enrollment type]: the same within each type (MSSP truncates each enrollment
+  //! type at its own national percentile); empty without types.
+  std::vector<std::vector<double>> percentile_by_type(double p) const;
   //! The pilot's units in calendar year `year`.
   std::size_t units(int year) const { return costs_.at(static_cast<std::size_t>(year)).size(); }
 
  private:
   std::vector<std::vector<float>> costs_;  //!< per calendar year, sorted
+  std::vector<std::vector<std::vector<float>>> type_costs_;  //!< [year][type], sorted
 };
 
 //! The pilot's seed: a mix of the run's, so the pilot's draws are not any replication's.

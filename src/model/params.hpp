@@ -11,6 +11,7 @@ namespace apmsim::model {
 
 // The sizes of the fixed arrays below: the scenario's limits, defined once in scenario/limits.hpp
 // (the reader refuses a scenario beyond them).
+using scenario::kMaxEnrollmentTypes;
 using scenario::kMaxMeasures;
 using scenario::kMaxStrata;
 using scenario::kMaxThresholds;
@@ -31,6 +32,7 @@ struct StrataTable {
   float cat_scale[kMaxStrata];          //!< Pareto scale
   float neg_inv_cat_shape[kMaxStrata];  //!< -1 / Pareto shape: size = scale * U^(-1/shape)
   float risk_score[kMaxStrata];         //!< true relative risk score
+  float enrollment[kMaxStrata];         //!< enrollment type index (as a float; 0 without types)
   //! transition_cum[j][s] = P(next stratum <= j | stratum s): each row's running sums.
   float transition_cum[kMaxStrata][kMaxStrata];
   // Empirical severity (severity = "empirical"): body = g(w) with g = Q o Phi tabulated in
@@ -67,6 +69,7 @@ struct ModelParams {
   int strata;
   int measures;
   int thresholds;
+  int types;  //!< enrollment types (0: none, no per-type tallies)
   bool has_transitions;
   StrataTable stratum;
   MeasureParams measure[kMaxMeasures];
@@ -95,6 +98,10 @@ struct EntityYear {
   float trend;        //!< (1 + trend)^k
   float risk_factor;  //!< (1 + coding_growth)^(years into the contract) for participants, else 1
   float quality[kMaxMeasures];  //!< logit shift: q(p,m) + improvement in performance years
+  //! Per enrollment type: the year's truncation amount of the contract (a huge value: none).
+  float type_truncation[kMaxEnrollmentTypes];
+  //! Panel slots assigned this year: slots at or beyond it are not counted (no tallies).
+  std::uint32_t assigned;
 };
 
 //! How an entity's units are laid out: a fixed panel of patient slots, or episodes per year.
@@ -106,6 +113,8 @@ struct EntityShape {
   //! the region's population: 1 - (1 - churn) (1 - assignment_churn).
   float replacement;
   float case_mix_cum[kMaxStrata];  //!< cumulative stratum shares of new patients/episodes
+  //! Retrospective assignment: a unit counts only in a year it has any cost.
+  bool retrospective;
 };
 
 }  // namespace apmsim::model

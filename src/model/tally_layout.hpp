@@ -1,7 +1,7 @@
 #pragma once
 //! The tally fields the engine sums per (replication, entity, year) (DESIGN section 4).
 //! Fixed fields first, then four per measure, then two per threshold (sum of min(cost, A), then
-//! sum of min(cost, A)^2).
+//! sum of min(cost, A)^2), then four per enrollment type.
 
 #include "model/lanes.hpp"
 
@@ -29,8 +29,13 @@ struct TallyLayout {
     kPerMeasure = 4
   };
 
+  //! Per enrollment type: units, cost, cost truncated at the type's amount of the year (the
+  //! contract's truncation per type, EntityYear::type_truncation), observed risk scores.
+  enum TypeField : int { kTypeUnits = 0, kTypeCost = 1, kTypeTruncated = 2, kTypeRisk = 3, kPerType = 4 };
+
   int measures = 0;
   int thresholds = 0;
+  int types = 0;
 
   APMSIM_HD int measure_field(int m, int which) const {
     return kFixedFields + kPerMeasure * m + which;
@@ -39,7 +44,13 @@ struct TallyLayout {
   APMSIM_HD int capped_field(int t) const { return kFixedFields + kPerMeasure * measures + t; }
   //! Sum of min(cost, A_t)^2: the second moment of truncated cost (size-based minimum rates).
   APMSIM_HD int capped_squared_field(int t) const { return capped_field(thresholds) + t; }
-  APMSIM_HD int fields() const { return kFixedFields + kPerMeasure * measures + 2 * thresholds; }
+  //! Enrollment type t's field `which` (TypeField).
+  APMSIM_HD int type_field(int t, int which) const {
+    return kFixedFields + kPerMeasure * measures + 2 * thresholds + kPerType * t + which;
+  }
+  APMSIM_HD int fields() const {
+    return kFixedFields + kPerMeasure * measures + 2 * thresholds + kPerType * types;
+  }
 };
 
 }  // namespace apmsim::model

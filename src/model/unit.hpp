@@ -142,12 +142,12 @@ APMSIM_HD UnitCost<L> unit_cost(const ModelParams& p, const EntityYear& ey,
 
 //! The cost's tallies, and who the unit is for a claims sink.
 template <class L, class Sink>
-APMSIM_HD void tally_cost(const ModelParams& p, const TallyLayout& layout, int year,
-                          const PatientState<L>& st, typename L::M fresh, typename L::M active,
-                          const UnitCost<L>& c, Sink& sink) {
+APMSIM_HD void tally_cost(const ModelParams& p, const TallyLayout& layout, const EntityYear& ey,
+                          int year, const PatientState<L>& st, typename L::M fresh,
+                          typename L::M active, const UnitCost<L>& c, Sink& sink) {
   using F = typename L::F;
   const typename L::D cost_d = L::to_double(c.cost);
-  sink.patient(year, st.stratum, fresh);  // who this unit is (claims output); tallies ignore it
+  sink.patient(year, st.stratum, fresh, active);  // who this unit is (claims); tallies ignore it
   sink.count(year, TallyLayout::kUnits, active);
   sink.add(year, TallyLayout::kCost, cost_d);
   sink.add(year, TallyLayout::kCostSquared, cost_d * cost_d);
@@ -161,6 +161,21 @@ APMSIM_HD void tally_cost(const ModelParams& p, const TallyLayout& layout, int y
     const typename L::D capped = L::to_double(L::select(c.cost < a, c.cost, a));
     sink.add(year, layout.capped_field(t), capped);
     sink.add(year, layout.capped_squared_field(t), capped * capped);
+  }
+  if (p.types > 0) {  // the same branch in every lane
+    const F type = L::lookup(p.stratum.enrollment, st.stratum, p.strata);
+    const F zero = L::splat(0.0f);
+    for (int t = 0; t < p.types; ++t) {
+      const typename L::M in = active & (type == L::splat(static_cast<float>(t)));
+      const F a = L::splat(ey.type_truncation[t]);
+      sink.count(year, layout.type_field(t, TallyLayout::kTypeUnits), in);
+      sink.add(year, layout.type_field(t, TallyLayout::kTypeCost),
+               L::to_double(L::select(in, c.cost, zero)));
+      sink.add(year, layout.type_field(t, TallyLayout::kTypeTruncated),
+               L::to_double(L::select(in, L::select(c.cost < a, c.cost, a), zero)));
+      sink.add(year, layout.type_field(t, TallyLayout::kTypeRisk),
+               L::to_double(L::select(in, c.risk, zero)));
+    }
   }
 }
 
@@ -229,10 +244,18 @@ APMSIM_HD void unit_year(const ModelParams& p, const TallyLayout& layout, const 
       draw_unit_year<L>(key, replication, entity, year, units, cached_prefix);
   typename L::F z_body;
   const typename L::M fresh = next_patient<L>(p, shape, d, fresh_units, st, z_body);
-  const UnitCost<L> cost = unit_cost<L>(p, ey, st, d, z_body, active);
-  tally_cost<L>(p, layout, year, st, fresh, active, cost, sink);
+  // Who counts this year: the slots assigned (assigned_share), and under retrospective
+  // assignment only those who used care. The patient lives on either way: no draw moves.
+  const typename L::M assigned = active & (units < L::splat_u(ey.assigned));
+  UnitCost<L> cost = unit_cost<L>(p, ey, st, d, z_body, assigned);
+  typename L::M counted = assigned;
+  if (shape.retrospective) {  // the same branch in every lane
+    counted = assigned & (cost.any | cost.catastrophic);
+    cost.risk = L::select(counted, cost.risk, L::splat(0.0f));
+  }
+  tally_cost<L>(p, layout, ey, year, st, fresh, counted, cost, sink);
   ExtraWords<L> extra(key, replication, entity, units, year);
-  tally_measures<L>(p, layout, ey, d, extra, year, st, active, sink);
+  tally_measures<L>(p, layout, ey, d, extra, year, st, counted, sink);
 }
 
 //! A patient slot followed through every year (population units): stratum, frailty and

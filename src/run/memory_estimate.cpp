@@ -11,6 +11,7 @@
 
 #include "contract/records.hpp"
 #include "engine/model.hpp"
+#include "engine/truncation.hpp"
 #include "model/params.hpp"
 #include "model/tally_layout.hpp"
 #include "run/simulate.hpp"
@@ -96,7 +97,11 @@ MemoryEstimate estimate_memory(const scenario::Scenario& s, const RunSettings& s
     if (populations.insert(variants[i].population).second) {
       model::TallyLayout layout;
       layout.measures = static_cast<int>(v.measures.size());
-      layout.thresholds = static_cast<int>(v.tallies.thresholds.size());
+      // A truncate_percentile adds one threshold per year, resolved by the run's pilot.
+      layout.thresholds = static_cast<int>(std::min<std::size_t>(
+          v.tallies.thresholds.size() + (engine::needs_truncation_pilot(v) ? years : 0),
+          scenario::kMaxThresholds));
+      layout.types = static_cast<int>(v.enrollment_types.size());
       const double record = years * layout.fields() * sizeof(double);
       e.model_bytes += entities * (kEntityBytes + kQuantitiesPerEntity * years * kCellBytes);
       // The batch's tallies, its worlds (entity-years and episode counts) and side arrays.

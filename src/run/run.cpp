@@ -110,6 +110,13 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
       throw InputError(s.path + ": the sweep's truncation and attachment points make " +
                        std::to_string(thresholds.size()) + " tally thresholds; at most " +
                        std::to_string(scenario::kMaxThresholds) + " are supported");
+    // Enrollment types are truncated in the simulation itself: one set of amounts a population.
+    if (engine::type_truncation(variants_[i].scenario) !=
+        engine::type_truncation(populations_[k]->scenario))
+      throw InputError(s.path + ": the sweep's variants '" + variants_[i].name + "' and '" +
+                       variants_[populations_[k]->variants.front()].name +
+                       "' truncate enrollment types differently on one population; vary "
+                       "truncate_at or truncate_percentile only without enrollment types");
     populations_[k]->variants.push_back(i);
   }
   for (std::size_t i = 0; i < variants_.size(); ++i)
@@ -395,7 +402,8 @@ Results Run::results(double elapsed, const std::string& device) const {
     std::vector<std::string> measure_names;
     for (const auto& m : s.measures) measure_names.push_back(m.name);
     d.fields = engine::tally_field_names(first_model.layout, measure_names,
-                                         populations_.front()->scenario.tallies.thresholds);
+                                         populations_.front()->scenario.tallies.thresholds,
+                                         s.enrollment_types);
     d.entities = first_model.entity_count();
     d.years = first_model.years();
     d.replications = end_ - first_;

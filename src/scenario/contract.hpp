@@ -56,6 +56,8 @@ struct BenchmarkTerms {
   //! the amounts are resolved before a run by engine::resolve_truncation into truncate_by_year.
   double truncate_percentile = 0.0;
   std::vector<double> truncate_by_year;   //!< per calendar year: resolved truncation amounts
+  //! [calendar year][enrollment type]: resolved amounts per type (with enrollment types).
+  std::vector<std::vector<double>> truncate_by_type_year;
   //! Trend: false = (1 + assumed_trend)^k; true = observed growth of the national and regional
   //! cost per unit, blended with trend_national_weight (contract/trend.hpp).
   bool observed_trend = false;
@@ -75,6 +77,13 @@ struct BenchmarkTerms {
 inline double truncation_in(const BenchmarkTerms& b, int c) {
   return b.truncate_by_year.empty() ? b.truncate_at
                                     : b.truncate_by_year.at(static_cast<std::size_t>(c));
+}
+
+//! The truncation amount of enrollment type t in calendar year c: the type's own percentile
+//! amount when resolved per type, else truncation_in(b, c).
+inline double truncation_in_type(const BenchmarkTerms& b, int c, int t) {
+  if (b.truncate_by_type_year.empty()) return truncation_in(b, c);
+  return b.truncate_by_type_year.at(static_cast<std::size_t>(c)).at(static_cast<std::size_t>(t));
 }
 
 //! `[contract.stop_loss]`: specific (per-unit) stop-loss.

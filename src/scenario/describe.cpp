@@ -87,6 +87,7 @@ void describe_stratum(TomlWriter& out, const Stratum& stratum, std::size_t index
   out.header("[[stratum]]");
   out.text("name", stratum.name);
   out.number("share", stratum.share);
+  if (!stratum.enrollment.empty()) out.text("enrollment", stratum.enrollment);
   out.number("p_any", stratum.p_any);
   out.text("severity", severity_keywords().at(static_cast<std::size_t>(stratum.severity)));
   if (stratum.severity == Severity::Lognormal) {
@@ -141,6 +142,8 @@ void describe_group(TomlWriter& out, const ProviderGroup& group, const Scenario&
   out.number("quality_sd", group.quality_sd);
   out.number("coding_growth", group.coding_growth);
   if (group.assignment_churn != 0.0) out.number("assignment_churn", group.assignment_churn);
+  if (group.retrospective) out.text("assignment", "retrospective");
+  if (!group.assigned_share.empty()) out.numbers("assigned_share", group.assigned_share);
   if (group.practice_sd > 0.0) {
     out.number("practice_sd", group.practice_sd);
     out.number("practice_size", group.practice_size);

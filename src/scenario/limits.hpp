@@ -10,6 +10,8 @@ namespace apmsim::scenario {
 constexpr int kMaxYears = 32;
 //! Most [[stratum]] tables.
 constexpr std::size_t kMaxStrata = 16;
+//! Most enrollment types ([[stratum]] enrollment): the cells benchmarks are computed in.
+constexpr std::size_t kMaxEnrollmentTypes = 8;
 //! Most [[measure]] tables.
 constexpr std::size_t kMaxMeasures = 16;
 //! Most distinct [tallies] thresholds.

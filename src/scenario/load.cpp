@@ -108,6 +108,9 @@ Scenario parse_root(const toml::table& root, std::string_view text, const std::s
   scenario.simulation = read_simulation(top);
   scenario.regions = read_regions(top, regions);
   scenario.strata = read_strata(top, strata);
+  for (const Stratum& st : scenario.strata)
+    if (st.enrollment_type == static_cast<int>(scenario.enrollment_types.size()))
+      scenario.enrollment_types.push_back(st.enrollment);
   scenario.patients = read_patients(top);
   scenario.provider_groups = read_provider_groups(top, scenario.simulation, regions, strata);
   scenario.measures = read_measures(top, strata);

@@ -1,4 +1,5 @@
 //! `[[region]]`, `[[stratum]]` and `[patients]`: who is simulated, where, and how costly they are.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -86,6 +87,10 @@ Stratum read_stratum(const TableReader& reader, NameRegistry& names) {
   stratum.name = names.add(reader);
   stratum.share = reader.required_number("share", left_open(0.0, 1.0));
   stratum.p_any = reader.number("p_any", stratum.p_any, closed(0.0, 1.0));
+  if (reader.has("enrollment")) {
+    stratum.enrollment = reader.required_text("enrollment");
+    if (stratum.enrollment.empty()) reader.fail("enrollment", "an enrollment type needs a name");
+  }
   stratum.severity =
       static_cast<Severity>(reader.choice("severity", 0, severity_keywords()));
   if (stratum.severity == Severity::Lognormal) {
@@ -168,6 +173,23 @@ std::vector<Stratum> read_strata(const TableReader& top, NameRegistry& names) {
   // Transitions name strata that may come later in the file: resolve them once all are known.
   for (std::size_t i = 0; i < strata.size(); ++i) {
     strata[i].transition = read_transition(readers[i], i, names);
+  }
+  // Enrollment types: every stratum names one, or none does.
+  std::vector<std::string> types;
+  for (std::size_t i = 0; i < strata.size(); ++i) {
+    Stratum& st = strata[i];
+    if (st.enrollment.empty() != strata.front().enrollment.empty())
+      readers[i].fail("enrollment", "give every stratum an enrollment type, or none (stratum '" +
+                                        strata.front().name + "' " +
+                                        (strata.front().enrollment.empty() ? "has none" : "has one") +
+                                        ")");
+    if (st.enrollment.empty()) continue;
+    const auto found = std::find(types.begin(), types.end(), st.enrollment);
+    st.enrollment_type = static_cast<int>(found - types.begin());
+    if (found == types.end()) types.push_back(st.enrollment);
+    if (types.size() > kMaxEnrollmentTypes)
+      readers[i].fail("enrollment", "at most " + std::to_string(kMaxEnrollmentTypes) +
+                                        " enrollment types are supported");
   }
   return strata;
 }

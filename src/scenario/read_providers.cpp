@@ -104,6 +104,20 @@ ProviderGroup read_group(const TableReader& reader, const Simulation& simulation
     reader.fail(reader.has("practice_size") ? "practice_size" : "practice_rho",
                 "has no effect without practice_sd > 0");
   }
+  group.retrospective =
+      reader.choice("assignment", group.retrospective ? 1 : 0, {"prospective", "retrospective"}) == 1;
+  if (const auto shares = reader.numbers("assigned_share", left_open(0.0, 1.0))) {
+    if (static_cast<int>(shares->size()) != simulation.years())
+      reader.fail("assigned_share", "needs one share per calendar year (" +
+                                        std::to_string(simulation.years()) + "), got " +
+                                        std::to_string(shares->size()));
+    group.assigned_share = *shares;
+  }
+  if (group.unit == UnitKind::Episode)
+    for (const char* key : {"assignment", "assigned_share"})
+      if (reader.has(key))
+        reader.fail(key, "applies to patient panels (unit = \"patient_year\"); an episode is "
+                         "counted when it happens");
   if (group.unit == UnitKind::Episode && group.assignment_churn > 0.0)
     reader.fail("assignment_churn", "applies to patient panels (unit = \"patient_year\"); "
                                     "every episode is a new patient already");

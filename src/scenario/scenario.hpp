@@ -64,6 +64,12 @@ struct Stratum {
   double cat_scale = 0.0;   //!< Pareto type I scale (minimum size)
   double cat_shape = 2.0;   //!< Pareto shape, > 1
   double risk_score = 1.0;  //!< relative risk score of the stratum
+  //! Enrollment type (MSSP: esrd, disabled, aged_dual, aged_non_dual; any named cells): the
+  //! cell whose expenditure, risk, truncation and benchmark are computed apart (42 CFR
+  //! 425.602(a)(2)); "" = none (then no stratum has one). `enrollment_type` indexes
+  //! Scenario::enrollment_types, -1 without types.
+  std::string enrollment;
+  int enrollment_type = -1;
   //! Yearly transition probabilities to each stratum (index = stratum); empty = no transitions.
   //! The diagonal is implied: one minus the rest.
   std::vector<double> transition;
@@ -100,6 +106,13 @@ struct ProviderGroup {
   //! Yearly probability that a member who stays in the population leaves this provider's
   //! assignment (a joiner from the region takes the place); deaths and exits are `churn`.
   double assignment_churn = 0.0;
+  //! Retrospective assignment: a member counts in a year only when it used care that year (any
+  //! cost), as MSSP assigns retrospectively on the year's claims; prospective (false): every
+  //! member of the year's list counts, users or not.
+  bool retrospective = false;
+  //! Per calendar year: the share of panel_size assigned that year (slots beyond it are not
+  //! counted, their patients live on); empty = every slot every year.
+  std::vector<double> assigned_share;
   //! Practices: the provider's assigned members are seen by practices of `practice_size`
   //! members, each with a stationary AR(1) log-cost level (sd `practice_sd`, year-to-year
   //! correlation `practice_rho`) that its patients share; 0 = none (docs/model.md).
@@ -137,6 +150,8 @@ struct Scenario {
   Simulation simulation;
   std::vector<Region> regions;
   std::vector<Stratum> strata;
+  //! The strata's enrollment types in order of first appearance; empty without types.
+  std::vector<std::string> enrollment_types;
   Patients patients;
   std::vector<ProviderGroup> provider_groups;
   std::vector<Measure> measures;

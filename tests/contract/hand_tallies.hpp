@@ -19,10 +19,13 @@ struct HandTallies {
   int baseline_years;
 
   //! `thresholds`: the tally thresholds (truncate_at and attachments must be among them).
-  HandTallies(int baseline, int performance, std::vector<double> thresholds = {}, int measures = 0)
+  HandTallies(int baseline, int performance, std::vector<double> thresholds = {}, int measures = 0,
+              int types = 0)
       : baseline_years(baseline) {
     model.params.measures = measures;
     model.layout.measures = measures;
+    model.params.types = types;
+    model.layout.types = types;
     model.params.years = baseline + performance;
     model.params.baseline_years = baseline;
     model.params.thresholds = static_cast<int>(thresholds.size());
@@ -74,6 +77,20 @@ struct HandTallies {
     for (int t = 0; t < model.layout.thresholds; ++t)
       r[model.layout.capped_field(t)] =
           static_cast<std::size_t>(t) < capped.size() ? capped[static_cast<std::size_t>(t)] : cost;
+  }
+
+  //! Sets enrollment type t's figures in a year and adds them to the whole population's.
+  void add_type_year(int entity, int year, int t, double units, double cost, double truncated,
+                     double risk_per_unit = 1.0) {
+    double* r = record(entity, year);
+    r[model.layout.type_field(t, model::TallyLayout::kTypeUnits)] = units;
+    r[model.layout.type_field(t, model::TallyLayout::kTypeCost)] = cost;
+    r[model.layout.type_field(t, model::TallyLayout::kTypeTruncated)] = truncated;
+    r[model.layout.type_field(t, model::TallyLayout::kTypeRisk)] = risk_per_unit * units;
+    r[model::TallyLayout::kUnits] += units;
+    r[model::TallyLayout::kCost] += cost;
+    r[model::TallyLayout::kCounterfactual] += cost;
+    r[model::TallyLayout::kRiskScore] += risk_per_unit * units;
   }
 
   //! The records of `contract` evaluated on these tallies.

@@ -68,5 +68,34 @@ TEST(PerYear, ObservedTrendPoolsThePopulationsOutsideTheContract) {
   EXPECT_NEAR(pooled.record(0, 0, 0)[kBenchmarkPerUnit], expected(175.0, 185.0, 203.25), 1e-9);
 }
 
+// Enrollment types (42 CFR 425.602(a)(2)): each type's benchmark from its own truncated baseline
+// and risk, weighted by the performance year's type mix; the accountable cost is the sum of the
+// types' truncated costs. Type 0 (aged): 900 units at 10,000 per unit in the baseline (truncated
+// 9,500), risk 1.0 -> 1.02; type 1 (esrd): 100 units at 80,000 (truncated 70,000), risk 1.0.
+// Performance year mix: 850 aged, 150 esrd.
+TEST(PerYear, EnrollmentTypeBenchmarksWeightedByTheYearsMix) {
+  HandTallies world(1, 1, {1.0e5}, 0, 2);
+  world.add_type_year(0, 0, 0, 900.0, 900.0 * 10000.0, 900.0 * 9500.0, 1.0);
+  world.add_type_year(0, 0, 1, 100.0, 100.0 * 80000.0, 100.0 * 70000.0, 1.0);
+  world.add_type_year(0, 1, 0, 850.0, 850.0 * 10400.0, 850.0 * 9900.0, 1.02);
+  world.add_type_year(0, 1, 1, 150.0, 150.0 * 83000.0, 150.0 * 72000.0, 1.0);
+  for (int y = 0; y < 2; ++y) {
+    world.add_type_year(1, y, 0, 9000.0, 9000.0 * 10000.0, 9000.0 * 9500.0);
+    world.add_type_year(1, y, 1, 1000.0, 1000.0 * 80000.0, 1000.0 * 70000.0);
+  }
+  // The contract truncates (the types' own amounts are in their truncated sums).
+  scenario::ContractTerms terms;
+  terms.benchmark.truncate_at = 1.0e5;
+  terms.benchmark.assumed_trend = 0.04;
+  const Records r = world.evaluate(contract_of(terms, 1, 1));
+  const double* year = r.record(0, 0, 0);
+  const double aged = 9500.0 * 1.04 * 1.02, esrd = 70000.0 * 1.04 * 1.0;
+  EXPECT_NEAR(year[kBenchmarkPerUnit], 0.85 * aged + 0.15 * esrd, 1e-9);
+  // One pool instead: (900 x 9,500 + 100 x 70,000) / 1,000 = 15,550 per unit, risk 1.0 -> 1.003:
+  // the mix shift towards ESRD would be missed.
+  EXPECT_GT(year[kBenchmarkPerUnit], 15550.0 * 1.04 * 1.003 * 1.05);
+  EXPECT_DOUBLE_EQ(year[kAccountableCost], 850.0 * 9900.0 + 150.0 * 72000.0);
+}
+
 }  // namespace
 }  // namespace apmsim::contract

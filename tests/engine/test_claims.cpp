@@ -35,14 +35,29 @@ void expect_records_sum_to_tallies(const scenario::Scenario& s, std::uint64_t re
       t[TallyLayout::kCost] += r.cost;
       t[TallyLayout::kCounterfactual] += r.counterfactual;
       t[TallyLayout::kRiskScore] += r.risk_score;
+      if (m.params.types > 0) {  // the unit's enrollment type, truncated at its year's amount
+        const int type = s.strata[static_cast<std::size_t>(r.stratum)].enrollment_type;
+        const float a = m.type_truncation[static_cast<std::size_t>(r.year * m.params.types + type)];
+        t[m.layout.type_field(type, TallyLayout::kTypeUnits)] += 1.0;
+        t[m.layout.type_field(type, TallyLayout::kTypeCost)] += r.cost;
+        t[m.layout.type_field(type, TallyLayout::kTypeTruncated)] += r.cost < a ? r.cost : a;
+        t[m.layout.type_field(type, TallyLayout::kTypeRisk)] += r.risk_score;
+      }
       for (int k = 0; k < m.params.measures; ++k) {
         const int v = r.measures[static_cast<std::size_t>(k)];
         t[m.layout.measure_field(k, TallyLayout::kMeasured)] += v >= 0 ? 1.0 : 0.0;
         t[m.layout.measure_field(k, TallyLayout::kAchieved)] += v == 1 ? 1.0 : 0.0;
       }
-      // A member's rows are consecutive years; a new member starts at year 0 or after churn.
+      // A member's rows are consecutive years (later ones where a year is not counted: not
+      // assigned, or no care under retrospective assignment); a new member starts at year 0 or
+      // after churn.
       if (!m.entities[r.entity].shape.episodes && int(r.member) == previous_member) {
-        EXPECT_EQ(r.year, previous_year + 1) << "member " << r.member;
+        const bool gaps = m.entities[r.entity].shape.retrospective ||
+                          !m.entities[r.entity].assigned_share.empty();
+        if (gaps)
+          EXPECT_GT(r.year, previous_year) << "member " << r.member;
+        else
+          EXPECT_EQ(r.year, previous_year + 1) << "member " << r.member;
       }
       previous_member = int(r.member);
       previous_year = r.year;
@@ -66,6 +81,16 @@ void expect_records_sum_to_tallies(const scenario::Scenario& s, std::uint64_t re
           const int f = m.layout.measure_field(k, which);
           EXPECT_EQ(mine[f], tally[f]) << m.entities[e].name << " year " << y << " measure " << k;
         }
+      for (int t = 0; t < m.params.types; ++t) {
+        const int n = m.layout.type_field(t, TallyLayout::kTypeUnits);
+        EXPECT_EQ(mine[n], tally[n]) << m.entities[e].name << " year " << y << " type " << t;
+        for (int which : {int(TallyLayout::kTypeCost), int(TallyLayout::kTypeTruncated),
+                          int(TallyLayout::kTypeRisk)}) {
+          const int f = m.layout.type_field(t, which);
+          EXPECT_NEAR(mine[f], tally[f], 1e-12 * std::fabs(tally[f]) + 1e-300)
+              << m.entities[e].name << " year " << y << " type " << t << " field " << which;
+        }
+      }
     }
   EXPECT_GT(units, 0u);
   EXPECT_GE(members, 1u);
@@ -73,6 +98,86 @@ void expect_records_sum_to_tallies(const scenario::Scenario& s, std::uint64_t re
 
 TEST(Claims, RecordsSumToTheEngineTallies) {
   expect_records_sum_to_tallies(testing::mixed_world(), 3);
+}
+
+// Enrollment types: each unit's cost, its type's truncated cost and risk score land in its
+// type's fields (strata 0 and 1 type "aged", stratum 2 "esrd"), every backend path alike.
+TEST(Claims, EnrollmentTypesSumToTheirTallies) {
+  scenario::Scenario s = testing::mixed_world();
+  s.strata[0].enrollment = s.strata[1].enrollment = "aged";
+  s.strata[2].enrollment = "esrd";
+  s.strata[0].enrollment_type = s.strata[1].enrollment_type = 0;
+  s.strata[2].enrollment_type = 1;
+  s.enrollment_types = {"aged", "esrd"};
+  scenario::ContractTerms terms;
+  terms.benchmark.baseline_weights.assign(static_cast<std::size_t>(s.simulation.baseline_years), 1.0);
+  terms.benchmark.truncate_percentile = 0.95;
+  terms.benchmark.truncate_by_year.assign(static_cast<std::size_t>(s.simulation.years()), 1.0e4);
+  for (int c = 0; c < s.simulation.years(); ++c)
+    terms.benchmark.truncate_by_type_year.push_back({8000.0 + 100.0 * c, 30000.0 + 100.0 * c});
+  s.contract.present = true;
+  s.contract.years.assign(static_cast<std::size_t>(s.simulation.performance_years), terms);
+  const engine::Model m = engine::build_model(s);
+  ASSERT_EQ(m.layout.types, 2);
+  EXPECT_EQ(m.type_truncation[1], 30000.0f);  // year 0, type esrd
+  expect_records_sum_to_tallies(s, 2);
+}
+
+//! One replication's tallies of `s` on the CPU engine.
+engine::BatchTallies tallies_of(const scenario::Scenario& s, std::uint64_t replication) {
+  const engine::Model m = engine::build_model(s);
+  const engine::CpuEngine cpu(m, 2);
+  engine::BatchTallies b;
+  cpu.run_batch(replication, 1, b);
+  return b;
+}
+
+// Retrospective assignment (MSSP Track 1): a member counts in a year only when it used care.
+// On the same draws the cost sums are the prospective run's bit for bit (non-users cost 0), the
+// units are the prospective run's units with any cost, and no draw of any other unit moves.
+TEST(Claims, RetrospectiveAssignmentCountsUsersOnly) {
+  scenario::Scenario s = testing::mixed_world();
+  s.strata[0].p_any = 0.6;  // many non-users
+  const engine::BatchTallies prospective = tallies_of(s, 4);
+  s.provider_groups[0].retrospective = true;
+  const engine::BatchTallies retrospective = tallies_of(s, 4);
+  const engine::Model m = engine::build_model(s);
+  for (int y = 0; y < m.years(); ++y) {
+    const double* p = prospective.record(0, 0, y);
+    const double* r = retrospective.record(0, 0, y);
+    EXPECT_EQ(r[TallyLayout::kCost], p[TallyLayout::kCost]) << "year " << y;
+    EXPECT_EQ(r[TallyLayout::kUnits], p[TallyLayout::kAnyCost]) << "year " << y;
+    EXPECT_LT(r[TallyLayout::kUnits], p[TallyLayout::kUnits]) << "year " << y;
+    EXPECT_LT(r[TallyLayout::kRiskScore], p[TallyLayout::kRiskScore]) << "year " << y;
+    // Other entities (the episode group, the comparison population) are untouched.
+    for (std::uint32_t e = 6; e < m.entity_count(); ++e)
+      for (int f = 0; f < m.layout.fields(); ++f)
+        EXPECT_EQ(retrospective.record(0, e, y)[f], prospective.record(0, e, y)[f]);
+  }
+  expect_records_sum_to_tallies(s, 4);
+}
+
+// Assigned counts that vary by year: slots beyond round(share x panel_size) are not counted in
+// that year; their patients live on, so the other years' tallies keep every bit.
+TEST(Claims, AssignedShareCountsTheYearsSlots) {
+  scenario::Scenario s = testing::mixed_world();
+  const engine::BatchTallies full = tallies_of(s, 5);
+  const int years = s.simulation.years();
+  s.provider_groups[0].assigned_share.assign(static_cast<std::size_t>(years), 1.0);
+  s.provider_groups[0].assigned_share[1] = 0.5;
+  const engine::BatchTallies varying = tallies_of(s, 5);
+  const engine::Model m = engine::build_model(s);
+  for (int y = 0; y < years; ++y) {
+    const double* a = full.record(0, 0, y);
+    const double* b = varying.record(0, 0, y);
+    if (y == 1) {
+      EXPECT_EQ(b[TallyLayout::kUnits], std::round(0.5 * 1003.0));
+      EXPECT_LT(b[TallyLayout::kCost], a[TallyLayout::kCost]);
+    } else {
+      for (int f = 0; f < m.layout.fields(); ++f) EXPECT_EQ(b[f], a[f]) << "year " << y;
+    }
+  }
+  expect_records_sum_to_tallies(s, 5);
 }
 
 TEST(Claims, EmpiricalSeveritiesAndEdgeShapes) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "../support/reference_scenario.hpp"
+#include "engine/model.hpp"
 #include "engine/truncation.hpp"
 #include "stats/statistics.hpp"
 
@@ -45,6 +46,44 @@ TEST(Truncation, PilotPercentileMatchesTheClosedForm) {
     const double expected = std::exp(mu + sigma * z) * std::pow(1.05, k);
     EXPECT_NEAR(std::log(q[static_cast<std::size_t>(k)] / expected), 0.0, 4.0 * se) << "year " << k;
   }
+}
+
+// Two enrollment types, one stratum each (no transitions, p_any 1): each type's amount is the
+// quantile of its own lognormal (MSSP truncates each type at its own national percentile).
+TEST(Truncation, EachEnrollmentTypeAtItsOwnPercentile) {
+  scenario::Scenario s = lognormal_world();
+  scenario::Stratum& a = s.strata[0];
+  a.p_any = 1.0;
+  a.share = 0.8;
+  a.cv = 1.0;
+  a.enrollment = "aged";
+  a.enrollment_type = 0;
+  scenario::Stratum b = a;
+  b.name = "esrd";
+  b.share = 0.2;
+  b.mean = 60000.0;
+  b.enrollment = "esrd";
+  b.enrollment_type = 1;
+  s.strata.push_back(b);
+  s.enrollment_types = {"aged", "esrd"};
+  engine::resolve_truncation(s, 42);
+  const scenario::BenchmarkTerms& terms = s.contract.years[0].benchmark;
+  ASSERT_EQ(terms.truncate_by_type_year.size(), 4u);
+  const double sigma = std::sqrt(std::log(2.0)), z = stats::normal_quantile(0.95);
+  const double phi = std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
+  for (int k = 0; k < 4; ++k)
+    for (int t = 0; t < 2; ++t) {
+      const double mean = t == 0 ? 5000.0 : 60000.0, share = t == 0 ? 0.8 : 0.2;
+      const double expected = std::exp(std::log(mean) - 0.5 * sigma * sigma + sigma * z) *
+                              std::pow(1.05, k);
+      const double n = share * 8.0 * 8000.0;
+      const double se = std::sqrt(0.95 * 0.05 / n) * sigma / phi;
+      EXPECT_NEAR(std::log(terms.truncate_by_type_year[k][t] / expected), 0.0, 4.5 * se)
+          << "year " << k << " type " << t;
+    }
+  // The engine truncates each unit at its type's amount of the year.
+  const engine::Model m = engine::build_model(s);
+  EXPECT_EQ(m.type_truncation[3 * 2 + 1], static_cast<float>(terms.truncate_by_type_year[3][1]));
 }
 
 TEST(Truncation, ResolvingAddsOneThresholdPerYearAndIsReproducible) {

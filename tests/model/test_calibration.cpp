@@ -27,7 +27,7 @@ struct CostCapture {
     if (field == model::TallyLayout::kCost) cost = v;
   }
   void count(int, int, bool) {}
-  void patient(int, int, bool) {}
+  void patient(int, int, bool, bool) {}
 };
 
 std::vector<double> cross_section(const scenario::Scenario& s, int replications) {

@@ -18,14 +18,14 @@ using S = ScalarLanes;
 struct NullSink {
   void add(int, int, double) {}
   void count(int, int, bool) {}
-  void patient(int, int, bool) {}
+  void patient(int, int, bool, bool) {}
 };
 
 // Follows `n` patient slots for the scenario's years, recording each year's state.
 std::vector<std::vector<PatientState<S>>> follow(const scenario::Scenario& sc, int n) {
   const engine::Model m = engine::build_model(sc);
   const EntityShape& shape = m.entities[0].shape;
-  std::vector<EntityYear> ey(m.years(), EntityYear{0.0f, 1.0f, 1.0f, 1.0f, {}});
+  std::vector<EntityYear> ey(m.years(), EntityYear{0.0f, 1.0f, 1.0f, 1.0f, {}, {}, 0xffffffffu});
   std::vector<std::vector<PatientState<S>>> states(m.years(), std::vector<PatientState<S>>(n));
   NullSink sink;
   for (int i = 0; i < n; ++i) {

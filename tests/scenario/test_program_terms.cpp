@@ -162,6 +162,72 @@ trend_corridor = 0.01
   EXPECT_EQ(describe(parse_scenario(describe(s), "described.toml")), describe(s));
 }
 
+// Enrollment types on strata: indices in order of first appearance, described back the same;
+// every stratum or none.
+TEST(ProgramTerms, EnrollmentTypes) {
+  const std::string strata = R"(
+[[region]]
+name = "only"
+
+[[stratum]]
+name = "aged_well"
+share = 0.6
+enrollment = "aged_non_dual"
+mean = 5000.0
+
+[[stratum]]
+name = "esrd"
+share = 0.1
+enrollment = "esrd"
+mean = 85000.0
+
+[[stratum]]
+name = "aged_sick"
+share = 0.3
+enrollment = "aged_non_dual"
+mean = 20000.0
+
+[[provider_group]]
+name = "aco"
+region = "only"
+panel_size = 1000
+)";
+  const Scenario s = parse_scenario(strata, "t.toml");
+  EXPECT_EQ(s.enrollment_types, (std::vector<std::string>{"aged_non_dual", "esrd"}));
+  EXPECT_EQ(s.strata[0].enrollment_type, 0);
+  EXPECT_EQ(s.strata[1].enrollment_type, 1);
+  EXPECT_EQ(s.strata[2].enrollment_type, 0);
+  EXPECT_EQ(describe(parse_scenario(describe(s), "described.toml")), describe(s));
+  std::string mixed = strata;
+  mixed.erase(mixed.find("enrollment = \"esrd\"\n"), std::string("enrollment = \"esrd\"\n").size());
+  try {
+    parse_scenario(mixed, "t.toml");
+    ADD_FAILURE() << "a stratum without an enrollment type beside ones with was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.key(), "stratum[1].enrollment");
+    EXPECT_EQ(e.line(), 11);
+  }
+}
+
+TEST(ProgramTerms, AssignmentKeys) {
+  const std::string head = kHead.substr(0, kHead.rfind("revenue_share"));
+  const Scenario s = parse_scenario(
+      head + "assignment = \"retrospective\"\nassigned_share = [1.0, 0.9, 0.95, 1.0, 1.0, 0.8]\n",
+      "t.toml");
+  EXPECT_TRUE(s.provider_groups[0].retrospective);
+  EXPECT_EQ(s.provider_groups[0].assigned_share.size(), 6u);
+  EXPECT_EQ(describe(parse_scenario(describe(s), "described.toml")), describe(s));
+  for (const char* bad : {"assigned_share = [1.0, 0.9]\n", "assigned_share = [1, 1, 1, 1, 1, 0]\n",
+                          "assignment = \"concurrent\"\n"}) {
+    try {
+      parse_scenario(head + bad, "t.toml");
+      ADD_FAILURE() << bad;
+    } catch (const ScenarioError& e) {
+      EXPECT_EQ(e.line(), 23) << bad;
+    }
+  }
+}
+
 TEST(ProgramTerms, TrendAndTruncationErrors) {
   const std::string key = "contract.benchmark.";
   EXPECT_EQ(error_of("[contract.benchmark]\ntruncate_at = 1e5\ntruncate_percentile = 0.99\n"),

@@ -44,7 +44,7 @@ class UnitRecord {
     int fields;
     void add(int year, int field, double v) { record->put(year * fields + field, v); }
     void count(int year, int field, bool m) { record->put(year * fields + field, m ? 1.0 : 0.0); }
-    void patient(int, int, bool) {}
+    void patient(int, int, bool, bool) {}
   };
 
  private:

@@ -37,7 +37,7 @@ struct LaneSink {
     std::memcpy(at, &current, sizeof current);
   }
   //! Who the units are: not tallied.
-  inline __attribute__((always_inline)) void patient(int, Lanes::I, Lanes::M) {}
+  inline __attribute__((always_inline)) void patient(int, Lanes::I, Lanes::M, Lanes::M) {}
   inline __attribute__((always_inline)) void count(int year, int field, Lanes::M mask) {
     std::int32_t* at = sums[year * fields + field].count + lane_offset;
     Lanes::I current;
