@@ -246,6 +246,7 @@ Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
     e.shape.episodes = false;
     e.shape.panel_size = rg.comparison_size;
     e.shape.replacement = static_cast<float>(s.patients.churn);  // the region's whole population
+    e.shape.retrospective = rg.retrospective;
     cumulative(shares, e.shape.case_mix_cum);
     m.entities.push_back(e);
     RegionProcess rp{rg.name, rg.initial_sd, rg.shock_sd, rg.shock_rho, {}};

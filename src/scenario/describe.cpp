@@ -80,6 +80,7 @@ void describe_region(TomlWriter& out, const Region& region) {
   out.number("shock_rho", region.shock_rho);
   out.number("initial_sd", region.initial_sd);
   out.integer("comparison_size", region.comparison_size);
+  if (region.retrospective) out.text("assignment", "retrospective");
 }
 
 void describe_stratum(TomlWriter& out, const Stratum& stratum, std::size_t index,

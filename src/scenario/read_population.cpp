@@ -32,6 +32,8 @@ Region read_region(const TableReader& reader, NameRegistry& names) {
   region.initial_sd = reader.number("initial_sd", initial_sd, closed(0.0, kMaxLogSd));
   region.comparison_size = static_cast<std::uint32_t>(
       reader.integer("comparison_size", 0, 0, std::numeric_limits<std::uint32_t>::max()));
+  region.retrospective =
+      reader.choice("assignment", 0, {"prospective", "retrospective"}) == 1;
   return region;
 }
 

@@ -40,6 +40,9 @@ struct Region {
   double shock_rho = 1.0;   //!< AR(1) coefficient; 1 = random walk
   double initial_sd = 0.0;  //!< s0, sd of v(r,0); default: stationary sd if rho < 1, else shock_sd
   std::uint32_t comparison_size = 0;  //!< non-participating patients feeding the regional benchmark
+  //! The comparison population counts only members who used care in the year (MSSP's
+  //! assignable beneficiaries, 42 CFR 425.20), as a retrospectively assigned provider does.
+  bool retrospective = false;
 };
 
 //! How a stratum's cost body is distributed.

@@ -10,7 +10,7 @@ const std::vector<Section>& sections() {
        false,
        {"replications", "seed", "baseline_years", "performance_years", "batch_size", "backend",
         "trend", "currency"}},
-      {"region", true, {"name", "shock_sd", "shock_rho", "initial_sd", "comparison_size"}},
+      {"region", true, {"name", "shock_sd", "shock_rho", "initial_sd", "comparison_size", "assignment"}},
       {"stratum",
        true,
        {"name", "share", "enrollment", "p_any", "severity", "mean", "cv", "probabilities", "quantiles",
