@@ -70,6 +70,18 @@ void add_contract_thresholds(const TableReader& top, Scenario& scenario) {
   }
   std::sort(thresholds.begin(), thresholds.end());
   thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  // truncate_percentile adds one amount per calendar year once the run's pilot resolves them.
+  bool percentile = false;
+  for (const ContractTerms& terms : scenario.contract.years)
+    percentile = percentile || terms.benchmark.truncate_percentile > 0.0;
+  const std::size_t years = static_cast<std::size_t>(scenario.simulation.years());
+  if (percentile && thresholds.size() + years > kMaxThresholds) {
+    top.fail("contract", "truncate_percentile needs one tally threshold per calendar year (" +
+                             std::to_string(years) + ") beside the " +
+                             std::to_string(thresholds.size()) +
+                             " of [tallies] and the contract; at most " +
+                             std::to_string(kMaxThresholds) + " are supported");
+  }
   if (thresholds.size() > kMaxThresholds) {
     top.fail("contract", "[tallies] thresholds and the contract's truncation and attachment "
                          "points make " +

@@ -6,17 +6,12 @@
 
 namespace apmsim::scenario {
 
-namespace {
-
-//! Names become HDF5 group names and table columns: no '/' and nothing unprintable.
 bool legal_name(const std::string& name) {
   return !name.empty() && std::none_of(name.begin(), name.end(), [](char c) {
     const auto byte = static_cast<unsigned char>(c);
     return c == '/' || byte < 0x20 || byte == 0x7f;
   });
 }
-
-}  // namespace
 
 std::string NameRegistry::add(const TableReader& table) {
   std::string name = table.required_text("name");

@@ -11,6 +11,9 @@
 
 namespace apmsim::scenario {
 
+//! Names become HDF5 group names and table columns: non-empty, no '/' and nothing unprintable.
+bool legal_name(const std::string& name);
+
 //! The names of one kind read so far, with where each was defined.
 class NameRegistry {
  public:

@@ -6,6 +6,7 @@
 
 #include "scenario/keywords.hpp"
 #include "scenario/limits.hpp"
+#include "scenario/names.hpp"
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
 #include "scenario/toml_text.hpp"
@@ -91,7 +92,9 @@ Stratum read_stratum(const TableReader& reader, NameRegistry& names) {
   stratum.p_any = reader.number("p_any", stratum.p_any, closed(0.0, 1.0));
   if (reader.has("enrollment")) {
     stratum.enrollment = reader.required_text("enrollment");
-    if (stratum.enrollment.empty()) reader.fail("enrollment", "an enrollment type needs a name");
+    if (!legal_name(stratum.enrollment))
+      reader.fail("enrollment", "an enrollment type's name must be non-empty, without '/' or "
+                                "control characters");
   }
   stratum.severity =
       static_cast<Severity>(reader.choice("severity", 0, severity_keywords()));

@@ -240,6 +240,10 @@ TEST(ProgramTerms, TrendAndTruncationErrors) {
             std::make_pair(kContractLine + 2, key + "trend_corridor"));
   EXPECT_EQ(error_of("[contract.benchmark]\ntrend = \"expected\"\n"),
             std::make_pair(kContractLine + 1, key + "trend"));
+  // Six calendar years beside eleven thresholds: more than 16 once the pilot adds its amounts.
+  EXPECT_EQ(error_of("[tallies]\nthresholds = [1e3, 2e3, 3e3, 4e3, 5e3, 6e3, 7e3, 8e3, 9e3, 1e4, "
+                     "2e4]\n[contract.benchmark]\ntruncate_percentile = 0.99\n"),
+            std::make_pair(kContractLine + 2, std::string("contract")));
 }
 
 }  // namespace
