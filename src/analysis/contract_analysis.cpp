@@ -28,13 +28,21 @@ void add_truncation(const scenario::Scenario& scenario, EstimateTable& portfolio
       {"truncation_at", "currency/unit",
        "per-unit cost cap the contract applied to the year's costs (0 = none): truncate_at, or "
        "truncate_percentile of the year's national cost per unit from the seeded pilot"});
-  for (std::size_t r = 0; r < portfolio.rows.size(); ++r)
-    for (int c = 0; c < portfolio.years; ++c) {
-      const std::size_t y = static_cast<std::size_t>(std::max(0, c - baseline));
-      const auto& terms = contract.years.at(std::min(y, contract.years.size() - 1));
-      portfolio.mean.push_back(scenario::truncation_in(terms.benchmark, c));
-      portfolio.se.push_back(0.0);
-    }
+  // With enrollment types, each type's own amounts too: truncation_at.<type>.
+  const int types = static_cast<int>(scenario.enrollment_types.size());
+  for (int t = 0; t < types; ++t)
+    portfolio.quantities.push_back(
+        {"truncation_at." + scenario.enrollment_types[static_cast<std::size_t>(t)], "currency/unit",
+         "per-unit cost cap the contract applied to the year's costs of this enrollment type"});
+  for (int t = -1; t < types; ++t)
+    for (std::size_t r = 0; r < portfolio.rows.size(); ++r)
+      for (int c = 0; c < portfolio.years; ++c) {
+        const std::size_t y = static_cast<std::size_t>(std::max(0, c - baseline));
+        const auto& terms = contract.years.at(std::min(y, contract.years.size() - 1)).benchmark;
+        portfolio.mean.push_back(t < 0 ? scenario::truncation_in(terms, c)
+                                       : scenario::truncation_in_type(terms, c, t));
+        portfolio.se.push_back(0.0);
+      }
 }
 
 }  // namespace

@@ -53,7 +53,16 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
   const double f = per_year > 0.0 ? std::min(1.0, kPilotUnits / kPilotReplications / per_year) : 0.0;
   ReplicationWorld world;
   std::vector<ClaimRecord> records;
-  for (std::uint32_t r = 0; r < kPilotReplications; ++r) {
+  // Enough units of every enrollment type present (after the first replications) in every year.
+  const auto enough = [this]() {
+    for (const auto& year : type_costs_)
+      for (const auto& type : year)
+        if (!type.empty() && type.size() < kMinTypeUnits) return false;
+    return true;
+  };
+  for (std::uint32_t r = 0; r < static_cast<std::uint32_t>(kMaxPilotReplications) &&
+                            (r < static_cast<std::uint32_t>(kPilotReplications) || !enough());
+       ++r) {
     draw_world(model, r, world);
     for (std::uint32_t e = 0; e < model.entity_count(); ++e) {
       const model::EntityShape& shape = model.entities[e].shape;

@@ -14,11 +14,17 @@ namespace apmsim::engine {
 
 //! The pilot: kPilotReplications replications of the scenario's model under a seed derived from
 //! the run's (pilot_seed), each entity (providers and comparison populations: the national pool)
-//! subsampled in the same proportion, so about kPilotUnits units a year are drawn in all.
+//! subsampled in the same proportion, so about kPilotUnits units a year are drawn in all; more
+//! replications for small enrollment types (kMinTypeUnits).
 class TruncationPilot {
  public:
   static constexpr int kPilotReplications = 8;
   static constexpr double kPilotUnits = 200000.0;
+  //! With enrollment types, replications go on (up to kMaxPilotReplications) until every type
+  //! present has kMinTypeUnits units in every year: a 1% type's 99th percentile from 2,000 units
+  //! would move by several percent from year to year.
+  static constexpr int kMaxPilotReplications = 32;
+  static constexpr std::size_t kMinTypeUnits = 10000;
 
   TruncationPilot(const scenario::Scenario& scenario, std::uint64_t seed);
   //! Per calendar year, the p-quantile (type 7: linear between order statistics) of the pilot's
