@@ -38,7 +38,9 @@ FLOWS = [
     ("true_savings_rate", "positive: the intervention lowered cost"),
     ("base_payment", None), ("withheld", None), ("earned_back", None), ("forfeited", None),
     ("reconciliation", "+ shared savings paid to the provider, - shared losses paid back"),
-    ("stop_loss_recovery", None), ("payment", None),
+    ("stop_loss_recovery", None), ("stop_loss_premium", "paid by the provider for its specific cover"),
+    ("truncation_excess", "cost above the truncation amounts (capitation: paid to the provider)"),
+    ("payment", None),
     ("net_provider_result", "+ the provider gains, - it loses"),
     ("payer_net_savings", "+ the payer saves against doing nothing, - it spends more"),
 ]
@@ -313,7 +315,8 @@ class Report:
         tables = {"withhold": ["solved_rate", "forfeit", "earn_share_distribution", "provider"],
                   "benchmark": ["methods", "optimal_weight"],
                   "threshold": ["rates", "msr"],
-                  "risk": ["net_result", "aggregate_layers", "specific_layers", "corridor_bands"]}[name]
+                  "risk": ["net_result", "aggregate_layers", "specific_layers", "stop_loss_exhibit",
+                           "corridor_bands"]}[name]
         plot = {"withhold": "earn_back", "benchmark": "benchmark_error", "threshold": "threshold",
                 "risk": "net_result"}[name]
 
@@ -426,6 +429,7 @@ def _shared_places(rows: pd.DataFrame, unit: str) -> Optional[int]:
 ROW_HEADERS = {"methods": "method", "net_result": "provider", "rates": "group and min_units",
                "msr": "group", "earn_share_distribution": "earn-back share", "solved_rate": "target",
                "provider": "provider", "aggregate_layers": "layer", "specific_layers": "layer",
+               "stop_loss_exhibit": "arrangement",
                "corridor_bands": "band", "forfeit": "", "optimal_weight": ""}
 
 

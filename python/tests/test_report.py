@@ -101,6 +101,9 @@ def test_every_section_renders(reports):
         if name == "access_withhold":
             assert found["withhold"]["table"] >= 3 and found["withhold"]["img"] >= 1
         if name == "mssp_aco":
+            # The stop-loss exhibit, by performance year (issue 2/7): its arrangements are shown.
+            assert "stop-loss exhibit" in found["risk"]["text"].lower()
+            assert "aggregate break-even" in found["risk"]["text"]
             assert found["variants"]["tr"] == 1 + 6
             assert found["threshold"]["img"] >= 1
             assert "excluded: no payments" in found["threshold"]["text"]

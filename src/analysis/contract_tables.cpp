@@ -70,6 +70,8 @@ const std::vector<ContractQuantity>& contract_quantities() {
       total(c::kForfeited),
       total(c::kReconciliation),
       total(c::kStopLossRecovery),
+      total(c::kStopLossPremium),
+      total(c::kTruncationExcess),
       total(c::kPayment),
       total(c::kNetProviderResult),
       total(c::kPayerNetSavings),

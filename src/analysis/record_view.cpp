@@ -33,12 +33,16 @@ std::vector<ReplicationRange> RecordView::batch_ranges() const {
 RecordView make_record_view(const scenario::Scenario& scenario, const engine::Model& model,
                             const contract::Records& records) {
   std::vector<std::string> names, groups;
+  bool member_years = true;
   for (const std::uint32_t entity_index : records.providers) {
     const engine::Entity& entity = model.entities[entity_index];
     names.push_back(entity.name);
     groups.push_back(scenario.provider_groups[static_cast<std::size_t>(entity.group)].name);
+    member_years = member_years && !entity.shape.episodes;
   }
-  return RecordView(records, std::move(names), std::move(groups), scenario.analysis.batches);
+  RecordView view(records, std::move(names), std::move(groups), scenario.analysis.batches);
+  view.set_member_years(member_years);
+  return view;
 }
 
 }  // namespace apmsim::analysis

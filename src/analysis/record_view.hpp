@@ -36,15 +36,22 @@ struct Selection {
 //! One provider-year's record, read by field.
 class ProviderYear {
  public:
-  explicit ProviderYear(const double* fields) : fields_(fields) {}
+  //! `thresholds`: how many tally thresholds the records carry (Records::thresholds).
+  ProviderYear(const double* fields, std::size_t thresholds)
+      : fields_(fields), thresholds_(thresholds) {}
   double operator[](contract::Field field) const { return fields_[field]; }
   //! Sum over the units of (cost - A)+ for tally threshold `threshold` (Records::thresholds).
   double excess_over(std::size_t threshold) const {
     return fields_[contract::kFixedFields + threshold];
   }
+  //! Units with cost above tally threshold `threshold`: the claimants of a specific layer.
+  double claimants_over(std::size_t threshold) const {
+    return fields_[contract::kFixedFields + thresholds_ + threshold];
+  }
 
  private:
   const double* fields_;
+  std::size_t thresholds_;
 };
 
 //! A read-only view of one variant's records with the participants' names and groups.
@@ -83,7 +90,7 @@ class RecordView {
   std::vector<ReplicationRange> batch_ranges() const;
 
   ProviderYear record(std::uint64_t replication, std::size_t provider, int year) const {
-    return ProviderYear(records_.record(replication, provider, year));
+    return ProviderYear(records_.record(replication, provider, year), records_.thresholds.size());
   }
 
   //! Calls visit(ProviderYear) for the provider-years of `selection` in `range`, replication by
@@ -138,6 +145,13 @@ class RecordView {
   std::vector<std::string> names_;
   std::vector<std::string> groups_;
   int batches_;
+  bool member_years_ = true;
+
+ public:
+  //! Whether every participant's units are patient-years (members): per-member-per-month
+  //! figures are defined; episodes have none.
+  bool member_years() const { return member_years_; }
+  void set_member_years(bool member_years) { member_years_ = member_years; }
 };
 
 //! The view of `records` with the participants' names (model entities) and provider groups,

@@ -180,7 +180,11 @@ enum class LayerPremium {
   kAttachProbability,
   kLoadedPremium,
   kAttachCount,
-  kAttachProbabilityUpper
+  kAttachProbabilityUpper,
+  kClaimantsPer1000,
+  kExcessPerClaimant,
+  kPurePremiumPmpm,
+  kLoadedPremiumPmpm
 };
 //! Money is per exposure: layer_quantities() appends "/unit" or "/provider-year".
 constexpr std::array kLayerPremiumQuantities{
@@ -197,6 +201,20 @@ constexpr std::array kLayerPremiumQuantities{
     QuantityInfo<LayerPremium>{
         LayerPremium::kAttachProbabilityUpper, "attach_probability_upper", "fraction",
         "95% upper bound 3 / provider-years when none has a payout (rule of three)"},
+    QuantityInfo<LayerPremium>{LayerPremium::kClaimantsPer1000, "claimants_per_1000",
+                               "per 1000 units",
+                               "units whose cost enters the layer (cost > its attachment) per 1,000 "
+                               "units (specific layers)"},
+    QuantityInfo<LayerPremium>{LayerPremium::kExcessPerClaimant, "excess_per_claimant",
+                               "currency/claimant",
+                               "mean layer payout per claimant (specific layers)"},
+    QuantityInfo<LayerPremium>{LayerPremium::kPurePremiumPmpm, "pure_premium_pmpm",
+                               "currency/member-month",
+                               "pure premium per member per month: per unit / 12 (patient-year "
+                               "units; not defined for episodes)"},
+    QuantityInfo<LayerPremium>{LayerPremium::kLoadedPremiumPmpm, "loaded_premium_pmpm",
+                               "currency/member-month",
+                               "loaded premium per member per month"},
 };
 static_assert(listed_in_order(kLayerPremiumQuantities));
 constexpr const auto& quantity_table(LayerPremium) { return kLayerPremiumQuantities; }
@@ -213,6 +231,8 @@ std::vector<Quantity> layer_quantities(const std::string& exposure) {
 struct LayerPayouts {
   std::vector<std::vector<double>> payouts;  //!< [layer][provider-year]
   std::vector<double> exposures;             //!< units, or 1 per provider-year
+  std::vector<std::vector<double>> claimants;  //!< [layer][provider-year]; empty: not per member
+  bool member_months = false;  //!< exposures are patient-years: PMPM figures defined
 };
 
 //! The premium quantities of every layer (grid rows = layers).
@@ -235,21 +255,37 @@ QuantityGrid<LayerPremium> layer_premiums(const LayerPayouts& layers,
     premiums(LayerPremium::kSd, layer) = sd;
     premiums(LayerPremium::kAttachProbability, layer) =
         payout.empty() ? kNaN : attached / static_cast<double>(payout.size());
-    premiums(LayerPremium::kLoadedPremium, layer) =
-        pure * (1 + settings.risk_loading) + settings.risk_sd_loading * sd;
+    const double loaded = pure * (1 + settings.risk_loading) + settings.risk_sd_loading * sd;
+    premiums(LayerPremium::kLoadedPremium, layer) = loaded;
+    // Per member: claimants above the attachment and what each costs the layer.
+    double claimants = kNaN;
+    if (!layers.claimants.empty()) {
+      claimants = 0.0;
+      for (double n : layers.claimants[layer]) claimants += n;
+    }
+    premiums(LayerPremium::kClaimantsPer1000, layer) =
+        exposure > 0 ? 1000.0 * claimants / exposure : kNaN;
+    premiums(LayerPremium::kExcessPerClaimant, layer) = claimants > 0 ? paid / claimants : kNaN;
+    premiums(LayerPremium::kPurePremiumPmpm, layer) = layers.member_months ? pure / 12.0 : kNaN;
+    premiums(LayerPremium::kLoadedPremiumPmpm, layer) = layers.member_months ? loaded / 12.0 : kNaN;
   }
   return premiums;
 }
 
-//! The specific layers between consecutive tally thresholds (the last one unlimited), per unit.
-LayerPayouts specific_layer_payouts(const RecordView& view, ReplicationRange range) {
+//! The specific layers between consecutive tally thresholds (the last one unlimited), per unit,
+//! of the selected provider-years.
+LayerPayouts specific_layer_payouts(const RecordView& view, const Selection& selection,
+                                    ReplicationRange range) {
   const std::size_t layers = view.thresholds().size();
-  LayerPayouts out{std::vector<std::vector<double>>(layers), {}};
-  view.for_each(view.everyone(), range, [&](ProviderYear record) {
+  LayerPayouts out{std::vector<std::vector<double>>(layers), {},
+                   std::vector<std::vector<double>>(layers), view.member_years()};
+  view.for_each(selection, range, [&](ProviderYear record) {
     out.exposures.push_back(record[c::kUnits]);
-    for (std::size_t i = 0; i < layers; ++i)
+    for (std::size_t i = 0; i < layers; ++i) {
       out.payouts[i].push_back(record.excess_over(i) -
                                (i + 1 < layers ? record.excess_over(i + 1) : 0.0));
+      out.claimants[i].push_back(record.claimants_over(i));
+    }
   });
   return out;
 }
@@ -257,9 +293,9 @@ LayerPayouts specific_layer_payouts(const RecordView& view, ReplicationRange ran
 //! The aggregate layers on each provider-year's loss ratio, per provider-year.
 LayerPayouts aggregate_layer_payouts(const RecordView& view,
                                      const std::vector<scenario::AggregateLayer>& layers,
-                                     ReplicationRange range) {
-  LayerPayouts out{std::vector<std::vector<double>>(layers.size()), {}};
-  view.for_each(view.everyone(), range, [&](ProviderYear record) {
+                                     const Selection& selection, ReplicationRange range) {
+  LayerPayouts out{std::vector<std::vector<double>>(layers.size()), {}, {}, false};
+  view.for_each(selection, range, [&](ProviderYear record) {
     out.exposures.push_back(1.0);
     const double benchmark = record[c::kBenchmark];
     const double loss_ratio =
@@ -273,26 +309,34 @@ LayerPayouts aggregate_layer_payouts(const RecordView& view,
   return out;
 }
 
-//! A table of layer premiums from payouts over replication ranges.
+//! A table of layer premiums from payouts over replication ranges: one column per performance
+//! year (the year's own premium: costs trend, so the pooled figure understates later years) and
+//! `agreement`, all performance years pooled.
 template <typename Payouts>
 EstimateTable layer_table(const RecordView& view, const std::vector<std::string>& layers,
                           const std::string& exposure, const scenario::AnalysisSettings& settings,
                           Payouts payouts) {
-  EstimateTable table = make_table(layers, {"all"}, layer_quantities(exposure), view.batch_count());
-  const EstimateGrid<LayerPremium> premiums = batch_means<LayerPremium>(
-      view, layers.size(),
-      [&](ReplicationRange range) { return layer_premiums(payouts(range), settings); });
-  EstimateGrid<LayerPremium> counted = premiums;
-  const LayerPayouts all = payouts(view.all_replications());
-  for (std::size_t layer = 0; layer < layers.size(); ++layer) {
-    const std::vector<double>& payout = all.payouts[layer];
-    const double attached = static_cast<double>(
-        std::count_if(payout.begin(), payout.end(), [](double p) { return p > 0; }));
-    counted(LayerPremium::kAttachCount, layer) = {attached, kNaN};
-    if (attached == 0 && !payout.empty())
-      counted(LayerPremium::kAttachProbabilityUpper, layer) = {
-          3.0 / static_cast<double>(payout.size()), kNaN};
-    put_row(table, layer, 0, counted, layer);
+  const std::vector<std::string> columns = year_columns(view.years(), "agreement");
+  EstimateTable table =
+      make_table(layers, columns, layer_quantities(exposure), view.batch_count());
+  for (std::size_t column = 0; column < columns.size(); ++column) {
+    const Selection selection = view.everyone(column_year(column, view.years()));
+    const EstimateGrid<LayerPremium> premiums =
+        batch_means<LayerPremium>(view, layers.size(), [&](ReplicationRange range) {
+          return layer_premiums(payouts(selection, range), settings);
+        });
+    EstimateGrid<LayerPremium> counted = premiums;
+    const LayerPayouts all = payouts(selection, view.all_replications());
+    for (std::size_t layer = 0; layer < layers.size(); ++layer) {
+      const std::vector<double>& payout = all.payouts[layer];
+      const double attached = static_cast<double>(
+          std::count_if(payout.begin(), payout.end(), [](double p) { return p > 0; }));
+      counted(LayerPremium::kAttachCount, layer) = {attached, kNaN};
+      if (attached == 0 && !payout.empty())
+        counted(LayerPremium::kAttachProbabilityUpper, layer) = {
+            3.0 / static_cast<double>(payout.size()), kNaN};
+      put_row(table, layer, column, counted, layer);
+    }
   }
   return table;
 }
@@ -308,9 +352,10 @@ std::vector<AnalysisTable> layer_tables(const RecordView& view,
                        (i + 1 < thresholds.size() ? format_number(thresholds[i + 1]) : "inf"));
     tables.push_back({"risk", "specific_layers",
                       "specific stop-loss layers between tally thresholds: premium per unit",
-                      layer_table(view, layers, "unit", settings, [&](ReplicationRange range) {
-                        return specific_layer_payouts(view, range);
-                      })});
+                      layer_table(view, layers, "unit", settings,
+                                  [&](const Selection& selection, ReplicationRange range) {
+                                    return specific_layer_payouts(view, selection, range);
+                                  })});
   }
   const std::vector<scenario::AggregateLayer>& aggregate = settings.aggregate_layers;
   if (!aggregate.empty()) {
@@ -320,9 +365,10 @@ std::vector<AnalysisTable> layer_tables(const RecordView& view,
     tables.push_back(
         {"risk", "aggregate_layers",
          "aggregate stop-loss layers on the provider's loss as a share of its benchmark",
-         layer_table(view, layers, "provider-year", settings, [&](ReplicationRange range) {
-           return aggregate_layer_payouts(view, aggregate, range);
-         })});
+         layer_table(view, layers, "provider-year", settings,
+                     [&](const Selection& selection, ReplicationRange range) {
+                       return aggregate_layer_payouts(view, aggregate, selection, range);
+                     })});
   }
   return tables;
 }

@@ -133,9 +133,10 @@ Expectations expectations(const RecordView& view, const Arrangement& a) {
 }
 
 std::vector<StopLossYear> years_of(const RecordView& view, const Arrangement& a,
-                                   const Expectations& e, ReplicationRange range) {
+                                   const Expectations& e, const Selection& selection,
+                                   ReplicationRange range) {
   std::vector<StopLossYear> years;
-  view.for_each_cell(view.everyone(), range, [&](ProviderYear r, std::uint64_t, std::size_t cell) {
+  view.for_each_cell(selection, range, [&](ProviderYear r, std::uint64_t, std::size_t cell) {
     StopLossYear y = year_of(a, r, e.claims[cell]);
     y.expected_retained = e.retained[cell];
     years.push_back(y);
@@ -169,14 +170,16 @@ QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, con
   return v;
 }
 
-//! Every quantity of one arrangement: batch means, then counts and percentiles on all
-//! replications (order-statistic intervals; a batch would see too little of the tail).
-EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangement& a) {
+//! Every quantity of one arrangement on the selected provider-years: batch means, then counts and
+//! percentiles on all replications (order-statistic intervals; a batch would see too little of
+//! the tail). Expectations are each provider-year cell's own, whatever the selection.
+EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangement& a,
+                                        const Selection& selection) {
   const Expectations e = expectations(view, a);
   EstimateGrid<Exhibit> out = batch_means<Exhibit>(view, 1, [&](ReplicationRange range) {
-    return exhibit_values(years_of(view, a, e, range), a);
+    return exhibit_values(years_of(view, a, e, selection, range), a);
   });
-  const std::vector<StopLossYear> all = years_of(view, a, e, view.all_replications());
+  const std::vector<StopLossYear> all = years_of(view, a, e, selection, view.all_replications());
   std::vector<double> ratios;
   double attached = 0;
   for (const StopLossYear& y : all) {
@@ -237,18 +240,24 @@ std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
                                              const scenario::AnalysisSettings& settings) {
   std::vector<Arrangement> rows = arrangements(view, settings);
   if (view.replications() == 0) return {};
-  // The break-even row: the factor solved on all replications, quoted like the others.
+  // The break-even row: the factor solved on all replications of the agreement, quoted like the
+  // others (its attachment_factor column is each year's own break-even factor).
   const Arrangement unit_factor{Arrangement::kFactor, "", 0, 1.0};
   Arrangement even{Arrangement::kBreakEven, "aggregate break-even"};
-  even.factor = break_even_factor(
-      years_of(view, unit_factor, expectations(view, unit_factor), view.all_replications()));
+  even.factor = break_even_factor(years_of(view, unit_factor, expectations(view, unit_factor),
+                                           view.everyone(), view.all_replications()));
   if (std::isfinite(even.factor)) rows.push_back(even);
   if (rows.empty()) return {};
   std::vector<std::string> labels;
   for (const Arrangement& a : rows) labels.push_back(a.label);
-  EstimateTable table = make_table(labels, {"all"}, quantities_of<Exhibit>(), view.batch_count());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    put_row(table, i, 0, exhibit_estimates(view, rows[i]));
+  // By performance year and over the agreement, as the net result is.
+  const std::vector<std::string> columns = year_columns(view.years(), "agreement");
+  EstimateTable table = make_table(labels, columns, quantities_of<Exhibit>(), view.batch_count());
+  for (std::size_t column = 0; column < columns.size(); ++column) {
+    const Selection selection = view.everyone(column_year(column, view.years()));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      put_row(table, i, column, exhibit_estimates(view, rows[i], selection));
+  }
   return {{"risk", "stop_loss_exhibit",
            "stop-loss exhibit: each specific attachment and each aggregate attachment (net of "
            "the specific stop-loss), per provider-year",

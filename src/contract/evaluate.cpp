@@ -92,8 +92,10 @@ void write_draws(const engine::BatchTallies& b, const model::TallyLayout& layout
                                static_cast<std::size_t>(b.years) +
                            static_cast<std::size_t>(at.year)];
   const double* now = b.record(at.replication, at.provider, at.year);
-  for (int t = 0; t < layout.thresholds; ++t)
+  for (int t = 0; t < layout.thresholds; ++t) {
     out[kFixedFields + t] = now[model::TallyLayout::kCost] - now[layout.capped_field(t)];
+    out[kFixedFields + layout.thresholds + t] = now[layout.above_field(t)];
+  }
 }
 
 }  // namespace
@@ -139,6 +141,7 @@ Records Evaluator::make_records() const {
   for (const FieldInfo& f : kFields) r.names.push_back(f.name);
   r.thresholds.assign(model_.params.threshold, model_.params.threshold + model_.params.thresholds);
   for (double a : r.thresholds) r.names.push_back("excess_over_" + engine::threshold_label(a));
+  for (double a : r.thresholds) r.names.push_back("claimants_over_" + engine::threshold_label(a));
   r.providers = providers_;
   r.years = static_cast<int>(contract_.years.size());
   r.fields = static_cast<int>(r.names.size());
@@ -252,6 +255,8 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kForfeited] = money.forfeited();
   out[kReconciliation] = reconciled;
   out[kStopLossRecovery] = accountable.recovery;
+  out[kStopLossPremium] = accountable.premium;
+  out[kTruncationExcess] = accountable.truncated_excess;
   out[kPayment] = money.payment;
   out[kNetProviderResult] = money.net_provider_result();
   out[kPayerNetSavings] = year.counterfactual - money.outlay;

@@ -30,6 +30,8 @@ enum Field : int {
   kForfeited,
   kReconciliation,
   kStopLossRecovery,
+  kStopLossPremium,
+  kTruncationExcess,
   kPayment,
   kNetProviderResult,
   kPayerNetSavings,
@@ -82,6 +84,10 @@ inline constexpr FieldInfo kFields[kFixedFields] = {
      "shared savings (+) or losses (-); capitation: the payer's gain/loss adjustment"},
     {kStopLossRecovery, "stop_loss_recovery", "currency",
      "cost the specific stop-loss takes off the provider"},
+    {kStopLossPremium, "stop_loss_premium", "currency",
+     "the specific stop-loss premium the provider pays (premium per unit x units; 0 without cover)"},
+    {kTruncationExcess, "truncation_excess", "currency",
+     "cost above the truncation amounts, sum (cost - A)+ (capitation: paid to the provider)"},
     {kPayment, "payment", "currency", "what the payer pays the provider"},
     {kNetProviderResult, "net_provider_result", "currency", "payment - the provider's costs"},
     {kPayerNetSavings, "payer_net_savings", "currency", "counterfactual cost - the payer's outlay"},
@@ -116,7 +122,8 @@ static_assert(fields_in_order(), "kFields must list the fields in Field order");
 constexpr const char* field_name(Field field) { return kFields[field].name; }
 
 //! One record per (replication, provider, performance year), providers = the participants.
-//! Fields: the fixed ones, then for each tally threshold A the cost above it, sum (cost - A)+.
+//! Fields: the fixed ones, then for each tally threshold A the cost above it, sum (cost - A)+,
+//! then for each the units with cost above it (claimants).
 //! Index = ((rep * providers + p) * years + y) * fields + f.
 struct Records {
   std::vector<std::string> names;        //!< field names

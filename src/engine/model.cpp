@@ -282,6 +282,8 @@ std::vector<std::string> tally_field_names(const model::TallyLayout& layout,
   for (int t = 0; t < layout.thresholds; ++t) {
     names.push_back("capped_cost_squared." + threshold_label(thresholds[t]));
   }
+  for (int t = 0; t < layout.thresholds; ++t)
+    names.push_back("units_above." + threshold_label(thresholds[t]));
   for (int t = 0; t < layout.types; ++t)
     for (const char* which : {"units", "cost", "truncated_cost", "risk_score"})
       names.push_back("enrollment." + types[static_cast<std::size_t>(t)] + "." + which);

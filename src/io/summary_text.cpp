@@ -163,6 +163,22 @@ void rows_at(std::ostringstream& out, const EstimateTable& t, const std::vector<
   quantities_across(out, t, chosen(t, names), title, t.rows, at, currency);
 }
 
+//! Every row of a table at every column (performance years, then the agreement), the chosen
+//! quantities as columns: a pricing table by year.
+void rows_by_column(std::ostringstream& out, const EstimateTable& t,
+                    const std::vector<std::string>& names, const std::string& title,
+                    const std::string& currency) {
+  std::vector<std::pair<std::size_t, std::size_t>> at;
+  std::vector<std::string> labels;
+  for (std::size_t r = 0; r < t.rows.size(); ++r)
+    for (int y = 0; y < t.years; ++y) {
+      at.emplace_back(r, static_cast<std::size_t>(y));
+      labels.push_back(t.rows[r] + " " +
+                       (t.columns.empty() ? std::to_string(y) : column_label(t.columns[y])));
+    }
+  quantities_across(out, t, chosen(t, names), title, labels, at, currency);
+}
+
 //! The chosen quantities as rows (with their unit), the table's columns as columns, one row.
 void quantities_down(std::ostringstream& out, const EstimateTable& t, std::size_t row,
                      const std::vector<std::string>& names, const std::string& title,
@@ -356,6 +372,7 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
                    "eligible_share", c::field_name(c::kQualityScore),
                    c::field_name(c::kReconciliation), c::field_name(c::kWithheld),
                    c::field_name(c::kForfeited), c::field_name(c::kStopLossRecovery),
+                   c::field_name(c::kStopLossPremium), c::field_name(c::kTruncationExcess),
                    c::field_name(c::kNetProviderResult), c::field_name(c::kPayerNetSavings)},
                   "contract: participants' totals", currency);
   key_figures(out, v.headline, currency);
@@ -396,20 +413,25 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
     tail_notes(out, t->table);
   }
   if (const auto* t = v.analysis_table("risk", "specific_layers")) {
-    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability", "attach_count"},
-            "specific stop-loss layers", 0, currency);
+    rows_by_column(out, t->table,
+                   {"pure_premium", "loaded_premium", "loaded_premium_pmpm", "claimants_per_1000",
+                    "excess_per_claimant", "attach_probability"},
+                   "specific stop-loss layers, by performance year", currency);
     tail_notes(out, t->table);
   }
   if (const auto* t = v.analysis_table("risk", "aggregate_layers")) {
-    rows_at(out, t->table, {"pure_premium", "loaded_premium", "attach_probability", "attach_count"},
-            "aggregate stop-loss layers (per provider-year)", 0, currency);
+    rows_by_column(out, t->table,
+                   {"pure_premium", "loaded_premium", "attach_probability", "attach_count"},
+                   "aggregate stop-loss layers (per provider-year), by performance year", currency);
     tail_notes(out, t->table);
   }
   if (const auto* t = v.analysis_table("risk", "stop_loss_exhibit")) {
-    rows_at(out, t->table,
-            {"attachment_factor", "expected_recoveries", "expected_retained",
-             "attach_probability", "attach_count", "retained_p90", "retained_p99", "epd"},
-            "stop-loss exhibit (per provider-year; aggregate net of specific)", 0, currency);
+    rows_by_column(out, t->table,
+                   {"attachment_factor", "expected_recoveries", "expected_retained",
+                    "attach_probability", "attach_count", "retained_p90", "retained_p99", "epd"},
+                   "stop-loss exhibit (per provider-year; aggregate net of specific), by "
+                   "performance year",
+                   currency);
     tail_notes(out, t->table);
   }
   if (const auto* t = v.analysis_table("risk", "corridor_bands"))

@@ -1,7 +1,7 @@
 #pragma once
 //! The tally fields the engine sums per (replication, entity, year) (DESIGN section 4).
-//! Fixed fields first, then four per measure, then two per threshold (sum of min(cost, A), then
-//! sum of min(cost, A)^2), then four per enrollment type.
+//! Fixed fields first, then four per measure, then three per threshold (sum of min(cost, A), then
+//! sum of min(cost, A)^2, then units with cost > A), then four per enrollment type.
 
 #include "model/lanes.hpp"
 
@@ -44,12 +44,14 @@ struct TallyLayout {
   APMSIM_HD int capped_field(int t) const { return kFixedFields + kPerMeasure * measures + t; }
   //! Sum of min(cost, A_t)^2: the second moment of truncated cost (size-based minimum rates).
   APMSIM_HD int capped_squared_field(int t) const { return capped_field(thresholds) + t; }
+  //! Units with cost > A_t: claimants above the threshold (per-member stop-loss figures).
+  APMSIM_HD int above_field(int t) const { return capped_field(2 * thresholds) + t; }
   //! Enrollment type t's field `which` (TypeField).
   APMSIM_HD int type_field(int t, int which) const {
-    return kFixedFields + kPerMeasure * measures + 2 * thresholds + kPerType * t + which;
+    return kFixedFields + kPerMeasure * measures + 3 * thresholds + kPerType * t + which;
   }
   APMSIM_HD int fields() const {
-    return kFixedFields + kPerMeasure * measures + 2 * thresholds + kPerType * types;
+    return kFixedFields + kPerMeasure * measures + 3 * thresholds + kPerType * types;
   }
 };
 

@@ -161,6 +161,7 @@ APMSIM_HD void tally_cost(const ModelParams& p, const TallyLayout& layout, const
     const typename L::D capped = L::to_double(L::select(c.cost < a, c.cost, a));
     sink.add(year, layout.capped_field(t), capped);
     sink.add(year, layout.capped_squared_field(t), capped * capped);
+    sink.count(year, layout.above_field(t), c.cost > a);  // inactive lanes cost 0 < a
   }
   if (p.types > 0) {  // the same branch in every lane
     const F type = L::lookup(p.stratum.enrollment, st.stratum, p.strata);

@@ -110,7 +110,7 @@ MemoryEstimate estimate_memory(const scenario::Scenario& s, const RunSettings& s
     }
     if (v.contract.present)
       e.stored_bytes += kStoredFactor * participants_of(v) * performance_years *
-                        (contract::kFixedFields + v.tallies.thresholds.size()) * sizeof(double);
+                        (contract::kFixedFields + 2 * v.tallies.thresholds.size()) * sizeof(double);
   }
   return e;
 }

@@ -22,7 +22,7 @@ struct HandRecords {
               std::vector<double> thresholds = {}) {
     records.thresholds = std::move(thresholds);
     records.years = years;
-    records.fields = contract::kFixedFields + static_cast<int>(records.thresholds.size());
+    records.fields = contract::kFixedFields + 2 * static_cast<int>(records.thresholds.size());
     records.replications = replications;
     for (std::size_t p = 0; p < providers; ++p) {
       records.providers.push_back(static_cast<std::uint32_t>(p));
@@ -42,6 +42,9 @@ struct HandRecords {
     return record(rep, p, y)[field];
   }
   //! The excess over tally threshold `t`, sum over units of (cost - A_t)+.
+  double& claimants(std::uint64_t rep, std::size_t p, int y, std::size_t t) {
+    return record(rep, p, y)[contract::kFixedFields + records.thresholds.size() + t];
+  }
   double& excess(std::uint64_t rep, std::size_t p, int y, std::size_t t) {
     return record(rep, p, y)[contract::kFixedFields + t];
   }

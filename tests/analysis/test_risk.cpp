@@ -223,8 +223,10 @@ void expect_layer_premiums(const Severity& severity, const std::vector<double>& 
       hand.at(r, p, 0, c::kUnits) = kUnits;
       for (int unit = 0; unit < kUnits; ++unit) {
         const double x = severity.quantile((static_cast<double>(engine() >> 11) + 0.5) * 0x1p-53);
-        for (std::size_t t = 0; t < thresholds.size(); ++t)
+        for (std::size_t t = 0; t < thresholds.size(); ++t) {
           hand.excess(r, p, 0, t) += std::max(0.0, x - thresholds[t]);
+          hand.claimants(r, p, 0, t) += x > thresholds[t] ? 1.0 : 0.0;
+        }
       }
     }
   scenario::AnalysisSettings settings;
@@ -252,6 +254,13 @@ void expect_layer_premiums(const Severity& severity, const std::vector<double>& 
     EXPECT_LT(se_of(*t, "pure_premium", layer), 0.2 * mean) << "too noisy to prove anything";
     EXPECT_NEAR(mean_of(*t, "loaded_premium", layer), pure * 1.1 + 0.25 * mean_of(*t, "sd", layer),
                 1e-9 * pure);
+    // Per member: claimants per 1,000 = 1,000 S(a) and the payout per claimant E[L] / S(a),
+    // exactly; PMPM = per unit / 12.
+    EXPECT_NEAR(mean_of(*t, "claimants_per_1000", layer), 1000 * severity.survival(a),
+                3 * se_of(*t, "claimants_per_1000", layer));
+    EXPECT_NEAR(mean_of(*t, "excess_per_claimant", layer), mean / severity.survival(a),
+                3 * se_of(*t, "excess_per_claimant", layer));
+    EXPECT_NEAR(mean_of(*t, "pure_premium_pmpm", layer), pure / 12, 1e-9 * pure);
   }
 }
 
@@ -262,6 +271,40 @@ TEST(RiskSpecificLayers, ParetoLimitedExpectedValues) {
 
 TEST(RiskSpecificLayers, LognormalLimitedExpectedValues) {
   expect_layer_premiums(lognormal(7.0, 1.0), {1500, 4000, 10000}, 171717);
+}
+
+// Specific layers by performance year: costs trend, so each year's premium is its own (monitor's
+// pooled figure hid 606 / 642 / 695 by year). Two providers, two years, layers 1,000-5,000 and
+// 5,000+: each column's pure premium is that year's payouts over that year's units, and the
+// agreement column pools both years, to 1e-12.
+TEST(RiskSpecificLayers, PremiumsByPerformanceYearAndOverTheAgreement) {
+  HandRecords hand(4, 2, 2, {1000, 5000});
+  double paid[2][2] = {}, units[2] = {};
+  for (std::uint64_t r = 0; r < 4; ++r)
+    for (std::size_t p = 0; p < 2; ++p)
+      for (int y = 0; y < 2; ++y) {
+        const double n = 100 + 10 * static_cast<double>(p), lower = 300 + 100 * y + 10 * r + p;
+        const double upper = 50 + 40 * y + 5 * r;
+        hand.at(r, p, y, c::kUnits) = n;
+        hand.excess(r, p, y, 0) = lower + upper;  // sum (cost - 1000)+
+        hand.excess(r, p, y, 1) = upper;          // sum (cost - 5000)+
+        paid[y][0] += lower;
+        paid[y][1] += upper;
+        units[y] += n;
+      }
+  const auto tables = risk_analysis(hand.view(2), no_corridor(2), {});
+  const EstimateTable* t = find_table(tables, "specific_layers");
+  ASSERT_NE(t, nullptr);
+  ASSERT_EQ(t->columns, (std::vector<std::string>{"performance_year_1", "performance_year_2",
+                                                  "agreement"}));
+  for (std::size_t layer = 0; layer < 2; ++layer) {
+    for (int y = 0; y < 2; ++y)
+      EXPECT_NEAR(mean_of(*t, "pure_premium", layer, static_cast<std::size_t>(y)),
+                  paid[y][layer] / units[y], 1e-12);
+    EXPECT_NEAR(mean_of(*t, "pure_premium", layer, 2),
+                (paid[0][layer] + paid[1][layer]) / (units[0] + units[1]), 1e-12);
+    EXPECT_GT(mean_of(*t, "pure_premium", layer, 1), mean_of(*t, "pure_premium", layer, 0));
+  }
 }
 
 // ---- aggregate layers --------------------------------------------------------------------------

@@ -35,6 +35,8 @@ void expect_records_sum_to_tallies(const scenario::Scenario& s, std::uint64_t re
       t[TallyLayout::kCost] += r.cost;
       t[TallyLayout::kCounterfactual] += r.counterfactual;
       t[TallyLayout::kRiskScore] += r.risk_score;
+      for (int k = 0; k < m.params.thresholds; ++k)  // claimants above each threshold
+        t[m.layout.above_field(k)] += r.cost > m.params.threshold[k] ? 1.0 : 0.0;
       if (m.params.types > 0) {  // the unit's enrollment type, truncated at its year's amount
         const int type = s.strata[static_cast<std::size_t>(r.stratum)].enrollment_type;
         const float a = m.type_truncation[static_cast<std::size_t>(r.year * m.params.types + type)];
@@ -81,6 +83,9 @@ void expect_records_sum_to_tallies(const scenario::Scenario& s, std::uint64_t re
           const int f = m.layout.measure_field(k, which);
           EXPECT_EQ(mine[f], tally[f]) << m.entities[e].name << " year " << y << " measure " << k;
         }
+      for (int k = 0; k < m.params.thresholds; ++k)
+        EXPECT_EQ(mine[m.layout.above_field(k)], tally[m.layout.above_field(k)])
+            << m.entities[e].name << " year " << y << " threshold " << k;
       for (int t = 0; t < m.params.types; ++t) {
         const int n = m.layout.type_field(t, TallyLayout::kTypeUnits);
         EXPECT_EQ(mine[n], tally[n]) << m.entities[e].name << " year " << y << " type " << t;

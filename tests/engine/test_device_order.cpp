@@ -74,7 +74,7 @@ TEST(DeviceOrder, SmallerBlocksOnTheCpu) {
 TEST(DeviceOrder, LargestLayoutOnTheCpu) {
   const engine::Model m = engine::build_model(testing::largest_layout_scenario());
   ASSERT_EQ(m.years(), 32);
-  ASSERT_EQ(m.layout.fields(), 8 + 4 * 16 + 2 * 16);
+  ASSERT_EQ(m.layout.fields(), 8 + 4 * 16 + 3 * 16 + 4 * 8);
   check_orders(m, 0, 2, testing::draw_batch(m, 0, 2), {256, 32});
 }
 

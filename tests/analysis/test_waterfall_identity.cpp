@@ -1,0 +1,150 @@
+// The money flows add up (docs/scenario-reference.md, "Payments per provider-year"): for every
+// record of every variant of every shipped scenario with a contract,
+//   ffs:        P = claims - W + E + R - Pr
+//   capitation: P = Bp - W + E + R + S + X - Pr
+//   fee:        P = Bp - W + E + R - Pr
+// with Bp the base payment, W withheld, E earned back, R the reconciliation, S the stop-loss
+// recovery, X the truncation excess and Pr the stop-loss premium, each read from its own record
+// field; and monitor_capitation's premium row is its GBP 670 per patient times the units.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../support/shipped_scenario.hpp"
+#include "analysis/record_view.hpp"
+#include "analysis/risk.hpp"
+#include "contract/evaluate.hpp"
+#include "engine/cpu_engine.hpp"
+#include "engine/truncation.hpp"
+#include "scenario/sweep.hpp"
+
+namespace apmsim::analysis {
+namespace {
+
+namespace c = contract;
+
+//! The records of `s`'s contract on `replications` replications of its model.
+c::Records records_of(const scenario::Scenario& s, std::uint64_t replications) {
+  const engine::Model model = engine::build_model(s);
+  const engine::CpuEngine engine(model, 2);
+  const c::Evaluator evaluator(model, s.contract, s.simulation.baseline_years,
+                               s.analysis.threshold_target_effect);
+  c::Records records = evaluator.make_records();
+  engine::BatchTallies tallies;
+  for (std::uint64_t first = 0; first < replications; first += 8) {
+    engine.run_batch(first, 8, tallies);
+    evaluator.add(tallies, records);
+  }
+  return records;
+}
+
+TEST(Waterfall, MoneyFlowsAddUpInEveryRecordOfEveryShippedScenario) {
+  int scenarios = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(APMSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    const std::string name = entry.path().stem().string();
+    scenario::Scenario base = testing_support::shipped(name, 8);
+    if (!base.contract.present) continue;
+    ++scenarios;
+    std::vector<std::unique_ptr<engine::TruncationPilot>> pilots;  // one per population
+    for (scenario::Variant& v : scenario::expand_sweep(base)) {
+      SCOPED_TRACE(name + " " + v.name);
+      if (engine::needs_truncation_pilot(v.scenario)) {
+        if (pilots.size() <= v.population) pilots.resize(v.population + 1);
+        if (!pilots[v.population])
+          pilots[v.population] =
+              std::make_unique<engine::TruncationPilot>(v.scenario, v.scenario.simulation.seed);
+        engine::resolve_truncation(v.scenario, *pilots[v.population]);
+      }
+      const c::Records r = records_of(v.scenario, 8);
+      const std::size_t providers = r.providers.size();
+      for (std::uint64_t rep = 0; rep < r.replications; ++rep)
+        for (std::size_t p = 0; p < providers; ++p)
+          for (int y = 0; y < r.years; ++y) {
+            const double* f = r.record(rep, p, y);
+            const scenario::BasePayment base_kind =
+                v.scenario.contract.years[static_cast<std::size_t>(y)].base;
+            const double common = -f[c::kWithheld] + f[c::kEarnedBack] + f[c::kReconciliation] -
+                                  f[c::kStopLossPremium];
+            double expected = 0.0;
+            switch (base_kind) {
+              case scenario::BasePayment::Ffs:
+                expected = f[c::kActualCost] + common;
+                break;
+              case scenario::BasePayment::Capitation:
+                expected = f[c::kBasePayment] + common + f[c::kStopLossRecovery] +
+                           f[c::kTruncationExcess];
+                break;
+              case scenario::BasePayment::Fee:
+                expected = f[c::kBasePayment] + common;
+                break;
+            }
+            const double scale = std::fabs(f[c::kBasePayment]) + std::fabs(f[c::kActualCost]) + 1.0;
+            ASSERT_NEAR(f[c::kPayment], expected, 1e-12 * scale)
+                << "replication " << rep << " provider " << p << " year " << y + 1;
+            ASSERT_GE(f[c::kTruncationExcess], 0.0);
+            ASSERT_GE(f[c::kStopLossPremium], 0.0);
+          }
+    }
+  }
+  EXPECT_GE(scenarios, 8);
+}
+
+// Monitor's capitation (seed 003 sec. 7.3): the provider buys specific cover at GBP 670 per
+// patient a year, so the premium row is 670 x units in every record.
+TEST(Waterfall, MonitorPremiumIsSixHundredSeventyPerUnit) {
+  const scenario::Scenario s = testing_support::shipped("monitor_capitation", 8);
+  ASSERT_EQ(s.contract.years[0].stop_loss.premium, 670.0);
+  const c::Records r = records_of(s, 8);
+  for (std::uint64_t rep = 0; rep < r.replications; ++rep)
+    for (std::size_t p = 0; p < r.providers.size(); ++p)
+      for (int y = 0; y < r.years; ++y) {
+        const double* f = r.record(rep, p, y);
+        EXPECT_EQ(f[c::kStopLossPremium], 670.0 * f[c::kUnits]);
+      }
+}
+
+// The stop-loss exhibit by performance year: each year's expected recovery per provider-year at
+// monitor's GBP 20,000 attachment (no coinsurance, no truncation) equals the mean of the stop-loss
+// recoveries the contract records give in that year, to 1e-12; the agreement column pools them.
+TEST(Waterfall, ExhibitRecoveriesByYearEqualTheRecordsRecoveries) {
+  const scenario::Scenario s = testing_support::shipped("monitor_capitation", 16);
+  ASSERT_EQ(s.contract.years[0].stop_loss.coinsurance, 0.0);
+  const engine::Model model = engine::build_model(s);
+  const c::Records r = records_of(s, 16);
+  const RecordView view = make_record_view(s, model, r);
+  const auto tables = risk_analysis(view, s.contract, s.analysis);
+  const AnalysisTable* exhibit = nullptr;
+  for (const AnalysisTable& t : tables)
+    if (t.name == "stop_loss_exhibit") exhibit = &t;
+  ASSERT_NE(exhibit, nullptr);
+  const EstimateTable& t = exhibit->table;
+  std::size_t row = t.rows.size();
+  for (std::size_t i = 0; i < t.rows.size(); ++i)
+    if (t.rows[i] == "specific A=20000") row = i;
+  ASSERT_LT(row, t.rows.size());
+  const std::size_t q = t.quantity("expected_recoveries");
+  double all = 0.0, n_all = 0.0;
+  for (int y = 0; y < r.years; ++y) {
+    double sum = 0.0, n = 0.0;
+    for (std::uint64_t rep = 0; rep < r.replications; ++rep)
+      for (std::size_t p = 0; p < r.providers.size(); ++p) {
+        sum += r.record(rep, p, y)[c::kStopLossRecovery];
+        n += 1.0;
+      }
+    all += sum;
+    n_all += n;
+    EXPECT_NEAR(t.mean[t.index(q, row, static_cast<std::size_t>(y))], sum / n, 1e-12 * sum / n)
+        << "year " << y + 1;
+  }
+  EXPECT_NEAR(t.mean[t.index(q, row, static_cast<std::size_t>(r.years))], all / n_all,
+              1e-12 * all / n_all);
+}
+
+}  // namespace
+}  // namespace apmsim::analysis
