@@ -387,52 +387,69 @@ constexpr std::array kBandCostQuantities{
 static_assert(listed_in_order(kBandCostQuantities));
 constexpr const auto& quantity_table(BandCost) { return kBandCostQuantities; }
 
-//! One row of the corridor band table: a band of a year's corridor, or what lies outside it.
+//! One row of the corridor band table: a band (lower, upper, share) wherever a year's corridor
+//! has it, or what lies outside every band.
 struct BandRow {
   std::string label;
-  int year;
-  const std::vector<scenario::CorridorBand>* corridor;
-  int band;  //!< index into *corridor; kOutsideBands for the savings outside every band
+  scenario::CorridorBand band;
+  bool outside = false;
 
-  static constexpr int kOutsideBands = -1;
-
-  //! The payer's cost of this row in one provider-year.
-  double payer_cost(ProviderYear record) const {
+  //! The band's index in `corridor`, -1 when that corridor lacks it (the outside row: 0 when the
+  //! corridor has bands at all).
+  int index_in(const std::vector<scenario::CorridorBand>& corridor) const {
+    if (corridor.empty()) return -1;
+    if (outside) return 0;
+    for (std::size_t b = 0; b < corridor.size(); ++b)
+      if (corridor[b].lower == band.lower && corridor[b].upper == band.upper &&
+          corridor[b].share == band.share)
+        return static_cast<int>(b);
+    return -1;
+  }
+  //! The payer's cost of this row in one provider-year under `corridor` (which has the band).
+  double payer_cost(const std::vector<scenario::CorridorBand>& corridor, ProviderYear record) const {
     const double benchmark = record[c::kBenchmark], rate = record[c::kSavingsRate];
-    return band == kOutsideBands
-               ? c::outside_bands_payer_cost(*corridor, benchmark, rate)
-               : c::band_payer_cost((*corridor)[static_cast<std::size_t>(band)], benchmark, rate);
+    return outside ? c::outside_bands_payer_cost(corridor, benchmark, rate)
+                   : c::band_payer_cost(band, benchmark, rate);
   }
 };
 
+//! Every band of every year's corridor, once, in order of first appearance, then "outside".
 std::vector<BandRow> band_rows(const scenario::Contract& contract, int years) {
   std::vector<BandRow> rows;
-  for (int year = 0; year < years; ++year) {
-    const std::vector<scenario::CorridorBand>& corridor =
-        contract.years[static_cast<std::size_t>(year)].corridor;
-    if (corridor.empty()) continue;
-    const std::string prefix = "year " + std::to_string(year + 1);
-    for (std::size_t b = 0; b < corridor.size(); ++b)
-      rows.push_back({prefix + " [" + format_number(corridor[b].lower) + "," +
-                          format_number(corridor[b].upper) +
-                          ") share=" + format_number(corridor[b].share),
-                      year, &corridor, static_cast<int>(b)});
-    rows.push_back({prefix + " outside", year, &corridor, BandRow::kOutsideBands});
-  }
+  bool any = false;
+  for (int year = 0; year < years; ++year)
+    for (const scenario::CorridorBand& b : contract.years[static_cast<std::size_t>(year)].corridor) {
+      any = true;
+      BandRow row{"[" + format_number(b.lower) + "," + format_number(b.upper) +
+                      ") share=" + format_number(b.share),
+                  b, false};
+      if (std::none_of(rows.begin(), rows.end(), [&](const BandRow& r) { return r.label == row.label; }))
+        rows.push_back(row);
+    }
+  if (any) rows.push_back({"outside the bands", {}, true});
   return rows;
 }
 
-//! The band costs of `row`'s year: the mean by batch means, VaR and TVaR over the finite costs
-//! of all provider-years.
-EstimateGrid<BandCost> band_cost_estimates(const RecordView& view, const BandRow& row) {
-  const Selection selection = view.everyone(row.year);
-  const auto cost = [&row](ProviderYear record) { return row.payer_cost(record); };
+//! The band costs of `row` over the provider-years of `years` (performance year indices whose
+//! corridor has the band), each under its own year's corridor: the mean by batch means, VaR and
+//! TVaR over the finite costs of all of them.
+EstimateGrid<BandCost> band_cost_estimates(const RecordView& view, const scenario::Contract& contract,
+                                           const BandRow& row, const std::vector<int>& years) {
+  const auto costs_in = [&](ReplicationRange range) {
+    std::vector<double> costs;
+    for (int y : years)
+      for (const double v : view.values(view.everyone(y), range, [&](ProviderYear record) {
+             return row.payer_cost(contract.years[static_cast<std::size_t>(y)].corridor, record);
+           }))
+        costs.push_back(v);
+    return costs;
+  };
   EstimateGrid<BandCost> estimates = batch_means<BandCost>(view, 1, [&](ReplicationRange range) {
     QuantityGrid<BandCost> values;
-    values(BandCost::kExpectedPayerCost) = stats::mean(view.values(selection, range, cost));
+    values(BandCost::kExpectedPayerCost) = stats::mean(costs_in(range));
     return values;
   });
-  std::vector<double> costs = view.values(selection, view.all_replications(), cost);
+  std::vector<double> costs = costs_in(view.all_replications());
   costs.erase(
       std::remove_if(costs.begin(), costs.end(), [](double v) { return !std::isfinite(v); }),
       costs.end());
@@ -441,16 +458,30 @@ EstimateGrid<BandCost> band_cost_estimates(const RecordView& view, const BandRow
   return estimates;
 }
 
+//! Rows: the bands; columns: the performance years (NaN where that year's corridor lacks the
+//! band) and the agreement (every year that has it).
 std::vector<AnalysisTable> corridor_band_table(const RecordView& view,
                                                const scenario::Contract& contract) {
   const std::vector<BandRow> rows = band_rows(contract, view.years());
   if (rows.empty()) return {};
   std::vector<std::string> labels;
   for (const BandRow& row : rows) labels.push_back(row.label);
-  EstimateTable table = make_table(labels, {"all"}, quantities_of<BandCost>(), view.batch_count());
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    put_row(table, i, 0, band_cost_estimates(view, rows[i]));
-  return {{"risk", "corridor_bands", "the payer's cost of each corridor band", table}};
+  const std::vector<std::string> columns = year_columns(view.years(), "agreement");
+  EstimateTable table =
+      make_table(labels, columns, quantities_of<BandCost>(), view.batch_count());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::vector<int> with_band;
+    for (int y = 0; y < view.years(); ++y)
+      if (rows[i].index_in(contract.years[static_cast<std::size_t>(y)].corridor) >= 0) {
+        with_band.push_back(y);
+        put_row(table, i, static_cast<std::size_t>(y),
+                band_cost_estimates(view, contract, rows[i], {y}));
+      }
+    if (!with_band.empty())
+      put_row(table, i, columns.size() - 1, band_cost_estimates(view, contract, rows[i], with_band));
+  }
+  return {{"risk", "corridor_bands", "the payer's cost of each corridor band, by performance year",
+           table}};
 }
 
 }  // namespace

@@ -435,8 +435,8 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
     tail_notes(out, t->table);
   }
   if (const auto* t = v.analysis_table("risk", "corridor_bands"))
-    rows_at(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
-            "corridor bands: payer cost per provider-year", 0, currency);
+    rows_by_column(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
+                   "corridor bands: payer cost per provider-year, by performance year", currency);
 }
 
 //! With a sweep: the headline figures of every variant side by side, each column lined up.

@@ -386,9 +386,16 @@ TEST(RiskCorridorBands, BandCostsAgreeWithCorridorResult) {
   const auto tables = risk_analysis(hand.view(20), contract, {});
   const EstimateTable* t = find_table(tables, "corridor_bands");
   ASSERT_NE(t, nullptr);
-  ASSERT_EQ(t->rows, (std::vector<std::string>{"year 2 [-0.1,-0.02) share=0.5",
-                                               "year 2 [-0.02,0.02) share=1",
-                                               "year 2 [0.02,0.1) share=0.5", "year 2 outside"}));
+  ASSERT_EQ(t->rows, (std::vector<std::string>{"[-0.1,-0.02) share=0.5", "[-0.02,0.02) share=1",
+                                               "[0.02,0.1) share=0.5", "outside the bands"}));
+  // By performance year: year 1 has no corridor (NaN); the agreement column is year 2's.
+  ASSERT_EQ(t->columns, (std::vector<std::string>{"performance_year_1", "performance_year_2",
+                                                  "agreement"}));
+  for (std::size_t row = 0; row < t->rows.size(); ++row) {
+    EXPECT_TRUE(std::isnan(mean_of(*t, "expected_payer_cost", row, 0)));
+    EXPECT_EQ(mean_of(*t, "expected_payer_cost", row, 2), mean_of(*t, "expected_payer_cost", row, 1));
+    EXPECT_EQ(mean_of(*t, "var_99", row, 2), mean_of(*t, "var_99", row, 1));
+  }
   // A band's cost to the payer is what the provider is paid under it, corridor_result({band}),
   // less what it would be paid keeping the whole band (share 1): -(1 - share) x its savings.
   // Outside the bands the payer keeps everything: the payer's whole cost, corridor_result(all
@@ -410,14 +417,14 @@ TEST(RiskCorridorBands, BandCostsAgreeWithCorridorResult) {
   for (std::size_t row = 0; row < row_costs.size(); ++row) {
     SCOPED_TRACE(t->rows[row]);
     const std::vector<double>& x = row_costs[row];
-    EXPECT_NEAR(mean_of(*t, "expected_payer_cost", row), stats::mean(x), 1e-9);
-    EXPECT_NEAR(mean_of(*t, "var_99", row), stats::value_at_risk(x, 0.99), 1e-9);
-    EXPECT_NEAR(mean_of(*t, "tvar_99", row), stats::tail_value_at_risk(x, 0.99), 1e-9);
+    EXPECT_NEAR(mean_of(*t, "expected_payer_cost", row, 1), stats::mean(x), 1e-9);
+    EXPECT_NEAR(mean_of(*t, "var_99", row, 1), stats::value_at_risk(x, 0.99), 1e-9);
+    EXPECT_NEAR(mean_of(*t, "tvar_99", row, 1), stats::tail_value_at_risk(x, 0.99), 1e-9);
   }
   // The loss band costs the payer half of 8% of the benchmark once the loss passes 10%
   // (replications 0..49, benchmarks 1000..1049); its 99% VaR, the 198th of 200 costs, is the
   // third largest: 4% of 1047.
-  EXPECT_NEAR(mean_of(*t, "var_99", 0), 0.04 * 1047, 1e-9);
+  EXPECT_NEAR(mean_of(*t, "var_99", 0, 1), 0.04 * 1047, 1e-9);
 }
 
 TEST(RiskCorridorBands, NoTableWithoutACorridor) {
