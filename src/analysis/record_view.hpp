@@ -152,6 +152,19 @@ class RecordView {
   //! figures are defined; episodes have none.
   bool member_years() const { return member_years_; }
   void set_member_years(bool member_years) { member_years_ = member_years; }
+
+  //! The tally thresholds the stop-loss tables quote (indices into thresholds()): all of them,
+  //! less the truncation pilot's per-year amounts, which are no attachment anyone asked for.
+  std::vector<std::size_t> quoted_thresholds() const {
+    std::vector<std::size_t> out;
+    for (std::size_t t = 0; t < thresholds().size(); ++t)
+      if (t >= quoted_.size() || quoted_[t]) out.push_back(t);
+    return out;
+  }
+  void set_quoted(std::vector<bool> quoted) { quoted_ = std::move(quoted); }
+
+ private:
+  std::vector<bool> quoted_;
 };
 
 //! The view of `records` with the participants' names (model entities) and provider groups,

@@ -272,19 +272,20 @@ QuantityGrid<LayerPremium> layer_premiums(const LayerPayouts& layers,
   return premiums;
 }
 
-//! The specific layers between consecutive tally thresholds (the last one unlimited), per unit,
-//! of the selected provider-years.
+//! The specific layers between consecutive quoted tally thresholds (the last one unlimited), per
+//! unit, of the selected provider-years.
 LayerPayouts specific_layer_payouts(const RecordView& view, const Selection& selection,
                                     ReplicationRange range) {
-  const std::size_t layers = view.thresholds().size();
+  const std::vector<std::size_t> quoted = view.quoted_thresholds();
+  const std::size_t layers = quoted.size();
   LayerPayouts out{std::vector<std::vector<double>>(layers), {},
                    std::vector<std::vector<double>>(layers), view.member_years()};
   view.for_each(selection, range, [&](ProviderYear record) {
     out.exposures.push_back(record[c::kUnits]);
     for (std::size_t i = 0; i < layers; ++i) {
-      out.payouts[i].push_back(record.excess_over(i) -
-                               (i + 1 < layers ? record.excess_over(i + 1) : 0.0));
-      out.claimants[i].push_back(record.claimants_over(i));
+      out.payouts[i].push_back(record.excess_over(quoted[i]) -
+                               (i + 1 < layers ? record.excess_over(quoted[i + 1]) : 0.0));
+      out.claimants[i].push_back(record.claimants_over(quoted[i]));
     }
   });
   return out;
@@ -344,7 +345,8 @@ EstimateTable layer_table(const RecordView& view, const std::vector<std::string>
 std::vector<AnalysisTable> layer_tables(const RecordView& view,
                                         const scenario::AnalysisSettings& settings) {
   std::vector<AnalysisTable> tables;
-  const std::vector<double>& thresholds = view.thresholds();
+  std::vector<double> thresholds;
+  for (std::size_t t : view.quoted_thresholds()) thresholds.push_back(view.thresholds()[t]);
   if (!thresholds.empty()) {
     std::vector<std::string> layers;
     for (std::size_t i = 0; i < thresholds.size(); ++i)

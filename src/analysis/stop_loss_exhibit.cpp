@@ -199,7 +199,7 @@ EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangemen
 std::vector<Arrangement> arrangements(const RecordView& view,
                                       const scenario::AnalysisSettings& settings) {
   std::vector<Arrangement> rows;
-  for (std::size_t t = 0; t < view.thresholds().size(); ++t)
+  for (std::size_t t : view.quoted_thresholds())
     rows.push_back(
         {Arrangement::kSpecific, "specific A=" + format_number(view.thresholds()[t]), t});
   for (const double f : settings.aggregate_attachment_factors)

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/reference_scenario.hpp"
 #include "../support/shipped_scenario.hpp"
 #include "analysis/record_view.hpp"
 #include "analysis/risk.hpp"
@@ -144,6 +145,39 @@ TEST(Waterfall, ExhibitRecoveriesByYearEqualTheRecordsRecoveries) {
   }
   EXPECT_NEAR(t.mean[t.index(q, row, static_cast<std::size_t>(r.years))], all / n_all,
               1e-12 * all / n_all);
+}
+
+// The stop-loss tables quote the [tallies] thresholds and the contract's attachments, not the
+// truncation pilot's per-year amounts (which are tally thresholds too).
+TEST(Waterfall, StopLossTablesQuoteAttachmentsNotPilotAmounts) {
+  scenario::Scenario s = testing::single_stratum_scenario();
+  s.simulation.replications = 8;
+  s.provider_groups[0].participant = true;
+  s.tallies.thresholds = {25000.0};
+  scenario::ContractTerms terms;
+  terms.benchmark.baseline_weights = {0.5, 0.5};
+  terms.benchmark.truncate_percentile = 0.99;
+  terms.stop_loss.enabled = true;
+  terms.stop_loss.attachment = 50000.0;
+  s.contract.present = true;
+  s.contract.years.assign(2, terms);
+  s.tallies.thresholds.push_back(50000.0);
+  engine::resolve_truncation(s, s.simulation.seed);
+  ASSERT_EQ(s.tallies.thresholds.size(), 6u);  // 2 + one amount per calendar year
+  const engine::Model model = engine::build_model(s);
+  const c::Records r = records_of(s, 8);
+  const auto tables = risk_analysis(make_record_view(s, model, r), s.contract, s.analysis);
+  for (const AnalysisTable& t : tables) {
+    if (t.name == "specific_layers") {
+      EXPECT_EQ(t.table.rows, (std::vector<std::string>{"25000-50000", "50000-inf"}));
+    }
+    if (t.name == "stop_loss_exhibit") {
+      std::vector<std::string> specific;
+      for (const std::string& row : t.table.rows)
+        if (row.rfind("specific", 0) == 0) specific.push_back(row);
+      EXPECT_EQ(specific, (std::vector<std::string>{"specific A=25000", "specific A=50000"}));
+    }
+  }
 }
 
 }  // namespace
