@@ -14,6 +14,7 @@
 #include "engine/cpu_engine.hpp"
 #include "hand_records.hpp"
 #include "scenario/load.hpp"
+#include "../support/contract_records.hpp"
 #include "../support/shipped_scenario.hpp"
 
 namespace apmsim::analysis {
@@ -31,15 +32,7 @@ TEST(Headline, EachFigureAloneEqualsTheHeadlineTable) {
     SCOPED_TRACE(name);
     const scenario::Scenario s = shipped(name, 64);
     const engine::Model model = engine::build_model(s);
-    const engine::CpuEngine engine(model, 2);
-    const contract::Evaluator evaluator(model, s.contract, s.simulation.baseline_years,
-                                        s.analysis.threshold_target_effect);
-    contract::Records records = evaluator.make_records();
-    engine::BatchTallies tallies;
-    for (std::uint64_t first = 0; first < 64; first += 16) {
-      engine.run_batch(first, 16, tallies);
-      evaluator.add(tallies, records);
-    }
+    const contract::Records records = testing_support::contract_records(s, model, 64, 16);
     VariantSummary summary;
     analyse_contract(s, model, records, summary);
     const EstimateTable& table = summary.headline;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/contract_records.hpp"
 #include "../support/reference_scenario.hpp"
 #include "../support/shipped_scenario.hpp"
 #include "analysis/record_view.hpp"
@@ -30,17 +31,7 @@ namespace c = contract;
 
 //! The records of `s`'s contract on `replications` replications of its model.
 c::Records records_of(const scenario::Scenario& s, std::uint64_t replications) {
-  const engine::Model model = engine::build_model(s);
-  const engine::CpuEngine engine(model, 2);
-  const c::Evaluator evaluator(model, s.contract, s.simulation.baseline_years,
-                               s.analysis.threshold_target_effect);
-  c::Records records = evaluator.make_records();
-  engine::BatchTallies tallies;
-  for (std::uint64_t first = 0; first < replications; first += 8) {
-    engine.run_batch(first, 8, tallies);
-    evaluator.add(tallies, records);
-  }
-  return records;
+  return testing_support::contract_records(s, engine::build_model(s), replications, 8);
 }
 
 TEST(Waterfall, MoneyFlowsAddUpInEveryRecordOfEveryShippedScenario) {
