@@ -37,8 +37,7 @@ void add_truncation(const scenario::Scenario& scenario, EstimateTable& portfolio
   for (int t = -1; t < types; ++t)
     for (std::size_t r = 0; r < portfolio.rows.size(); ++r)
       for (int c = 0; c < portfolio.years; ++c) {
-        const std::size_t y = static_cast<std::size_t>(std::max(0, c - baseline));
-        const auto& terms = contract.years.at(std::min(y, contract.years.size() - 1)).benchmark;
+        const scenario::BenchmarkTerms& terms = scenario::benchmark_in(contract, baseline, c);
         portfolio.mean.push_back(t < 0 ? scenario::truncation_in(terms, c)
                                        : scenario::truncation_in_type(terms, c, t));
         portfolio.se.push_back(0.0);

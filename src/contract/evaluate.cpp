@@ -183,7 +183,6 @@ BenchmarkParts Evaluator::by_enrollment_type(const engine::BatchTallies& b, Tall
                                              const scenario::BenchmarkTerms& terms,
                                              const ProviderYear& whole,
                                              ProviderYear* types) const {
-  const BenchmarkParts all = benchmark_parts(terms, whole, baseline_years_);
   BenchmarkParts out;
   for (int t = 0; t < model_.layout.types; ++t) {
     ProviderYear& year = types[t];
@@ -192,8 +191,8 @@ BenchmarkParts Evaluator::by_enrollment_type(const engine::BatchTallies& b, Tall
     const double mix = per_unit(year.units, whole.units);  // the performance year's type mix
     if (!(mix > 0.0)) continue;
     // A type with no baseline units has no benchmark of its own: it takes the whole one's.
-    const BenchmarkParts parts =
-        year.baseline.units > 0.0 ? benchmark_parts(terms, year, baseline_years_) : all;
+    const BenchmarkParts parts = benchmark_parts(
+        terms, year.baseline.units > 0.0 ? year : whole, baseline_years_);
     out.undiscounted += mix * parts.undiscounted;
     out.full.historical += mix * parts.full.historical;
     out.full.regional += mix * parts.full.regional;

@@ -196,10 +196,8 @@ std::vector<float> type_truncation(const scenario::Scenario& s) {
   std::vector<float> out(static_cast<std::size_t>(years * types), std::numeric_limits<float>::max());
   if (!s.contract.present) return out;
   for (int c = 0; c < years; ++c) {
-    // A baseline year under the first performance year's terms, as the contract reads it.
-    const int y = std::min(std::max(0, c - s.simulation.baseline_years),
-                           static_cast<int>(s.contract.years.size()) - 1);
-    const scenario::BenchmarkTerms& b = s.contract.years[static_cast<std::size_t>(y)].benchmark;
+    const scenario::BenchmarkTerms& b =
+        scenario::benchmark_in(s.contract, s.simulation.baseline_years, c);
     for (int t = 0; t < types; ++t) {
       const double a = scenario::truncation_in_type(b, c, t);
       if (a > 0.0) out[static_cast<std::size_t>(c * types + t)] = static_cast<float>(a);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "engine/claims.hpp"
@@ -119,6 +120,17 @@ bool needs_truncation_pilot(const scenario::Scenario& s) {
 void resolve_truncation(scenario::Scenario& s, std::uint64_t seed) {
   if (!needs_truncation_pilot(s)) return;
   resolve_truncation(s, TruncationPilot(s, seed));
+}
+
+void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed) {
+  std::vector<std::unique_ptr<TruncationPilot>> pilots;  // by population
+  for (scenario::Variant& v : variants) {
+    if (!needs_truncation_pilot(v.scenario)) continue;
+    if (pilots.size() <= v.population) pilots.resize(v.population + 1);
+    auto& pilot = pilots[v.population];
+    if (!pilot) pilot = std::make_unique<TruncationPilot>(v.scenario, seed);
+    resolve_truncation(v.scenario, *pilot);
+  }
 }
 
 void resolve_truncation(scenario::Scenario& s, const TruncationPilot& pilot) {

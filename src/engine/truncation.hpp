@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "scenario/scenario.hpp"
+#include "scenario/sweep.hpp"
 
 namespace apmsim::engine {
 
@@ -51,6 +52,9 @@ std::uint64_t pilot_seed(std::uint64_t seed);
 void resolve_truncation(scenario::Scenario& scenario, std::uint64_t seed);
 //! The same with a pilot already made for this scenario's population.
 void resolve_truncation(scenario::Scenario& scenario, const TruncationPilot& pilot);
+//! Resolves every variant's truncate_percentile from one pilot per population (variants of one
+//! population share its model, so its pilot), as a run does before simulating.
+void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed);
 //! Whether any contract year asks for truncate_percentile.
 bool needs_truncation_pilot(const scenario::Scenario& scenario);
 

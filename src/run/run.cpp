@@ -86,14 +86,7 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
   // the resolved settings', the same for every variant.
   variants_ = scenario::expand_sweep(s);
   // Percentile truncation: amounts from one seeded pilot per population, before any simulation.
-  std::vector<std::unique_ptr<engine::TruncationPilot>> pilots;
-  for (scenario::Variant& v : variants_) {
-    if (!engine::needs_truncation_pilot(v.scenario)) continue;
-    if (pilots.size() <= v.population) pilots.resize(v.population + 1);
-    auto& pilot = pilots[v.population];
-    if (!pilot) pilot = std::make_unique<engine::TruncationPilot>(v.scenario, *options_.seed);
-    engine::resolve_truncation(v.scenario, *pilot);
-  }
+  engine::resolve_truncation(variants_, *options_.seed);
   // Populations: one simulation each, with the union of its variants' tally thresholds.
   for (std::size_t i = 0; i < variants_.size(); ++i) {
     const std::size_t k = variants_[i].population;

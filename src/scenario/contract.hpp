@@ -3,6 +3,7 @@
 //! (the glide path applied), the settings of the four analyses, and the sweep's axes.
 //! docs/scenario-reference.md documents every key; field names equal the keys.
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -203,5 +204,13 @@ struct SweepAxis {
   int line = 0;                //!< where the key is written, for messages
   int column = 0;
 };
+
+//! The benchmark terms a contract applies to calendar year c's costs: a performance year's own,
+//! a baseline year those of the first performance year (which reads it).
+inline const BenchmarkTerms& benchmark_in(const Contract& contract, int baseline_years, int c) {
+  const int y = c < baseline_years ? 0 : c - baseline_years;
+  return contract.years.at(std::min(static_cast<std::size_t>(y), contract.years.size() - 1))
+      .benchmark;
+}
 
 }  // namespace apmsim::scenario

@@ -10,7 +10,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,16 +42,10 @@ TEST(Waterfall, MoneyFlowsAddUpInEveryRecordOfEveryShippedScenario) {
     scenario::Scenario base = testing_support::shipped(name, 8);
     if (!base.contract.present) continue;
     ++scenarios;
-    std::vector<std::unique_ptr<engine::TruncationPilot>> pilots;  // one per population
-    for (scenario::Variant& v : scenario::expand_sweep(base)) {
+    std::vector<scenario::Variant> variants = scenario::expand_sweep(base);
+    engine::resolve_truncation(variants, base.simulation.seed);
+    for (const scenario::Variant& v : variants) {
       SCOPED_TRACE(name + " " + v.name);
-      if (engine::needs_truncation_pilot(v.scenario)) {
-        if (pilots.size() <= v.population) pilots.resize(v.population + 1);
-        if (!pilots[v.population])
-          pilots[v.population] =
-              std::make_unique<engine::TruncationPilot>(v.scenario, v.scenario.simulation.seed);
-        engine::resolve_truncation(v.scenario, *pilots[v.population]);
-      }
       const c::Records r = records_of(v.scenario, 8);
       const std::size_t providers = r.providers.size();
       for (std::uint64_t rep = 0; rep < r.replications; ++rep)
