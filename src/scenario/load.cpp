@@ -49,7 +49,75 @@ std::vector<std::string> section_names() {
 
 }  // namespace
 
+namespace {
+
+//! TOML allows non-ASCII text only in strings and comments. The toml++ Debian ships reaches
+//! undefined behaviour (TOML_UNREACHABLE in is_non_ascii_horizontal_whitespace) on some code
+//! points where it expects whitespace, e.g. U+00A1-U+0499 or U+2C0E-U+3007 after a key: such a
+//! character is a syntax error, so it is reported here, with its line and column, before the
+//! parser sees it. Inside a multi-line basic string, the text after a line-ending backslash is
+//! whitespace the parser trims, so a non-ASCII character there is reported too.
+void reject_bare_non_ascii(std::string_view text, const std::string& path) {
+  enum class In { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral, kTrim };
+  In state = In::kCode;
+  int line = 1, column = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char byte = static_cast<unsigned char>(text[i]);
+    if ((byte & 0xC0) != 0x80) ++column;  // a code point starts (UTF-8 continuation bytes don't)
+    const auto starts = [&](std::string_view token) { return text.substr(i, token.size()) == token; };
+    if (byte >= 0x80 && (byte & 0xC0) != 0x80 && (state == In::kCode || state == In::kTrim)) {
+      throw ScenarioError(path, line, column, "",
+                          "TOML syntax error: a non-ASCII character outside a string or "
+                          "comment (keys and values other than strings are ASCII)");
+    }
+    const char c = text[i];
+    switch (state) {
+      case In::kCode:
+        if (c == '#') state = In::kComment;
+        else if (starts("\"\"\"")) state = In::kMultiBasic, i += 2, column += 2;
+        else if (starts("'''")) state = In::kMultiLiteral, i += 2, column += 2;
+        else if (c == '"') state = In::kBasic;
+        else if (c == '\'') state = In::kLiteral;
+        break;
+      case In::kComment:
+        if (c == '\n') state = In::kCode;
+        break;
+      case In::kBasic:
+        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+          ++i, ++column;  // the escaped character (ASCII in any valid escape)
+        } else if (c == '"' || c == '\n') {
+          state = In::kCode;
+        }
+        break;
+      case In::kLiteral:
+        if (c == '\'' || c == '\n') state = In::kCode;
+        break;
+      case In::kTrim:
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') break;
+        state = In::kMultiBasic;
+        [[fallthrough]];
+      case In::kMultiBasic:
+        if (c == '\\') {
+          std::size_t j = i + 1;
+          while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
+          if (j < text.size() && text[j] == '\n') state = In::kTrim;
+          else ++i, ++column;
+        } else if (starts("\"\"\"")) {
+          state = In::kCode, i += 2, column += 2;
+        }
+        break;
+      case In::kMultiLiteral:
+        if (starts("'''")) state = In::kCode, i += 2, column += 2;
+        break;
+    }
+    if (c == '\n') ++line, column = 0;
+  }
+}
+
+}  // namespace
+
 toml::table parse_toml(std::string_view text, const std::string& path) {
+  reject_bare_non_ascii(text, path);
   try {
     return toml::parse(text, std::string_view(path));
   } catch (const toml::parse_error& error) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "scenario/load.hpp"
 #include "scenario/sweep.hpp"
@@ -57,6 +58,29 @@ TEST(ScenarioErrors, MissingFile) {
 }
 
 TEST(ScenarioErrors, SyntaxError) { expect_error("syntax_error", 12, "", "TOML syntax error"); }
+
+// toml++ reaches undefined behaviour on some non-ASCII code points where it expects whitespace
+// (U+2C5E after a value); the loader reports any non-ASCII character outside strings and comments
+// at its line and column first, and leaves those inside strings and comments alone.
+TEST(ScenarioErrors, NonAsciiOutsideStringsAndComments) {
+  const auto place_of = [](const std::string& text) {
+    try {
+      parse_toml(text, "x.toml");
+    } catch (const ScenarioError& error) {
+      EXPECT_EQ(error.file(), "x.toml");
+      EXPECT_NE(std::string(error.what()).find("non-ASCII character outside a string"),
+                std::string::npos)
+          << error.what();
+      return std::pair{error.line(), error.column()};
+    }
+    return std::pair{0, 0};
+  };
+  EXPECT_EQ(place_of("[simulation]\nseed = 1\u2C5E\n"), (std::pair{2, 9}));
+  EXPECT_EQ(place_of("# caf\u00e9 \u2C5E\nname = \"\u00e9\\\"\" \u00a1\n"), (std::pair{2, 14}));
+  EXPECT_EQ(place_of("a = \"\"\"x\\\n   \u0400\"\"\"\n"), (std::pair{2, 4}));
+  EXPECT_EQ(place_of("a = \"\"\"\u0400\n\u2C5E\"\"\"\nb = '\u00e9' # \u00a1\nc = '''\u3001'''\n"),
+            (std::pair{0, 0}));
+}
 
 TEST(ScenarioErrors, UnknownKeySuggestsNearest) {
   expect_error("unknown_key", 14, "provider_group[0].panelsize", "did you mean 'panel_size'?");
