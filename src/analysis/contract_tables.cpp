@@ -70,6 +70,7 @@ const std::vector<ContractQuantity>& contract_quantities() {
       total(c::kForfeited),
       total(c::kReconciliation),
       total(c::kStopLossRecovery),
+      total(c::kAggregateRecovery),
       total(c::kStopLossPremium),
       total(c::kTruncationExcess),
       total(c::kPayment),

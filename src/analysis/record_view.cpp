@@ -42,7 +42,8 @@ RecordView make_record_view(const scenario::Scenario& scenario, const engine::Mo
   }
   RecordView view(records, std::move(names), std::move(groups), scenario.analysis.batches);
   view.set_member_years(member_years);
-  // Pilot truncation amounts are thresholds for the contract, not stop-loss quotes.
+  // Pilot truncation amounts are thresholds for the contract, not stop-loss quotes (unless a
+  // layer of the contract attaches or ends there).
   std::vector<bool> quoted(records.thresholds.size(), true);
   for (std::size_t t = 0; t < records.thresholds.size(); ++t) {
     const double a = records.thresholds[t];
@@ -50,7 +51,8 @@ RecordView make_record_view(const scenario::Scenario& scenario, const engine::Mo
     for (const scenario::ContractTerms& terms : scenario.contract.years) {
       const auto& by_year = terms.benchmark.truncate_by_year;
       pilot = pilot || std::find(by_year.begin(), by_year.end(), a) != by_year.end();
-      attachment = attachment || (terms.stop_loss.enabled && terms.stop_loss.attachment == a);
+      for (const scenario::StopLossLayer& layer : terms.stop_loss.specific_layers())
+        attachment = attachment || layer.attachment == a || layer.limit == a;
     }
     quoted[t] = !pilot || attachment;
   }

@@ -498,7 +498,7 @@ std::vector<AnalysisTable> risk_analysis(const RecordView& view, const scenario:
                                          const scenario::AnalysisSettings& settings) {
   std::vector<AnalysisTable> tables{net_result_table(view)};
   for (AnalysisTable& table : layer_tables(view, settings)) tables.push_back(std::move(table));
-  for (AnalysisTable& table : stop_loss_exhibit(view, settings)) tables.push_back(std::move(table));
+  for (AnalysisTable& table : stop_loss_exhibit(view, contract, settings)) tables.push_back(std::move(table));
   for (AnalysisTable& table : corridor_band_table(view, contract))
     tables.push_back(std::move(table));
   return tables;

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "analysis/quantity_table.hpp"
+#include "contract/stop_loss.hpp"
+#include "scenario/toml_text.hpp"
 
 namespace apmsim::analysis {
 
@@ -29,7 +32,9 @@ enum class Exhibit {
   kRetainedP90,
   kRetainedP95,
   kRetainedP99,
-  kEpd
+  kEpd,
+  kPremium,
+  kLossRatio
 };
 using E = Exhibit;
 constexpr std::array kExhibitQuantities{
@@ -59,6 +64,10 @@ constexpr std::array kExhibitQuantities{
                     "99th percentile of retained / expected retained"},
     QuantityInfo<E>{E::kEpd, "epd", "fraction",
                     "expected policyholder deficit E[(retained - E retained)+] / E retained"},
+    QuantityInfo<E>{E::kPremium, "premium", "currency/provider-year",
+                    "the contract's premium for the cover (contract rows)"},
+    QuantityInfo<E>{E::kLossRatio, "loss_ratio", "fraction",
+                    "expected recoveries / premium (contract rows; 1: priced at cost)"},
 };
 static_assert(listed_in_order(kExhibitQuantities));
 constexpr const auto& quantity_table(Exhibit) { return kExhibitQuantities; }
@@ -73,36 +82,100 @@ constexpr Percentile kPercentiles[] = {{0.50, E::kRetainedP50},
                                        {0.95, E::kRetainedP95},
                                        {0.99, E::kRetainedP99}};
 
-//! One row: a specific attachment (a tally threshold) or an aggregate attachment rule.
+//! One row: a specific attachment (a tally threshold), an aggregate attachment rule, or a cover
+//! the contract buys (its total, its aggregate cover, or one of its specific layers).
 struct Arrangement {
-  enum Kind { kSpecific, kFactor, kMonthly, kBreakEven } kind;
+  enum Kind {
+    kSpecific,
+    kFactor,
+    kMonthly,
+    kBreakEven,
+    kContractTotal,
+    kContractAggregate,
+    kContractLayer
+  } kind;
   std::string label;
   std::size_t threshold = 0;  //!< kSpecific: tally threshold index
   double factor = 0;          //!< kFactor, kBreakEven: of expected claims
   double monthly = 0, minimum = 0;
+  //! A part of a specific cover: the share it pays of the cost between two tally thresholds
+  //! (indices; attachment -1: from 0, limit -1: none).
+  struct Piece {
+    double share;
+    int attachment, limit;
+  };
+  //! Contract rows, per performance year: whether the cover is in force, its pieces (one for a
+  //! layer or band, every band for the bands together) and its premium per unit.
+  std::vector<bool> in_force{};
+  std::vector<std::vector<Piece>> pieces{};
+  std::vector<double> premium{};
+  std::vector<scenario::AggregateStopLoss> aggregate{};  //!< kContractAggregate, per year
 };
 
 //! Months in a patient-year: member months = 12 x units.
 constexpr double kMonthsPerYear = 12;
 
-//! Claims, attachment, recovery and the specific recovery of one record under `a`, given the
-//! provider-year's expected claims.
-StopLossYear year_of(const Arrangement& a, ProviderYear r, double expected_claims) {
+//! Claims, attachment, recovery, premium and the specific recovery of one record of performance
+//! year `year` under `a`, given the provider-year's expected claims.
+StopLossYear year_of(const Arrangement& a, ProviderYear r, int year, double expected_claims) {
   StopLossYear y;
-  if (a.kind == Arrangement::kSpecific) {
-    y.claims = r[c::kActualCost];
-    y.recovery = r.excess_over(a.threshold);
-    y.attachment = kNaN;  // per unit: no aggregate factor
-  } else {
-    y.other_recovery = r[c::kStopLossRecovery];
-    y.claims = r[c::kActualCost] - y.other_recovery;
-    y.attachment = a.kind == Arrangement::kMonthly
-                       ? std::max(a.monthly * kMonthsPerYear * r[c::kUnits], a.minimum)
-                       : a.factor * expected_claims;
-    y.recovery = std::max(y.claims - y.attachment, 0.0);
+  const auto at = static_cast<std::size_t>(year);
+  const double specific = r[c::kStopLossRecovery] - r[c::kAggregateRecovery];
+  switch (a.kind) {
+    case Arrangement::kSpecific:
+      y.claims = r[c::kActualCost];
+      y.recovery = r.excess_over(a.threshold);
+      y.attachment = kNaN;  // per unit: no aggregate factor
+      break;
+    case Arrangement::kContractTotal:
+      y.claims = r[c::kActualCost];
+      y.recovery = r[c::kStopLossRecovery];
+      y.premium = r[c::kStopLossPremium];
+      y.attachment = kNaN;
+      break;
+    case Arrangement::kContractLayer:
+      y.claims = r[c::kActualCost];
+      y.attachment = kNaN;
+      if (a.in_force[at]) {
+        // share x (cost between attachment and limit), counting no cost above the truncation
+        // point: the excess over the limit is at least the truncation excess.
+        for (const Arrangement::Piece& piece : a.pieces[at]) {
+          const double above_limit =
+              std::max(piece.limit >= 0 ? r.excess_over(static_cast<std::size_t>(piece.limit)) : 0.0,
+                       r[c::kTruncationExcess]);
+          const double above_attachment =
+              piece.attachment >= 0 ? r.excess_over(static_cast<std::size_t>(piece.attachment))
+                                    : r[c::kActualCost];
+          y.recovery += piece.share * (above_attachment - above_limit);
+        }
+        y.premium = a.premium[at] * r[c::kUnits];
+      }
+      break;
+    case Arrangement::kContractAggregate:
+      y.other_recovery = specific;
+      y.claims = r[c::kActualCost] - r[c::kTruncationExcess] - specific;
+      if (a.in_force[at]) {
+        y.attachment =
+            c::aggregate_attachment(a.aggregate[at], r[c::kUnits], r[c::kBenchmark]);
+        y.recovery = r[c::kAggregateRecovery];
+        y.premium = a.aggregate[at].premium * r[c::kUnits];
+      }
+      break;
+    default:
+      y.other_recovery = specific;
+      y.claims = r[c::kActualCost] - y.other_recovery;
+      y.attachment = a.kind == Arrangement::kMonthly
+                         ? std::max(a.monthly * kMonthsPerYear * r[c::kUnits], a.minimum)
+                         : a.factor * expected_claims;
+      y.recovery = std::max(y.claims - y.attachment, 0.0);
   }
   y.expected_claims = expected_claims;
   return y;
+}
+
+//! The performance year of a provider-year cell.
+int year_in(const RecordView& view, std::size_t cell) {
+  return static_cast<int>(cell % static_cast<std::size_t>(view.years()));
 }
 
 //! Per provider-year cell, the mean over all replications of value(StopLossYear).
@@ -112,7 +185,7 @@ std::vector<double> cell_means(const RecordView& view, const Arrangement& a,
   std::vector<double> sum(view.cells(), 0.0), count(view.cells(), 0.0);
   view.for_each_cell(view.everyone(), view.all_replications(),
                      [&](ProviderYear r, std::uint64_t, std::size_t cell) {
-                       sum[cell] += value(year_of(a, r, expected_claims[cell]));
+                       sum[cell] += value(year_of(a, r, year_in(view, cell), expected_claims[cell]));
                        ++count[cell];
                      });
   for (std::size_t i = 0; i < sum.size(); ++i) sum[i] = count[i] > 0 ? sum[i] / count[i] : kNaN;
@@ -137,7 +210,7 @@ std::vector<StopLossYear> years_of(const RecordView& view, const Arrangement& a,
                                    ReplicationRange range) {
   std::vector<StopLossYear> years;
   view.for_each_cell(selection, range, [&](ProviderYear r, std::uint64_t, std::size_t cell) {
-    StopLossYear y = year_of(a, r, e.claims[cell]);
+    StopLossYear y = year_of(a, r, year_in(view, cell), e.claims[cell]);
     y.expected_retained = e.retained[cell];
     years.push_back(y);
   });
@@ -147,9 +220,10 @@ std::vector<StopLossYear> years_of(const RecordView& view, const Arrangement& a,
 //! The batch-means quantities of some provider-years: means, P(attach), EPD and the factor.
 QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, const Arrangement& a) {
   double claims = 0, recovery = 0, attachment = 0, expected = 0, attached = 0, deficit = 0,
-         expected_retained = 0;
+         expected_retained = 0, premium = 0;
   for (const StopLossYear& y : years) {
     claims += y.claims;
+    premium += y.premium;
     recovery += y.recovery;
     attachment += y.attachment;
     expected += y.expected_claims;
@@ -167,6 +241,10 @@ QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, con
   v(E::kExpectedRetained) = (claims - recovery) / n;
   v(E::kAttachProbability) = attached / n;
   v(E::kEpd) = expected_retained > 0 ? deficit / expected_retained : kNaN;
+  if (a.kind >= Arrangement::kContractTotal) {
+    v(E::kPremium) = premium / n;
+    v(E::kLossRatio) = premium > 0 ? recovery / premium : kNaN;
+  }
   return v;
 }
 
@@ -196,9 +274,101 @@ EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangemen
   return out;
 }
 
-std::vector<Arrangement> arrangements(const RecordView& view,
-                                      const scenario::AnalysisSettings& settings) {
+//! The tally threshold index of amount `a` (the contract's boundaries are tally thresholds).
+int threshold_of(const RecordView& view, double a) {
+  const std::vector<double>& t = view.thresholds();
+  const auto it = std::find(t.begin(), t.end(), a);
+  if (it == t.end())
+    throw std::logic_error("stop-loss exhibit: " + format_number(a) + " is not a tally threshold");
+  return static_cast<int>(it - t.begin());
+}
+
+//! "20000-50000 x0.8": a layer's or band's bounds and the share it pays.
+std::string bounds_label(double lower, double upper, double share) {
+  return format_number(lower) + "-" +
+         (upper < scenario::kNoLimit ? format_number(upper) : std::string("inf")) + " x" +
+         format_number(share);
+}
+
+//! The covers the contract buys, over its performance years: the total, each distinct specific
+//! layer, each band and the bands together, and the aggregate cover, each in force in the years
+//! whose terms have it.
+std::vector<Arrangement> contract_rows(const RecordView& view, const scenario::Contract& contract) {
   std::vector<Arrangement> rows;
+  const int years = view.years();
+  bool any = false;
+  for (const scenario::ContractTerms& t : contract.years) any = any || t.stop_loss.any();
+  if (!contract.present || !any || static_cast<int>(contract.years.size()) != years) return rows;
+  const auto n = static_cast<std::size_t>(years);
+  const auto blank = [n](Arrangement::Kind kind, std::string label) {
+    Arrangement a{kind, std::move(label)};
+    a.in_force.assign(n, false);
+    a.pieces.assign(n, {});
+    a.premium.assign(n, 0.0);
+    a.aggregate.assign(n, {});
+    return a;
+  };
+  rows.push_back(blank(Arrangement::kContractTotal, "contract stop-loss"));
+  rows.back().in_force.assign(n, true);
+  // The row of `label`, made on first sight.
+  const auto row_of = [&rows, &blank](const std::string& label) -> Arrangement& {
+    for (Arrangement& a : rows)
+      if (a.label == label) return a;
+    rows.push_back(blank(Arrangement::kContractLayer, label));
+    return rows.back();
+  };
+  for (std::size_t y = 0; y < n; ++y) {
+    const scenario::ContractTerms& t = contract.years[y];
+    const auto& by_year = t.benchmark.truncate_by_year;
+    const double truncate_at =
+        by_year.empty() ? t.benchmark.truncate_at : by_year[by_year.size() - n + y];
+    const double top = truncate_at > 0 ? truncate_at : scenario::kNoLimit;
+    // A piece of cover attached at or above the truncation point insures nothing counted.
+    const auto piece = [&](double lower, double upper, double share) {
+      return Arrangement::Piece{share, lower > 0 ? threshold_of(view, lower) : -1,
+                                upper < top ? threshold_of(view, upper) : -1};
+    };
+    const scenario::StopLossTerms& sl = t.stop_loss;
+    std::vector<scenario::StopLossLayer> layers = sl.layers;
+    if (sl.enabled) layers.insert(layers.begin(), {sl.attachment, sl.limit, sl.coinsurance, sl.premium});
+    for (const scenario::StopLossLayer& layer : layers) {
+      Arrangement& row = row_of(
+          "contract layer " + bounds_label(layer.attachment, layer.limit, 1.0 - layer.coinsurance) +
+          (layer.premium > 0 ? " premium=" + format_number(layer.premium) : std::string()));
+      if (!(layer.attachment < top)) continue;
+      row.in_force[y] = true;
+      row.pieces[y] = {piece(layer.attachment, layer.limit, 1.0 - layer.coinsurance)};
+      row.premium[y] = layer.premium;
+    }
+    std::vector<Arrangement::Piece> bands;
+    for (const scenario::StopLossBand& band : sl.bands) {
+      Arrangement& row = row_of("contract band " + bounds_label(band.lower, band.upper, band.share));
+      if (!(band.lower < top)) continue;
+      row.in_force[y] = true;
+      row.pieces[y] = {piece(band.lower, band.upper, band.share)};
+      bands.push_back(row.pieces[y].front());
+    }
+    if (!sl.bands.empty()) {
+      Arrangement& row = row_of("contract bands");
+      row.in_force[y] = !bands.empty();
+      row.pieces[y] = bands;
+      row.premium[y] = bands.empty() ? 0.0 : sl.band_premium;
+    }
+  }
+  Arrangement aggregate = blank(Arrangement::kContractAggregate, "contract aggregate");
+  for (std::size_t y = 0; y < n; ++y) {
+    aggregate.in_force[y] = contract.years[y].stop_loss.aggregate.enabled;
+    aggregate.aggregate[y] = contract.years[y].stop_loss.aggregate;
+  }
+  if (std::find(aggregate.in_force.begin(), aggregate.in_force.end(), true) !=
+      aggregate.in_force.end())
+    rows.push_back(aggregate);
+  return rows;
+}
+
+std::vector<Arrangement> arrangements(const RecordView& view, const scenario::Contract& contract,
+                                      const scenario::AnalysisSettings& settings) {
+  std::vector<Arrangement> rows = contract_rows(view, contract);
   for (std::size_t t : view.quoted_thresholds())
     rows.push_back(
         {Arrangement::kSpecific, "specific A=" + format_number(view.thresholds()[t]), t});
@@ -237,8 +407,9 @@ double break_even_factor(const std::vector<StopLossYear>& years) {
 }
 
 std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
+                                             const scenario::Contract& contract,
                                              const scenario::AnalysisSettings& settings) {
-  std::vector<Arrangement> rows = arrangements(view, settings);
+  std::vector<Arrangement> rows = arrangements(view, contract, settings);
   if (view.replications() == 0) return {};
   // The break-even row: the factor solved on all replications of the agreement, quoted like the
   // others (its attachment_factor column is each year's own break-even factor).

@@ -23,9 +23,20 @@ struct StopLossYear {
   double expected_claims = 0;    //!< E[claims] of this provider and year
   double expected_retained = 0;  //!< E[claims - recovery] of this provider and year
   double other_recovery = 0;     //!< the specific stop-loss recovery (aggregate net of specific)
+  double premium = 0;            //!< the contract's premium for the cover (contract rows)
 };
 
-//! The stop-loss exhibit, rows = arrangements, column "all", pooled over provider-years:
+//! The stop-loss exhibit, rows = arrangements, columns = performance years and the agreement,
+//! pooled over provider-years. First the covers the contract buys (`[contract.stop_loss]`), each
+//! with premium = its premium per provider-year and loss_ratio = expected recoveries / premium:
+//!   contract stop-loss: every cover together, recovery = stop_loss_recovery, premium =
+//!     stop_loss_premium (so its expected recoveries are the records' mean recovery);
+//!   contract layer <a>-<l> x<share>: each specific layer and band, share x (cost between a and
+//!     l, none above the truncation point), from the records' excess fields; in the years whose
+//!     terms have it (0 in the others, and those years' columns show 0);
+//!   contract aggregate: claims = cost net of truncation and the specific layers, attachment as
+//!     the terms set it, recovery = aggregate_recovery;
+//! then what a quote would compare them with:
 //!   specific A=<A> (each tally threshold A): claims = actual cost, recovery = sum (cost - A)+;
 //!   aggregate factor=<f> (each aggregate_attachment_factors f): claims = actual cost - the
 //!     contract's specific recovery (net of specific), attachment = f x E[claims];
@@ -40,6 +51,7 @@ struct StopLossYear {
 //! retained_p50 .. retained_p99 = percentiles of retained / E[retained], epd = E[(retained -
 //! E[retained])+] / E[retained], each provider-year against its own expectations.
 std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
+                                             const scenario::Contract& contract,
                                              const scenario::AnalysisSettings& settings);
 
 //! The break-even aggregate attachment factor of some provider-years (attachment f x

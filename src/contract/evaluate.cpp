@@ -125,14 +125,11 @@ Evaluator::Evaluator(const engine::Model& model, const scenario::Contract& contr
       const double a = scenario::truncation_in(t.benchmark, c);
       truncate_index_.push_back(a > 0.0 ? threshold_index(thresholds, a) : -1);
     }
-    const double now = scenario::truncation_in(
-        t.benchmark, baseline_years + static_cast<int>(attach_index_.size()));
-    if (t.stop_loss.enabled) {
-      const double a = now > 0.0 ? std::min(now, t.stop_loss.attachment) : t.stop_loss.attachment;
-      attach_index_.push_back(threshold_index(thresholds, a));
-    } else {
-      attach_index_.push_back(-1);
-    }
+    const double now =
+        scenario::truncation_in(t.benchmark, baseline_years + static_cast<int>(capped_.size()));
+    capped_.emplace_back();
+    for (const double b : capped_boundaries(layers_in_force(t.stop_loss, now)))
+      capped_.back().emplace_back(b, threshold_index(thresholds, b));
   }
 }
 
@@ -175,7 +172,7 @@ TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y) const {
                                                                        contract_.years.size())))];
   at.observed_trend = contract_.years[static_cast<std::size_t>(y)].benchmark.observed_trend;
   at.national = &national_;
-  at.attachment = attach_index_[static_cast<std::size_t>(y)];
+  at.capped = &capped_[static_cast<std::size_t>(y)];
   return at;
 }
 
@@ -226,7 +223,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   const SharingBasis basis{benchmark, undiscounted * (1.0 - repayment_discount) * year.units,
                            provider.revenue_share * year.cost};
   // 2. Accountable cost (DESIGN 5.2); 3. eligibility; 4. the sharing rule or corridor.
-  const AccountableCost accountable = accountable_cost(terms, year);
+  const AccountableCost accountable = accountable_cost(terms, year, benchmark);
   const bool is_eligible = eligible(terms, year.units);
   const MinimumRates minimum = minimum_rates(terms.sharing, year.units, year.baseline);
   const double shared = sharing_result(terms, minimum, basis, accountable.cost, year.quality.score);
@@ -254,6 +251,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kForfeited] = money.forfeited();
   out[kReconciliation] = reconciled;
   out[kStopLossRecovery] = accountable.recovery;
+  out[kAggregateRecovery] = accountable.aggregate_recovery;
   out[kStopLossPremium] = accountable.premium;
   out[kTruncationExcess] = accountable.truncated_excess;
   out[kPayment] = money.payment;

@@ -57,7 +57,8 @@ class Evaluator {
   //! populations, non-participant providers), or every entity when all are participants.
   std::vector<std::uint32_t> national_;
   std::vector<int> truncate_index_;  //!< [performance year][calendar year]: threshold index or -1
-  std::vector<int> attach_index_;    //!< per performance year: min(attachment, truncation)
+  //! Per performance year: the stop-loss boundaries its layers read, with their threshold index.
+  std::vector<std::vector<std::pair<double, int>>> capped_;
 };
 
 }  // namespace apmsim::contract

@@ -138,7 +138,10 @@ void read_provider_year(const engine::BatchTallies& tallies, const TallyLayout& 
   out.cost = view.cost(now);
   const int truncation = truncation_in(at, at.year);
   out.truncated_cost = view.counted(now, truncation);
-  out.cost_at_attachment = at.attachment >= 0 ? now[layout.capped_field(at.attachment)] : 0.0;
+  out.capped.clear();
+  if (at.capped)
+    for (const auto& [boundary, index] : *at.capped)
+      out.capped.emplace_back(boundary, now[layout.capped_field(index)]);
   out.counterfactual = now[TallyLayout::kCounterfactual];
   out.catastrophic = now[TallyLayout::kCatastrophicCost];
   out.risk_per_unit = per_unit(view.risk(now), out.units);

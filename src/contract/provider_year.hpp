@@ -5,6 +5,7 @@
 //! is applied here, by reading the tallies' sum of min(cost, A) instead of the cost.
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "contract/quality.hpp"
@@ -37,7 +38,9 @@ struct ProviderYear {
   double units = 0.0;                   //!< units n
   double cost = 0.0;                    //!< actual cost (claims)
   double truncated_cost = 0.0;          //!< cost truncated at truncate_at (= cost without it)
-  double cost_at_attachment = 0.0;      //!< sum min(cost, attachment), with a specific stop-loss
+  //! The stop-loss layers' boundaries b the contract reads and sum min(cost, b) at each (the
+  //! whole population's units; boundaries below the truncation amount).
+  std::vector<std::pair<double, double>> capped;
   double counterfactual = 0.0;          //!< cost without the intervention effect, same draws
   double catastrophic = 0.0;            //!< the catastrophic add-ons within the counterfactual
   double risk_per_unit = 0.0;           //!< observed risk score per unit
@@ -67,7 +70,8 @@ struct TallyPlace {
   //! -1: the whole population; t: enrollment type t alone (its units, cost, cost truncated at
   //! the type's own amount, risk scores), for the per-type benchmark of 42 CFR 425.602(a)(2).
   int type = -1;
-  int attachment = -1;            //!< threshold index of min(attachment, truncate_at), or -1
+  //! The stop-loss boundaries to read into ProviderYear::capped: value and tally threshold index.
+  const std::vector<std::pair<double, int>>* capped = nullptr;
 };
 
 //! The tally threshold index of calendar year c's truncation, or -1.

@@ -1,7 +1,9 @@
 #pragma once
 //! Accountable cost (DESIGN 5.2, docs/scenario-reference.md `[contract.stop_loss]`): the cost the
-//! contract holds the provider to, after truncation and a specific (per-unit) stop-loss, and the
-//! stop-loss money in it. An aggregate stop-loss is a corridor band (contract/risk_sharing.hpp).
+//! contract holds the provider to, after truncation, the specific stop-loss layers and bands, and
+//! an aggregate stop-loss, and the stop-loss money in it.
+
+#include <vector>
 
 #include "contract/provider_year.hpp"
 #include "scenario/contract.hpp"
@@ -11,16 +13,44 @@ namespace apmsim::contract {
 //! The accountable cost of one provider-year and the stop-loss money in it.
 struct AccountableCost {
   double cost = 0.0;      //!< truncated cost - stop-loss recovery (+ premium under capitation)
-  double recovery = 0.0;  //!< what the specific stop-loss takes off the provider's cost
-  double premium = 0.0;   //!< the stop-loss premium, per unit times units
+  double recovery = 0.0;  //!< what the stop-loss takes off the provider's cost: specific + aggregate
+  double aggregate_recovery = 0.0;  //!< the aggregate cover's part of `recovery`
+  double premium = 0.0;   //!< every stop-loss premium: per unit times units
   double truncated_excess = 0.0;  //!< cost above truncate_at, sum (cost - truncate_at)+
 };
 
-//! Truncated cost, less (1 - coinsurance) times its part above the attachment (per unit; the
-//! attachment is capped at truncate_at, above which nothing is counted). The premium is cash the
-//! provider pays (contract/payment.hpp); under `capitation` it is paid from the budget, so it is
-//! also part of the budget's gain or loss (the accountable cost). With the attachment at or above
-//! truncate_at the cover recovers nothing, and no premium is charged for it.
-AccountableCost accountable_cost(const scenario::ContractTerms& terms, const ProviderYear& year);
+//! A layer as the contract reads it in one year with truncation amount T (cost above T is never
+//! counted): its attachment, its limit, the share it pays and its premium per unit. A layer attached at or above T insures nothing: it is left out, and charges nothing.
+struct LayerInForce {
+  double attachment = 0.0;  //!< min(attachment, T)
+  double limit = 0.0;       //!< its limit; infinite when none or at or above T (the truncated cost)
+  double share = 0.0;       //!< 1 - coinsurance
+  double premium = 0.0;     //!< per unit
+};
+
+//! The specific layers (the table's own, `layer`s, then `band`s) in force with truncation amount
+//! `truncate_at` (0: none); the bands' premium is charged when any band is in force.
+std::vector<LayerInForce> layers_in_force(const scenario::StopLossTerms& terms, double truncate_at,
+                                          double* band_premium = nullptr);
+
+//! The boundaries whose sum min(cost, b) a year's layers read (attachments and limits below
+//! truncation, above 0), sorted and distinct.
+std::vector<double> capped_boundaries(const std::vector<LayerInForce>& layers);
+
+//! What each layer pays on a provider-year: share x (sum min(cost, limit) - sum min(cost, attachment))
+//! over its units, from ProviderYear::capped (the truncated cost at an infinite limit).
+double layer_recovery(const LayerInForce& layer, const ProviderYear& year);
+
+//! The aggregate cover's attachment on a provider-year: factor x benchmark (the priced expected
+//! claims), a stated amount, or max(monthly x 12 x units, minimum).
+double aggregate_attachment(const scenario::AggregateStopLoss& a, double units, double benchmark);
+
+//! Truncated cost, less each specific layer's recovery, less the aggregate cover's (1 -
+//! coinsurance) x (net cost - attachment)+ up to its limit. The premiums are cash the provider
+//! pays (contract/payment.hpp); under `capitation` they are paid from the budget, so they are
+//! also part of the budget's gain or loss (the accountable cost). `benchmark`: the year's
+//! benchmark expenditure (benchmark per unit x units), the priced expected claims.
+AccountableCost accountable_cost(const scenario::ContractTerms& terms, const ProviderYear& year,
+                                 double benchmark);
 
 }  // namespace apmsim::contract

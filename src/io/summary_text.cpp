@@ -427,8 +427,9 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
   }
   if (const auto* t = v.analysis_table("risk", "stop_loss_exhibit")) {
     rows_by_column(out, t->table,
-                   {"attachment_factor", "expected_recoveries", "expected_retained",
-                    "attach_probability", "attach_count", "retained_p90", "retained_p99", "epd"},
+                   {"attachment_factor", "expected_recoveries", "premium", "loss_ratio",
+                    "expected_retained", "attach_probability", "attach_count", "retained_p90",
+                    "retained_p99", "epd"},
                    "stop-loss exhibit (per provider-year; aggregate net of specific), by "
                    "performance year",
                    currency);

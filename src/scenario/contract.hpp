@@ -87,12 +87,62 @@ inline double truncation_in_type(const BenchmarkTerms& b, int c, int t) {
   return b.truncate_by_type_year.at(static_cast<std::size_t>(c)).at(static_cast<std::size_t>(t));
 }
 
-//! `[contract.stop_loss]`: specific (per-unit) stop-loss.
-struct StopLossTerms {
+//! One specific (per-unit) stop-loss layer: of each unit's cost between `attachment` and `limit`,
+//! the cover pays (1 - coinsurance); the provider pays `premium` per unit for it.
+struct StopLossLayer {
+  double attachment = 0.0;   //!< per-unit cost above which the layer pays
+  double limit = kNoLimit;   //!< per-unit cost above which it pays no more
+  double coinsurance = 0.0;  //!< share of the layer's cost the provider still bears
+  double premium = 0.0;      //!< per unit, paid by the provider
+};
+
+//! `[[contract.stop_loss.band]]`: a band of per-unit annual cost [lower, upper) of which the
+//! arrangement pays `share` (ACO REACH's banded stop-loss).
+struct StopLossBand {
+  double lower = 0.0;
+  double upper = kNoLimit;
+  double share = 0.0;
+};
+
+//! `[contract.stop_loss.aggregate]`: aggregate stop-loss the provider buys, on its whole
+//! provider-year cost net of truncation and the specific layers.
+struct AggregateStopLoss {
+  enum class Basis { kFactor, kAmount, kMonthly };
   bool enabled = false;
+  Basis basis = Basis::kFactor;
+  double attachment_factor = 0.0;   //!< kFactor: of the priced expected claims (the benchmark)
+  double attachment = 0.0;          //!< kAmount: a stated amount per provider-year
+  double monthly_attachment = 0.0;  //!< kMonthly: per member month (12 per patient-year unit)
+  double minimum_attachment = 0.0;  //!< kMonthly: the least attachment
+  double limit = kNoLimit;          //!< the most the cover pays per provider-year
+  double coinsurance = 0.0;         //!< share of the excess the provider still bears
+  double premium = 0.0;             //!< per unit, paid by the provider
+};
+
+//! `[contract.stop_loss]`: specific layers (the table's own attachment, `[[...layer]]`s and
+//! `[[...band]]`s) and an aggregate cover.
+struct StopLossTerms {
+  bool enabled = false;      //!< the table's own layer (`attachment` given)
   double attachment = 0.0;   //!< per-unit cost above which the stop-loss pays
+  double limit = kNoLimit;   //!< per-unit cost above which it pays no more
   double coinsurance = 0.0;  //!< share of the excess the provider still bears
   double premium = 0.0;      //!< per unit, paid by the provider
+  std::vector<StopLossLayer> layers;  //!< `[[contract.stop_loss.layer]]`
+  std::vector<StopLossBand> bands;    //!< `[[contract.stop_loss.band]]`
+  double band_premium = 0.0;          //!< per unit, for the bands together
+  AggregateStopLoss aggregate;
+
+  //! Every specific layer: the table's own, the `layer` entries, then each band as a layer
+  //! (coinsurance 1 - share, no premium of its own: `band_premium` is the bands').
+  std::vector<StopLossLayer> specific_layers() const {
+    std::vector<StopLossLayer> all;
+    if (enabled) all.push_back({attachment, limit, coinsurance, premium});
+    all.insert(all.end(), layers.begin(), layers.end());
+    for (const StopLossBand& b : bands) all.push_back({b.lower, b.upper, 1.0 - b.share, 0.0});
+    return all;
+  }
+  //! Whether any stop-loss is bought.
+  bool any() const { return enabled || !layers.empty() || !bands.empty() || aggregate.enabled; }
 };
 
 //! `[contract.sharing]`: shared savings and losses.

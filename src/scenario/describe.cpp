@@ -237,11 +237,48 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
              ", discount = " + toml_float(d.discount) + " }";
   out.raw("quality_discount", "[" + tiers + "]");
   out.number("efficiency_adjustment", b.efficiency_adjustment);
-  if (t.stop_loss.enabled) {
+  if (t.stop_loss.any()) {
+    const StopLossTerms& sl = t.stop_loss;
     out.header("[" + prefix + ".stop_loss]");
-    out.number("attachment", t.stop_loss.attachment);
-    out.number("coinsurance", t.stop_loss.coinsurance);
-    out.number("premium", t.stop_loss.premium);
+    if (sl.enabled) {
+      out.number("attachment", sl.attachment);
+      if (sl.limit < kNoLimit) out.number("limit", sl.limit);
+      out.number("coinsurance", sl.coinsurance);
+      out.number("premium", sl.premium);
+    }
+    if (!sl.bands.empty()) out.number("band_premium", sl.band_premium);
+    for (const StopLossLayer& layer : sl.layers) {
+      out.header("[[" + prefix + ".stop_loss.layer]]");
+      out.number("attachment", layer.attachment);
+      if (layer.limit < kNoLimit) out.number("limit", layer.limit);
+      out.number("coinsurance", layer.coinsurance);
+      out.number("premium", layer.premium);
+    }
+    for (const StopLossBand& band : sl.bands) {
+      out.header("[[" + prefix + ".stop_loss.band]]");
+      out.number("lower", band.lower);
+      if (band.upper < kNoLimit) out.number("upper", band.upper);
+      out.number("share", band.share);
+    }
+    if (sl.aggregate.enabled) {
+      const AggregateStopLoss& a = sl.aggregate;
+      out.header("[" + prefix + ".stop_loss.aggregate]");
+      switch (a.basis) {
+        case AggregateStopLoss::Basis::kFactor:
+          out.number("attachment_factor", a.attachment_factor);
+          break;
+        case AggregateStopLoss::Basis::kAmount:
+          out.number("attachment", a.attachment);
+          break;
+        case AggregateStopLoss::Basis::kMonthly:
+          out.number("monthly_attachment", a.monthly_attachment);
+          out.number("minimum_attachment", a.minimum_attachment);
+          break;
+      }
+      if (a.limit < kNoLimit) out.number("limit", a.limit);
+      out.number("coinsurance", a.coinsurance);
+      out.number("premium", a.premium);
+    }
   }
   if (t.sharing.enabled) {
     const SharingTerms& s = t.sharing;

@@ -129,12 +129,16 @@ toml::table parse_toml(std::string_view text, const std::string& path) {
 
 namespace {
 
-//! The contract's truncation and stop-loss attachment points join the tally thresholds.
+//! The contract's truncation points and its stop-loss layers' attachments and limits join the
+//! tally thresholds.
 void add_contract_thresholds(const TableReader& top, Scenario& scenario) {
   auto& thresholds = scenario.tallies.thresholds;
   for (const ContractTerms& terms : scenario.contract.years) {
     if (terms.benchmark.truncate_at > 0.0) thresholds.push_back(terms.benchmark.truncate_at);
-    if (terms.stop_loss.enabled) thresholds.push_back(terms.stop_loss.attachment);
+    for (const StopLossLayer& layer : terms.stop_loss.specific_layers()) {
+      if (layer.attachment > 0.0) thresholds.push_back(layer.attachment);
+      if (layer.limit < kNoLimit) thresholds.push_back(layer.limit);
+    }
   }
   std::sort(thresholds.begin(), thresholds.end());
   thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());

@@ -8,6 +8,7 @@
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
 #include "scenario/suggest.hpp"
+#include "scenario/toml_text.hpp"
 
 namespace apmsim::scenario {
 
@@ -164,15 +165,117 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
   return b;
 }
 
+//! One layer's limit: above its attachment.
+double read_limit(const TableReader& r, double attachment, double limit) {
+  limit = r.number("limit", limit, above(0.0));
+  if (!(limit > attachment)) r.fail(r.has("limit") ? "limit" : "attachment", "the limit must be above the attachment");
+  return limit;
+}
+
+//! `[[contract.stop_loss.layer]]`: each a specific layer of its own.
+std::optional<std::vector<StopLossLayer>> read_layers(const TableReader& parent) {
+  if (!parent.has("layer")) return std::nullopt;
+  const Section& schema = section("contract.stop_loss.layer");
+  const auto tables = parent.table_array("layer", 1, kMaxTiers);
+  std::vector<StopLossLayer> layers;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const TableReader t =
+        parent.child(*tables[i], parent.element_path("layer", i), schema.header(), schema.keys);
+    StopLossLayer layer;
+    layer.attachment = t.required_number("attachment", above(0.0));
+    layer.limit = read_limit(t, layer.attachment, layer.limit);
+    layer.coinsurance = t.number("coinsurance", layer.coinsurance, closed(0.0, 1.0));
+    layer.premium = t.number("premium", layer.premium, at_least(0.0));
+    layers.push_back(layer);
+  }
+  return layers;
+}
+
+//! `[[contract.stop_loss.band]]`: bands of per-unit cost, in order, not overlapping.
+std::optional<std::vector<StopLossBand>> read_bands(const TableReader& parent) {
+  if (!parent.has("band")) return std::nullopt;
+  const Section& schema = section("contract.stop_loss.band");
+  const auto tables = parent.table_array("band", 1, kMaxTiers);
+  std::vector<StopLossBand> bands;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const TableReader t =
+        parent.child(*tables[i], parent.element_path("band", i), schema.header(), schema.keys);
+    StopLossBand band;
+    band.lower = t.required_number("lower", at_least(0.0));
+    band.upper = t.number("upper", band.upper, above(0.0));
+    band.share = t.required_number("share", closed(0.0, 1.0));
+    if (!(band.upper > band.lower)) t.fail("upper", "must be > lower");
+    if (!bands.empty() && band.lower < bands.back().upper)
+      t.fail("lower", "bands go upward without overlapping: this one starts below the end of "
+                      "the one before (" + format_number(bands.back().upper) + ")");
+    bands.push_back(band);
+  }
+  return bands;
+}
+
+//! `[contract.stop_loss.aggregate]`: one attachment rule, a limit, coinsurance and a premium.
+AggregateStopLoss read_aggregate(const TableReader& parent, AggregateStopLoss a) {
+  const auto reader = sub_table(parent, "aggregate", "contract.stop_loss.aggregate");
+  if (!reader) return a;
+  const TableReader& r = *reader;
+  const char* rules[] = {"attachment_factor", "attachment", "monthly_attachment"};
+  int given = 0;
+  for (const char* key : rules) given += r.has(key) ? 1 : 0;
+  if (given > 1)
+    r.fail(r.has("attachment") ? "attachment" : "monthly_attachment",
+           "give one of attachment_factor, attachment and monthly_attachment");
+  if (given == 0 && !a.enabled)
+    r.fail_at(r.where(), r.path(),
+              "an aggregate stop-loss needs an attachment: attachment_factor (of the benchmark "
+              "expenditure), attachment (an amount) or monthly_attachment (per member month)");
+  a.enabled = true;
+  if (r.has("attachment_factor")) {
+    a.basis = AggregateStopLoss::Basis::kFactor;
+    a.attachment_factor = r.number("attachment_factor", 0.0, above(0.0));
+  } else if (r.has("attachment")) {
+    a.basis = AggregateStopLoss::Basis::kAmount;
+    a.attachment = r.number("attachment", 0.0, above(0.0));
+  } else if (r.has("monthly_attachment")) {
+    a.basis = AggregateStopLoss::Basis::kMonthly;
+    a.monthly_attachment = r.number("monthly_attachment", 0.0, above(0.0));
+  }
+  a.minimum_attachment = r.number("minimum_attachment", a.minimum_attachment, at_least(0.0));
+  if (r.has("minimum_attachment") && a.basis != AggregateStopLoss::Basis::kMonthly)
+    r.fail("minimum_attachment", "applies to monthly_attachment only");
+  a.limit = r.number("limit", a.limit, above(0.0));
+  a.coinsurance = r.number("coinsurance", a.coinsurance, closed(0.0, 1.0));
+  a.premium = r.number("premium", a.premium, at_least(0.0));
+  return a;
+}
+
 StopLossTerms read_stop_loss(const TableReader& parent, StopLossTerms s) {
   const auto reader = sub_table(parent, "stop_loss", "contract.stop_loss");
   if (!reader) return s;
   const TableReader& r = *reader;
-  if (!s.enabled) r.require("attachment", "");
-  s.enabled = true;
-  s.attachment = r.number("attachment", s.attachment, above(0.0));
-  s.coinsurance = r.number("coinsurance", s.coinsurance, closed(0.0, 1.0));
-  s.premium = r.number("premium", s.premium, at_least(0.0));
+  // The table's own layer: with `attachment` (or already in force, from the terms of all years).
+  if (r.has("attachment") || s.enabled) {
+    s.enabled = true;
+    s.attachment = r.number("attachment", s.attachment, above(0.0));
+    s.limit = read_limit(r, s.attachment, s.limit);
+    s.coinsurance = r.number("coinsurance", s.coinsurance, closed(0.0, 1.0));
+    s.premium = r.number("premium", s.premium, at_least(0.0));
+  } else {
+    for (const char* key : {"limit", "coinsurance", "premium"})
+      if (r.has(key))
+        r.fail(key, std::string("belongs to the table's own layer: give its attachment too (or "
+                                "write [[contract.stop_loss.layer]] entries, each with its ") +
+                        key + ")");
+  }
+  if (auto layers = read_layers(r)) s.layers = std::move(*layers);
+  if (auto bands = read_bands(r)) s.bands = std::move(*bands);
+  s.band_premium = r.number("band_premium", s.band_premium, at_least(0.0));
+  if (r.has("band_premium") && s.bands.empty())
+    r.fail("band_premium", "is the premium of [[contract.stop_loss.band]] entries: give them");
+  s.aggregate = read_aggregate(r, s.aggregate);
+  if (!s.any())
+    r.fail_at(r.where(), r.path(),
+              "a stop-loss needs a layer: attachment, [[contract.stop_loss.layer]], "
+              "[[contract.stop_loss.band]] or [contract.stop_loss.aggregate]");
   return s;
 }
 

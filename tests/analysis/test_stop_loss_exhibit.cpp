@@ -41,7 +41,7 @@ TEST(RiskStopLossExhibit, AggregateFactorByHand) {
   const HandRecords hand = four_years();
   scenario::AnalysisSettings settings;
   settings.aggregate_attachment_factors = {1.1};
-  const auto tables = stop_loss_exhibit(hand.view(2), settings);
+  const auto tables = stop_loss_exhibit(hand.view(2), {}, settings);
   const EstimateTable& t = *find_table(tables, "stop_loss_exhibit");
   const std::size_t f = row_of(t, "aggregate factor=1.1");
   // Attachment 110: recovery 10 in one year of four; retained 80, 100, 100, 110.
@@ -72,14 +72,14 @@ TEST(RiskStopLossExhibit, MonthlyFactorWithMinimumAndTheRuleOfThree) {
   settings.aggregate_attachment_factors = {};
   settings.aggregate_monthly_factor = 5;  // 5 x 12 member months = 60, below the minimum
   settings.aggregate_minimum_attachment = 100;
-  auto tables = stop_loss_exhibit(hand.view(2), settings);
+  auto tables = stop_loss_exhibit(hand.view(2), {}, settings);
   const EstimateTable& t = *find_table(tables, "stop_loss_exhibit");
   const std::size_t m = row_of(t, "aggregate monthly=5 minimum=100");
   EXPECT_NEAR(mean_of(t, "attachment_factor", m), 1.0, 1e-14);
   EXPECT_NEAR(mean_of(t, "expected_recoveries", m), 5, 1e-12);
   // 10 x 12 = 120: no year exceeds it. Then P(attach) reads 0 with the bound 3 / 4 beside it.
   settings.aggregate_monthly_factor = 10;
-  tables = stop_loss_exhibit(hand.view(2), settings);
+  tables = stop_loss_exhibit(hand.view(2), {}, settings);
   const EstimateTable& u = *find_table(tables, "stop_loss_exhibit");
   const std::size_t n = row_of(u, "aggregate monthly=10 minimum=100");
   EXPECT_EQ(mean_of(u, "attach_count", n), 0);
@@ -104,7 +104,7 @@ TEST(RiskStopLossExhibit, ExactCompoundDistributionNetOfSpecific) {
   }
   scenario::AnalysisSettings settings;
   settings.aggregate_attachment_factors = {1.25};
-  const auto tables = stop_loss_exhibit(hand.view(4), settings);
+  const auto tables = stop_loss_exhibit(hand.view(4), {}, settings);
   const EstimateTable& t = *find_table(tables, "stop_loss_exhibit");
   const std::size_t f = row_of(t, "aggregate factor=1.25");
   EXPECT_NEAR(mean_of(t, "expected_claims", f), 90, 1e-12);

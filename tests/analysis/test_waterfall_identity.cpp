@@ -10,6 +10,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -21,12 +23,19 @@
 #include "contract/evaluate.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/truncation.hpp"
+#include "scenario/load.hpp"
 #include "scenario/sweep.hpp"
 
 namespace apmsim::analysis {
 namespace {
 
 namespace c = contract;
+
+//! The text of a file.
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 //! The records of `s`'s contract on `replications` replications of its model.
 c::Records records_of(const scenario::Scenario& s, std::uint64_t replications) {
@@ -129,6 +138,76 @@ TEST(Waterfall, ExhibitRecoveriesByYearEqualTheRecordsRecoveries) {
   }
   EXPECT_NEAR(t.mean[t.index(q, row, static_cast<std::size_t>(r.years))], all / n_all,
               1e-12 * all / n_all);
+}
+
+// Stop-loss as contract terms on monitor_capitation: a specific layer with a limit, a layer above
+// it, an aggregate cover on the budget, and in performance year 2 two bands besides. Every cover's
+// recoveries are in the records (stop_loss_recovery, aggregate_recovery), the premiums in
+// stop_loss_premium; the exhibit's contract rows follow the terms: per year, the layers' and the
+// aggregate's expected recoveries add up to the records' mean recovery, the total row equals it,
+// and the premiums to the records' mean premium, to 1e-12.
+TEST(Waterfall, ExhibitFollowsTheContractsLayersBandsAndAggregate) {
+  std::string text = read_text(std::string(APMSIM_SOURCE_DIR) + "/scenarios/monitor_capitation.toml");
+  const std::string old = "[contract.stop_loss]\nattachment = 20000.0\ncoinsurance = 0.0\npremium = 670.0\n";
+  ASSERT_NE(text.find(old), std::string::npos);
+  text.replace(text.find(old), old.size(),
+               "[contract.stop_loss]\nattachment = 20000.0\nlimit = 60000.0\ncoinsurance = 0.1\n"
+               "premium = 500.0\n[[contract.stop_loss.layer]]\nattachment = 60000.0\n"
+               "premium = 90.0\n[contract.stop_loss.aggregate]\nattachment_factor = 0.8\n"
+               "limit = 2000000.0\ncoinsurance = 0.05\npremium = 40.0\n");
+  const std::string sweep = "[sweep]";
+  text = text.substr(0, text.find(sweep)) +
+         "[[contract.year]]\nyear = 2\n[contract.year.stop_loss]\nband_premium = 120.0\n"
+         "[[contract.year.stop_loss.band]]\nlower = 15000.0\nupper = 40000.0\nshare = 0.5\n"
+         "[[contract.year.stop_loss.band]]\nlower = 40000.0\nshare = 0.95\n";
+  scenario::Scenario s = scenario::parse_scenario(text, "monitor_layers.toml");
+  s.simulation.replications = 16;
+  ASSERT_EQ(s.contract.years[1].stop_loss.bands.size(), 2u);
+  ASSERT_EQ(s.contract.years[0].stop_loss.bands.size(), 0u);
+  const engine::Model model = engine::build_model(s);
+  const c::Records r = records_of(s, 16);
+  const auto tables = risk_analysis(make_record_view(s, model, r), s.contract, s.analysis);
+  const AnalysisTable* exhibit = nullptr;
+  for (const AnalysisTable& t : tables)
+    if (t.name == "stop_loss_exhibit") exhibit = &t;
+  ASSERT_NE(exhibit, nullptr);
+  const EstimateTable& t = exhibit->table;
+  const std::vector<std::string> contract_rows(t.rows.begin(), t.rows.begin() + 7);
+  EXPECT_EQ(contract_rows,
+            (std::vector<std::string>{"contract stop-loss",
+                                      "contract layer 20000-60000 x0.9 premium=500",
+                                      "contract layer 60000-inf x1 premium=90",
+                                      "contract band 15000-40000 x0.5",
+                                      "contract band 40000-inf x0.95", "contract bands",
+                                      "contract aggregate"}));
+  const std::size_t recoveries = t.quantity("expected_recoveries"), premium = t.quantity("premium");
+  for (int y = 0; y <= r.years; ++y) {  // each year, then the agreement
+    double recovery = 0.0, charged = 0.0, aggregate = 0.0, n = 0.0;
+    for (std::uint64_t rep = 0; rep < r.replications; ++rep)
+      for (std::size_t p = 0; p < r.providers.size(); ++p)
+        for (int k = 0; k < r.years; ++k) {
+          if (y < r.years && k != y) continue;
+          recovery += r.record(rep, p, k)[c::kStopLossRecovery];
+          aggregate += r.record(rep, p, k)[c::kAggregateRecovery];
+          charged += r.record(rep, p, k)[c::kStopLossPremium];
+          n += 1.0;
+        }
+    ASSERT_GT(aggregate, 0.0);
+    const auto column = static_cast<std::size_t>(y);
+    const auto cell = [&](std::size_t q, std::size_t row) { return t.mean[t.index(q, row, column)]; };
+    EXPECT_NEAR(cell(recoveries, 0), recovery / n, 1e-12 * recovery / n) << "column " << y;
+    EXPECT_NEAR(cell(premium, 0), charged / n, 1e-12 * charged / n) << "column " << y;
+    // Recoveries: the layers, each band and the aggregate; premiums: the layers, the bands
+    // together (their one premium) and the aggregate.
+    double parts = 0.0, premiums = 0.0;
+    for (std::size_t row : {1, 2, 3, 4, 6}) parts += cell(recoveries, row);
+    for (std::size_t row : {1, 2, 5, 6}) premiums += cell(premium, row);
+    EXPECT_NEAR(parts, recovery / n, 1e-12 * recovery / n) << "column " << y;
+    EXPECT_NEAR(premiums, charged / n, 1e-12 * charged / n) << "column " << y;
+    EXPECT_NEAR(cell(recoveries, 5), cell(recoveries, 3) + cell(recoveries, 4),
+                1e-12 * cell(recoveries, 5)) << "column " << y;
+    EXPECT_NEAR(cell(recoveries, 6), aggregate / n, 1e-12 * aggregate / n) << "column " << y;
+  }
 }
 
 // The stop-loss tables quote the [tallies] thresholds and the contract's attachments, not the
