@@ -90,12 +90,23 @@ struct VariantSummary {
 //! Per-replication tallies, optionally stored (`--write-tallies`).
 //! Layout: index = ((rep * entities + e) * years + y) * fields.size() + f;
 //! entities = providers, then one comparison population per region.
+//! With them, the draws the contract records read beside the tallies (efficiency per
+//! (rep, entity), region shock per (rep, region, year)) and the tally thresholds: all `apmsim
+//! price` needs to evaluate contract terms as a run would.
 struct TallyDump {
   std::vector<std::string> fields;  //!< tally field names (engine/tallies.hpp)
   std::uint64_t replications = 0;
   std::uint32_t entities = 0;
   int years = 0;
   std::vector<double> values;
+  std::vector<double> thresholds;    //!< the tally thresholds, ascending (format 2.2)
+  std::uint32_t regions = 0;         //!< regions (format 2.2)
+  std::vector<double> efficiency;    //!< e(p) per (rep, entity) (format 2.2)
+  std::vector<double> region_shock;  //!< v(r, k) per (rep, region, year) (format 2.2)
+  //! Per (calendar year, enrollment type): the truncation amount applied in the simulation
+  //! (engine::Model::type_truncation; empty without enrollment types) (format 2.2).
+  std::vector<double> type_truncation;
+  bool has_draws = false;            //!< thresholds, efficiency and region_shock present
 };
 
 //! Per-replication contract records of one variant, optionally stored (`--write-records`).

@@ -21,6 +21,11 @@ void use_comm(run::Comm* comm);
 //! `apmsim merge SHARD.h5... --out FILE`: join shards into the complete run's results file.
 int merge_command(const std::vector<std::string>& args, const std::string& command_line);
 
+//! `apmsim price RESULTS.h5 --contract TERMS.toml`: other terms on a run's stored tallies.
+int price_command(const std::vector<std::string>& args, const std::string& command_line);
+//! `price`'s named options (the results file is positional).
+boost::program_options::options_description price_options();
+
 //! `apmsim run SCENARIO [options]`: simulate, write results/<name>.h5, print the summary.
 int run_command(const std::vector<std::string>& args, const std::string& command_line);
 //! `apmsim validate SCENARIO`: check a scenario and print it resolved.

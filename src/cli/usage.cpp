@@ -14,6 +14,8 @@ std::string usage() {
           "  apmsim validate SCENARIO.toml        check a scenario, print it resolved\n"
           "  apmsim summary RESULTS.h5            print a results file's summary\n"
           "  apmsim merge SHARD.h5... --out FILE  join the shards of a run (exact)\n"
+          "  apmsim price RESULTS.h5 --contract T other contract terms on a run's stored\n"
+          "                                       tallies (--write-tallies), no simulation\n"
           "  apmsim sample SCENARIO.toml [opts]   write one replication's claims as CSV\n"
           "  apmsim calibrate CLAIMS.csv --out F  fit a scenario population to claims data\n"
           "  apmsim export RESULTS.h5 --out DIR   the tables as CSV (--format json: JSON)\n"
@@ -26,6 +28,7 @@ std::string usage() {
           "mpirun the ranks share the batches and rank 0 writes the results\n"
           "(docs/running-at-scale.md).\n\n"
        << merge_options() << "\n"
+       << price_options() << "\n"
        << "exit codes: 0 success, 1 runtime failure, 2 bad input, 75 interrupted (resumable)\n";
   return text.str();
 }

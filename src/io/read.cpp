@@ -208,6 +208,20 @@ analysis::TallyDump read_tallies(const h5::Node& root) {
   tallies.entities = static_cast<std::uint32_t>(values.dims[1]);
   tallies.years = static_cast<int>(values.dims[2]);
   tallies.values = std::move(values.values);
+  // Format 2.2: the thresholds and the draws the contract records read.
+  if (!h5::has_member(group, "thresholds")) return tallies;
+  tallies.thresholds = h5::read_array<double>(group, "thresholds", 1).values;
+  tallies.type_truncation = h5::read_array<double>(group, "type_truncation", 1).values;
+  h5::Array<double> efficiency = h5::read_array<double>(group, "efficiency", 2);
+  h5::Array<double> shock = h5::read_array<double>(group, "region_shock", 3);
+  if (efficiency.dims[0] != values.dims[0] || efficiency.dims[1] != values.dims[1] ||
+      shock.dims[0] != values.dims[0] || shock.dims[2] != values.dims[2] ||
+      shock.dims[1] > values.dims[1])
+    malformed(group.child("efficiency") + ": shape does not match the tallies");
+  tallies.regions = static_cast<std::uint32_t>(shock.dims[1]);
+  tallies.efficiency = std::move(efficiency.values);
+  tallies.region_shock = std::move(shock.values);
+  tallies.has_draws = true;
   return tallies;
 }
 

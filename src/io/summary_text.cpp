@@ -275,10 +275,15 @@ void header(std::ostringstream& out, const analysis::Results& results, bool cont
   out << "\nseed " << info.seed << ", " << number_text(static_cast<double>(info.replications), 0,
                                                        NumberKind::kPlain)
       << " replications " << batches_text(info) << "; " << years_text(info) << "\n";
-  out << "backend " << info.backend << " (" << info.device << "); simulation "
-      << duration_text(info.elapsed_seconds) << ", "
-      << (info.elapsed_seconds > 0 ? si_text(info.unit_years / info.elapsed_seconds) : "-")
-      << " unit-years/s\n";
+  if (info.device.rfind("stored tallies of ", 0) == 0) {  // apmsim price: nothing simulated
+    out << "priced on the " << info.device << " (no simulation); evaluation "
+        << duration_text(info.elapsed_seconds) << "\n";
+  } else {
+    out << "backend " << info.backend << " (" << info.device << "); simulation "
+        << duration_text(info.elapsed_seconds) << ", "
+        << (info.elapsed_seconds > 0 ? si_text(info.unit_years / info.elapsed_seconds) : "-")
+        << " unit-years/s\n";
+  }
   if (info.shard_count > 0)
     out << "shard " << info.shard_index << " of " << info.shard_count << ": replications "
         << info.first_replication << " to " << info.first_replication + info.replications

@@ -193,7 +193,8 @@ h5::Handle tally_layout(const std::vector<hsize_t>& dims, const std::string& whe
                   H5Pclose);
   if (std::find(dims.begin(), dims.end(), hsize_t{0}) != dims.end()) return dcpl;  // contiguous
   std::vector<hsize_t> chunk = dims;
-  const hsize_t row_bytes = dims[2] * dims[3] * sizeof(double);
+  hsize_t row_bytes = sizeof(double);  // the dimensions after the first two
+  for (std::size_t d = 2; d < dims.size(); ++d) row_bytes *= dims[d];
   const hsize_t replication_bytes = dims[1] * row_bytes;
   if (replication_bytes <= kChunkBytes) {
     chunk[0] = std::min(dims[0], std::max<hsize_t>(1, kChunkBytes / replication_bytes));
@@ -227,6 +228,24 @@ void write_tallies(const h5::Node& root, const analysis::TallyDump& tallies) {
   describe(values, "mixed (see fields)",
            "engine tallies per (replication, entity, calendar year, field); entities are the "
            "providers, then one comparison population per region");
+  if (!tallies.has_draws) return;
+  h5::write_array(group, "thresholds", tallies.thresholds.data(), {tallies.thresholds.size()});
+  h5::write_array(group, "type_truncation", tallies.type_truncation.data(),
+                  {tallies.type_truncation.size()});
+  const std::vector<hsize_t> per_entity{tallies.replications, tallies.entities};
+  const std::vector<hsize_t> per_shock{tallies.replications, tallies.regions,
+                                       static_cast<hsize_t>(std::max(tallies.years, 0))};
+  if (tallies.efficiency.size() != per_entity[0] * per_entity[1] ||
+      tallies.region_shock.size() != per_shock[0] * per_shock[1] * per_shock[2])
+    throw std::invalid_argument("tally dump's draws do not match its shape");
+  h5::Handle entity_layout = tally_layout(per_entity, group.child("efficiency"));
+  describe(h5::write_array(group, "efficiency", tallies.efficiency.data(), per_entity,
+                           entity_layout.get()),
+           "log cost", "each entity's efficiency draw e(p) per replication");
+  h5::Handle shock_layout = tally_layout(per_shock, group.child("region_shock"));
+  describe(h5::write_array(group, "region_shock", tallies.region_shock.data(), per_shock,
+                           shock_layout.get()),
+           "log cost", "each region's shock v(r, k) per replication and calendar year");
 }
 
 void write_records(const h5::Node& root, const std::vector<analysis::RecordDump>& records) {

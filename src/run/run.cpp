@@ -11,6 +11,8 @@
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
 #include "engine/truncation.hpp"
+#include "run/stored_engine.hpp"
+#include "scenario/toml_text.hpp"
 #include "scenario/error.hpp"
 #include "scenario/limits.hpp"
 #include "scenario/sha256.hpp"
@@ -39,6 +41,7 @@ constexpr std::size_t kDigestSize = 64;
 
 //! The engine for a resolved backend name ("cpu" or "cuda").
 std::unique_ptr<engine::Engine> make_engine(const RunSettings& o, const engine::Model& model) {
+  if (o.stored) return std::make_unique<StoredEngine>(*o.stored, model, o.stored_source);
 #if defined(APMSIM_HAVE_CUDA)
   if (o.backend == "cuda") return std::make_unique<cuda::CudaEngine>(model, o.device, o.threads);
 #endif
@@ -112,6 +115,7 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
                        "truncate_at or truncate_percentile only without enrollment types");
     populations_[k]->variants.push_back(i);
   }
+  if (options_.stored) use_stored_thresholds();
   for (std::size_t i = 0; i < variants_.size(); ++i)
     states_.push_back(std::make_unique<VariantState>());
   for (auto& p : populations_) {
@@ -131,6 +135,26 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
   }
 }
 
+void Run::use_stored_thresholds() {
+  const std::string& source = options_.stored_source;
+  if (populations_.size() != 1)
+    throw InputError(source + ": its tallies are of one simulated population, but these terms "
+                              "make " + std::to_string(populations_.size()) +
+                     " (a sweep of population or simulation values): price only contract terms");
+  const std::vector<double>& kept = options_.stored->thresholds;
+  std::vector<double>& needed = populations_.front()->scenario.tallies.thresholds;
+  for (const double a : needed) {
+    if (std::find(kept.begin(), kept.end(), a) != kept.end()) continue;
+    std::string list;
+    for (const double k : kept) list += (list.empty() ? "" : ", ") + scenario::format_number(k);
+    throw InputError(source + ": the terms need tally threshold " + scenario::format_number(a) +
+                     " (a truncation amount, or a stop-loss attachment or limit), which the run "
+                     "did not keep (it kept [" + list + "]); run again with it in [tallies] "
+                     "thresholds and --write-tallies");
+  }
+  needed = kept;  // the stored layout: every threshold the run kept, in its order
+}
+
 Run::~Run() = default;
 
 std::string Run::device() const {
@@ -148,6 +172,8 @@ void Run::reset(std::uint64_t first) {
   first_ = end_ = first;
   unit_years_.clear();
   tally_dump_.clear();
+  efficiency_dump_.clear();
+  shock_dump_.clear();
   for (auto& p : populations_) p->summary->clear();
   for (auto& st : states_)
     if (st->evaluator) st->records = st->evaluator->make_records();
@@ -178,8 +204,13 @@ void Run::simulate_batch(std::uint64_t count) {
     }
     for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
       unit_years_.add(tallies.values[i + model::TallyLayout::kUnits]);
-    if (options_.keep_tallies && k == 0)
+    if (options_.keep_tallies && k == 0) {
       tally_dump_.insert(tally_dump_.end(), tallies.values.begin(), tallies.values.end());
+      efficiency_dump_.insert(efficiency_dump_.end(), tallies.efficiency.begin(),
+                              tallies.efficiency.end());
+      shock_dump_.insert(shock_dump_.end(), tallies.region_shock.begin(),
+                         tallies.region_shock.end());
+    }
   }
   end_ += count;
 }
@@ -202,7 +233,11 @@ std::string Run::save_state(bool digest) const {
   w.u64(variants_.size());
   w.doubles(unit_years_.partials());
   for (const auto& p : populations_) p->summary->save(w);
-  if (options_.keep_tallies) w.doubles(tally_dump_);
+  if (options_.keep_tallies) {
+    w.doubles(tally_dump_);
+    w.doubles(efficiency_dump_);
+    w.doubles(shock_dump_);
+  }
   for (const auto& st : states_) {
     w.u64(st->evaluator ? 1 : 0);
     if (st->evaluator) w.doubles(st->records.values);
@@ -311,6 +346,19 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
     if (tally_dump_.size() - before != expected) r.fail("its tallies have the wrong size");
     for (std::size_t i = before; i < tally_dump_.size(); ++i)
       if (!std::isfinite(tally_dump_[i])) r.fail("a stored tally is not finite");
+    // The draws beside them: efficiency per entity, a shock per region and year.
+    const auto read_draws = [&](std::vector<double>& dump, std::uint64_t per_replication,
+                                const char* what) {
+      const std::uint64_t n = values_for(per_replication);
+      const std::size_t at = dump.size();
+      r.doubles(dump, n);
+      if (dump.size() - at != n) r.fail(std::string("its ") + what + " have the wrong size");
+      for (std::size_t i = at; i < dump.size(); ++i)
+        if (!std::isfinite(dump[i])) r.fail(std::string("a stored ") + what + " value is not finite");
+    };
+    read_draws(efficiency_dump_, m.entity_count(), "efficiency draws");
+    read_draws(shock_dump_, std::uint64_t{m.regions.size()} * static_cast<std::uint64_t>(m.years()),
+               "region shocks");
   }
   for (auto& st : states_) {
     const std::uint64_t has = r.u64();
@@ -401,6 +449,13 @@ Results Run::results(double elapsed, const std::string& device) const {
     d.years = first_model.years();
     d.replications = end_ - first_;
     d.values = tally_dump_;
+    d.thresholds = populations_.front()->scenario.tallies.thresholds;
+    d.regions = static_cast<std::uint32_t>(first_model.regions.size());
+    d.efficiency = efficiency_dump_;
+    d.region_shock = shock_dump_;
+    d.type_truncation.assign(first_model.type_truncation.begin(),
+                             first_model.type_truncation.end());
+    d.has_draws = true;
   }
   if (options_.keep_records) {
     results.has_records = true;

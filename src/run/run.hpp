@@ -74,8 +74,12 @@ class Run {
   std::uint64_t first_ = 0, end_ = 0;
   bool broken_ = false;  //!< a body failed to join: only reset() helps
   void check_usable() const;
+  //! `apmsim price`: checks that the one population needs no threshold the stored run lacks,
+  //! then gives it the stored thresholds (the stored tallies' layout).
+  void use_stored_thresholds();
   stats::ExactSum unit_years_;      //!< patient-years + episodes, over all populations
   std::vector<double> tally_dump_;  //!< population 0's tallies, with --write-tallies
+  std::vector<double> efficiency_dump_, shock_dump_;  //!< and the draws the records read
 };
 
 //! Header fields of a saved state, for messages and for `apmsim merge`'s checks.

@@ -10,6 +10,10 @@
 
 #include "scenario/scenario.hpp"
 
+namespace apmsim::analysis {
+struct TallyDump;
+}
+
 namespace apmsim::run {
 
 class Comm;
@@ -51,6 +55,11 @@ struct RunSettings {
   const volatile std::sig_atomic_t* stop = nullptr;
   //! MPI ranks (nullptr or size 1: this process alone).
   Comm* comm = nullptr;
+  //! `apmsim price`: the tallies and draws of a run already made, served instead of simulating
+  //! (run/stored_engine.hpp); `stored_source` names their file in messages. The scenario's tally
+  //! thresholds must be among theirs, and the run's thresholds become theirs.
+  const analysis::TallyDump* stored = nullptr;
+  std::string stored_source;
   //! Messages for the user (resume notes); may be empty.
   std::function<void(const std::string&)> note;
 };

@@ -30,8 +30,14 @@ std::string type_name(const toml::node& node) {
   return "nothing";
 }
 
+//! The file a node's source names ("" when none).
+std::string file_of(const toml::source_region& source) {
+  return source.path ? *source.path : std::string();
+}
+
 Location location_of_key(const toml::key& key) {
-  return {static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column)};
+  return {static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
+          file_of(key.source())};
 }
 
 std::string integer_range(std::int64_t low, std::int64_t high) {
@@ -42,7 +48,8 @@ std::string integer_range(std::int64_t low, std::int64_t high) {
 }  // namespace
 
 Location location_of(const toml::node& node) {
-  return {static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
+  return {static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column),
+          file_of(node.source())};
 }
 
 bool Range::contains(double value) const {
@@ -118,7 +125,8 @@ void TableReader::fail(std::string_view key, const std::string& message) const {
 
 void TableReader::fail_at(Location where, const std::string& key_path,
                           const std::string& message) const {
-  throw ScenarioError(file_, where.line, where.column, key_path, message);
+  throw ScenarioError(where.file.empty() ? file_ : where.file, where.line, where.column, key_path,
+                      message);
 }
 
 void TableReader::forbid(std::string_view key, const std::string& why) const {

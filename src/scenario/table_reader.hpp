@@ -18,6 +18,9 @@ namespace apmsim::scenario {
 struct Location {
   int line = 0;
   int column = 0;
+  //! The file the node was read from, when it differs from the reader's (`apmsim price` puts a
+  //! terms file's [contract] into a stored scenario); "" = the reader's file.
+  std::string file{};
 };
 
 //! Where a TOML node begins.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "../support/same_results.hpp"
 #include "../support/temp_folder.hpp"
 #include "run/run.hpp"
 #include "run/simulate.hpp"
@@ -20,6 +21,7 @@ namespace apmsim::run {
 namespace {
 
 using namespace apmsim::analysis;  // NOLINT: the results and analyses these runs make
+using testing_support::expect_same_results;
 
 scenario::Scenario small_scenario(std::uint64_t replications = 60) {
   scenario::Scenario s = scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) +
@@ -27,33 +29,6 @@ scenario::Scenario small_scenario(std::uint64_t replications = 60) {
   s.simulation.replications = replications;
   s.simulation.batch_size = 16;
   return s;
-}
-
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
-
-void expect_same_tables(const EstimateTable& a, const EstimateTable& b, const std::string& what) {
-  EXPECT_TRUE(same_bits(a.mean, b.mean)) << what << " means differ";
-  EXPECT_TRUE(same_bits(a.se, b.se)) << what << " standard errors differ";
-}
-
-void expect_same_results(const Results& a, const Results& b) {
-  ASSERT_EQ(a.variants.size(), b.variants.size());
-  EXPECT_EQ(a.info.unit_years, b.info.unit_years);
-  for (std::size_t v = 0; v < a.variants.size(); ++v) {
-    const VariantSummary &x = a.variants[v], &y = b.variants[v];
-    expect_same_tables(x.provider, y.provider, "provider");
-    expect_same_tables(x.portfolio, y.portfolio, "portfolio");
-    expect_same_tables(x.region, y.region, "region");
-    ASSERT_EQ(x.has_contract, y.has_contract);
-    expect_same_tables(x.contract_provider, y.contract_provider, "contract provider");
-    expect_same_tables(x.headline, y.headline, "headline");
-    ASSERT_EQ(x.analyses.size(), y.analyses.size());
-    for (std::size_t t = 0; t < x.analyses.size(); ++t)
-      expect_same_tables(x.analyses[t].table, y.analyses[t].table, x.analyses[t].name);
-  }
 }
 
 TEST(RunState, PiecesJoinedInOrderEqualOnePass) {

@@ -1,0 +1,30 @@
+#pragma once
+//! `apmsim price`'s engine: the batches of a run already made, served from the tallies and draws
+//! it stored (`--write-tallies`, format 2.2), so new contract terms are evaluated on exactly the
+//! numbers a run simulates, with no simulation (docs/analyses.md, "Simulate once, price many").
+
+#include <string>
+
+#include "analysis/results.hpp"
+#include "engine/engine.hpp"
+#include "engine/model.hpp"
+
+namespace apmsim::run {
+
+class StoredEngine : public engine::Engine {
+ public:
+  //! Serves `stored` for `model`'s layout; throws InputError naming `source` when the shapes
+  //! differ (another population, other tally fields) or the draws are missing.
+  StoredEngine(const analysis::TallyDump& stored, const engine::Model& model, std::string source);
+  //! Copies replications [first, first + count) of the stored run into `out`.
+  void run_batch(std::uint64_t first, std::uint64_t count,
+                 engine::BatchTallies& out) const override;
+  std::string description() const override { return "stored tallies of " + source_; }
+
+ private:
+  const analysis::TallyDump& stored_;
+  std::string source_;
+  int fields_ = 0;
+};
+
+}  // namespace apmsim::run

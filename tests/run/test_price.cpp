@@ -1,0 +1,153 @@
+// Simulate once, price many (run/price.hpp): contract terms evaluated on a run's stored tallies
+// give, bit for bit, the results of a full run of those terms with the same seed; for every
+// shipped scenario's own terms, and for other terms on kept thresholds. Terms that need a tally
+// the run did not keep, or that touch the simulated world, are refused with the file and key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "../support/same_results.hpp"
+#include "run/price.hpp"
+#include "run/simulate.hpp"
+#include "scenario/error.hpp"
+#include "scenario/load.hpp"
+
+namespace apmsim::run {
+namespace {
+
+using testing_support::expect_same_results;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+//! The [contract], [analysis] and [sweep] of a scenario's text, as a terms file.
+std::string terms_of(const std::string& scenario_text) {
+  const toml::table root = toml::parse(scenario_text);
+  toml::table terms;
+  for (const char* key : {"contract", "analysis", "sweep"})
+    if (const toml::node* node = root.get(key)) terms.insert(key, *node);
+  std::ostringstream out;
+  out << terms;
+  return out.str();
+}
+
+RunSettings stored_settings(std::uint64_t replications) {
+  RunSettings o;
+  o.replications = replications;
+  o.batch_size = 2;
+  o.seed = 20261205;
+  o.keep_tallies = true;
+  o.keep_records = true;
+  return o;
+}
+
+void expect_same_records(const analysis::Results& a, const analysis::Results& b) {
+  ASSERT_EQ(a.records.size(), b.records.size());
+  for (std::size_t v = 0; v < a.records.size(); ++v) {
+    EXPECT_EQ(a.records[v].fields, b.records[v].fields);
+    EXPECT_TRUE(testing_support::same_bits(a.records[v].values, b.records[v].values))
+        << a.records[v].variant;
+  }
+}
+
+// Every shipped scenario with a contract: its own terms priced on its stored tallies equal the run.
+TEST(Price, OwnTermsOnStoredTalliesEqualTheRunForEveryShippedScenario) {
+  int priced = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(APMSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    const scenario::Scenario s = scenario::load_scenario(entry.path().string());
+    if (!s.contract.present) continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    const analysis::Results run = simulate(s, stored_settings(4));
+    const scenario::Scenario terms =
+        priced_scenario(run, "run.h5", terms_of(s.text), "terms.toml");
+    RunSettings o;
+    o.keep_records = true;
+    const analysis::Results price_results = price(run, "run.h5", terms, o);
+    expect_same_results(run, price_results);
+    expect_same_records(run, price_results);
+    ++priced;
+  }
+  EXPECT_GE(priced, 9);
+}
+
+// Other terms: monitor_capitation run with its 20,000 attachment and a kept 60,000; priced with two
+// layers, bands and an aggregate cover, against a full run of those terms with the same [tallies].
+TEST(Price, OtherTermsEqualAFullRunOfThem) {
+  std::string text = read_text(std::string(APMSIM_SOURCE_DIR) + "/scenarios/monitor_capitation.toml");
+  text = text.substr(0, text.find("[sweep]"));
+  text.replace(text.find("[contract]"), 0, "[tallies]\nthresholds = [60000.0, 150000.0]\n\n");
+  const scenario::Scenario stored = scenario::parse_scenario(text, "monitor.toml");
+  const analysis::Results run = simulate(stored, stored_settings(12));
+  std::string other = terms_of(text);
+  const std::string old = "attachment = 20000.0\ncoinsurance = 0.0\npremium = 670.0\n";
+  ASSERT_NE(text.find(old), std::string::npos);
+  std::string new_terms = text;
+  new_terms.replace(new_terms.find(old), old.size(),
+                    "attachment = 20000.0\nlimit = 60000.0\ncoinsurance = 0.2\npremium = 500.0\n"
+                    "[[contract.stop_loss.layer]]\nattachment = 150000.0\npremium = 20.0\n"
+                    "[contract.stop_loss.aggregate]\nattachment_factor = 0.95\npremium = 30.0\n");
+  const scenario::Scenario full = scenario::parse_scenario(new_terms, "monitor.toml");
+  const analysis::Results direct = simulate(full, stored_settings(12));
+  const scenario::Scenario terms =
+      priced_scenario(run, "run.h5", terms_of(new_terms), "terms.toml");
+  RunSettings o;
+  o.keep_records = true;
+  const analysis::Results priced = price(run, "run.h5", terms, o);
+  expect_same_results(direct, priced);
+  expect_same_records(direct, priced);
+  // And they differ from the stored terms' (the test would pass on a no-op otherwise).
+  EXPECT_FALSE(testing_support::same_bits(run.records.front().values, priced.records.front().values));
+}
+
+// A tally threshold the run did not keep is refused, naming it; so are terms touching the world,
+// a run without tallies, and a shard. Errors in the terms' tables name the terms file.
+TEST(Price, RefusesWhatTheStoredRunCannotAnswer) {
+  const scenario::Scenario s = scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) +
+                                                       "/scenarios/monitor_capitation.toml");
+  const analysis::Results run = simulate(s, stored_settings(4));
+  std::string terms = terms_of(s.text);
+  const std::string attachment = "attachment = 20000";
+  ASSERT_NE(terms.find(attachment), std::string::npos) << terms;
+  std::string needs = terms;
+  needs.replace(needs.find(attachment), attachment.size(), "attachment = 30000");
+  try {
+    price(run, "run.h5", priced_scenario(run, "run.h5", needs, "terms.toml"), {});
+    ADD_FAILURE() << "a threshold the run did not keep was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("tally threshold 30000"), std::string::npos) << e.what();
+  }
+  try {
+    priced_scenario(run, "run.h5", terms + "\n[simulation]\nreplications = 5\n", "terms.toml");
+    ADD_FAILURE() << "a terms file with [simulation] was accepted";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(e.file(), "terms.toml");
+    EXPECT_EQ(e.key(), "simulation");
+  }
+  std::string bad = terms;
+  bad.replace(bad.find(attachment), attachment.size(), "attachmnt = 20000");
+  try {
+    priced_scenario(run, "run.h5", bad, "terms.toml");
+    ADD_FAILURE() << "an unknown key was accepted";
+  } catch (const scenario::ScenarioError& e) {
+    EXPECT_EQ(e.file(), "terms.toml") << e.what();
+    EXPECT_GT(e.line(), 0);
+  }
+  analysis::Results bare = run;
+  bare.has_tallies = false;
+  EXPECT_THROW(priced_scenario(bare, "run.h5", terms, "terms.toml"), InputError);
+  analysis::Results shard = run;
+  shard.info.shard_count = 2;
+  EXPECT_THROW(priced_scenario(shard, "run.h5", terms, "terms.toml"), InputError);
+}
+
+}  // namespace
+}  // namespace apmsim::run
