@@ -34,7 +34,9 @@ enum class Exhibit {
   kRetainedP99,
   kEpd,
   kPremium,
-  kLossRatio
+  kLossRatio,
+  kPurePremiumPmpm,
+  kLoadedPremiumPmpm
 };
 using E = Exhibit;
 constexpr std::array kExhibitQuantities{
@@ -68,6 +70,10 @@ constexpr std::array kExhibitQuantities{
                     "the contract's premium for the cover (contract rows)"},
     QuantityInfo<E>{E::kLossRatio, "loss_ratio", "fraction",
                     "expected recoveries / premium (contract rows; 1: priced at cost)"},
+    QuantityInfo<E>{E::kPurePremiumPmpm, "pure_premium_pmpm", "currency/member-month",
+                    "contract rows: sum recovery / sum units / 12 (patient-year units)"},
+    QuantityInfo<E>{E::kLoadedPremiumPmpm, "loaded_premium_pmpm", "currency/member-month",
+                    "pure x (1 + loading) + sd_loading x sd of recovery per member-month"},
 };
 static_assert(listed_in_order(kExhibitQuantities));
 constexpr const auto& quantity_table(Exhibit) { return kExhibitQuantities; }
@@ -170,6 +176,7 @@ StopLossYear year_of(const Arrangement& a, ProviderYear r, int year, double expe
       y.recovery = std::max(y.claims - y.attachment, 0.0);
   }
   y.expected_claims = expected_claims;
+  y.units = r[c::kUnits];
   return y;
 }
 
@@ -218,7 +225,15 @@ std::vector<StopLossYear> years_of(const RecordView& view, const Arrangement& a,
 }
 
 //! The batch-means quantities of some provider-years: means, P(attach), EPD and the factor.
-QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, const Arrangement& a) {
+//! How the contract rows load their per-member premiums: [analysis.risk] loading and
+//! sd_loading, and whether units are member-years (else PMPM is undefined).
+struct Loading {
+  double loading = 0, sd_loading = 0;
+  bool member_months = false;
+};
+
+QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, const Arrangement& a,
+                                     const Loading& load) {
   double claims = 0, recovery = 0, attachment = 0, expected = 0, attached = 0, deficit = 0,
          expected_retained = 0, premium = 0;
   for (const StopLossYear& y : years) {
@@ -244,6 +259,18 @@ QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, con
   if (a.kind >= Arrangement::kContractTotal) {
     v(E::kPremium) = premium / n;
     v(E::kLossRatio) = premium > 0 ? recovery / premium : kNaN;
+    if (load.member_months) {  // per member-month, as the specific layers quote it
+      double units = 0;
+      std::vector<double> rate;
+      for (const StopLossYear& y : years) {
+        units += y.units;
+        rate.push_back(y.units > 0 ? y.recovery / y.units / kMonthsPerYear : 0.0);
+      }
+      const double pure = units > 0 ? recovery / units / kMonthsPerYear : kNaN;
+      v(E::kPurePremiumPmpm) = pure;
+      v(E::kLoadedPremiumPmpm) =
+          pure * (1 + load.loading) + load.sd_loading * stats::standard_deviation(rate);
+    }
   }
   return v;
 }
@@ -252,10 +279,10 @@ QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, con
 //! percentiles on all replications (order-statistic intervals; a batch would see too little of
 //! the tail). Expectations are each provider-year cell's own, whatever the selection.
 EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangement& a,
-                                        const Selection& selection) {
+                                        const Selection& selection, const Loading& load) {
   const Expectations e = expectations(view, a);
   EstimateGrid<Exhibit> out = batch_means<Exhibit>(view, 1, [&](ReplicationRange range) {
-    return exhibit_values(years_of(view, a, e, selection, range), a);
+    return exhibit_values(years_of(view, a, e, selection, range), a, load);
   });
   const std::vector<StopLossYear> all = years_of(view, a, e, selection, view.all_replications());
   std::vector<double> ratios;
@@ -411,6 +438,7 @@ std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
                                              const scenario::AnalysisSettings& settings) {
   std::vector<Arrangement> rows = arrangements(view, contract, settings);
   if (view.replications() == 0) return {};
+  const Loading load{settings.risk_loading, settings.risk_sd_loading, view.member_years()};
   // The break-even row: the factor solved on all replications of the agreement, quoted like the
   // others (its attachment_factor column is each year's own break-even factor).
   const Arrangement unit_factor{Arrangement::kFactor, "", 0, 1.0};
@@ -427,7 +455,7 @@ std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
   for (std::size_t column = 0; column < columns.size(); ++column) {
     const Selection selection = view.everyone(column_year(column, view.years()));
     for (std::size_t i = 0; i < rows.size(); ++i)
-      put_row(table, i, column, exhibit_estimates(view, rows[i], selection));
+      put_row(table, i, column, exhibit_estimates(view, rows[i], selection, load));
   }
   return {{"risk", "stop_loss_exhibit",
            "stop-loss exhibit: each specific attachment and each aggregate attachment (net of "

@@ -24,6 +24,7 @@ struct StopLossYear {
   double expected_retained = 0;  //!< E[claims - recovery] of this provider and year
   double other_recovery = 0;     //!< the specific stop-loss recovery (aggregate net of specific)
   double premium = 0;            //!< the contract's premium for the cover (contract rows)
+  double units = 0;              //!< the provider-year's units
 };
 
 //! The stop-loss exhibit, rows = arrangements, columns = performance years and the agreement,

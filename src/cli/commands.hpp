@@ -26,6 +26,11 @@ int price_command(const std::vector<std::string>& args, const std::string& comma
 //! `price`'s named options (the results file is positional).
 boost::program_options::options_description price_options();
 
+//! `apmsim solve INPUT --vary PATH --between LO,HI --target FIGURE=VALUE`: a term meeting a target.
+int solve_command(const std::vector<std::string>& args, const std::string& command_line);
+//! `solve`'s named options (the scenario or results file is positional).
+boost::program_options::options_description solve_options();
+
 //! `apmsim run SCENARIO [options]`: simulate, write results/<name>.h5, print the summary.
 int run_command(const std::vector<std::string>& args, const std::string& command_line);
 //! `apmsim validate SCENARIO`: check a scenario and print it resolved.

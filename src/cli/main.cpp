@@ -61,6 +61,7 @@ int run(std::vector<std::string> args, const std::string& command_line) {
     if (command == "run") return apmsim::cli::run_command(args, command_line);
     if (command == "merge") return apmsim::cli::merge_command(args, command_line);
     if (command == "price") return apmsim::cli::price_command(args, command_line);
+    if (command == "solve") return apmsim::cli::solve_command(args, command_line);
     if (command == "validate") return apmsim::cli::validate_command(args);
     if (command == "summary") return apmsim::cli::summary_command(args);
     if (command == "info") return apmsim::cli::info_command(args);

@@ -16,6 +16,7 @@ std::string usage() {
           "  apmsim merge SHARD.h5... --out FILE  join the shards of a run (exact)\n"
           "  apmsim price RESULTS.h5 --contract T other contract terms on a run's stored\n"
           "                                       tallies (--write-tallies), no simulation\n"
+          "  apmsim solve INPUT --vary PATH ...   the term meeting a target, with its SE\n"
           "  apmsim sample SCENARIO.toml [opts]   write one replication's claims as CSV\n"
           "  apmsim calibrate CLAIMS.csv --out F  fit a scenario population to claims data\n"
           "  apmsim export RESULTS.h5 --out DIR   the tables as CSV (--format json: JSON)\n"
@@ -29,6 +30,7 @@ std::string usage() {
           "(docs/running-at-scale.md).\n\n"
        << merge_options() << "\n"
        << price_options() << "\n"
+       << solve_options() << "\n"
        << "exit codes: 0 success, 1 runtime failure, 2 bad input, 75 interrupted (resumable)\n";
   return text.str();
 }

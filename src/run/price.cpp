@@ -68,6 +68,16 @@ scenario::Scenario priced_scenario(const analysis::Results& stored, const std::s
   return s;
 }
 
+std::string own_terms(const std::string& scenario_text, const std::string& path) {
+  const toml::table root = scenario::parse_toml(scenario_text, path);
+  toml::table terms;
+  for (const char* key : {"contract", "analysis", "sweep"})
+    if (const toml::node* node = root.get(key)) terms.insert(key, *node);
+  std::ostringstream out;
+  out << terms << "\n";
+  return out.str();
+}
+
 analysis::Results price(const analysis::Results& stored, const std::string& stored_path,
                         const scenario::Scenario& terms, RunSettings settings) {
   settings.replications = stored.info.replications;

@@ -19,6 +19,10 @@ namespace apmsim::run {
 scenario::Scenario priced_scenario(const analysis::Results& stored, const std::string& stored_path,
                                    const std::string& terms_text, const std::string& terms_path);
 
+//! A scenario text's `[contract]`, `[analysis]` and `[sweep]` as a terms file (to price a stored
+//! run's own terms, or start from them).
+std::string own_terms(const std::string& scenario_text, const std::string& path);
+
 //! Evaluates `terms` (priced_scenario's) on the stored tallies: the stored run's seed,
 //! replications and batch size; `settings` give the rest (threads, records, tallies kept).
 //! Throws InputError naming a tally threshold the terms need and the run did not keep.

@@ -16,6 +16,15 @@ constexpr std::size_t kMaxEnrollmentTypes = 8;
 constexpr std::size_t kMaxMeasures = 16;
 //! Most distinct [tallies] thresholds.
 constexpr std::size_t kMaxThresholds = 16;
+//! Largest per-unit amount the engine tallies at (a threshold, truncation point, attachment or
+//! limit): tallies keep thresholds in single precision.
+constexpr double kMaxTallyAmount = 3.0e38;
+//! A per-unit amount as the engine tallies it: the nearest single-precision number (7
+//! significant digits; 24871.2158 becomes 24871.215). Every reader of such an amount rounds it,
+//! so the contract reads exactly the tally the engine keeps (docs/scenario-reference.md).
+inline double tally_amount(double a) {
+  return a > 0.0 && a <= kMaxTallyAmount ? static_cast<double>(static_cast<float>(a)) : a;
+}
 //! Most replications in a run: the random streams number replications with 32 bits, so more
 //! would repeat worlds instead of drawing new ones.
 constexpr std::uint64_t kMaxReplications = std::uint64_t{1} << 32;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "scenario/keywords.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
 #include "scenario/suggest.hpp"
@@ -140,7 +141,7 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
     r.fail(r.has("regional_adjustment_cap") ? "regional_adjustment_cap" : "national_cost_per_unit",
            "regional_adjustment_cap is a share of national_cost_per_unit: give both");
   }
-  b.truncate_at = r.number("truncate_at", b.truncate_at, above(0.0));
+  b.truncate_at = tally_amount(r.number("truncate_at", b.truncate_at, left_open(0.0, kMaxTallyAmount)));
   b.truncate_percentile =
       r.number("truncate_percentile", b.truncate_percentile, open(0.5, 1.0));
   if (r.has("truncate_at") && r.has("truncate_percentile"))
@@ -167,7 +168,8 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
 
 //! One layer's limit: above its attachment.
 double read_limit(const TableReader& r, double attachment, double limit) {
-  limit = r.number("limit", limit, above(0.0));
+  limit = tally_amount(r.number("limit", limit, above(0.0)));
+  if (limit != kNoLimit && limit > kMaxTallyAmount) r.fail("limit", "must be at most 3e+38 (or absent: no limit)");
   if (!(limit > attachment)) r.fail(r.has("limit") ? "limit" : "attachment", "the limit must be above the attachment");
   return limit;
 }
@@ -182,7 +184,7 @@ std::optional<std::vector<StopLossLayer>> read_layers(const TableReader& parent)
     const TableReader t =
         parent.child(*tables[i], parent.element_path("layer", i), schema.header(), schema.keys);
     StopLossLayer layer;
-    layer.attachment = t.required_number("attachment", above(0.0));
+    layer.attachment = tally_amount(t.required_number("attachment", left_open(0.0, kMaxTallyAmount)));
     layer.limit = read_limit(t, layer.attachment, layer.limit);
     layer.coinsurance = t.number("coinsurance", layer.coinsurance, closed(0.0, 1.0));
     layer.premium = t.number("premium", layer.premium, at_least(0.0));
@@ -201,8 +203,10 @@ std::optional<std::vector<StopLossBand>> read_bands(const TableReader& parent) {
     const TableReader t =
         parent.child(*tables[i], parent.element_path("band", i), schema.header(), schema.keys);
     StopLossBand band;
-    band.lower = t.required_number("lower", at_least(0.0));
-    band.upper = t.number("upper", band.upper, above(0.0));
+    band.lower = tally_amount(t.required_number("lower", closed(0.0, kMaxTallyAmount)));
+    band.upper = tally_amount(t.number("upper", band.upper, above(0.0)));
+    if (band.upper != kNoLimit && band.upper > kMaxTallyAmount)
+      t.fail("upper", "must be at most 3e+38 (or absent: no end)");
     band.share = t.required_number("share", closed(0.0, 1.0));
     if (!(band.upper > band.lower)) t.fail("upper", "must be > lower");
     if (!bands.empty() && band.lower < bands.back().upper)
@@ -255,7 +259,7 @@ StopLossTerms read_stop_loss(const TableReader& parent, StopLossTerms s) {
   // The table's own layer: with `attachment` (or already in force, from the terms of all years).
   if (r.has("attachment") || s.enabled) {
     s.enabled = true;
-    s.attachment = r.number("attachment", s.attachment, above(0.0));
+    s.attachment = tally_amount(r.number("attachment", s.attachment, left_open(0.0, kMaxTallyAmount)));
     s.limit = read_limit(r, s.attachment, s.limit);
     s.coinsurance = r.number("coinsurance", s.coinsurance, closed(0.0, 1.0));
     s.premium = r.number("premium", s.premium, at_least(0.0));

@@ -64,7 +64,9 @@ Tallies read_tallies(const TableReader& top) {
   const std::optional<TableReader> section = open_section(top, "tallies");
   if (!section) return tallies;
   const TableReader& reader = *section;
-  auto thresholds = reader.numbers("thresholds", above(0.0)).value_or(std::vector<double>{});
+  auto thresholds =
+      reader.numbers("thresholds", left_open(0.0, kMaxTallyAmount)).value_or(std::vector<double>{});
+  for (double& a : thresholds) a = tally_amount(a);  // as the engine keeps them
   std::sort(thresholds.begin(), thresholds.end());
   thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
   if (thresholds.size() > kMaxThresholds) {

@@ -60,6 +60,15 @@ toml::table* element(toml::array& array, const std::string& token) {
         year && std::to_string(year->get()) == token)
       return t;
   }
+  // Entries without names (corridor bands, stop-loss layers): by position, from 0.
+  const bool digits = !token.empty() && token.size() < 6 &&
+                      std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool unnamed = std::none_of(array.begin(), array.end(), [](const toml::node& e) {
+    const auto* t = e.as_table();
+    return t && (t->contains("name") || t->contains("year"));
+  });
+  if (digits && unnamed && std::stoul(token) < array.size())
+    return array[std::stoul(token)].as_table();
   return nullptr;
 }
 
@@ -78,7 +87,9 @@ std::string set_path(toml::table& root, const std::string& path, const std::stri
     } else if (auto* a = next->as_array(); a && (a->empty() || a->is_array_of_tables())) {
       if (i + 2 >= parts.size()) return "'" + parts[i] + "' is a list: name one of its entries";
       table = element(*a, parts[i + 1]);
-      if (!table) return "no '" + parts[i] + "' entry named '" + parts[i + 1] + "'";
+      if (!table)
+        return "no '" + parts[i] + "' entry named '" + parts[i + 1] +
+               "' (entries are named by their name or year; unnamed ones by position from 0)";
       ++i;
     } else {
       return "'" + parts[i] + "' is not a table";
@@ -133,6 +144,24 @@ std::vector<SweepAxis> read_sweep(const TableReader& top) {
     axes.push_back(std::move(axis));
   }
   return axes;
+}
+
+Scenario with_values(const Scenario& base,
+                     const std::vector<std::pair<std::string, std::string>>& values,
+                     const std::string& what) {
+  toml::table root = parse_toml(base.text, base.path);
+  root.erase("sweep");
+  for (const auto& [path, text] : values) {
+    const std::string problem = set_path(root, path, text);
+    if (!problem.empty()) throw InputError(what + ": " + path + ": " + problem);
+  }
+  try {
+    Scenario s = parse_root(root, base.text, base.path);
+    s.sweep.clear();
+    return s;
+  } catch (const ScenarioError& e) {
+    throw InputError(what + ": the scenario with these values is not valid: " + e.what());
+  }
 }
 
 std::vector<Variant> expand_sweep(const Scenario& base) {

@@ -24,6 +24,13 @@ struct Variant {
 //! Throws ScenarioError at the sweep key when a value makes the scenario invalid.
 std::vector<Variant> expand_sweep(const Scenario& base);
 
+//! `base` (without its sweep) with each (path, TOML value text) set as a sweep sets it, validated
+//! again; InputError starting with `what` when a path is not there or the scenario becomes
+//! invalid. Paths are the sweep's (`contract.withhold.rate`, `contract.corridor.0.upper`).
+Scenario with_values(const Scenario& base,
+                     const std::vector<std::pair<std::string, std::string>>& values,
+                     const std::string& what);
+
 //! Most variants a sweep may have.
 constexpr std::size_t kMaxVariants = 4096;
 

@@ -138,6 +138,26 @@ TEST(Waterfall, ExhibitRecoveriesByYearEqualTheRecordsRecoveries) {
   }
   EXPECT_NEAR(t.mean[t.index(q, row, static_cast<std::size_t>(r.years))], all / n_all,
               1e-12 * all / n_all);
+  // The contract's own layer quoted per member-month as the specific layers quote 20000-inf.
+  const AnalysisTable* layers = nullptr;
+  for (const AnalysisTable& table : tables)
+    if (table.name == "specific_layers") layers = &table;
+  ASSERT_NE(layers, nullptr);
+  const EstimateTable& l = layers->table;
+  const auto at = [](const EstimateTable& e, const std::string& name) {
+    for (std::size_t i = 0; i < e.rows.size(); ++i)
+      if (e.rows[i] == name) return i;
+    return e.rows.size();
+  };
+  const std::size_t mine = at(t, "contract layer 20000-inf x1 premium=670"), theirs = at(l, "20000-inf");
+  ASSERT_LT(mine, t.rows.size());
+  ASSERT_LT(theirs, l.rows.size());
+  for (std::size_t column = 0; column <= static_cast<std::size_t>(r.years); ++column)
+    for (const char* quantity : {"pure_premium_pmpm", "loaded_premium_pmpm"}) {
+      const double expected = l.mean[l.index(l.quantity(quantity), theirs, column)];
+      EXPECT_NEAR(t.mean[t.index(t.quantity(quantity), mine, column)], expected, 1e-12 * expected)
+          << quantity << " column " << column;
+    }
 }
 
 // Stop-loss as contract terms on monitor_capitation: a specific layer with a limit, a layer above

@@ -7,10 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <string>
-
-#include <toml++/toml.h>
 
 #include "../support/same_results.hpp"
 #include "run/price.hpp"
@@ -29,15 +26,7 @@ std::string read_text(const std::string& path) {
 }
 
 //! The [contract], [analysis] and [sweep] of a scenario's text, as a terms file.
-std::string terms_of(const std::string& scenario_text) {
-  const toml::table root = toml::parse(scenario_text);
-  toml::table terms;
-  for (const char* key : {"contract", "analysis", "sweep"})
-    if (const toml::node* node = root.get(key)) terms.insert(key, *node);
-  std::ostringstream out;
-  out << terms;
-  return out.str();
-}
+std::string terms_of(const std::string& scenario_text) { return own_terms(scenario_text, "s.toml"); }
 
 RunSettings stored_settings(std::uint64_t replications) {
   RunSettings o;

@@ -248,7 +248,7 @@ TEST(ScenarioErrors, CaseMixNotSummingToOne) {
 }
 
 TEST(ScenarioErrors, ThresholdNotPositive) {
-  expect_error("threshold_not_positive", 17, "tallies.thresholds[1]", "must be > 0, got 0");
+  expect_error("threshold_not_positive", 17, "tallies.thresholds[1]", "must be in (0, 3e+38], got 0");
 }
 
 TEST(ScenarioErrors, WithholdTierWithoutCondition) {
