@@ -15,23 +15,12 @@
 #include "io/results_file.hpp"
 #include "run/price.hpp"
 #include "scenario/error.hpp"
+#include "scenario/load.hpp"
 
 namespace apmsim::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-//! A terms file's text; InputError when it cannot be read.
-std::string read_terms(const std::string& path) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error))
-    throw InputError("--contract: " + path + " is not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("--contract: cannot open " + path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw InputError("--contract: cannot read " + path);
-  return text;
-}
 
 //! RESULTS with ".h5" replaced by ".<terms name>.h5".
 std::string default_out(const std::string& results, const std::string& terms) {
@@ -73,7 +62,8 @@ int price_command(const std::vector<std::string>& args, const std::string& comma
   io::check_output_path(out, force, "results file");
   const analysis::Results stored = io::read_results(stored_path);
   const scenario::Scenario terms =
-      run::priced_scenario(stored, stored_path, read_terms(terms_path), terms_path);
+      run::priced_scenario(stored, stored_path,
+                            scenario::read_scenario_text(terms_path, "terms file"), terms_path);
   run::RunSettings settings;
   settings.threads = threads_option(vm);
   settings.keep_tallies = vm.count("write-tallies") > 0;

@@ -48,16 +48,6 @@ std::pair<std::string, double> read_vary(const std::string& text) {
   return {path, star == std::string::npos ? 1.0 : number_of(text.substr(star + 1), "--vary")};
 }
 
-std::string read_file_text(const std::string& path, const std::string& option) {
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error))
-    throw InputError(option + ": " + path + " is not a file");
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in && !in.eof()) throw InputError(option + ": cannot read " + path);
-  return text;
-}
-
 }  // namespace
 
 po::options_description solve_options() {
@@ -129,7 +119,7 @@ int solve_command(const std::vector<std::string>& args, const std::string& comma
     const std::string terms_path =
         vm.count("contract") ? vm["contract"].as<std::string>() : input + " (its own terms)";
     const std::string terms_text =
-        vm.count("contract") ? read_file_text(terms_path, "--contract")
+        vm.count("contract") ? scenario::read_scenario_text(terms_path, "terms file")
                              : run::own_terms(stored.scenario_text, input);
     base = run::priced_scenario(stored, input, terms_text, terms_path);
     evaluate = [&](const scenario::Scenario& s) { return run::price(stored, input, s, settings); };

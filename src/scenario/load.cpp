@@ -211,29 +211,30 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   return parse_root(parse_toml(text, path), text, path);
 }
 
-Scenario load_scenario(const std::string& path) {
+std::string read_scenario_text(const std::string& path, const std::string& what) {
   std::error_code error;
-  if (!std::filesystem::exists(path, error)) {
-    throw ScenarioError(path, 0, 0, "", "no such scenario file");
-  }
-  if (std::filesystem::is_directory(path, error)) {
-    throw ScenarioError(path, 0, 0, "", "is a directory, not a scenario file");
-  }
+  if (!std::filesystem::exists(path, error)) throw ScenarioError(path, 0, 0, "", "no such " + what);
+  if (std::filesystem::is_directory(path, error))
+    throw ScenarioError(path, 0, 0, "", "is a directory, not a " + what);
   // A device or a pipe (/dev/zero) would be read forever: only regular files, of bounded size.
   if (!std::filesystem::is_regular_file(path, error))
-    throw ScenarioError(path, 0, 0, "", "not a regular file, so not a scenario file");
+    throw ScenarioError(path, 0, 0, "", "not a regular file, so not a " + what);
   const std::string too_big = "larger than " + std::to_string(kMaxScenarioBytes >> 20) +
-                              " MiB: not a scenario file (scenarios are kilobytes)";
+                              " MiB: not a " + what + " (scenarios are kilobytes)";
   if (std::filesystem::file_size(path, error) > kMaxScenarioBytes)
     throw ScenarioError(path, 0, 0, "", too_big);
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw ScenarioError(path, 0, 0, "", "cannot open the scenario file");
+  if (!file) throw ScenarioError(path, 0, 0, "", "cannot open the " + what);
   std::string text(kMaxScenarioBytes + 1, '\0');
   file.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (file.bad()) throw ScenarioError(path, 0, 0, "", "cannot read the scenario file");
+  if (file.bad()) throw ScenarioError(path, 0, 0, "", "cannot read the " + what);
   text.resize(static_cast<std::size_t>(file.gcount()));
   if (text.size() > kMaxScenarioBytes) throw ScenarioError(path, 0, 0, "", too_big);  // it grew
-  return parse_scenario(text, path);
+  return text;
+}
+
+Scenario load_scenario(const std::string& path) {
+  return parse_scenario(read_scenario_text(path, "scenario file"), path);
 }
 
 }  // namespace apmsim::scenario

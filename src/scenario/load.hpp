@@ -14,6 +14,10 @@ namespace apmsim::scenario {
 //! key).
 Scenario load_scenario(const std::string& path);
 
+//! The text of a scenario (or terms) file: a regular file of at most kMaxScenarioBytes; a
+//! ScenarioError naming the file (as `what`, e.g. "scenario file") otherwise.
+std::string read_scenario_text(const std::string& path, const std::string& what);
+
 //! Parses and validates scenario text; `path` is only used in messages and for Scenario::name.
 Scenario parse_scenario(std::string_view text, const std::string& path);
 
