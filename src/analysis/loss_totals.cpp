@@ -12,7 +12,8 @@ namespace {
 void put_losses(const RecordView& view, const Selection& selection, std::size_t row,
                 std::size_t rows, std::size_t column, std::size_t width, std::vector<double>& out) {
   const std::vector<double> losses = replication_losses(view, selection, view.all_replications());
-  for (std::size_t r = 0; r < losses.size(); ++r) out[(r * rows + row) * width + column] = losses[r];
+  for (std::size_t r = 0; r < losses.size(); ++r)
+    out[(r * rows + row) * width + column] = losses[r];
 }
 
 }  // namespace

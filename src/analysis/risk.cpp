@@ -147,15 +147,16 @@ void set_tail_checks(const RecordView& view, const Selection& selection,
 
 //! Every net result quantity of `selection`. The dispersion and tail quantities of the i.i.d.
 //! replication totals take their errors from all replications (docs/analyses.md, honest tails):
-//! sd by the jackknife, VaR from order statistics, TVaR and capital by the delta method. Batch
-//! means understate them when a few replications dominate (the batch holding them decides), and
-//! a batch smaller than 1 / (1 - level) sees no tail at all.
+//! sd by the jackknife, VaR by Hall-Sheather's sparsity, TVaR and capital by the delta method.
+//! Batch means understate them when a few replications dominate (the batch holding them decides),
+//! and a batch smaller than 1 / (1 - level) sees no tail at all.
 EstimateGrid<NetResult> net_result_estimates(const RecordView& view, const Selection& selection) {
   EstimateGrid<NetResult> estimates = batch_means<NetResult>(view, 1, [&](ReplicationRange range) {
     return loss_moments(replication_losses(view, selection, range));
   });
   const std::vector<double> losses = replication_losses(view, selection, view.all_replications());
-  set_tail_checks(view, selection, losses, estimates);  // on sd's batch-means se, before the jackknife
+  // The checks read sd's batch-means se: before the jackknife's replaces it.
+  set_tail_checks(view, selection, losses, estimates);
   estimates(NetResult::kSd) = stats::standard_deviation_estimate(losses);
   for (const RiskLevel& level : kRiskLevels) {
     estimates(level.var) = stats::value_at_risk_estimate(losses, level.level);

@@ -366,7 +366,8 @@ void tail_notes(std::ostringstream& out, const EstimateTable& t) {
   const double kurtosis =  // format 2.2
       has_quantity(t, "kurtosis") ? t.mean[t.index(t.quantity("kurtosis"), last, agreement)] : 0;
   if (kurtosis > 6)
-    out << ", kurtosis " << number_text(kurtosis, 1, NumberKind::kPlain) << " above 6 (sd's se too)";
+    out << ", kurtosis " << number_text(kurtosis, 1, NumberKind::kPlain)
+        << " above 6 (sd's se too)";
   out << " (docs/analyses.md); run more replications\n";
 }
 

@@ -81,10 +81,10 @@ Estimate standard_deviation_estimate(const std::vector<double>& x);
 //! h = n^(-1/3) 1.96^(2/3) (1.5 phi(z_p)^2 / (2 z_p^2 + 1))^(1/3) (Koenker 2005, sec. 3.4):
 //! 1 / f = (L_(b) - L_(a)) / ((b - a) / n) at ranks a = ceil(n (p - h)), b = ceil(n (p + h)),
 //! each at least one rank from the VaR's own and clamped to the sample, so a small sample's se is
-//! never 0 for lack of a neighbour (0 only with ties); the 95% interval is the distribution-free one at
-//! ranks n p -/+ 1.96 sqrt(n p (1-p)). The interval's width / 3.92, the se before, reaches the
-//! sample's extremes and overstated the error in a one-sided tail (mean z^2 0.5 at 99.5% on 1,000
-//! replications); quantiles at -/+ one binomial sd of ranks are too close to each other for a
+//! never 0 for lack of a neighbour (0 only with ties); the 95% interval is the distribution-free
+//! one at ranks n p -/+ 1.96 sqrt(n p (1-p)). The interval's width / 3.92, the se before, reaches
+//! the sample's extremes and overstated the error in a one-sided tail (mean z^2 0.5 at 99.5% on
+//! 1,000 replications); quantiles at -/+ one binomial sd of ranks are too close to each other for a
 //! steady difference. Batch means would not do: a batch smaller than 1 / (1 - level) sees no
 //! tail at all.
 Estimate value_at_risk_estimate(std::vector<double> losses, double level);

@@ -165,9 +165,9 @@ TEST(RiskHonestTails, HeavyTailWithFortyBeyondTheVar995) {
 
 // A heavier tail with the same member cv 3 (claim probability 0.5, claim cv 2): the jackknife se
 // of sd is right on average but low exactly when a sample missed the largest losses (mean z^2
-// 1.6 at 1,000 replications, 1.4 at 4,000, 1.3 at 10,000, over 1,000 seeds). No se over the replication totals
-// repairs that; the replications' kurtosis above 6 raises the flag in most seeds (all of 600 at
-// 4,000 replications; 6% for the heavy world above, never for the light one).
+// 1.6 at 1,000 replications, 1.4 at 4,000, 1.3 at 10,000, over 1,000 seeds). No se over the
+// replication totals repairs that; the replications' kurtosis above 6 raises the flag in most seeds
+// (all of 600 at 4,000 replications; 6% for the heavy world above, never for the light one).
 TEST(RiskHonestTails, AHeavierTailIsFlaggedByItsKurtosis) {
   const World heavier{0.5, 2.0, {}};
   int flagged_by_kurtosis = 0;

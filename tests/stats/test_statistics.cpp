@@ -177,10 +177,11 @@ TEST(ValueAtRisk, ExponentialSample) {
 }
 
 // VaR's se: sqrt(p (1-p) / n) x the sparsity (L_b - L_a) / ((b - a) / n) at ranks
-// a, b = ceil(n (p -/+ h)), Hall-Sheather's h = n^(-1/3) 1.96^(2/3) (1.5 phi(z)^2 / (2 z^2 + 1))^(1/3).
-// On the squares L_k = k^2, k = 1..200, the sparsity is (a + b) n. h by hand (scipy): 0.0592 at
-// 90% (ranks 169, 192), 0.0363 at 95% (183, 198), 0.0120 at 99% (196, 200: p + h clamped); and
-// on 24 values at 99% h = 0.024 reaches past the sample on both sides of rank 24: ranks 23, 24.
+// a, b = ceil(n (p -/+ h)), Hall-Sheather's h = n^(-1/3) 1.96^(2/3) (1.5 phi(z)^2 / (2 z^2 +
+// 1))^(1/3). On the squares L_k = k^2, k = 1..200, the sparsity is (a + b) n. h by hand (scipy):
+// 0.0592 at 90% (ranks 169, 192), 0.0363 at 95% (183, 198), 0.0120 at 99% (196, 200: p + h
+// clamped); and on 24 values at 99% h = 0.024 reaches past the sample on both sides of rank 24:
+// ranks 23, 24.
 TEST(ValueAtRisk, HallSheatherSparsityStandardError) {
   std::vector<double> squares;
   for (int k = 1; k <= 200; ++k) squares.push_back(static_cast<double>(k) * k);
