@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Are the net_result table's standard errors honest? Over many seeds of a world whose truth is
 known, mean z^2 = mean ((estimate - truth) / se)^2 of sd, var_p, tvar_p and capital_p, for the
-errors apmsim reported before format 2.2 ("old": batch means for sd and capital, the 95%
+errors apmsim reported before format 2.3 ("old": batch means for sd and capital, the 95%
 order-statistic interval's width / 3.92 for VaR) and now ("new": the jackknife for sd,
 Hall-Sheather's sparsity for VaR, the delta method for capital; TVaR's delta method in both).
 Honest is mean z^2 near 1; over 50 seeds its 99.9% band is chi2_50 at 0.0005 and 0.9995 over 50,

@@ -6,7 +6,7 @@
     ap.save_all(r, "results/plots")                 # every plot the file supports
 
 What each plot draws comes only from the file: a distribution is drawn from the stored
-per-replication losses (every run with a contract since format 2.2; the records of older files
+per-replication losses (every run with a contract since format 2.3; the records of older files
 made with --write-records), never from an assumed shape; without them the net-result plot shows
 the simulated quantiles (the VaR levels) with their intervals. A run without a contract gets
 the population plots (summary by year; cost distribution and concentration from one replication's
@@ -93,7 +93,7 @@ def _pivot(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def agreement_results(results: Results, variant: Optional[str] = None) -> pd.DataFrame:
     """Per-replication net provider result over the agreement (sum of the performance years), one
-    column per provider plus `portfolio` (the participants' sum): -(the stored losses, format 2.2,
+    column per provider plus `portfolio` (the participants' sum): -(the stored losses, format 2.3,
     every run with a contract), or from the records (--write-records) of an older file."""
     v = _variant(results, variant)
     if results.has_losses:
@@ -155,7 +155,7 @@ def net_result(results: Results, variant: Optional[str] = None, rows: Optional[L
         ax.set_xlabel(_money_label("net provider result over the agreement", results, scale))
         ax.legend(fontsize=7, loc="best")
     note = ("Grey: the stored replications." if samples is not None else
-            "Per-replication results not stored (a file before format 2.2: run again to draw the distribution).")
+            "Per-replication results not stored (a file before format 2.3: run again to draw the distribution).")
     fig.text(0.5, 0.01, note + " Positive = the provider gains. Dashed: simulated quantiles of the net "
              "result (= -VaR of the loss), shaded: their 95% intervals.", ha="center", fontsize=8, wrap=True)
     fig.suptitle(f"Net provider result: {_title(results, v)}", fontsize=10)

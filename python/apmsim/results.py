@@ -111,7 +111,7 @@ class Results:
                          if isinstance(obj, h5py.Group) and "quantities" in obj else None)
             self.has_tallies = "tallies" in f
             self.has_records = "replications" in f
-            #: Per-replication losses are stored (format 2.2, every run with a contract).
+            #: Per-replication losses are stored (format 2.3, every run with a contract).
             self.has_losses = "losses" in f
 
     def __repr__(self) -> str:
@@ -281,11 +281,11 @@ class Results:
         replication, positive when the provider loses money; describe(), var(p), tvar(p), sf(x),
         exceedance(). `provider`: a participant's name, or None for the portfolio (all
         participants); `year`: None or "agreement" for the whole agreement, k for performance
-        year k (1, 2, ...). From /losses (format 2.2): a participant's years are there while the
+        year k (1, 2, ...). From /losses (format 2.3): a participant's years are there while the
         file is small enough (`provider_columns`), its agreement always."""
         from .risk import Risk
         if not self.has_losses:
-            raise KeyError(f"{self.path} has no /losses: made without a contract or before format 2.2")
+            raise KeyError(f"{self.path} has no /losses: made without a contract or before format 2.3")
         v = self._variant(variant)[0]
         column = "agreement" if year in (None, "agreement") else f"performance_year_{int(year)}"
         with h5py.File(self.path, "r") as f:

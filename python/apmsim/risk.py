@@ -1,5 +1,5 @@
 """The distribution of a contract's downside, from the per-replication losses every results file
-with a contract stores (/losses, format 2.2; docs/output-format.md), in the manner of the
+with a contract stores (/losses, format 2.3; docs/output-format.md), in the manner of the
 aggregate and actuar packages:
 
     r = apmsim.open("results/mssp_aco.h5")

@@ -48,7 +48,7 @@ def test_net_result_draws_the_stored_replications(files):
 
 
 def test_the_stored_losses_draw_the_distribution_without_records(plain):
-    """Format 2.2 stores the losses by default: the histogram needs no --write-records."""
+    """Format 2.3 stores the losses by default: the histogram needs no --write-records."""
     assert not plain.has_records and plain.has_losses
     fig = plots.net_result(plain, rows=["portfolio"])
     bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_height() > 0]

@@ -1,5 +1,5 @@
 #pragma once
-//! The per-replication losses every results file with a contract stores (format 2.2): the same
+//! The per-replication losses every results file with a contract stores (format 2.3): the same
 //! totals L = -net provider result the risk tables are computed from (risk.hpp,
 //! replication_losses), so a reader can compute any level, exceedance probability or plot and
 //! agree with the net_result table exactly.

@@ -66,7 +66,7 @@ struct AnalysisTable {
 };
 
 //! Per-replication losses of one variant with a contract, stored in every results file (format
-//! 2.2) so that any risk level and any distribution plot can be computed later without the full
+//! 2.3) so that any risk level and any distribution plot can be computed later without the full
 //! records. loss = -net provider result, positive when the provider loses money, summed over the
 //! participants (portfolio) or per participant, each performance year and over the agreement.
 struct ReplicationLosses {
@@ -91,7 +91,7 @@ struct VariantSummary {
   EstimateTable contract_portfolio;  //!< rows = {"participants"}
   EstimateTable headline;            //!< rows = {"participants"}, one column: the key figures
   std::vector<AnalysisTable> analyses;
-  ReplicationLosses losses;  //!< with a contract: /losses/<variant>/ (format 2.2)
+  ReplicationLosses losses;  //!< with a contract: /losses/<variant>/ (format 2.3)
 
   //! The table `name` of `analysis`, or nullptr when the run did not make it.
   const AnalysisTable* analysis_table(const std::string& analysis, const std::string& name) const {

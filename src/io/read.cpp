@@ -194,7 +194,7 @@ void read_analyses(const h5::Node& root, std::vector<analysis::VariantSummary>& 
   }
 }
 
-//! /losses/<variant>/ into the variants with a contract (format 2.2; absent before).
+//! /losses/<variant>/ into the variants with a contract (format 2.3; absent before).
 void read_losses(const h5::Node& root, std::vector<analysis::VariantSummary>& variants) {
   if (!h5::has_member(root, "losses")) return;
   h5::Node top = h5::open_group(root, "losses");

@@ -363,7 +363,7 @@ void tail_notes(std::ostringstream& out, const EstimateTable& t) {
   out << "  tail se not to be trusted: "
       << t.mean[t.index(t.quantity("tail_count_995"), last, agreement)]
       << " replications beyond var_995 (40 wanted)";
-  const double kurtosis =  // format 2.2
+  const double kurtosis =  // format 2.3
       has_quantity(t, "kurtosis") ? t.mean[t.index(t.quantity("kurtosis"), last, agreement)] : 0;
   if (kurtosis > 6)
     out << ", kurtosis " << number_text(kurtosis, 1, NumberKind::kPlain)

@@ -267,7 +267,7 @@ void write_records(const h5::Node& root, const std::vector<analysis::RecordDump>
   }
 }
 
-//! /losses/<variant>/ for each variant with a contract (format 2.2).
+//! /losses/<variant>/ for each variant with a contract (format 2.3).
 void write_losses(const h5::Node& root, const std::vector<analysis::VariantSummary>& variants) {
   bool any = false;
   for (const auto& v : variants) any = any || v.has_contract;

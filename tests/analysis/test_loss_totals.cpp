@@ -1,4 +1,4 @@
-// The per-replication losses every results file with a contract stores (format 2.2): the risk
+// The per-replication losses every results file with a contract stores (format 2.3): the risk
 // tables' own replication totals, by performance year and over the agreement, and the size rule
 // for the participants' years.
 #include <gtest/gtest.h>

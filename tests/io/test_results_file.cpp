@@ -96,7 +96,7 @@ TEST(ResultsFile, RoundTripWithoutTallies) {
   expect_same(written, read);
 }
 
-// The per-replication losses (format 2.2) of a variant with a contract come back as written;
+// The per-replication losses (format 2.3) of a variant with a contract come back as written;
 // a variant without a contract has none.
 TEST(ResultsFile, LossesRoundTrip) {
   TempFolder folder;

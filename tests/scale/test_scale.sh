@@ -44,7 +44,7 @@ import h5py, sys
 g = h5py.File('merged.h5', 'r')['replications']
 shapes = {g[v]['values'].shape[:2] for v in g}
 sys.exit(0 if len(g) == 6 and shapes == {(60, 24)} else 'records: %d variants, shapes %s' % (len(g), shapes))"
-  # The per-replication losses (format 2.2, stored by default): the shards' own, joined in
+  # The per-replication losses (format 2.3, stored by default): the shards' own, joined in
   # replication order, and the merged file's equal the single run's bit for bit.
   python3 -c "
 import h5py, numpy as np, sys
