@@ -6,8 +6,9 @@
     ap.save_all(r, "results/plots")                 # every plot the file supports
 
 What each plot draws comes only from the file: a distribution is drawn from the stored
-replications (--write-records), never from an assumed shape; without them the net-result plot
-shows the simulated quantiles (the VaR levels) with their intervals. A run without a contract gets
+per-replication losses (every run with a contract since format 2.3; the records of older files
+made with --write-records), never from an assumed shape; without them the net-result plot shows
+the simulated quantiles (the VaR levels) with their intervals. A run without a contract gets
 the population plots (summary by year; cost distribution and concentration from one replication's
 members, which `apmsim sample` draws from the scenario stored in the file).
 """
@@ -92,8 +93,16 @@ def _pivot(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def agreement_results(results: Results, variant: Optional[str] = None) -> pd.DataFrame:
     """Per-replication net provider result over the agreement (sum of the performance years), one
-    column per provider plus `portfolio` (the participants' sum); needs --write-records."""
+    column per provider plus `portfolio` (the participants' sum): -(the stored losses, format 2.3,
+    every run with a contract), or from the records (--write-records) of an older file."""
     v = _variant(results, variant)
+    if results.has_losses:
+        providers = results.providers(v)
+        participants = list(providers.loc[providers["participant"], "name"])
+        per = pd.DataFrame({p: -results.risk(v, provider=p).losses for p in participants})
+        per["portfolio"] = -results.risk(v).losses
+        per.index.name = "replication"
+        return per
     records = results.records(v)
     per = records.pivot_table(index="replication", columns="provider", values="net_provider_result",
                               aggfunc="sum", sort=False)
@@ -114,7 +123,7 @@ def net_result(results: Results, variant: Optional[str] = None, rows: Optional[L
     if rows is None:
         providers = est.drop(index="portfolio", errors="ignore")["sd"].sort_values(ascending=False)
         rows = (["portfolio"] if "portfolio" in est.index else []) + list(providers.index[:EXTRA_PROVIDERS])
-    samples = agreement_results(results, v) if results.has_records else None
+    samples = agreement_results(results, v) if results.has_losses or results.has_records else None
     divisor, scale = money_scale(est.loc[rows, "mean"].abs() + 4 * est.loc[rows, "sd"])
     fig, axes = plt.subplots(1, len(rows), figsize=(5.4 * len(rows), 4.6), squeeze=False)
     for ax, row in zip(axes[0], rows):
@@ -146,7 +155,7 @@ def net_result(results: Results, variant: Optional[str] = None, rows: Optional[L
         ax.set_xlabel(_money_label("net provider result over the agreement", results, scale))
         ax.legend(fontsize=7, loc="best")
     note = ("Grey: the stored replications." if samples is not None else
-            "Per-replication results not stored (run with --write-records to draw the distribution).")
+            "Per-replication results not stored (a file before format 2.3: run again to draw the distribution).")
     fig.text(0.5, 0.01, note + " Positive = the provider gains. Dashed: simulated quantiles of the net "
              "result (= -VaR of the loss), shaded: their 95% intervals.", ha="center", fontsize=8, wrap=True)
     fig.suptitle(f"Net provider result: {_title(results, v)}", fontsize=10)

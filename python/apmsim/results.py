@@ -111,6 +111,8 @@ class Results:
                          if isinstance(obj, h5py.Group) and "quantities" in obj else None)
             self.has_tallies = "tallies" in f
             self.has_records = "replications" in f
+            #: Per-replication losses are stored (format 2.3, every run with a contract).
+            self.has_losses = "losses" in f
 
     def __repr__(self) -> str:
         return (f"<apmsim.Results {self.path}: {self.info.get('replications')} replications, "
@@ -273,6 +275,36 @@ class Results:
             return dict(p.split("=", 1) for p in _strings(g["parameters"]))
 
     # --- per-replication data -----------------------------------------------------------------
+
+    def risk(self, variant: Optional[str] = None, provider: Optional[str] = None, year=None):
+        """The downside of one cell as a `Risk` (apmsim.risk): loss = -(net provider result) per
+        replication, positive when the provider loses money; describe(), var(p), tvar(p), sf(x),
+        exceedance(). `provider`: a participant's name, or None for the portfolio (all
+        participants); `year`: None or "agreement" for the whole agreement, k for performance
+        year k (1, 2, ...). From /losses (format 2.3): a participant's years are there while the
+        file is small enough (`provider_columns`), its agreement always."""
+        from .risk import Risk
+        if not self.has_losses:
+            raise KeyError(f"{self.path} has no /losses: made without a contract or before format 2.3")
+        v = self._variant(variant)[0]
+        column = "agreement" if year in (None, "agreement") else f"performance_year_{int(year)}"
+        with h5py.File(self.path, "r") as f:
+            if v not in f["losses"]:
+                raise KeyError(f"variant {v!r} has no contract, so no losses")
+            g = f[f"losses/{v}"]
+            if provider is None:
+                columns, values = _strings(g["columns"]), g["portfolio"]
+            else:
+                providers = _strings(g["providers"])
+                if provider not in providers:
+                    raise KeyError(f"{provider!r} is not a participant of {v!r}: {providers}")
+                columns = _strings(g["provider_columns"])
+                values = g["provider"][:, providers.index(provider), :]
+            if column not in columns:
+                raise KeyError(f"no column {column!r} in the stored losses ({columns}); per-provider "
+                               "years are kept only while the file stays compact")
+            losses = values[:, columns.index(column)]
+        return Risk(losses, v, provider, column)
 
     def records(self, variant: Optional[str] = None, wide: bool = True) -> pd.DataFrame:
         """Per-replication contract records (--write-records): one row per (replication,

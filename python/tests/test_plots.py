@@ -47,7 +47,16 @@ def test_net_result_draws_the_stored_replications(files):
     assert round(agreement.loc["portfolio", "mean"] / divisor, 9) in vertical
 
 
-def test_without_records_no_shape_is_assumed(plain):
+def test_the_stored_losses_draw_the_distribution_without_records(plain):
+    """Format 2.3 stores the losses by default: the histogram needs no --write-records."""
+    assert not plain.has_records and plain.has_losses
+    fig = plots.net_result(plain, rows=["portfolio"])
+    bars = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_height() > 0]
+    assert sum(p.get_height() for p in bars) == plain.info["replications"]
+
+
+def test_without_stored_replications_no_shape_is_assumed(plain, monkeypatch):
+    monkeypatch.setattr(plain, "has_losses", False)
     assert not plain.has_records
     fig = plots.net_result(plain)
     for ax in fig.axes:

@@ -5,6 +5,7 @@
 
 #include "analysis/benchmark.hpp"
 #include "analysis/contract_tables.hpp"
+#include "analysis/loss_totals.hpp"
 #include "analysis/record_view.hpp"
 #include "analysis/risk.hpp"
 #include "analysis/threshold.hpp"
@@ -62,6 +63,7 @@ void analyse_contract(const scenario::Scenario& scenario, const engine::Model& m
   append(threshold_analysis(view, contract, settings));
   append(risk_analysis(view, contract, settings));
   out.headline = headline_table(out, settings);
+  out.losses = loss_totals(view);
 }
 
 stats::Estimate headline_of(const scenario::Scenario& scenario, const engine::Model& model,

@@ -65,6 +65,19 @@ struct AnalysisTable {
   EstimateTable table;
 };
 
+//! Per-replication losses of one variant with a contract, stored in every results file (format
+//! 2.3) so that any risk level and any distribution plot can be computed later without the full
+//! records. loss = -net provider result, positive when the provider loses money, summed over the
+//! participants (portfolio) or per participant, each performance year and over the agreement.
+struct ReplicationLosses {
+  std::uint64_t replications = 0;
+  std::vector<std::string> columns;           //!< performance_year_1, ..., agreement
+  std::vector<double> portfolio;              //!< [replication][column]
+  std::vector<std::string> providers;         //!< participant provider names
+  std::vector<std::string> provider_columns;  //!< `columns`, or {"agreement"} when too large
+  std::vector<double> provider;               //!< [replication][provider][provider column]
+};
+
 //! The summaries of one variant (one set of terms/parameters; "base" without a sweep).
 struct VariantSummary {
   std::string name = "base";
@@ -78,6 +91,7 @@ struct VariantSummary {
   EstimateTable contract_portfolio;  //!< rows = {"participants"}
   EstimateTable headline;            //!< rows = {"participants"}, one column: the key figures
   std::vector<AnalysisTable> analyses;
+  ReplicationLosses losses;  //!< with a contract: /losses/<variant>/ (format 2.3)
 
   //! The table `name` of `analysis`, or nullptr when the run did not make it.
   const AnalysisTable* analysis_table(const std::string& analysis, const std::string& name) const {

@@ -34,6 +34,7 @@ enum class NetResult {
   kTailCount99,
   kTailCount995,
   kSdSeRatio,
+  kKurtosis,
   kTailFlag,
 };
 constexpr std::array kNetResultQuantities{
@@ -67,10 +68,13 @@ constexpr std::array kNetResultQuantities{
     QuantityInfo<NetResult>{NetResult::kTailCount995, "tail_count_995", "replications",
                             "replications with a loss beyond var_995 (behind tvar_995)"},
     QuantityInfo<NetResult>{NetResult::kSdSeRatio, "sd_se_ratio", "ratio",
-                            "batch-means se of sd from K / 2 batches over that from K"},
+                            "batch-means se of sd from K / 2 batches over that from K (a "
+                            "diagnostic: sd's se is the jackknife's)"},
+    QuantityInfo<NetResult>{NetResult::kKurtosis, "kurtosis", "ratio",
+                            "sample kurtosis m4 / m2^2 of the replication totals (3: normal)"},
     QuantityInfo<NetResult>{NetResult::kTailFlag, "tail_flag", "indicator",
-                            "1: do not trust the tail figures' se (tail_count_995 < 10, or "
-                            "sd_se_ratio outside [1/1.3, 1.3])"},
+                            "1: do not trust the tail figures' se (tail_count_995 < 40, or "
+                            "kurtosis > 6)"},
 };
 static_assert(listed_in_order(kNetResultQuantities));
 constexpr const auto& quantity_table(NetResult) { return kNetResultQuantities; }
@@ -85,19 +89,17 @@ constexpr RiskLevel kRiskLevels[] = {{0.90, NetResult::kVar90, NetResult::kTvar9
                                      {0.99, NetResult::kVar99, NetResult::kTvar99},
                                      {0.995, NetResult::kVar995, NetResult::kTvar995}};
 
-//! The batch-means quantities of some replications' losses: mean (of the result), sd, loss
-//! probability and capital.
+//! The batch-means quantities of some replications' losses: mean (of the result), loss
+//! probability, and sd (its batch-means se only feeds sd_se_ratio: the table's comes from the
+//! jackknife).
 QuantityGrid<NetResult> loss_moments(const std::vector<double>& losses) {
-  const double mean_loss = stats::mean(losses);
   double losing = 0;
   for (const double loss : losses) losing += loss > 0 ? 1 : 0;
   QuantityGrid<NetResult> values;
-  values(NetResult::kMean) = -mean_loss;
+  values(NetResult::kMean) = -stats::mean(losses);
   values(NetResult::kSd) = stats::standard_deviation(losses);
   values(NetResult::kLossProbability) =
       losses.empty() ? kNaN : losing / static_cast<double>(losses.size());
-  values(NetResult::kCapital99) = stats::value_at_risk(losses, 0.99) - mean_loss;
-  values(NetResult::kCapital995) = stats::value_at_risk(losses, 0.995) - mean_loss;
   return values;
 }
 
@@ -109,12 +111,14 @@ double beyond_var(const std::vector<double>& losses, double level) {
       std::count_if(losses.begin(), losses.end(), [var](double loss) { return loss > var; }));
 }
 
-//! The SE ratio at which the tail flag is raised, and the fewest replications beyond var_995
-//! that a tail SE is trusted on (docs/analyses.md, honest tails).
-constexpr double kSeRatioLimit = 1.3;
-constexpr double kFewestTailReplications = 10;
+//! The fewest replications beyond var_995 that a tail SE is trusted on, and the largest kurtosis
+//! of the replication totals that sd's SE is trusted at (docs/analyses.md, honest tails: checked
+//! over seeds of a light and two heavy worlds by scripts/honest_tails.py).
+constexpr double kFewestTailReplications = 40;
+constexpr double kLargestKurtosis = 6;
 
-//! The tail counts, the SE stability check on sd and the flag (counts: se NaN).
+//! The tail counts, the kurtosis, the batch-means SE stability check on sd and the flag (these
+//! diagnostics have no se: NaN).
 void set_tail_checks(const RecordView& view, const Selection& selection,
                      const std::vector<double>& losses, EstimateGrid<NetResult>& estimates) {
   estimates(NetResult::kTailCount99) = {beyond_var(losses, 0.99), kNaN};
@@ -133,27 +137,33 @@ void set_tail_checks(const RecordView& view, const Selection& selection,
     if (se > 0 && fine > 0) ratio = se / fine;  // no ratio of a figure without error
   }
   estimates(NetResult::kSdSeRatio) = {ratio, kNaN};
-  const bool unstable =
-      std::isfinite(ratio) && (ratio > kSeRatioLimit || ratio < 1 / kSeRatioLimit);
+  const double kurtosis = stats::kurtosis(losses);
+  estimates(NetResult::kKurtosis) = {kurtosis, kNaN};
   const double count = estimates(NetResult::kTailCount995).value;
   if (std::isfinite(count))
-    estimates(NetResult::kTailFlag) = {count < kFewestTailReplications || unstable ? 1.0 : 0.0,
-                                       kNaN};
+    estimates(NetResult::kTailFlag) = {
+        count < kFewestTailReplications || kurtosis > kLargestKurtosis ? 1.0 : 0.0, kNaN};
 }
 
-//! Every net result quantity of `selection`. Tail quantities of i.i.d. replication totals come
-//! from all replications with order-statistic and delta-method errors: a batch smaller than
-//! 1 / (1 - level) would see no tail.
+//! Every net result quantity of `selection`. The dispersion and tail quantities of the i.i.d.
+//! replication totals take their errors from all replications (docs/analyses.md, honest tails):
+//! sd by the jackknife, VaR by Hall-Sheather's sparsity, TVaR and capital by the delta method.
+//! Batch means understate them when a few replications dominate (the batch holding them decides),
+//! and a batch smaller than 1 / (1 - level) sees no tail at all.
 EstimateGrid<NetResult> net_result_estimates(const RecordView& view, const Selection& selection) {
   EstimateGrid<NetResult> estimates = batch_means<NetResult>(view, 1, [&](ReplicationRange range) {
     return loss_moments(replication_losses(view, selection, range));
   });
   const std::vector<double> losses = replication_losses(view, selection, view.all_replications());
+  // The checks read sd's batch-means se: before the jackknife's replaces it.
+  set_tail_checks(view, selection, losses, estimates);
+  estimates(NetResult::kSd) = stats::standard_deviation_estimate(losses);
   for (const RiskLevel& level : kRiskLevels) {
     estimates(level.var) = stats::value_at_risk_estimate(losses, level.level);
     estimates(level.tvar) = stats::tail_value_at_risk_estimate(losses, level.level);
   }
-  set_tail_checks(view, selection, losses, estimates);
+  estimates(NetResult::kCapital99) = stats::capital_estimate(losses, 0.99);
+  estimates(NetResult::kCapital995) = stats::capital_estimate(losses, 0.995);
   return estimates;
 }
 

@@ -194,6 +194,28 @@ void read_analyses(const h5::Node& root, std::vector<analysis::VariantSummary>& 
   }
 }
 
+//! /losses/<variant>/ into the variants with a contract (format 2.3; absent before).
+void read_losses(const h5::Node& root, std::vector<analysis::VariantSummary>& variants) {
+  if (!h5::has_member(root, "losses")) return;
+  h5::Node top = h5::open_group(root, "losses");
+  for (analysis::VariantSummary& v : variants) {
+    if (!h5::has_member(top, v.name)) continue;
+    h5::Node group = h5::open_group(top, v.name);
+    analysis::ReplicationLosses& l = v.losses;
+    l.columns = h5::read_strings(group, "columns");
+    l.providers = h5::read_strings(group, "providers");
+    l.provider_columns = h5::read_strings(group, "provider_columns");
+    h5::Array<double> portfolio = h5::read_array<double>(group, "portfolio", 2);
+    h5::Array<double> provider = h5::read_array<double>(group, "provider", 3);
+    if (portfolio.dims[1] != l.columns.size() || provider.dims[0] != portfolio.dims[0] ||
+        provider.dims[1] != l.providers.size() || provider.dims[2] != l.provider_columns.size())
+      malformed(group.child("provider") + ": shape does not match the columns and providers");
+    l.replications = portfolio.dims[0];
+    l.portfolio = std::move(portfolio.values);
+    l.provider = std::move(provider.values);
+  }
+}
+
 analysis::TallyDump read_tallies(const h5::Node& root) {
   h5::Node group = h5::open_group(root, "tallies");
   analysis::TallyDump tallies;
@@ -265,6 +287,7 @@ Results read_results(const std::string& path) {
     read_scenario(root, results);
     results.variants = read_summary(root);
     read_analyses(root, results.variants);
+    read_losses(root, results.variants);
     results.has_tallies = h5::has_member(root, "tallies");
     if (results.has_tallies) results.tallies = read_tallies(root);
     results.has_records = h5::has_member(root, "replications");

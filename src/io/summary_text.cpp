@@ -359,13 +359,16 @@ void tail_notes(std::ostringstream& out, const EstimateTable& t) {
     }
   if (!has_quantity(t, "tail_flag")) return;
   const std::size_t last = t.rows.size() - 1, agreement = static_cast<std::size_t>(t.years - 1);
-  if (t.mean[t.index(t.quantity("tail_flag"), last, agreement)] == 1)
-    out << "  tail se not to be trusted: "
-        << t.mean[t.index(t.quantity("tail_count_995"), last, agreement)]
-        << " replications beyond var_995, se of sd from half the batches x"
-        << number_text(t.mean[t.index(t.quantity("sd_se_ratio"), last, agreement)], 2,
-                       NumberKind::kPlain)
-        << " (docs/analyses.md); run more replications\n";
+  if (t.mean[t.index(t.quantity("tail_flag"), last, agreement)] != 1) return;
+  out << "  tail se not to be trusted: "
+      << t.mean[t.index(t.quantity("tail_count_995"), last, agreement)]
+      << " replications beyond var_995 (40 wanted)";
+  const double kurtosis =  // format 2.3
+      has_quantity(t, "kurtosis") ? t.mean[t.index(t.quantity("kurtosis"), last, agreement)] : 0;
+  if (kurtosis > 6)
+    out << ", kurtosis " << number_text(kurtosis, 1, NumberKind::kPlain)
+        << " above 6 (sd's se too)";
+  out << " (docs/analyses.md); run more replications\n";
 }
 
 void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v,

@@ -188,6 +188,7 @@ void write_analyses(const h5::Node& root, const std::vector<analysis::VariantSum
 //! Chunks of whole replications (about kChunkBytes), or part of one replication when a single
 //! replication is larger; deflate level 4 after byte shuffling where the library has the filters,
 //! and a Fletcher-32 checksum per chunk so a damaged file fails to read instead of reading wrong.
+//! `dims`: (replications, ...) of rank 2 or more.
 h5::Handle tally_layout(const std::vector<hsize_t>& dims, const std::string& where) {
   h5::Handle dcpl(h5::check(H5Pcreate(H5P_DATASET_CREATE), where, "create dataset properties"),
                   H5Pclose);
@@ -266,12 +267,46 @@ void write_records(const h5::Node& root, const std::vector<analysis::RecordDump>
   }
 }
 
+//! /losses/<variant>/ for each variant with a contract (format 2.3).
+void write_losses(const h5::Node& root, const std::vector<analysis::VariantSummary>& variants) {
+  bool any = false;
+  for (const auto& v : variants) any = any || v.has_contract;
+  if (!any) return;
+  h5::Node group = h5::create_group(root, "losses", true);
+  for (const analysis::VariantSummary& v : variants) {
+    if (!v.has_contract) continue;
+    const analysis::ReplicationLosses& l = v.losses;
+    const std::vector<hsize_t> portfolio{l.replications, l.columns.size()};
+    const std::vector<hsize_t> provider{l.replications, l.providers.size(),
+                                        l.provider_columns.size()};
+    if (l.portfolio.size() != portfolio[0] * portfolio[1] ||
+        l.provider.size() != provider[0] * provider[1] * provider[2])
+      throw std::invalid_argument("losses of " + v.name + " do not match their shape");
+    h5::Node variant = h5::create_group(group, v.name);
+    h5::write_strings(variant, "columns", l.columns);
+    h5::write_strings(variant, "providers", l.providers);
+    h5::write_strings(variant, "provider_columns", l.provider_columns);
+    describe(h5::write_array(variant, "portfolio", l.portfolio.data(), portfolio,
+                             tally_layout(portfolio, variant.child("portfolio")).get()),
+             "currency",
+             "loss = -net provider result of the participants per (replication, column): positive "
+             "when the providers lose money");
+    describe(h5::write_array(variant, "provider", l.provider.data(), provider,
+                             tally_layout(provider, variant.child("provider")).get()),
+             "currency",
+             "loss = -net provider result per (replication, participant, provider column): by "
+             "performance year and agreement while providers x columns x replications <= "
+             "4,000,000, else agreement only");
+  }
+}
+
 void write_file(const Results& results, const std::string& path) {
   h5::Node root = h5::create_file(path);
   write_run_info(root, results.info);
   write_scenario(root, results);
   write_summary(root, results.variants);
   write_analyses(root, results.variants);
+  write_losses(root, results.variants);
   if (results.has_tallies) write_tallies(root, results.tallies);
   if (results.has_records) write_records(root, results.records);
   if (!results.state.empty()) {

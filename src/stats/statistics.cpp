@@ -10,6 +10,8 @@ namespace apmsim::stats {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+//! The standard normal's 97.5% quantile: 95% intervals of estimates with a normal limit.
+constexpr double kZ975 = 1.959963984540054;
 constexpr double kPi = 3.14159265358979323846264338327950288;
 constexpr double kSqrt2 = 1.41421356237309504880168872420969808;
 constexpr double kSqrt2Pi = 2.50662827463100050241576528481104525;
@@ -268,6 +270,20 @@ double standard_deviation(const std::vector<double>& x) {
   return std::sqrt(ss / static_cast<double>(x.size() - 1));
 }
 
+double kurtosis(const std::vector<double>& x) {
+  if (x.empty()) return kNaN;
+  const double m = mean(x);
+  double m2 = 0.0, m4 = 0.0;
+  for (double v : x) {
+    const double d2 = (v - m) * (v - m);
+    m2 += d2;
+    m4 += d2 * d2;
+  }
+  if (m2 == 0.0) return kNaN;
+  const double n = static_cast<double>(x.size());
+  return (m4 / n) / ((m2 / n) * (m2 / n));
+}
+
 double pearson_correlation(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.size() < 2) return kNaN;
   const double mx = mean(x), my = mean(y);
@@ -329,6 +345,29 @@ Estimate mean_estimate(const std::vector<double>& per_replication) {
   return e;
 }
 
+Estimate standard_deviation_estimate(const std::vector<double>& x) {
+  Estimate e;
+  const std::size_t n = x.size();
+  if (n == 0) return e;
+  e.value = standard_deviation(x);
+  if (n < 3) return e;
+  const double m = mean(x), dn = static_cast<double>(n);
+  double ss = 0.0;
+  for (double v : x) ss += (v - m) * (v - m);
+  std::vector<double> without(n);  // s_(-i)
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = x[i] - m;
+    without[i] = std::sqrt(std::max(ss - dn / (dn - 1.0) * d * d, 0.0) / (dn - 2.0));
+  }
+  const double average = mean(without);
+  double spread = 0.0;
+  for (double s : without) spread += (s - average) * (s - average);
+  e.se = std::sqrt((dn - 1.0) / dn * spread);
+  e.ci_low = e.value - kZ975 * e.se;
+  e.ci_high = e.value + kZ975 * e.se;
+  return e;
+}
+
 Estimate value_at_risk_estimate(std::vector<double> losses, double level) {
   Estimate e;
   const std::size_t n = losses.size();
@@ -336,16 +375,26 @@ Estimate value_at_risk_estimate(std::vector<double> losses, double level) {
   e.value = value_at_risk(losses, level);
   if (n < 2) return e;
   std::sort(losses.begin(), losses.end());
-  const double z = 1.959963984540054;
-  const double center = static_cast<double>(n) * level;
-  const double half = z * std::sqrt(center * (1.0 - level));
+  const double dn = static_cast<double>(n);
   const auto at_rank = [&](double rank) {  // 1-based rank, clamped to the sample
-    const double r = std::clamp(rank, 1.0, static_cast<double>(n));
+    const double r = std::clamp(rank, 1.0, dn);
     return losses[static_cast<std::size_t>(r) - 1];
   };
-  e.ci_low = at_rank(std::floor(center - half));
-  e.ci_high = at_rank(std::ceil(center + half));
-  e.se = (e.ci_high - e.ci_low) / (2.0 * z);
+  // Hall-Sheather bandwidth (alpha = 0.05) and the sparsity 1 / f(VaR) between the quantiles
+  // at level -/+ h.
+  const double q = normal_quantile(level);
+  const double density = std::exp(-0.5 * q * q) / kSqrt2Pi;
+  const double h = std::pow(dn, -1.0 / 3.0) * std::pow(kZ975, 2.0 / 3.0) *
+                   std::cbrt(1.5 * density * density / (2.0 * q * q + 1.0));
+  // Ranks ceil(n (p -/+ h)), at least one either side of the VaR's own and within the sample.
+  const double center = dn * level, k = static_cast<double>(quantile_rank(level, n).k);
+  const double low = std::clamp(std::min(std::ceil(dn * (level - h) - 1e-9), k - 1), 1.0, dn);
+  const double high = std::clamp(std::max(std::ceil(dn * (level + h) - 1e-9), k + 1), 1.0, dn);
+  const double sparsity = (at_rank(high) - at_rank(low)) / ((high - low) / dn);
+  e.se = sparsity * std::sqrt(level * (1.0 - level) / dn);
+  const double spread = std::sqrt(center * (1.0 - level));
+  e.ci_low = at_rank(std::floor(center - kZ975 * spread));
+  e.ci_high = at_rank(std::ceil(center + kZ975 * spread));
   return e;
 }
 
@@ -363,8 +412,25 @@ Estimate tail_value_at_risk_estimate(const std::vector<double>& losses, double l
   const double gap = e.value - var;
   e.se = std::sqrt((tail_variance + level * gap * gap) /
                    (static_cast<double>(n) * (1.0 - level)));
-  e.ci_low = e.value - 1.959963984540054 * e.se;
-  e.ci_high = e.value + 1.959963984540054 * e.se;
+  e.ci_low = e.value - kZ975 * e.se;
+  e.ci_high = e.value + kZ975 * e.se;
+  return e;
+}
+
+Estimate capital_estimate(const std::vector<double>& losses, double level) {
+  Estimate e;
+  const std::size_t n = losses.size();
+  if (n == 0) return e;
+  const Estimate var = value_at_risk_estimate(losses, level);
+  const double average = mean(losses);
+  e.value = var.value - average;
+  if (n < 2) return e;
+  const double dn = static_cast<double>(n), sd = standard_deviation(losses);
+  const double covariance = var.se * (tail_value_at_risk(losses, level) - average) *
+                            std::sqrt((1.0 - level) / (dn * level));
+  e.se = std::sqrt(std::max(var.se * var.se + sd * sd / dn - 2.0 * covariance, 0.0));
+  e.ci_low = e.value - kZ975 * e.se;
+  e.ci_high = e.value + kZ975 * e.se;
   return e;
 }
 

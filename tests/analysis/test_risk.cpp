@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <random>
+#include <tuple>
 
 #include "analysis/risk.hpp"
 #include "contract/risk_sharing.hpp"
@@ -25,6 +26,29 @@ using handmade::mean_of;
 using handmade::se_of;
 
 constexpr double kZ = 1.959963984540054;  // the order-statistic interval's 97.5% normal quantile
+
+//! The delete-one jackknife se of the sample sd, by brute force: each sd without one value,
+//! computed afresh.
+double jackknife_sd_se(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  std::vector<double> without;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    std::vector<double> rest = x;
+    rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(i));
+    without.push_back(stats::standard_deviation(rest));
+  }
+  const double average = stats::mean(without);
+  double spread = 0;
+  for (double s : without) spread += (s - average) * (s - average);
+  return std::sqrt((n - 1) / n * spread);
+}
+
+//! The losses -60..139 of NetResultWorld's portfolio over the agreement.
+std::vector<double> world_losses() {
+  std::vector<double> x;
+  for (int k = -60; k <= 139; ++k) x.push_back(k);
+  return x;
+}
 
 scenario::Contract no_corridor(int years) {
   scenario::Contract contract;
@@ -63,7 +87,8 @@ TEST(RiskNetResult, MomentsAndLossProbability) {
   // sd 10 sd(0..19) = 10 sqrt(35) over sqrt(20) batches; each batch's sd is sd(0..9).
   EXPECT_NEAR(se_of(t, "mean", portfolio, agreement), 10 * std::sqrt(35.0) / std::sqrt(20.0),
               1e-10);
-  EXPECT_NEAR(se_of(t, "sd", portfolio, agreement), 0, 1e-12);
+  // sd's se is the delete-one jackknife's over the replication totals.
+  EXPECT_NEAR(se_of(t, "sd", portfolio, agreement), jackknife_sd_se(world_losses()), 1e-10);
   // Provider 1 gains 10 every replication; provider 0 has nothing at stake in year 2.
   EXPECT_NEAR(mean_of(t, "mean", 1, agreement), 10, 1e-15);
   EXPECT_NEAR(mean_of(t, "sd", 1, agreement), 0, 1e-15);
@@ -75,9 +100,9 @@ TEST(RiskNetResult, MomentsAndLossProbability) {
 }
 
 // VaR_p = the ceil(p n)-th smallest loss; TVaR_p (Acerbi-Tasche) = the mean of the n (1 - p)
-// largest here (n (1 - p) is a whole number). Their errors (docs/output-format.md, /analysis):
-// VaR's from the order-statistic interval, ranks floor/ceil(n p -/+ 1.96 sqrt(n p (1 - p))),
-// se = width / (2 x 1.96); TVaR's by the delta method,
+// largest here (n (1 - p) is a whole number). Their errors (docs/analyses.md, honest tails):
+// VaR's sqrt(p (1 - p) / n) x the sparsity between the quantiles at p -/+ h (Hall-Sheather h),
+// ranks ceil(n (p -/+ h)); TVaR's by the delta method,
 // sqrt((Var(L | L >= VaR) + p (TVaR - VaR)^2) / (n (1 - p))).
 TEST(RiskNetResult, ValueAtRiskAndTailValueAtRiskFromOrderStatistics) {
   const EstimateTable t = NetResultWorld().table();
@@ -87,22 +112,25 @@ TEST(RiskNetResult, ValueAtRiskAndTailValueAtRiskFromOrderStatistics) {
     const char* name;
     double var_rank, tvar, low_rank, high_rank, tail_variance, tail_count;
   };
-  // 0.90: rank 180; the 20 largest are 120..139; interval ranks 171, 189.
-  // 0.95: rank 190; the 10 largest 130..139; ranks 183, 197.
-  // 0.99: rank 198; 138 and 139; ranks 195, 201 -> 200 (clamped to the sample).
-  // 0.995: rank 199; 139 alone; ranks 197, 201 -> 200.
+  // 0.90: rank 180; the 20 largest are 120..139; h = 0.0592: sparsity ranks 169, 192.
+  // 0.95: rank 190; the 10 largest 130..139; h = 0.0363: ranks 183, 198.
+  // 0.99: rank 198; 138 and 139; h = 0.0120: ranks 196, 200 (level + h clamped to 1).
+  // 0.995: rank 199; 139 alone; h = 0.0075: ranks 198, 200 (clamped).
   // Tail variance: the losses >= VaR are m consecutive integers, variance m (m + 1) / 12.
-  const Level levels[] = {{"90", 180, 129.5, 171, 189, 21.0 * 22 / 12, 20},
-                          {"95", 190, 134.5, 183, 197, 11.0 * 12 / 12, 10},
-                          {"99", 198, 138.5, 195, 200, 3.0 * 4 / 12, 2},
-                          {"995", 199, 139, 197, 200, 2.0 * 3 / 12, 1}};
+  const Level levels[] = {{"90", 180, 129.5, 169, 192, 21.0 * 22 / 12, 20},
+                          {"95", 190, 134.5, 183, 198, 11.0 * 12 / 12, 10},
+                          {"99", 198, 138.5, 196, 200, 3.0 * 4 / 12, 2},
+                          {"995", 199, 139, 198, 200, 2.0 * 3 / 12, 1}};
   for (const Level& level : levels) {
     SCOPED_TRACE(level.name);
     const std::string var = std::string("var_") + level.name;
     const std::string tvar = std::string("tvar_") + level.name;
     const double p = 1 - level.tail_count / 200;
     EXPECT_EQ(mean_of(t, var, portfolio, agreement), loss(level.var_rank));
-    EXPECT_NEAR(se_of(t, var, portfolio, agreement), (level.high_rank - level.low_rank) / (2 * kZ),
+    // Consecutive integers: the sparsity is n whichever the ranks (tests/stats checks them).
+    EXPECT_NEAR(se_of(t, var, portfolio, agreement),
+                (level.high_rank - level.low_rank) / ((level.high_rank - level.low_rank) / 200) *
+                    std::sqrt(p * (1 - p) / 200),
                 1e-12);
     EXPECT_NEAR(mean_of(t, tvar, portfolio, agreement), level.tvar, 1e-12);
     const double gap = level.tvar - loss(level.var_rank);
@@ -132,20 +160,28 @@ TEST(RiskNetResult, SdSeRatioFromHalfTheBatches) {
   const auto tables = risk_analysis(hand.view(4), no_corridor(1), {});
   const EstimateTable& t = *find_table(tables, "net_result");
   const double se4 = std::sqrt(8.0) / 2, se2 = (std::sqrt(68.0 / 3) - std::sqrt(4.0 / 3)) / 2;
-  EXPECT_NEAR(se_of(t, "sd", 0, 0), se4, 1e-12);
   EXPECT_NEAR(mean_of(t, "sd_se_ratio", 0, 0), se2 / se4, 1e-12);
+  // The table's se of sd is the jackknife's, not either batch count's.
+  EXPECT_NEAR(se_of(t, "sd", 0, 0), jackknife_sd_se({0, 2, 0, 2, 0, 2, 0, 10}), 1e-12);
   EXPECT_EQ(mean_of(t, "tail_flag", 0, 0), 1);  // 8 replications: none beyond var_995
 }
 
+// Capital's se by the delta method: se_VaR^2 + s^2 / n - 2 cov(VaR, mean), with
+// cov = se_VaR (TVaR - mean) sqrt((1 - p) / (n p)) (the Bahadur representation of the VaR).
 TEST(RiskNetResult, CapitalIsValueAtRiskLessTheExpectedLoss) {
   const EstimateTable t = NetResultWorld().table();
   const std::size_t portfolio = 2, agreement = 2;
-  // Whole sample: VaR_99 = 137, VaR_99.5 = 138, expected loss 39.5. In each batch of 10 both
-  // VaRs are the largest loss, 4.5 above the batch mean: no spread between batches.
+  // Whole sample: VaR_99 = 137, VaR_99.5 = 138, expected loss 39.5; TVaR 138.5 and 139.
   EXPECT_NEAR(mean_of(t, "capital_99", portfolio, agreement), 137 - 39.5, 1e-12);
   EXPECT_NEAR(mean_of(t, "capital_995", portfolio, agreement), 138 - 39.5, 1e-12);
-  EXPECT_NEAR(se_of(t, "capital_99", portfolio, agreement), 0, 1e-12);
-  EXPECT_NEAR(se_of(t, "capital_995", portfolio, agreement), 0, 1e-12);
+  const double n = 200, variance = 200.0 * 201 / 12;
+  for (const auto& [name, p, tvar] : {std::tuple{"99", 0.99, 138.5}, {"995", 0.995, 139.0}}) {
+    const double var_se = se_of(t, std::string("var_") + name, portfolio, agreement);
+    const double covariance = var_se * (tvar - 39.5) * std::sqrt((1 - p) / (n * p));
+    EXPECT_NEAR(se_of(t, std::string("capital_") + name, portfolio, agreement),
+                std::sqrt(var_se * var_se + variance / n - 2 * covariance), 1e-12)
+        << name;
+  }
 }
 
 TEST(RiskNetResult, PortfolioLossesAreTheReplicationTotals) {

@@ -96,6 +96,33 @@ TEST(ResultsFile, RoundTripWithoutTallies) {
   expect_same(written, read);
 }
 
+// The per-replication losses (format 2.3) of a variant with a contract come back as written;
+// a variant without a contract has none.
+TEST(ResultsFile, LossesRoundTrip) {
+  TempFolder folder;
+  const std::string path = folder.file("run.h5");
+  analysis::Results written = make_results();
+  analysis::VariantSummary& v = written.variants[0];
+  v.has_contract = true;
+  analysis::ReplicationLosses& l = v.losses;
+  l.replications = 3;
+  l.columns = {"performance_year_1", "agreement"};
+  l.portfolio = {1, 2, 3, 4, 5, 6.5};
+  l.providers = {"a/0", "a/1"};
+  l.provider_columns = {"agreement"};
+  l.provider = {-1, 1.5, 2, -2.5, 3, 0};
+  write_results(written, path, false);
+  const analysis::Results read = read_results(path);
+  const analysis::ReplicationLosses& r = read.variants[0].losses;
+  EXPECT_EQ(r.replications, 3u);
+  EXPECT_EQ(r.columns, l.columns);
+  EXPECT_EQ(r.providers, l.providers);
+  EXPECT_EQ(r.provider_columns, l.provider_columns);
+  EXPECT_EQ(r.portfolio, l.portfolio);
+  EXPECT_EQ(r.provider, l.provider);
+  EXPECT_TRUE(read.variants[1].losses.columns.empty());
+}
+
 TEST(ResultsFile, TalliesAreChunkedAndCompressed) {
   TempFolder folder;
   const std::string path = folder.file("run.h5");

@@ -116,10 +116,11 @@ TEST(SummaryText, TailsBoundWhatNeverHappenedAndFlagThinTails) {
   analysis::EstimateTable net = testing_support::make_table(
       {"portfolio"}, 1,
       {{"mean", "currency", ""}, {"tail_count_995", "replications", ""},
-       {"sd_se_ratio", "ratio", ""}, {"tail_flag", "indicator", ""}},
+       {"sd_se_ratio", "ratio", ""}, {"kurtosis", "ratio", ""}, {"tail_flag", "indicator", ""}},
       0.0);
   set(net, "tail_count_995", 0, 0, 4, kNaN);
   set(net, "sd_se_ratio", 0, 0, 1.62, kNaN);
+  set(net, "kurtosis", 0, 0, 8.31, kNaN);
   set(net, "tail_flag", 0, 0, 1, kNaN);
   v.analyses.push_back({"risk", "net_result", "", net});
   const std::string text = format_summary(results);
@@ -127,7 +128,7 @@ TEST(SummaryText, TailsBoundWhatNeverHappenedAndFlagThinTails) {
       << text;
   EXPECT_FALSE(contains(text, "0.1-0.5: none attached")) << text;
   EXPECT_TRUE(contains(text, "tail se not to be trusted: 4 replications beyond var_995")) << text;
-  EXPECT_TRUE(contains(text, "x1.62")) << text;
+  EXPECT_TRUE(contains(text, "kurtosis 8.3 above 6 (sd's se too)")) << text;
   set(net, "tail_flag", 0, 0, 0, kNaN);
   v.analyses.back().table = net;
   EXPECT_FALSE(contains(format_summary(results), "tail se not to be trusted"));

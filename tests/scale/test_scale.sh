@@ -44,6 +44,22 @@ import h5py, sys
 g = h5py.File('merged.h5', 'r')['replications']
 shapes = {g[v]['values'].shape[:2] for v in g}
 sys.exit(0 if len(g) == 6 and shapes == {(60, 24)} else 'records: %d variants, shapes %s' % (len(g), shapes))"
+  # The per-replication losses (format 2.3, stored by default): the shards' own, joined in
+  # replication order, and the merged file's equal the single run's bit for bit.
+  python3 -c "
+import h5py, numpy as np, sys
+full = h5py.File('full.h5', 'r')['losses']
+shards = [h5py.File('s%d.h5' % i, 'r')['losses'] for i in range(3)]
+merged = h5py.File('merged.h5', 'r')['losses']
+assert len(full) == 6, list(full)
+for v in full:
+    for name in ('portfolio', 'provider'):
+        whole = full[v][name][()]
+        assert whole.shape[0] == 60, whole.shape
+        joined = np.concatenate([s[v][name][()] for s in shards])
+        if not (np.array_equal(whole, joined) and np.array_equal(whole, merged[v][name][()])):
+            sys.exit('losses %s/%s differ between the run, its shards and their merge' % (v, name))
+"
   ;;
 merge_refuses)
   opts=(--replications 40 --quiet)
