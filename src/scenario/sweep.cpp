@@ -18,7 +18,8 @@ namespace {
 const std::vector<std::string>& fixed_paths() {
   static const std::vector<std::string> paths{
       "simulation.seed",           "simulation.replications",     "simulation.batch_size",
-      "simulation.backend",        "simulation.baseline_years",   "simulation.performance_years"};
+      "simulation.backend",        "simulation.baseline_years",   "simulation.performance_years",
+      "simulation.parameter_risk", "simulation.parameter_block"};
   return paths;
 }
 
@@ -66,6 +67,7 @@ std::vector<SweepAxis> read_sweep(const TableReader& top) {
       found->fail_at(where, key_path, "'" + path + "' defines the run and cannot be swept");
     const auto parts = path_parts(path);
     if (parts.size() < 2 || parts[0] == "sweep" || parts[0] == "analysis" ||
+        parts[0] == "parameter_risk" ||
         std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); }))
       found->fail_at(where, key_path,
                      "expected a parameter path such as \"contract.withhold.rate\" or "
