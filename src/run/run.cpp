@@ -408,8 +408,9 @@ std::string parameter_risk_text(const scenario::Scenario& s, std::uint64_t first
            of + ")";
   const std::uint64_t block = s.simulation.parameter_block;
   const std::uint64_t draws = end > first ? (end - 1) / block - first / block + 1 : 0;
-  return "parameter risk: " + std::to_string(draws) + " draws, one per " + std::to_string(block) +
-         " replications, of " + of;
+  return "parameter risk: " + std::to_string(draws) + " draws, one per " +
+         (block == 1 ? std::string("replication") : std::to_string(block) + " replications") +
+         ", of " + of;
 }
 
 }  // namespace
