@@ -197,6 +197,27 @@ struct CudaEngine::State {
                              cudaGetErrorString(status) + ")" + launch_context(slot) + grid);
   }
 
+  //! The model's entity shapes, parameters and empirical severities' grids on the device (at
+  //! construction, and for each parameter draw). The grids live in device memory; the kernel's
+  //! copy of the parameters points there instead of at the host table.
+  void upload(const engine::Model& model) {
+    std::vector<model::EntityShape> host_shapes;
+    for (const engine::Entity& e : model.entities) host_shapes.push_back(e.shape);
+    if (shapes.size() != host_shapes.size())
+      shapes = DeviceBuffer<model::EntityShape>(host_shapes.size(), "entity shapes");
+    if (!host_shapes.empty())
+      APMSIM_CUDA_CHECK(cudaMemcpy(shapes.get(), host_shapes.data(), shapes.bytes(),
+                                   cudaMemcpyHostToDevice));
+    params = model.params;
+    const std::size_t grid = model.severity_table ? model.severity_table->size() : 0;
+    if (severity.size() != grid)
+      severity = grid ? DeviceBuffer<float>(grid, "empirical severity grids") : DeviceBuffer<float>();
+    if (grid)
+      APMSIM_CUDA_CHECK(cudaMemcpy(severity.get(), model.severity_table->data(), severity.bytes(),
+                                   cudaMemcpyHostToDevice));
+    params.severity = severity.get();
+  }
+
   //! Waits for nothing in flight: a batch that failed part-way may have left work queued.
   void drain() {
     for (int i = 0; i < kSlots; ++i) {
@@ -282,7 +303,7 @@ struct CudaEngine::State {
 };
 
 CudaEngine::CudaEngine(const engine::Model& model, int device, int host_threads)
-    : model_(model) {
+    : model_(&model) {
   const int count = device_count();
   if (count == 0)
     throw std::runtime_error("no CUDA device available: " + device_status().reason());
@@ -320,26 +341,20 @@ CudaEngine::CudaEngine(const engine::Model& model, int device, int host_threads)
   const std::uint64_t entities = model.entity_count();
   s.sub_batch_limit =
       std::max<std::uint64_t>(1, kTargetBlocks / std::max<std::uint64_t>(1, entities));
-  std::vector<model::EntityShape> shapes;
-  for (const engine::Entity& e : model.entities) shapes.push_back(e.shape);
-  s.shapes = DeviceBuffer<model::EntityShape>(shapes.size(), "entity shapes");
-  if (!shapes.empty())
-    APMSIM_CUDA_CHECK(
-        cudaMemcpy(s.shapes.get(), shapes.data(), s.shapes.bytes(), cudaMemcpyHostToDevice));
-  // Empirical severities' grids live in device memory; the kernel's copy of the parameters
-  // points there instead of at the host table.
-  s.params = model.params;
-  if (model.severity_table && !model.severity_table->empty()) {
-    s.severity = DeviceBuffer<float>(model.severity_table->size(), "empirical severity grids");
-    APMSIM_CUDA_CHECK(cudaMemcpy(s.severity.get(), model.severity_table->data(),
-                                 s.severity.bytes(), cudaMemcpyHostToDevice));
-  }
-  s.params.severity = s.severity.get();
+  s.upload(model);
   for (cudaStream_t& stream : s.streams)
     APMSIM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking));
 }
 
 CudaEngine::~CudaEngine() = default;
+
+void CudaEngine::use_model(const engine::Model& model) {
+  APMSIM_CUDA_CHECK(cudaSetDevice(state_->device));
+  // run_batch waits for its sub-batches, so nothing in flight reads the old shapes or grids.
+  for (cudaStream_t stream : state_->streams) APMSIM_CUDA_CHECK(cudaStreamSynchronize(stream));
+  state_->upload(model);
+  model_ = &model;
+}
 
 std::string CudaEngine::description() const { return state_->description; }
 
@@ -375,23 +390,23 @@ void CudaEngine::reserve(std::uint64_t replications) const {
   State& s = *state_;
   APMSIM_CUDA_CHECK(cudaSetDevice(s.device));
   s.drain();
-  const std::size_t entity_years = std::size_t(model_.entity_count()) * model_.years();
-  s.ensure_capacity(replications, entity_years, std::size_t(model_.entity_count()) * s.cells);
+  const std::size_t entity_years = std::size_t(model_->entity_count()) * model_->years();
+  s.ensure_capacity(replications, entity_years, std::size_t(model_->entity_count()) * s.cells);
 }
 
 void CudaEngine::run_batch(std::uint64_t first, std::uint64_t count,
                            engine::BatchTallies& out) const {
   State& s = *state_;
-  const std::uint32_t entities = model_.entity_count();
-  const int years = model_.years();
-  const std::size_t regions = model_.regions.size();
+  const std::uint32_t entities = model_->entity_count();
+  const int years = model_->years();
+  const std::size_t regions = model_->regions.size();
   const std::size_t entity_years = std::size_t(entities) * years;  // per replication
   const std::size_t cells_per_rep = std::size_t(entities) * s.cells;
   out.first_replication = first;
   out.replications = count;
   out.entities = entities;
   out.years = years;
-  out.fields = model_.layout.fields();
+  out.fields = model_->layout.fields();
   // Every element is written below (the worlds by draw_worlds, the tallies by the copies).
   out.values.resize(count * cells_per_rep);
   out.efficiency.resize(count * entities);
@@ -400,7 +415,7 @@ void CudaEngine::run_batch(std::uint64_t first, std::uint64_t count,
   s.kernel_seconds = 0.0;
   if (count == 0) return;
   if (entities == 0) {
-    engine::draw_worlds(model_, first, count,
+    engine::draw_worlds(*model_, first, count,
                         engine::WorldSpan{nullptr, nullptr, out.efficiency.data(),
                                           out.effect.data(), out.region_shock.data()},
                         s.host_threads);
@@ -419,14 +434,14 @@ void CudaEngine::run_batch(std::uint64_t first, std::uint64_t count,
     s.finish(i, cells_per_rep, out.values.data());  // its buffers are about to be reused
     const std::uint64_t reps = std::min(sub, count - begin);
     // The host draws these worlds while the other streams' kernels run.
-    engine::draw_worlds(model_, first + begin, reps,
+    engine::draw_worlds(*model_, first + begin, reps,
                         engine::WorldSpan{s.slots[i].host_entity_years.get(),
                                           s.slots[i].host_episodes.get(),
                                           out.efficiency.data() + begin * entities,
                                           out.effect.data() + begin * entities,
                                           out.region_shock.data() + begin * regions * years},
                         s.host_threads);
-    s.launch(model_, i, first + begin, begin, reps);
+    s.launch(*model_, i, first + begin, begin, reps);
   }
   for (int k = 0; k < kSlots; ++k)
     s.finish(static_cast<int>((index + k) % kSlots), cells_per_rep, out.values.data());
@@ -436,8 +451,8 @@ double CudaEngine::simulate_worlds(std::uint64_t first, std::uint64_t count,
                                    const model::EntityYear* entity_years,
                                    const std::uint32_t* episodes, double* tallies) const {
   State& s = *state_;
-  const std::uint32_t entities = model_.entity_count();
-  const std::size_t per_rep = std::size_t(entities) * model_.years();
+  const std::uint32_t entities = model_->entity_count();
+  const std::size_t per_rep = std::size_t(entities) * model_->years();
   const std::size_t cells_per_rep = std::size_t(entities) * s.cells;
   s.kernel_seconds = 0.0;
   if (count == 0 || entities == 0) return 0.0;
@@ -452,7 +467,7 @@ double CudaEngine::simulate_worlds(std::uint64_t first, std::uint64_t count,
                 reps * per_rep * sizeof(model::EntityYear));
     std::memcpy(s.slots[0].host_episodes.get(), episodes + begin * per_rep,
                 reps * per_rep * sizeof(std::uint32_t));
-    s.launch(model_, 0, first + begin, begin, reps);
+    s.launch(*model_, 0, first + begin, begin, reps);
     s.finish(0, cells_per_rep, tallies);
   }
   return s.kernel_seconds;

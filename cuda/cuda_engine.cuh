@@ -47,6 +47,9 @@ class CudaEngine final : public engine::Engine {
 
   //! E.g. "cuda: NVIDIA H100 80GB HBM3 (sm_90, 79 GiB)".
   std::string description() const override;
+  //! Simulates with `model` from now on (a parameter draw of the same world): its entity
+  //! shapes, parameters and severity grids are copied to the device again.
+  void use_model(const engine::Model& model) override;
   //! Device memory the engine holds now: grows with replications per sub-batch (bounded),
   //! never with patients or episodes.
   std::size_t device_bytes() const;
@@ -71,7 +74,7 @@ class CudaEngine final : public engine::Engine {
 
  private:
   struct State;
-  const engine::Model& model_;
+  const engine::Model* model_;
   std::unique_ptr<State> state_;
 };
 

@@ -214,6 +214,8 @@ class Report:
                 ("command", i.get("command_line", ""))]
         if self.currency:
             rows.insert(3, ("currency", self.currency))
+        if i.get("parameter_risk"):
+            rows.insert(3, ("parameters", i.get("parameter_risk")))
         body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
         return (f"<section id=overview><h1>apmsim report: {_e(self._scenario_name())}</h1>"
                 f"<p class=meta>made {datetime.date.today().isoformat()} from {_e(self.r.path)}</p>"

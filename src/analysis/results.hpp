@@ -159,6 +159,9 @@ struct RunInfo {
   std::uint64_t total_replications = 0;
   int shards_merged = 0;  //!< how many shards `apmsim merge` joined (0: not merged)
   std::string currency = "";  //!< [simulation] currency, e.g. "USD" ("" when not given; format 1.3)
+  //! What the run did with the population's parameters: "parameter risk: N draws ..." or
+  //! "parameters fixed at their estimates ..."; "" when the scenario has no [parameter_risk].
+  std::string parameter_risk = "";
 };
 
 //! Everything a run writes.

@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "calibrate/claims.hpp"
@@ -41,8 +42,13 @@ namespace apmsim::calibrate {
 
 //! A value with its standard error (se < 0: not estimated, e.g. not identified).
 struct Estimate {
-  double value = 0.0;
-  double se = -1.0;
+  Estimate(double v = 0.0, double s = -1.0, std::vector<double> r = {})
+      : value(v), se(s), replicates(std::move(r)) {}
+  double value;
+  double se;
+  //! The value in each jackknife replicate (the sample less one group), in group order: the
+  //! scenario's [parameter_risk] deviations (empty: none, or not on the rows' groups).
+  std::vector<double> replicates;
 };
 
 //! One stratum's estimates and diagnostics.
@@ -55,6 +61,9 @@ struct StratumFit {
   // Empirical form: knots and a generalised Pareto tail.
   std::vector<double> probabilities, quantiles;
   Estimate tail_scale, tail_shape;
+  //! The mean of positive costs: the empirical body's level, whose replicates scale its
+  //! quantiles and tail in the scenario's [parameter_risk].
+  Estimate positive_mean;
   double score_sd = 1.0;
   double log_sd = 0.0;  //!< robust sd of ln(positive cost): the body's spread with frailty
   double tail_threshold = 0.0;

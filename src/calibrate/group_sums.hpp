@@ -93,7 +93,8 @@ template <class T, class Quantity>
 Estimate jackknife_estimate(const T& full, const std::vector<T>& replicates, Quantity quantity) {
   std::vector<double> values;
   for (const T& r : replicates) values.push_back(quantity(r));
-  return Estimate{quantity(full), jackknife_se(values)};
+  const double se = jackknife_se(values);
+  return Estimate{quantity(full), se, std::move(values)};
 }
 
 //! The sums of every group and their estimates: the full sample's and each replicate's.

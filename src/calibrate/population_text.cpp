@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "calibrate/parameter_risk_text.hpp"
 #include "scenario/toml_text.hpp"
 
 namespace apmsim::calibrate {
@@ -89,13 +90,16 @@ void opening_comments(Writer& w, const Calibration& c, bool parametric, const st
   for (const std::string& note : c.notes) w.comment("Note: " + note + ".");
 }
 
-void simulation_and_regions(Writer& w, const Calibration& c) {
+void simulation_and_regions(Writer& w, const Calibration& c, bool risk) {
   w.header("[simulation]");
   w.line("replications", "1000");
   w.line("seed", "1");
   w.line("baseline_years", std::to_string(std::clamp(c.years, 1, 28)), "  # the years of data");
   w.line("performance_years", "3", "  # years a [contract] would pay on");
   w.estimate("trend", c.trend, "exposure-weighted, within strata");
+  if (risk)
+    w.line("parameter_risk", "false",
+           "  # true: draw the estimates from [parameter_risk] per block of replications");
   for (const std::string& region : c.regions) {
     w.header("[[region]]");
     w.line("name", toml_string(region));
@@ -231,11 +235,12 @@ const char* form_name(SeverityForm form) {
 std::string population_text(const Calibration& c, SeverityForm form, const std::string& other) {
   Writer w;
   const bool parametric = form == SeverityForm::Parametric;
+  const std::string risk = parameter_risk_text(c, form);
   opening_comments(w, c, parametric, other);
-  simulation_and_regions(w, c);
+  simulation_and_regions(w, c, !risk.empty());
   strata(w, c, parametric);
   patients_and_groups(w, c, parametric);
-  return w.str();
+  return w.str() + risk;
 }
 
 }  // namespace apmsim::calibrate

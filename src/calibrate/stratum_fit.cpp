@@ -55,7 +55,19 @@ void parametric_estimates(const StratumInputs& in, int s, StratumFit& f) {
   f.cv = {std::sqrt(std::expm1(body_var)),
           log_sd.se < 0
               ? -1.0
-              : log_sd.se * log_sd.value * std::exp(body_var) / std::sqrt(std::expm1(body_var))};
+              : log_sd.se * log_sd.value * std::exp(body_var) / std::sqrt(std::expm1(body_var)),
+          {}};
+  // Its replicates take each replicate's frailty and efficiency too: the data identify the
+  // total spread, so a draw with more frailty has a narrower body (efficiency only where its
+  // jackknife runs over the same groups: groups of providers).
+  const std::vector<double>& efficiency = in.efficiency.parametric.replicates;
+  const bool same_groups = in.grouping.by_provider && efficiency.size() == log_sd.replicates.size();
+  for (std::size_t g = 0; g < log_sd.replicates.size(); ++g) {
+    const double l = log_sd.replicates[g];
+    const double e = same_groups ? efficiency[g] : in.efficiency.parametric.value;
+    f.cv.replicates.push_back(std::sqrt(
+        std::expm1(std::max(l * l - in.sums.replicates[g].tau2 - e * e, 1e-6))));
+  }
   f.score_sd = std::sqrt(std::max(log_sd.value * log_sd.value - tau2 -
                                       in.efficiency.empirical.value * in.efficiency.empirical.value,
                                   1e-6));
@@ -159,6 +171,14 @@ StratumFit fit_stratum(const StratumInputs& in, int s) {
   f.tail_scale = {e.table.tail_scale(), e.tail_scale_se};
   f.tail_shape = {e.table.tail_shape(), e.tail_shape_se};
   f.tail_threshold = e.tail_threshold;
+  // The mean of positive costs from the sums, each replicate's less its group.
+  const SeverityStats& all = in.sums.total.severity[k];
+  f.positive_mean.value = all.sum / all.weight;
+  for (const GroupSums& g : in.sums.groups) {
+    const SeverityStats& out = g.severity[k];
+    f.positive_mean.replicates.push_back((all.sum - out.sum) / (all.weight - out.weight));
+  }
+  f.positive_mean.se = jackknife_se(f.positive_mean.replicates);
   f.tail_count = e.tail_count;
   diagnostics(sample, in.sums.full.severity[k], e, in.levels, f);
   out_of_sample(in, s, f);

@@ -27,9 +27,11 @@ class CpuEngine final : public Engine {
   int threads() const { return threads_; }
   //! Looks at `*stop` within every work item (every kStopCheckUnits units).
   void watch(const volatile std::sig_atomic_t* stop) override { stop_ = stop; }
+  //! Simulates with `model` from now on (a parameter draw of the same world).
+  void use_model(const Model& model) override;
 
  private:
-  const Model& model_;
+  const Model* model_;
   int threads_;
   Isa isa_;
   const volatile std::sig_atomic_t* stop_ = nullptr;

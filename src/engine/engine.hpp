@@ -11,6 +11,8 @@
 
 namespace apmsim::engine {
 
+struct Model;
+
 //! A simulation backend.
 class Engine {
  public:
@@ -23,6 +25,14 @@ class Engine {
   //! throws BatchAbandoned, however large the batch. Engines that cannot stop inside a batch
   //! ignore it (the batch then finishes first).
   virtual void watch(const volatile std::sig_atomic_t* /*stop*/) {}
+  //! From now on simulates with `model`: the same world (entities, years, tally layout) with
+  //! other parameter values, a parameter-risk draw (engine/parameter_draws.hpp). The model must
+  //! outlive its use (the model in use before may be gone by now). Engines that cannot swap
+  //! their model say so (std::logic_error).
+  virtual void use_model(const Model& /*model*/) {
+    throw std::logic_error(description() +
+                           " cannot change its model: it cannot draw parameters per replication");
+  }
 };
 
 //! A batch given up because a stop was asked for: its tallies are incomplete and must be

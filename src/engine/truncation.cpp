@@ -8,19 +8,13 @@
 #include "engine/claims.hpp"
 #include "engine/model.hpp"
 #include "engine/replication.hpp"
+#include "model/random.hpp"
 #include "scenario/error.hpp"
 #include "scenario/limits.hpp"
 
 namespace apmsim::engine {
 
 namespace {
-
-//! splitmix64's finaliser: a well-mixed function of its input.
-std::uint64_t mix(std::uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 //! At least one of n, in proportion f (every entity is in the pilot, none beyond its size).
 std::uint32_t sampled(double n, double f) {
@@ -40,7 +34,9 @@ double quantile(const std::vector<float>& x, double p) {
 
 }  // namespace
 
-std::uint64_t pilot_seed(std::uint64_t seed) { return mix(seed + 0x70696c6f74ULL /* "pilot" */); }
+std::uint64_t pilot_seed(std::uint64_t seed) {
+  return model::mix64(seed + 0x70696c6f74ULL /* "pilot" */);
+}
 
 TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed) {
   const Model model = build_model(s, pilot_seed(seed));

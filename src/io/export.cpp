@@ -199,6 +199,7 @@ std::vector<std::pair<std::string, std::string>> info_pairs(const Results& r) {
       {"device", i.device}, {"command_line", i.command_line}, {"currency", i.currency},
       {"elapsed_seconds", csv_number(i.elapsed_seconds)}, {"unit_years", csv_number(i.unit_years)},
       {"scenario_path", r.scenario_path}, {"scenario_sha256", r.scenario_sha256}};
+  if (!i.parameter_risk.empty()) out.emplace_back("parameter_risk", i.parameter_risk);
   if (!i.target_se.empty()) {
     out.emplace_back("target_se", i.target_se);
     out.emplace_back("achieved_relative_se", csv_number(i.achieved_relative_se));

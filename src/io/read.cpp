@@ -81,6 +81,8 @@ analysis::RunInfo read_run_info(const h5::Node& root) {
   }
   if (h5::has_attribute(root, "currency"))  // format 1.3
     info.currency = h5::read_string_attribute(root, "currency");
+  if (h5::has_attribute(root, "parameter_risk"))  // format 2.4
+    info.parameter_risk = h5::read_string_attribute(root, "parameter_risk");
   if (h5::has_attribute(root, "target_se")) {
     info.target_se = h5::read_string_attribute(root, "target_se");
     info.achieved_relative_se = h5::read_attribute<double>(root, "achieved_relative_se");

@@ -289,6 +289,7 @@ void header(std::ostringstream& out, const analysis::Results& results, bool cont
         << info.first_replication << " to " << info.first_replication + info.replications
         << " of " << info.total_replications << " (estimates of this shard alone; join the "
         << "shards with apmsim merge)\n";
+  if (!info.parameter_risk.empty()) out << info.parameter_risk << "\n";
   if (!info.target_se.empty())
     out << "target-se " << info.target_se << ": achieved relative se "
         << number_text(info.achieved_relative_se, 2, NumberKind::kShare) << "%\n";

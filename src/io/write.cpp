@@ -60,6 +60,8 @@ void write_run_info(const h5::Node& root, const analysis::RunInfo& info) {
     h5::write_attribute(root, "total_replications", info.total_replications);
   }
   if (!info.currency.empty()) h5::write_attribute(root, "currency", info.currency);
+  if (!info.parameter_risk.empty())
+    h5::write_attribute(root, "parameter_risk", info.parameter_risk);
   if (!info.target_se.empty()) {
     h5::write_attribute(root, "target_se", info.target_se);
     h5::write_attribute(root, "achieved_relative_se", info.achieved_relative_se);

@@ -30,6 +30,14 @@ APMSIM_HD Key key_from_seed(std::uint64_t seed) {
   return Key{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
 }
 
+//! splitmix64's finaliser: a well-mixed function of its input, for seeds derived from the run's
+//! (the truncation pilot's, the parameter draws').
+APMSIM_HD std::uint64_t mix64(std::uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 //! Block `block` of draws for `units` (one per lane) in `year` of (stream, replication, entity).
 template <class L>
 APMSIM_HD Philox4<L> draw_block(Key key, Stream stream, std::uint32_t replication,

@@ -10,6 +10,7 @@
 #include "contract/evaluate.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
+#include "engine/parameter_draws.hpp"
 #include "engine/truncation.hpp"
 #include "run/stored_engine.hpp"
 #include "scenario/toml_text.hpp"
@@ -74,6 +75,9 @@ struct Run::Population {
   scenario::Scenario scenario;  //!< with the thresholds of all its variants
   std::unique_ptr<engine::Model> model;
   std::unique_ptr<engine::Engine> engine;
+  //! With [simulation] parameter_risk: the model of each block's draw (the contract, the
+  //! summary and the truncation pilot keep `model`, the central one).
+  std::unique_ptr<engine::DrawnModels> draws;
   std::unique_ptr<TallySummary> summary;
   std::vector<std::size_t> variants;  //!< indices into the variant list
 };
@@ -122,6 +126,8 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
     p->model = std::make_unique<engine::Model>(engine::build_model(p->scenario, *options_.seed));
     if (simulate) p->engine = make_engine(options_, *p->model);
     if (p->engine) p->engine->watch(options_.stop);  // a stop ends even a huge batch at once
+    if (p->engine && p->scenario.simulation.parameter_risk)
+      p->draws = std::make_unique<engine::DrawnModels>(p->scenario, *options_.seed);
     p->summary = std::make_unique<TallySummary>(p->scenario, *p->model);
     for (std::size_t i : p->variants) {
       const scenario::Scenario& vs = variants_[i].scenario;
@@ -179,13 +185,35 @@ void Run::reset(std::uint64_t first) {
     if (st->evaluator) st->records = st->evaluator->make_records();
 }
 
+namespace {
+
+//! Replications [first, first + count) of a population: one engine call, or with parameter risk
+//! one per draw's block of replications, each on that draw's model, joined in order.
+template <class Population>
+void simulate_population(Population& p, std::uint64_t first, std::uint64_t count,
+                         engine::BatchTallies& out) {
+  if (!p.draws || count == 0) return p.engine->run_batch(first, count, out);
+  out = engine::BatchTallies{};
+  for (std::uint64_t r = first, end = first + count; r < end;) {
+    const std::uint64_t draw = p.draws->draw_of(r);
+    const std::uint64_t piece_end = std::min(end, (draw + 1) * p.draws->block());
+    p.engine->use_model(p.draws->model(draw));
+    engine::BatchTallies piece;
+    p.engine->run_batch(r, piece_end - r, piece);
+    out.append(piece);
+    r = piece_end;
+  }
+}
+
+}  // namespace
+
 void Run::simulate_batch(std::uint64_t count) {
   check_usable();
   // Every population simulated before any is folded in: a batch abandoned for a stop
   // (engine::BatchAbandoned) leaves the state as it was.
   std::vector<engine::BatchTallies> batches(populations_.size());
   for (std::size_t k = 0; k < populations_.size(); ++k)
-    populations_[k]->engine->run_batch(end_, count, batches[k]);
+    simulate_population(*populations_[k], end_, count, batches[k]);
   for (std::size_t k = 0; k < populations_.size(); ++k) {
     Population& p = *populations_[k];
     const engine::BatchTallies& tallies = batches[k];
@@ -414,6 +442,25 @@ double worst_relative_se(const std::vector<VariantSummary>& variants, const std:
   return worst;
 }
 
+//! What the run did with the population's parameters (docs/calibration.md, "Parameter risk"):
+//! how many draws replications [first, end) took, or that they stayed at their estimates; ""
+//! without [parameter_risk].
+std::string parameter_risk_text(const scenario::Scenario& s, std::uint64_t first,
+                                std::uint64_t end) {
+  const scenario::ParameterRisk& risk = s.parameter_risk;
+  if (risk.parameters.empty()) return "";
+  const std::string of = std::to_string(risk.parameters.size()) + " parameters from their " +
+                         "jackknife deviations (" + std::to_string(risk.groups) + " groups)";
+  if (!s.simulation.parameter_risk)
+    return "parameters fixed at their estimates ([simulation] parameter_risk = true would draw " +
+           of + ")";
+  const std::uint64_t block = s.simulation.parameter_block;
+  const std::uint64_t draws = end > first ? (end - 1) / block - first / block + 1 : 0;
+  return "parameter risk: " + std::to_string(draws) + " draws, one per " +
+         (block == 1 ? std::string("replication") : std::to_string(block) + " replications") +
+         ", of " + of;
+}
+
 }  // namespace
 
 double Run::relative_se(const std::string& name) const {
@@ -492,6 +539,7 @@ Results Run::results(double elapsed, const std::string& device) const {
   info.currency = s.simulation.currency;
   info.elapsed_seconds = elapsed;
   info.unit_years = unit_years_.value();
+  info.parameter_risk = parameter_risk_text(s, first_, end_);
   results.scenario_path = s.path;
   results.scenario_text = s.text;
   results.scenario_sha256 = sha256_hex(s.text);

@@ -61,7 +61,7 @@ class TomlWriter {
   std::ostringstream out_;
 };
 
-void describe_simulation(TomlWriter& out, const Simulation& simulation) {
+void describe_simulation(TomlWriter& out, const Simulation& simulation, bool risk) {
   out.header("[simulation]");
   out.integer("replications", simulation.replications);
   out.integer("seed", simulation.seed);
@@ -71,6 +71,10 @@ void describe_simulation(TomlWriter& out, const Simulation& simulation) {
   out.text("backend", backend_keywords().at(static_cast<std::size_t>(simulation.backend)));
   out.number("trend", simulation.trend);
   if (!simulation.currency.empty()) out.text("currency", simulation.currency);
+  if (risk) {
+    out.flag("parameter_risk", simulation.parameter_risk);
+    out.integer("parameter_block", simulation.parameter_block);
+  }
 }
 
 void describe_region(TomlWriter& out, const Region& region) {
@@ -397,6 +401,18 @@ void describe_sweep(TomlWriter& out, const std::vector<SweepAxis>& sweep) {
   }
 }
 
+void describe_parameter_risk(TomlWriter& out, const ParameterRisk& risk) {
+  if (risk.parameters.empty()) return;
+  out.header("[parameter_risk]");
+  out.integer("groups", static_cast<unsigned long long>(risk.groups));
+  for (const RiskParameter& p : risk.parameters) {
+    out.header("[[parameter_risk.parameter]]");
+    out.text("key", p.key);
+    out.text("scale", risk_scale_keywords().at(static_cast<std::size_t>(p.scale)));
+    out.numbers("deviations", p.deviations);
+  }
+}
+
 }  // namespace
 
 std::string describe(const Scenario& scenario) {
@@ -405,7 +421,7 @@ std::string describe(const Scenario& scenario) {
 
   TomlWriter out;
   out.comment("Resolved scenario: every default filled in (docs/scenario-reference.md).");
-  describe_simulation(out, scenario.simulation);
+  describe_simulation(out, scenario.simulation, !scenario.parameter_risk.parameters.empty());
   for (const auto& region : scenario.regions) describe_region(out, region);
   for (std::size_t i = 0; i < scenario.strata.size(); ++i) {
     describe_stratum(out, scenario.strata[i], i, strata);
@@ -420,6 +436,7 @@ std::string describe(const Scenario& scenario) {
   describe_contract(out, scenario.contract, measures);
   describe_analysis(out, scenario.analysis);
   describe_sweep(out, scenario.sweep);
+  describe_parameter_risk(out, scenario.parameter_risk);
   return out.str();
 }
 

@@ -50,4 +50,10 @@ inline const std::vector<std::string>& scoring_keywords() {
   return keywords;
 }
 
+//! The scale of a parameter-risk draw: linear | log | logit (RiskScale order).
+inline const std::vector<std::string>& risk_scale_keywords() {
+  static const std::vector<std::string> keywords{"linear", "log", "logit"};
+  return keywords;
+}
+
 }  // namespace apmsim::scenario

@@ -8,6 +8,7 @@
 
 #include "scenario/limits.hpp"
 #include "scenario/names.hpp"
+#include "scenario/parameter_risk.hpp"
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
 #include "scenario/table_reader.hpp"
@@ -204,6 +205,9 @@ Scenario parse_root(const toml::table& root, std::string_view text, const std::s
   check_regional_benchmark(top, scenario);
   scenario.analysis = read_analysis(top, scenario.contract);
   scenario.sweep = read_sweep(top);
+  scenario.parameter_risk = read_parameter_risk(top, scenario.simulation);
+  // Every parameter's path and central value, checked as the run's draws will use them.
+  if (!scenario.parameter_risk.parameters.empty()) ParameterDraws check(scenario);
   return scenario;
 }
 

@@ -56,6 +56,9 @@ Simulation read_simulation(const TableReader& top) {
       reader.choice("backend", static_cast<std::size_t>(defaults.backend), backend_keywords()));
   simulation.trend = reader.number("trend", defaults.trend, open(-1.0, 1.0));
   simulation.currency = read_currency(reader);
+  simulation.parameter_risk = reader.flag("parameter_risk", defaults.parameter_risk);
+  simulation.parameter_block = static_cast<std::uint32_t>(
+      reader.integer("parameter_block", defaults.parameter_block, 1, kUint32Max));
   return simulation;
 }
 

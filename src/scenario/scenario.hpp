@@ -30,6 +30,12 @@ struct Simulation {
   Backend backend = Backend::Auto;    //!< auto | cpu | cuda
   double trend = 0.0;                 //!< true annual cost trend, (1+trend)^k
   std::string currency;               //!< ISO 4217 code money is printed in, e.g. "USD"; "" unnamed
+  //! Draw [parameter_risk]'s parameters per block of replications (estimation uncertainty);
+  //! false: every replication runs on the scenario's values.
+  bool parameter_risk = false;
+  //! Replications per parameter draw: 1 keeps replications independent (every standard error
+  //! holds); larger blocks suit GPUs (a draw's replications run together).
+  std::uint32_t parameter_block = 1;
   int years() const { return baseline_years + performance_years; }
 };
 
@@ -145,6 +151,30 @@ struct Tallies {
   std::vector<double> thresholds;
 };
 
+//! The scale a parameter's draws move it on: its own (linear), ln x (x > 0) or ln(x / (1 - x))
+//! (0 < x < 1), so draws on the log and logit scales stay in range.
+enum class RiskScale { Linear, Log, Logit };
+
+//! `[[parameter_risk.parameter]]`: a scenario value and its jackknife replicate deviations.
+struct RiskParameter {
+  std::string key;  //!< dotted path as [sweep] names it: "stratum.healthy.p_any"
+  RiskScale scale = RiskScale::Linear;
+  //! One per jackknife group, on `scale`: sqrt((G - 1) / G) (theta_(g) - mean of theta_(.)).
+  std::vector<double> deviations;
+  int line = 0;  //!< where `key` is written, for messages
+  int column = 0;
+};
+
+//! `[parameter_risk]`: the estimation uncertainty of the population's parameters, as `apmsim
+//! calibrate` writes it. A draw is theta = theta_hat + sum_g z_g deviations_g (on each scale)
+//! with one z ~ N(0, I_groups) for every parameter: the jackknife covariance, correlations kept.
+struct ParameterRisk {
+  int groups = 0;  //!< jackknife groups: every parameter has this many deviations
+  std::vector<RiskParameter> parameters;
+  int line = 0;  //!< the section's header, for messages
+  int column = 0;
+};
+
 //! A validated scenario with defaults resolved.
 struct Scenario {
   std::string path;  //!< file it came from ("" when built in code)
@@ -162,6 +192,7 @@ struct Scenario {
   Contract contract;
   AnalysisSettings analysis;
   std::vector<SweepAxis> sweep;
+  ParameterRisk parameter_risk;
 
   //! Number of providers over all groups.
   std::uint32_t provider_count() const {

@@ -8,6 +8,7 @@
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
 #include "scenario/toml_text.hpp"
+#include "scenario/value_path.hpp"
 
 namespace apmsim::scenario {
 
@@ -17,7 +18,8 @@ namespace {
 const std::vector<std::string>& fixed_paths() {
   static const std::vector<std::string> paths{
       "simulation.seed",           "simulation.replications",     "simulation.batch_size",
-      "simulation.backend",        "simulation.baseline_years",   "simulation.performance_years"};
+      "simulation.backend",        "simulation.baseline_years",   "simulation.performance_years",
+      "simulation.parameter_risk", "simulation.parameter_block"};
   return paths;
 }
 
@@ -38,65 +40,6 @@ std::string value_text(const toml::node& node) {
       out += (out.empty() ? "" : ", ") + toml_key(k.str()) + " = " + value_text(v);
     return "{ " + out + " }";
   }
-  return "";
-}
-
-std::vector<std::string> split(const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t begin = 0;
-  for (std::size_t dot; (dot = path.find('.', begin)) != std::string::npos; begin = dot + 1)
-    parts.push_back(path.substr(begin, dot - begin));
-  parts.push_back(path.substr(begin));
-  return parts;
-}
-
-//! The element of an array of tables whose `name` (or `year`) is `token`, or nullptr.
-toml::table* element(toml::array& array, const std::string& token) {
-  for (auto& e : array) {
-    auto* t = e.as_table();
-    if (!t) continue;
-    if (const auto* name = t->get_as<std::string>("name"); name && name->get() == token) return t;
-    if (const auto* year = t->get_as<std::int64_t>("year");
-        year && std::to_string(year->get()) == token)
-      return t;
-  }
-  // Entries without names (corridor bands, stop-loss layers): by position, from 0.
-  const bool digits = !token.empty() && token.size() < 6 &&
-                      std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
-  const bool unnamed = std::none_of(array.begin(), array.end(), [](const toml::node& e) {
-    const auto* t = e.as_table();
-    return t && (t->contains("name") || t->contains("year"));
-  });
-  if (digits && unnamed && std::stoul(token) < array.size())
-    return array[std::stoul(token)].as_table();
-  return nullptr;
-}
-
-//! Sets `path` to the value written `text` in `root`; returns "" or what went wrong.
-std::string set_path(toml::table& root, const std::string& path, const std::string& text) {
-  const std::vector<std::string> parts = split(path);
-  toml::table* table = &root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    toml::node* next = table->get(parts[i]);
-    if (!next) {
-      table->insert(parts[i], toml::table{});
-      next = table->get(parts[i]);
-    }
-    if (auto* t = next->as_table()) {
-      table = t;
-    } else if (auto* a = next->as_array(); a && (a->empty() || a->is_array_of_tables())) {
-      if (i + 2 >= parts.size()) return "'" + parts[i] + "' is a list: name one of its entries";
-      table = element(*a, parts[i + 1]);
-      if (!table)
-        return "no '" + parts[i] + "' entry named '" + parts[i + 1] +
-               "' (entries are named by their name or year; unnamed ones by position from 0)";
-      ++i;
-    } else {
-      return "'" + parts[i] + "' is not a table";
-    }
-  }
-  toml::table parsed = toml::parse("v = " + text);
-  table->insert_or_assign(parts.back(), std::move(*parsed.get("v")));
   return "";
 }
 
@@ -122,8 +65,9 @@ std::vector<SweepAxis> read_sweep(const TableReader& top) {
     const auto& fixed = fixed_paths();
     if (std::find(fixed.begin(), fixed.end(), path) != fixed.end())
       found->fail_at(where, key_path, "'" + path + "' defines the run and cannot be swept");
-    const auto parts = split(path);
+    const auto parts = path_parts(path);
     if (parts.size() < 2 || parts[0] == "sweep" || parts[0] == "analysis" ||
+        parts[0] == "parameter_risk" ||
         std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); }))
       found->fail_at(where, key_path,
                      "expected a parameter path such as \"contract.withhold.rate\" or "
@@ -198,7 +142,7 @@ std::vector<Variant> expand_sweep(const Scenario& base) {
       if (inner.rfind(prefix, 0) == 0) inner = inner.substr(prefix.size());
       const std::size_t a = [&] {
         for (std::size_t i = 0; i < axes.size(); ++i)
-          if (e.key().rfind(split(axes[i].path)[0], 0) == 0) return i;
+          if (e.key().rfind(path_parts(axes[i].path)[0], 0) == 0) return i;
         return std::size_t{0};
       }();
       throw ScenarioError(base.path, axes[a].line, axes[a].column,

@@ -152,6 +152,8 @@ TEST(CliCalibrate, ContinuanceTableBuildsAValidPopulation) {
   const CliResult v = run_cli({"validate", dir.file("pop.toml")});
   EXPECT_EQ(v.exit_code, 0) << v;
   EXPECT_TRUE(contains(v.out, "severity = \"empirical\"")) << v;
+  // A table has no sample to jackknife: no [parameter_risk] (docs/calibration.md).
+  EXPECT_FALSE(contains(v.out, "parameter_risk")) << v;
 }
 
 }  // namespace

@@ -7,8 +7,9 @@
 // year), the largest layout (over 48 KB of shared memory), block sizes 256 to 32, more entities
 // than a sub-batch's blocks, replication numbers past 2^32, two engines of different layouts
 // alternating, an out-of-memory request, APMSIM_CUDA_SYNC=1; reruns and batch sizes give
-// identical bits; device memory does not grow with patients. Skipped, with the reason, where
-// there is no CUDA device; failed instead under APMSIM_REQUIRE_GPU=1 (scripts/gpu-check).
+// identical bits; device memory does not grow with patients; a parameter draw's model swapped
+// in (use_model). Skipped, with the reason, where there is no CUDA device; failed instead under
+// APMSIM_REQUIRE_GPU=1 (scripts/gpu-check).
 #include <cuda_runtime.h>
 #include <gtest/gtest.h>
 
@@ -25,6 +26,8 @@
 #include "cuda/cuda_engine.cuh"
 #include "cuda/model_device.cuh"
 #include "engine/cpu_engine.hpp"
+#include "engine/parameter_draws.hpp"
+#include "scenario/load.hpp"
 #include "gpu_test.hpp"
 
 namespace apmsim {
@@ -133,6 +136,24 @@ TEST(CudaEngine, LargestLayoutUsesOptInSharedMemory) {
   const cuda::CudaEngine gpu(m);
   EXPECT_GT(gpu.shared_bytes_per_block(), std::size_t(48 * 1024));
   expect_engine_exact(m, gpu, 0, 3, "largest layout");
+}
+
+// Parameter risk (engine/parameter_draws.hpp): an engine given a draw's model with use_model
+// (its shapes, parameters and severity grids uploaded again) simulates that model, exactly, and
+// goes back to the central model as exactly.
+TEST(CudaEngine, ParameterDrawModelsSwapIn) {
+  SKIP_WITHOUT_GPU();
+  const scenario::Scenario s =
+      scenario::load_scenario(std::string(APMSIM_TEST_DATA) + "/good/parameter_risk.toml");
+  const engine::Model central = engine::build_model(s, 9);
+  engine::DrawnModels draws(s, 9);
+  cuda::CudaEngine gpu(central);
+  gpu.use_model(draws.model(2));
+  expect_engine_exact(draws.model(2), gpu, 6, 3, "draw 2");
+  gpu.use_model(draws.model(5));
+  expect_engine_exact(draws.model(5), gpu, 15, 3, "draw 5");
+  gpu.use_model(central);
+  expect_engine_exact(central, gpu, 15, 3, "central");
 }
 
 // The per-kernel shared-memory limit is process-wide: a small engine made after a large one

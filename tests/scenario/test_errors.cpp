@@ -271,5 +271,36 @@ TEST(ScenarioErrors, SweepValueOutOfRangeNamesTheSweepKey) {
   }
 }
 
+// [parameter_risk] (docs/scenario-reference.md): each mistake at its key, with the reason.
+TEST(ScenarioErrors, ParameterRiskUnknownPath) {
+  expect_error("parameter_risk_unknown_path", 21, "parameter_risk.parameter[0].key",
+               "names no value of the scenario: no 'stratum' entry named 'sick'");
+}
+
+TEST(ScenarioErrors, ParameterRiskWrongNumberOfDeviations) {
+  expect_error("parameter_risk_deviation_count", 23, "parameter_risk.parameter[0].deviations",
+               "needs one deviation per jackknife group (parameter_risk.groups = 3), got 2");
+}
+
+TEST(ScenarioErrors, ParameterRiskNonFiniteDeviation) {
+  expect_error("parameter_risk_not_finite", 23, "parameter_risk.parameter[0].deviations[1]",
+               "expected a finite number, got nan");
+}
+
+TEST(ScenarioErrors, ParameterRiskOutsideItsScale) {
+  expect_error("parameter_risk_out_of_scale", 20, "parameter_risk.parameter[0].key",
+               "'stratum.all.p_any' is 1, outside the logit scale's range");
+}
+
+TEST(ScenarioErrors, ParameterRiskOnAContractTerm) {
+  expect_error("parameter_risk_contract_path", 27, "parameter_risk.parameter[0].key",
+               "expected the path of a population value");
+}
+
+TEST(ScenarioErrors, ParameterRiskWithoutParameters) {
+  expect_error("parameter_risk_without_parameters", 4, "simulation.parameter_risk",
+               "the scenario lists none");
+}
+
 }  // namespace
 }  // namespace apmsim::scenario
