@@ -206,12 +206,13 @@ struct CudaEngine::State {
     if (shapes.size() != host_shapes.size())
       shapes = DeviceBuffer<model::EntityShape>(host_shapes.size(), "entity shapes");
     if (!host_shapes.empty())
-      APMSIM_CUDA_CHECK(cudaMemcpy(shapes.get(), host_shapes.data(), shapes.bytes(),
-                                   cudaMemcpyHostToDevice));
+      APMSIM_CUDA_CHECK(
+          cudaMemcpy(shapes.get(), host_shapes.data(), shapes.bytes(), cudaMemcpyHostToDevice));
     params = model.params;
     const std::size_t grid = model.severity_table ? model.severity_table->size() : 0;
     if (severity.size() != grid)
-      severity = grid ? DeviceBuffer<float>(grid, "empirical severity grids") : DeviceBuffer<float>();
+      severity =
+          grid ? DeviceBuffer<float>(grid, "empirical severity grids") : DeviceBuffer<float>();
     if (grid)
       APMSIM_CUDA_CHECK(cudaMemcpy(severity.get(), model.severity_table->data(), severity.bytes(),
                                    cudaMemcpyHostToDevice));

@@ -22,9 +22,12 @@ const char* scale_name(Scale s) {
 //! h(x) on `scale`; NaN outside its range.
 double on_scale(double x, Scale scale) {
   switch (scale) {
-    case Scale::Linear: return x;
-    case Scale::Log: return x > 0.0 ? std::log(x) : NAN;
-    case Scale::Logit: return x > 0.0 && x < 1.0 ? std::log(x / (1.0 - x)) : NAN;
+    case Scale::Linear:
+      return x;
+    case Scale::Log:
+      return x > 0.0 ? std::log(x) : NAN;
+    case Scale::Logit:
+      return x > 0.0 && x < 1.0 ? std::log(x / (1.0 - x)) : NAN;
   }
   return NAN;
 }
@@ -64,8 +67,7 @@ class Section {
     for (std::size_t g = 0; g < h.size(); ++g)
       list += (g == 0 ? "\n  " : g % 5 == 0 ? ",\n  " : ", ") + number(factor * (h[g] - mean));
     out_ << "\n[[parameter_risk.parameter]]\nkey = " << toml_string(key)
-         << "\nscale = " << toml_string(scale_name(scale)) << "\ndeviations = [" << list
-         << "\n]\n";
+         << "\nscale = " << toml_string(scale_name(scale)) << "\ndeviations = [" << list << "\n]\n";
     ++count_;
   }
 
@@ -78,12 +80,14 @@ class Section {
     std::ostringstream s;
     s << "\n[parameter_risk]\n"
       << "# The estimates' uncertainty, for [simulation] parameter_risk = true: each parameter's\n"
-      << "# grouped-jackknife replicate deviations sqrt((G - 1) / G) (h(theta_g) - mean of h(theta_.))\n"
+      << "# grouped-jackknife replicate deviations sqrt((G - 1) / G) (h(theta_g) - mean of "
+         "h(theta_.))\n"
       << "# on its scale h (log or logit keeps draws in range). A draw sets every parameter to\n"
       << "# h^-1(h(value) + sum_g z_g deviation_g) with one z ~ N(0, I) for all: the jackknife\n"
       << "# covariance of the estimates jointly. Shares move on their own scale: their deviations\n"
       << "# sum to 0 over the strata, so drawn shares still sum to 1. The empirical body's\n"
-      << "# quantiles and tail scale move together by the jackknife of the mean of positive costs.\n";
+      << "# quantiles and tail scale move together by the jackknife of the mean of positive "
+         "costs.\n";
     for (const std::string& h : held_) s << "# Held at its estimate: " << h << ".\n";
     s << "groups = " << groups_ << "\n" << out_.str();
     return s.str();

@@ -65,8 +65,8 @@ void parametric_estimates(const StratumInputs& in, int s, StratumFit& f) {
   for (std::size_t g = 0; g < log_sd.replicates.size(); ++g) {
     const double l = log_sd.replicates[g];
     const double e = same_groups ? efficiency[g] : in.efficiency.parametric.value;
-    f.cv.replicates.push_back(std::sqrt(
-        std::expm1(std::max(l * l - in.sums.replicates[g].tau2 - e * e, 1e-6))));
+    f.cv.replicates.push_back(
+        std::sqrt(std::expm1(std::max(l * l - in.sums.replicates[g].tau2 - e * e, 1e-6))));
   }
   f.score_sd = std::sqrt(std::max(log_sd.value * log_sd.value - tau2 -
                                       in.efficiency.empirical.value * in.efficiency.empirical.value,

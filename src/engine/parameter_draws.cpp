@@ -7,7 +7,8 @@
 namespace apmsim::engine {
 
 std::vector<double> parameter_normals(std::uint64_t seed, std::uint64_t draw, int groups) {
-  const model::Key key = model::key_from_seed(model::mix64(seed + 0x706172616d73ULL /* "params" */));
+  const model::Key key =
+      model::key_from_seed(model::mix64(seed + 0x706172616d73ULL /* "params" */));
   std::vector<double> z;
   for (std::uint32_t pair = 0; z.size() < static_cast<std::size_t>(groups); ++pair) {
     const model::Philox4<model::ScalarLanes> bits = model::philox4x32_10<model::ScalarLanes>(

@@ -29,9 +29,9 @@ struct BatchTallies {
     }
     replications += next.replications;
     using Column = std::pair<std::vector<double>*, const std::vector<double>*>;
-    for (const Column& c : {Column{&values, &next.values}, Column{&efficiency, &next.efficiency},
-                            Column{&effect, &next.effect},
-                            Column{&region_shock, &next.region_shock}})
+    for (const Column& c :
+         {Column{&values, &next.values}, Column{&efficiency, &next.efficiency},
+          Column{&effect, &next.effect}, Column{&region_shock, &next.region_shock}})
       c.first->insert(c.first->end(), c.second->begin(), c.second->end());
   }
 

@@ -1,4 +1,5 @@
-//! `[parameter_risk]`: reading the deviations, and the drawn scenarios (scenario/parameter_risk.hpp).
+//! `[parameter_risk]`: reading the deviations, and the drawn scenarios
+//! (scenario/parameter_risk.hpp).
 #include "scenario/parameter_risk.hpp"
 
 #include <algorithm>
@@ -75,9 +76,12 @@ bool numbers_of(toml::node& node, std::vector<double>& out) {
 //! it stays 0).
 bool in_domain(double x, RiskScale scale, bool element) {
   switch (scale) {
-    case RiskScale::Linear: return true;
-    case RiskScale::Log: return element ? x >= 0.0 : x > 0.0;
-    case RiskScale::Logit: return x > 0.0 && x < 1.0;
+    case RiskScale::Linear:
+      return true;
+    case RiskScale::Log:
+      return element ? x >= 0.0 : x > 0.0;
+    case RiskScale::Logit:
+      return x > 0.0 && x < 1.0;
   }
   return false;
 }
@@ -87,8 +91,10 @@ bool in_domain(double x, RiskScale scale, bool element) {
 double moved(double x, double shift, RiskScale scale) {
   if (shift == 0.0) return x;
   switch (scale) {
-    case RiskScale::Linear: return x + shift;
-    case RiskScale::Log: return x * std::exp(shift);
+    case RiskScale::Linear:
+      return x + shift;
+    case RiskScale::Log:
+      return x * std::exp(shift);
     case RiskScale::Logit:  // x e^s / (1 - x + x e^s), with no overflow for a large |s|
       return shift > 0.0 ? x / ((1.0 - x) * std::exp(-shift) + x)
                          : x * std::exp(shift) / (1.0 - x + x * std::exp(shift));
@@ -202,12 +208,13 @@ Scenario ParameterDraws::at(const std::vector<double>& z) const {
     // The copy's positions are the resolved text's: point at [parameter_risk] and keep the key
     // and message.
     std::string inner = e.what();
-    if (const std::size_t at = inner.find("'" + e.key() + "': "); !e.key().empty() &&
-                                                                  at != std::string::npos)
+    if (const std::size_t at = inner.find("'" + e.key() + "': ");
+        !e.key().empty() && at != std::string::npos)
       inner = inner.substr(at);
     throw ScenarioError(central.path, risk.line, risk.column, "parameter_risk",
                         "a draw of the parameters is not a valid scenario (draw a bounded value "
-                        "on the log or logit scale): " + inner);
+                        "on the log or logit scale): " +
+                            inner);
   }
   drawn.simulation.parameter_risk = central.simulation.parameter_risk;
   drawn.simulation.parameter_block = central.simulation.parameter_block;

@@ -56,8 +56,9 @@ AnalysisSettings read_analysis(const TableReader& top, const Contract& contract)
 //! `[sweep]` (optional): each key a parameter path, each value a non-empty array.
 std::vector<SweepAxis> read_sweep(const TableReader& top);
 
-//! `[parameter_risk]` (optional): the parameters' deviations, each list `groups` long; `[simulation]
-//! parameter_risk = true` needs at least one parameter. Paths are checked by ParameterDraws.
+//! `[parameter_risk]` (optional): the parameters' deviations, each list `groups` long;
+//! `[simulation] parameter_risk = true` needs at least one parameter. Paths are checked by
+//! ParameterDraws.
 ParameterRisk read_parameter_risk(const TableReader& top, const Simulation& simulation);
 
 }  // namespace apmsim::scenario

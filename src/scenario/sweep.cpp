@@ -17,8 +17,8 @@ namespace {
 //! Paths a sweep may not vary: they define the run, not a design.
 const std::vector<std::string>& fixed_paths() {
   static const std::vector<std::string> paths{
-      "simulation.seed",           "simulation.replications",     "simulation.batch_size",
-      "simulation.backend",        "simulation.baseline_years",   "simulation.performance_years",
+      "simulation.seed",           "simulation.replications",   "simulation.batch_size",
+      "simulation.backend",        "simulation.baseline_years", "simulation.performance_years",
       "simulation.parameter_risk", "simulation.parameter_block"};
   return paths;
 }

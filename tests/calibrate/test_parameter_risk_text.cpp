@@ -19,8 +19,8 @@ namespace {
 
 const calibrate::Calibration& example() {
   static const calibrate::Calibration c = calibrate::calibrate_claims(
-      calibrate::read_claims(std::string(APMSIM_SOURCE_DIR) + "/scenarios/claims/example_claims.csv",
-                             {}),
+      calibrate::read_claims(
+          std::string(APMSIM_SOURCE_DIR) + "/scenarios/claims/example_claims.csv", {}),
       {});
   return c;
 }
@@ -42,7 +42,8 @@ TEST(ParameterRiskText, DeviationsAreTheJackknifes) {
   const calibrate::Calibration& c = example();
   ASSERT_EQ(c.jackknife_groups, 20);
   ASSERT_EQ(c.grouping, "providers");
-  for (const auto form : {calibrate::SeverityForm::Parametric, calibrate::SeverityForm::Empirical}) {
+  for (const auto form :
+       {calibrate::SeverityForm::Parametric, calibrate::SeverityForm::Empirical}) {
     SCOPED_TRACE(calibrate::form_name(form));
     const scenario::Scenario s =
         scenario::parse_scenario(calibrate::population_text(c, form, ""), "pop.toml");
@@ -53,7 +54,8 @@ TEST(ParameterRiskText, DeviationsAreTheJackknifes) {
     EXPECT_NEAR(root_sum_of_squares(d.at("simulation.trend")), c.trend.se, 1e-6);
     for (std::size_t g = 0; g < 20; ++g) {
       double shares = 0.0;
-      for (const calibrate::StratumFit& f : c.strata) shares += d.at("stratum." + f.name + ".share")[g];
+      for (const calibrate::StratumFit& f : c.strata)
+        shares += d.at("stratum." + f.name + ".share")[g];
       EXPECT_NEAR(shares, 0.0, 1e-8) << "group " << g;
     }
     // Log and logit: se / x and se / (p (1 - p)) by the delta method.
@@ -62,8 +64,9 @@ TEST(ParameterRiskText, DeviationsAreTheJackknifes) {
     const double churn = c.churn.value;
     EXPECT_NEAR(root_sum_of_squares(d.at("patients.churn")), c.churn.se / (churn * (1 - churn)),
                 0.05 * c.churn.se / (churn * (1 - churn)));
-    const calibrate::Estimate& e =
-        form == calibrate::SeverityForm::Parametric ? c.efficiency_parametric : c.efficiency_empirical;
+    const calibrate::Estimate& e = form == calibrate::SeverityForm::Parametric
+                                       ? c.efficiency_parametric
+                                       : c.efficiency_empirical;
     EXPECT_NEAR(root_sum_of_squares(d.at("provider_group.aco.efficiency_sd")), e.se / e.value,
                 0.05 * e.se / e.value);
     for (const calibrate::StratumFit& f : c.strata) {

@@ -31,7 +31,8 @@ std::string read_text(const std::string& path) {
 //! The portfolio's expected cost over all years given the scenario's parameters (see above).
 double expected_cost(const scenario::Scenario& s) {
   double units = 0.0;
-  for (const scenario::ProviderGroup& g : s.provider_groups) units += double(g.count) * g.panel_size;
+  for (const scenario::ProviderGroup& g : s.provider_groups)
+    units += double(g.count) * g.panel_size;
   const std::size_t S = s.strata.size();
   std::vector<double> level(S), pi(S), shares(S);
   for (std::size_t j = 0; j < S; ++j) {
@@ -103,11 +104,11 @@ TEST(CliParameterRisk, CalibratedDrawsSpreadTheCostByTheParametersVariance) {
   std::ofstream(dir.file("on.toml")) << text;
   const std::uint64_t n = 400, seed = 5;
   for (const char* name : {"pop", "on"}) {
-    const CliResult r = run_cli({"run", dir.file(std::string(name) + ".toml"), "--replications",
-                                 std::to_string(n), "--seed", std::to_string(seed),
-                                 "--write-tallies", "--quiet", "--out",
-                                 dir.file(std::string(name) + ".h5")},
-                                "", 300.0);
+    const CliResult r =
+        run_cli({"run", dir.file(std::string(name) + ".toml"), "--replications", std::to_string(n),
+                 "--seed", std::to_string(seed), "--write-tallies", "--quiet", "--out",
+                 dir.file(std::string(name) + ".h5")},
+                "", 300.0);
     ASSERT_EQ(r.exit_code, 0) << r;
   }
   const std::vector<double> fixed = portfolio_costs(dir.file("pop.h5"));

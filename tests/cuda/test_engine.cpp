@@ -27,8 +27,8 @@
 #include "cuda/model_device.cuh"
 #include "engine/cpu_engine.hpp"
 #include "engine/parameter_draws.hpp"
-#include "scenario/load.hpp"
 #include "gpu_test.hpp"
+#include "scenario/load.hpp"
 
 namespace apmsim {
 namespace {

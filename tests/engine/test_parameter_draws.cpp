@@ -88,11 +88,9 @@ TEST(ParameterDraws, DrawnParametersHaveTheJackknifeCovariance) {
   for (int i = 0; i < k; ++i)
     for (int j = 0; j <= i; ++j) {
       const double expected = jackknife(i, j);
-      const double se =
-          std::sqrt((jackknife(i, i) * jackknife(j, j) + expected * expected) / n);
+      const double se = std::sqrt((jackknife(i, i) * jackknife(j, j) + expected * expected) / n);
       EXPECT_LT(std::fabs(cross[i * k + j] / n - expected), 4.0 * se)
-          << keys[i] << " x " << keys[j] << ": " << cross[i * k + j] / n << " against "
-          << expected;
+          << keys[i] << " x " << keys[j] << ": " << cross[i * k + j] / n << " against " << expected;
     }
 }
 

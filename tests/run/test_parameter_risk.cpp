@@ -71,14 +71,14 @@ Results run(const std::string& text, std::uint32_t batch, int threads) {
 }
 
 TEST(ParameterRiskRun, ZeroDeviationsRunAsWithoutParameterRisk) {
-  const std::string zeros =
-      std::regex_replace(file_text(), std::regex(R"(deviations = \[[^\]]*\])"),
-                         "deviations = [0.0, 0.0, 0.0, 0.0]");
+  const std::string zeros = std::regex_replace(
+      file_text(), std::regex(R"(deviations = \[[^\]]*\])"), "deviations = [0.0, 0.0, 0.0, 0.0]");
   const Results with = run(zeros, 7, 2), without = run(without_risk(file_text()), 7, 2);
   ASSERT_TRUE(with.variants.front().has_contract);
   EXPECT_TRUE(same_results(with, without));
   EXPECT_EQ(with.info.parameter_risk.rfind("parameter risk: 7 draws, one per 3 replications, of 8 "
-                                           "parameters", 0),
+                                           "parameters",
+                                           0),
             0u)
       << with.info.parameter_risk;
   EXPECT_EQ(without.info.parameter_risk, "");

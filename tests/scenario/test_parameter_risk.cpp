@@ -110,7 +110,8 @@ TEST(ParameterRisk, ADrawMovesEachValueOnItsScale) {
 TEST(ParameterRisk, AnArrayMovesElementByElement) {
   // The empirical body's quantiles and tail scale move together (calibrate writes them so).
   std::string text = file_text();
-  const std::string chronic = "name = \"chronic\"\nshare = 0.3\np_any = 0.95\nmean = 12000.0\ncv = 1.8\n";
+  const std::string chronic =
+      "name = \"chronic\"\nshare = 0.3\np_any = 0.95\nmean = 12000.0\ncv = 1.8\n";
   ASSERT_NE(text.find(chronic), std::string::npos);
   text.replace(text.find(chronic), chronic.size(),
                "name = \"chronic\"\nshare = 0.3\np_any = 0.95\nseverity = \"empirical\"\n"
@@ -118,8 +119,9 @@ TEST(ParameterRisk, AnArrayMovesElementByElement) {
                "tail_scale = 20000.0\ntail_shape = 0.2\n");
   const std::string mean = "key = \"stratum.chronic.mean\"";
   text.replace(text.find(mean), mean.size(), "key = \"stratum.chronic.quantiles\"");
-  text += "\n[[parameter_risk.parameter]]\nkey = \"stratum.chronic.tail_scale\"\nscale = \"log\"\n"
-          "deviations = [0.03, -0.06, 0.02, 0.01]\n";
+  text +=
+      "\n[[parameter_risk.parameter]]\nkey = \"stratum.chronic.tail_scale\"\nscale = \"log\"\n"
+      "deviations = [0.03, -0.06, 0.02, 0.01]\n";
   const Scenario s = parse_scenario(text, "array.toml");
   const std::vector<double> z = {0.5, 1.0, -1.5, 0.25};
   const Scenario d = ParameterDraws(s).at(z);
