@@ -20,6 +20,9 @@ class StoredEngine : public engine::Engine {
   void run_batch(std::uint64_t first, std::uint64_t count,
                  engine::BatchTallies& out) const override;
   std::string description() const override { return "stored tallies of " + source_; }
+  //! With parameter risk the stored tallies were simulated on each draw's model already: the
+  //! draws' replications are served as stored.
+  void use_model(const engine::Model& /*model*/) override {}
 
  private:
   const analysis::TallyDump& stored_;

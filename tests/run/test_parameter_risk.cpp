@@ -10,6 +10,7 @@
 #include <iterator>
 #include <regex>
 
+#include "../support/same_results.hpp"
 #include "run/run.hpp"
 #include "scenario/load.hpp"
 
@@ -32,31 +33,7 @@ std::string without_risk(std::string text) {
   return text;
 }
 
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
-
-bool same_tables(const EstimateTable& a, const EstimateTable& b) {
-  return same_bits(a.mean, b.mean) && same_bits(a.se, b.se);
-}
-
-//! Whether every table of two runs' results is the same, bit for bit.
-bool same_results(const Results& a, const Results& b) {
-  if (a.variants.size() != b.variants.size() || a.info.unit_years != b.info.unit_years)
-    return false;
-  for (std::size_t v = 0; v < a.variants.size(); ++v) {
-    const auto &x = a.variants[v], &y = b.variants[v];
-    if (!same_tables(x.provider, y.provider) || !same_tables(x.portfolio, y.portfolio) ||
-        !same_tables(x.region, y.region) || !same_tables(x.headline, y.headline) ||
-        !same_tables(x.contract_provider, y.contract_provider) ||
-        x.analyses.size() != y.analyses.size())
-      return false;
-    for (std::size_t t = 0; t < x.analyses.size(); ++t)
-      if (!same_tables(x.analyses[t].table, y.analyses[t].table)) return false;
-  }
-  return true;
-}
+using testing_support::same_results;
 
 Results run(const std::string& text, std::uint32_t batch, int threads) {
   const scenario::Scenario s = scenario::parse_scenario(text, "parameter_risk.toml");

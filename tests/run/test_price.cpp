@@ -68,6 +68,20 @@ TEST(Price, OwnTermsOnStoredTalliesEqualTheRunForEveryShippedScenario) {
   EXPECT_GE(priced, 9);
 }
 
+// With parameter risk the stored tallies are each draw's: priced, they give the run's results.
+TEST(Price, ParameterRiskRunsPriceAsTheyRan) {
+  const scenario::Scenario s =
+      scenario::load_scenario(std::string(APMSIM_TEST_DATA) + "/good/parameter_risk.toml");
+  ASSERT_TRUE(s.simulation.parameter_risk);
+  const analysis::Results run = simulate(s, stored_settings(8));
+  RunSettings o;
+  o.keep_records = true;
+  const analysis::Results priced =
+      price(run, "run.h5", priced_scenario(run, "run.h5", terms_of(s.text), "terms.toml"), o);
+  expect_same_results(run, priced);
+  expect_same_records(run, priced);
+}
+
 // Other terms: monitor_capitation run with its 20,000 attachment and a kept 60,000; priced with two
 // layers, bands and an aggregate cover, against a full run of those terms with the same [tallies].
 TEST(Price, OtherTermsEqualAFullRunOfThem) {

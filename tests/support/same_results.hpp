@@ -38,4 +38,23 @@ inline void expect_same_results(const analysis::Results& a, const analysis::Resu
   }
 }
 
+//! Whether two results are alike as expect_same_results checks them (for EXPECT_FALSE too).
+inline bool same_results(const analysis::Results& a, const analysis::Results& b) {
+  const auto same = [](const analysis::EstimateTable& x, const analysis::EstimateTable& y) {
+    return same_bits(x.mean, y.mean) && same_bits(x.se, y.se);
+  };
+  if (a.variants.size() != b.variants.size() || a.info.unit_years != b.info.unit_years)
+    return false;
+  for (std::size_t v = 0; v < a.variants.size(); ++v) {
+    const analysis::VariantSummary &x = a.variants[v], &y = b.variants[v];
+    if (!same(x.provider, y.provider) || !same(x.portfolio, y.portfolio) ||
+        !same(x.region, y.region) || !same(x.headline, y.headline) ||
+        !same(x.contract_provider, y.contract_provider) || x.analyses.size() != y.analyses.size())
+      return false;
+    for (std::size_t t = 0; t < x.analyses.size(); ++t)
+      if (!same(x.analyses[t].table, y.analyses[t].table)) return false;
+  }
+  return true;
+}
+
 }  // namespace apmsim::testing_support
