@@ -10,6 +10,7 @@
 #include <iterator>
 #include <regex>
 
+#include "../support/run_pieces.hpp"
 #include "../support/same_results.hpp"
 #include "run/run.hpp"
 #include "scenario/load.hpp"
@@ -82,17 +83,7 @@ TEST(ParameterRiskRun, SameSeedSameResultsWhateverBatchesThreadsAndPieces) {
   EXPECT_TRUE(same_results(reference, run(text, 4, 1)));
   // Pieces that start inside a block (a shard, an MPI rank) joined in order.
   const scenario::Scenario s = scenario::parse_scenario(text, "parameter_risk.toml");
-  RunSettings o;
-  run::Run piece(s, o, true), joined(s, o, false);
-  joined.reset(0);
-  std::uint64_t at = 0;
-  for (std::uint64_t count : {5u, 1u, 8u, 6u}) {
-    piece.reset(at);
-    piece.simulate_batch(count);
-    joined.absorb(piece.save_state(), "piece");
-    at += count;
-  }
-  EXPECT_TRUE(same_results(reference, joined.results(0.0)));
+  EXPECT_TRUE(same_results(reference, testing_support::joined_in_pieces(s, {5, 1, 8, 6})));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "../support/run_pieces.hpp"
 #include "../support/same_results.hpp"
 #include "../support/temp_folder.hpp"
 #include "run/run.hpp"
@@ -39,17 +40,9 @@ TEST(RunState, PiecesJoinedInOrderEqualOnePass) {
   whole.simulate_batch(60);
   ASSERT_TRUE(whole.results(0.0).variants.front().has_contract);
 
-  run::Run piece(s, o, true), joined(s, o, false);
-  joined.reset(0);
-  std::uint64_t at = 0;
-  for (std::uint64_t count : {17u, 1u, 22u, 20u}) {
-    piece.reset(at);
-    piece.simulate_batch(count);
-    joined.absorb(piece.save_state(), "piece");
-    at += count;
-  }
-  EXPECT_EQ(joined.end(), 60u);
-  expect_same_results(whole.results(0.0), joined.results(0.0));
+  const Results joined = testing_support::joined_in_pieces(s, {17, 1, 22, 20});
+  EXPECT_EQ(joined.info.replications, 60u);
+  expect_same_results(whole.results(0.0), joined);
 }
 
 TEST(RunState, BatchSizeDoesNotChangeTheResults) {
