@@ -2,11 +2,10 @@
 
 #include <toml++/toml.h>
 
-#include <sstream>
-
 #include "run/simulate.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
+#include "scenario/toml_text.hpp"
 
 namespace apmsim::run {
 
@@ -59,11 +58,9 @@ scenario::Scenario priced_scenario(const analysis::Results& stored, const std::s
   }
   // The scenario priced, as TOML: the stored world with these terms. A sweep's variants are
   // made from this text (scenario/sweep.hpp), as a run makes them from its file.
-  std::ostringstream text;
-  text << "# apmsim price: the world of " << stored_path << " with the terms of " << terms_path
-       << "\n"
-       << root << "\n";
-  scenario::Scenario s = scenario::parse_root(root, text.str(), label);
+  const std::string text = "# apmsim price: the world of " + stored_path + " with the terms of " +
+                           terms_path + "\n" + scenario::toml_document(root);
+  scenario::Scenario s = scenario::parse_root(root, text, label);
   s.path = stored.scenario_path;  // its name: the stored run's scenario
   return s;
 }
@@ -73,9 +70,7 @@ std::string own_terms(const std::string& scenario_text, const std::string& path)
   toml::table terms;
   for (const char* key : {"contract", "analysis", "sweep"})
     if (const toml::node* node = root.get(key)) terms.insert(key, *node);
-  std::ostringstream out;
-  out << terms << "\n";
-  return out.str();
+  return scenario::toml_document(terms);
 }
 
 analysis::Results price(const analysis::Results& stored, const std::string& stored_path,

@@ -23,26 +23,6 @@ const std::vector<std::string>& fixed_paths() {
   return paths;
 }
 
-//! A TOML value as text that parses back to the same value.
-std::string value_text(const toml::node& node) {
-  if (const auto* v = node.as_integer()) return std::to_string(v->get());
-  if (const auto* v = node.as_floating_point()) return toml_float(v->get());
-  if (const auto* v = node.as_boolean()) return v->get() ? "true" : "false";
-  if (const auto* v = node.as_string()) return toml_string(v->get());
-  if (const auto* a = node.as_array()) {
-    std::string out;
-    for (const auto& e : *a) out += (out.empty() ? "" : ", ") + value_text(e);
-    return "[" + out + "]";
-  }
-  if (const auto* t = node.as_table()) {
-    std::string out;
-    for (const auto& [k, v] : *t)
-      out += (out.empty() ? "" : ", ") + toml_key(k.str()) + " = " + value_text(v);
-    return "{ " + out + " }";
-  }
-  return "";
-}
-
 std::string label(const std::string& path, const std::string& text) {
   const std::string prefix = "contract.";
   const std::string key = path.rfind(prefix, 0) == 0 ? path.substr(prefix.size()) : path;
@@ -80,7 +60,7 @@ std::vector<SweepAxis> read_sweep(const TableReader& top) {
     axis.contract_only = parts[0] == "contract";
     axis.line = where.line;
     axis.column = where.column;
-    for (const auto& v : *values) axis.values.push_back(value_text(v));
+    for (const auto& v : *values) axis.values.push_back(toml_value(v));
     variants *= axis.values.size();
     if (variants > kMaxVariants)
       found->fail_at(where, key_path,

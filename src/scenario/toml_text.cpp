@@ -58,4 +58,56 @@ std::string toml_key(std::string_view key) {
   return bare ? std::string(key) : toml_string(key);
 }
 
+std::string toml_value(const toml::node& node) {
+  if (const auto* v = node.as_integer()) return std::to_string(v->get());
+  if (const auto* v = node.as_floating_point()) return toml_float(v->get());
+  if (const auto* v = node.as_boolean()) return v->get() ? "true" : "false";
+  if (const auto* v = node.as_string()) return toml_string(v->get());
+  if (const auto* a = node.as_array()) {
+    std::string out;
+    for (const auto& e : *a) out += (out.empty() ? "" : ", ") + toml_value(e);
+    return "[" + out + "]";
+  }
+  if (const auto* t = node.as_table()) {
+    std::string out;
+    for (const auto& [k, v] : *t)
+      out += (out.empty() ? "" : ", ") + toml_key(k.str()) + " = " + toml_value(v);
+    return "{ " + out + " }";
+  }
+  return "";
+}
+
+namespace {
+
+//! The keys of `table` under `path`: plain values first, then each sub-table as [path.key] and
+//! each array of tables as [[path.key]] entries (the order TOML needs).
+void write_table(std::string& out, const toml::table& table, const std::string& path) {
+  const auto is_table_list = [](const toml::node& v) {
+    const auto* a = v.as_array();
+    return a && !a->empty() && a->is_array_of_tables();
+  };
+  for (const auto& [k, v] : table)
+    if (!v.is_table() && !is_table_list(v)) out += toml_key(k.str()) + " = " + toml_value(v) + "\n";
+  for (const auto& [k, v] : table) {
+    const std::string sub = path.empty() ? toml_key(k.str()) : path + "." + toml_key(k.str());
+    if (const auto* t = v.as_table()) {
+      out += "\n[" + sub + "]\n";
+      write_table(out, *t, sub);
+    } else if (is_table_list(v)) {
+      for (const auto& e : *v.as_array()) {
+        out += "\n[[" + sub + "]]\n";
+        write_table(out, *e.as_table(), sub);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string toml_document(const toml::table& root) {
+  std::string out;
+  write_table(out, root, "");
+  return out;
+}
+
 }  // namespace apmsim::scenario
