@@ -346,40 +346,40 @@ std::vector<Arrangement> contract_rows(const RecordView& view, const scenario::C
   };
   for (std::size_t y = 0; y < n; ++y) {
     const scenario::ContractTerms& t = contract.years[y];
-    const auto& by_year = t.benchmark.truncate_by_year;
-    const double truncate_at =
-        by_year.empty() ? t.benchmark.truncate_at : by_year[by_year.size() - n + y];
-    const double top = truncate_at > 0 ? truncate_at : scenario::kNoLimit;
-    // A piece of cover attached at or above the truncation point insures nothing counted.
-    const auto piece = [&](double lower, double upper, double share) {
-      return Arrangement::Piece{share, lower > 0 ? threshold_of(view, lower) : -1,
-                                upper < top ? threshold_of(view, upper) : -1};
-    };
     const scenario::StopLossTerms& sl = t.stop_loss;
-    std::vector<scenario::StopLossLayer> layers = sl.layers;
-    if (sl.enabled) layers.insert(layers.begin(), {sl.attachment, sl.limit, sl.coinsurance, sl.premium});
-    for (const scenario::StopLossLayer& layer : layers) {
-      Arrangement& row = row_of(
+    // The year's cover as the contract settles it (its calendar year: after the baseline years).
+    const auto& by_year = t.benchmark.truncate_by_year;
+    const int calendar = by_year.empty() ? 0 : static_cast<int>(by_year.size() - n + y);
+    const c::StopLossPlan plan =
+        c::stop_loss_plan(sl, scenario::truncation_in(t.benchmark, calendar));
+    const std::vector<scenario::StopLossLayer> all = sl.specific_layers();
+    const std::size_t own = all.size() - sl.bands.size();  // layers before the bands
+    // The row of specific layer i (a band's from its own terms), made on first sight.
+    const auto row_of_layer = [&](std::size_t i) -> Arrangement& {
+      if (i >= own) {
+        const scenario::StopLossBand& band = sl.bands[i - own];
+        return row_of("contract band " + bounds_label(band.lower, band.upper, band.share));
+      }
+      const scenario::StopLossLayer& layer = all[i];
+      return row_of(
           "contract layer " + bounds_label(layer.attachment, layer.limit, 1.0 - layer.coinsurance) +
           (layer.premium > 0 ? " premium=" + format_number(layer.premium) : std::string()));
-      if (!(layer.attachment < top)) continue;
-      row.in_force[y] = true;
-      row.pieces[y] = {piece(layer.attachment, layer.limit, 1.0 - layer.coinsurance)};
-      row.premium[y] = layer.premium;
-    }
+    };
+    for (std::size_t i = 0; i < all.size(); ++i) row_of_layer(i);  // rows even when not in force
     std::vector<Arrangement::Piece> bands;
-    for (const scenario::StopLossBand& band : sl.bands) {
-      Arrangement& row = row_of("contract band " + bounds_label(band.lower, band.upper, band.share));
-      if (!(band.lower < top)) continue;
+    for (const c::LayerInForce& layer : plan.layers) {
+      Arrangement& row = row_of_layer(layer.source);
       row.in_force[y] = true;
-      row.pieces[y] = {piece(band.lower, band.upper, band.share)};
-      bands.push_back(row.pieces[y].front());
+      row.pieces[y] = {{layer.share, layer.attachment > 0 ? threshold_of(view, layer.attachment) : -1,
+                        layer.limit < scenario::kNoLimit ? threshold_of(view, layer.limit) : -1}};
+      row.premium[y] = layer.premium;
+      if (layer.source >= own) bands.push_back(row.pieces[y].front());
     }
     if (!sl.bands.empty()) {
       Arrangement& row = row_of("contract bands");
       row.in_force[y] = !bands.empty();
       row.pieces[y] = bands;
-      row.premium[y] = bands.empty() ? 0.0 : sl.band_premium;
+      row.premium[y] = plan.band_premium;
     }
   }
   Arrangement aggregate = blank(Arrangement::kContractAggregate, "contract aggregate");

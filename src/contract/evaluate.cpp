@@ -127,8 +127,9 @@ Evaluator::Evaluator(const engine::Model& model, const scenario::Contract& contr
     }
     const double now =
         scenario::truncation_in(t.benchmark, baseline_years + static_cast<int>(capped_.size()));
+    plans_.push_back(stop_loss_plan(t.stop_loss, now));
     capped_.emplace_back();
-    for (const double b : capped_boundaries(layers_in_force(t.stop_loss, now)))
+    for (const double b : capped_boundaries(plans_.back().layers))
       capped_.back().emplace_back(b, threshold_index(thresholds, b));
   }
 }
@@ -223,7 +224,8 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   const SharingBasis basis{benchmark, undiscounted * (1.0 - repayment_discount) * year.units,
                            provider.revenue_share * year.cost};
   // 2. Accountable cost (DESIGN 5.2); 3. eligibility; 4. the sharing rule or corridor.
-  const AccountableCost accountable = accountable_cost(terms, year, benchmark);
+  const AccountableCost accountable =
+      accountable_cost(terms, plans_[static_cast<std::size_t>(y)], year, benchmark);
   const bool is_eligible = eligible(terms, year.units);
   const MinimumRates minimum = minimum_rates(terms.sharing, year.units, year.baseline);
   const double shared = sharing_result(terms, minimum, basis, accountable.cost, year.quality.score);

@@ -11,6 +11,7 @@
 #include "contract/benchmark.hpp"
 #include "contract/provider_year.hpp"
 #include "contract/records.hpp"
+#include "contract/stop_loss.hpp"
 #include "engine/model.hpp"
 #include "engine/tallies.hpp"
 #include "scenario/contract.hpp"
@@ -57,7 +58,9 @@ class Evaluator {
   //! populations, non-participant providers), or every entity when all are participants.
   std::vector<std::uint32_t> national_;
   std::vector<int> truncate_index_;  //!< [performance year][calendar year]: threshold index or -1
-  //! Per performance year: the stop-loss boundaries its layers read, with their threshold index.
+  //! Per performance year: its stop-loss cover in force, and the boundaries its layers read with
+  //! their threshold index.
+  std::vector<StopLossPlan> plans_;
   std::vector<std::vector<std::pair<double, int>>> capped_;
 };
 

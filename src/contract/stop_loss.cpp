@@ -26,10 +26,9 @@ double capped_at(const ProviderYear& year, double b) {
 
 }  // namespace
 
-std::vector<LayerInForce> layers_in_force(const scenario::StopLossTerms& terms, double truncate_at,
-                                          double* band_premium) {
+StopLossPlan stop_loss_plan(const scenario::StopLossTerms& terms, double truncate_at) {
   const double top = truncate_at > 0.0 ? truncate_at : scenario::kNoLimit;
-  std::vector<LayerInForce> out;
+  StopLossPlan plan;
   bool any_band = false;
   const std::vector<scenario::StopLossLayer> all = terms.specific_layers();
   const std::size_t own = all.size() - terms.bands.size();  // layers before the bands
@@ -39,11 +38,11 @@ std::vector<LayerInForce> layers_in_force(const scenario::StopLossTerms& terms, 
     if (layer.attachment >= top) continue;
     // A limit at or above truncate_at: the layer pays up to the truncated cost.
     const double limit = layer.limit >= top ? scenario::kNoLimit : layer.limit;
-    out.push_back({layer.attachment, limit, 1.0 - layer.coinsurance, layer.premium});
+    plan.layers.push_back({layer.attachment, limit, 1.0 - layer.coinsurance, layer.premium, i});
     any_band = any_band || i >= own;
   }
-  if (band_premium) *band_premium = any_band ? terms.band_premium : 0.0;
-  return out;
+  plan.band_premium = any_band ? terms.band_premium : 0.0;
+  return plan;
 }
 
 std::vector<double> capped_boundaries(const std::vector<LayerInForce>& layers) {
@@ -72,20 +71,17 @@ double aggregate_attachment(const scenario::AggregateStopLoss& a, double units, 
   return a.attachment;
 }
 
-AccountableCost accountable_cost(const scenario::ContractTerms& terms, const ProviderYear& year,
-                                 double benchmark) {
+AccountableCost accountable_cost(const scenario::ContractTerms& terms, const StopLossPlan& plan,
+                                 const ProviderYear& year, double benchmark) {
   AccountableCost out;
   out.truncated_excess = year.cost - year.truncated_cost;
-  const scenario::StopLossTerms& stop_loss = terms.stop_loss;
-  const double truncate_at = scenario::truncation_in(terms.benchmark, year.year);
-  double band_premium = 0.0;
-  for (const LayerInForce& layer : layers_in_force(stop_loss, truncate_at, &band_premium)) {
+  for (const LayerInForce& layer : plan.layers) {
     out.recovery += layer_recovery(layer, year);
     out.premium += layer.premium * year.units;
   }
-  out.premium += band_premium * year.units;
-  if (stop_loss.aggregate.enabled) {
-    const scenario::AggregateStopLoss& a = stop_loss.aggregate;
+  out.premium += plan.band_premium * year.units;
+  const scenario::AggregateStopLoss& a = terms.stop_loss.aggregate;
+  if (a.enabled) {
     const double net = year.truncated_cost - out.recovery;
     const double attachment = aggregate_attachment(a, year.units, benchmark);
     out.aggregate_recovery =
@@ -96,6 +92,12 @@ AccountableCost accountable_cost(const scenario::ContractTerms& terms, const Pro
   const bool premium_from_budget = terms.base == scenario::BasePayment::Capitation;
   out.cost = year.truncated_cost - out.recovery + (premium_from_budget ? out.premium : 0.0);
   return out;
+}
+
+AccountableCost accountable_cost(const scenario::ContractTerms& terms, const ProviderYear& year,
+                                 double benchmark) {
+  const double truncate_at = scenario::truncation_in(terms.benchmark, year.year);
+  return accountable_cost(terms, stop_loss_plan(terms.stop_loss, truncate_at), year, benchmark);
 }
 
 }  // namespace apmsim::contract
