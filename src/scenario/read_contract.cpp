@@ -52,13 +52,14 @@ std::optional<TableReader> sub_table(const TableReader& parent, std::string_view
   return parent.child(*table, parent.key_path(key), s.header(), s.keys);
 }
 
-//! The tables of an inline array `key` (e.g. tiers = [{ at = 0.6, earn = 0.5 }]), each with
-//! `keys`; nothing when absent.
+//! The tables of an array `key` (e.g. tiers = [{ at = 0.6, earn = 0.5 }], or [[key]] entries),
+//! each with `keys`, at least `least` of them; nothing when absent.
 std::optional<std::vector<TableReader>> table_list(const TableReader& parent, std::string_view key,
                                                    const std::string& title,
-                                                   const std::vector<std::string>& keys) {
+                                                   const std::vector<std::string>& keys,
+                                                   std::size_t least = 0) {
   if (!parent.has(key)) return std::nullopt;
-  const auto tables = parent.table_array(key, 0, kMaxTiers);
+  const auto tables = parent.table_array(key, least, kMaxTiers);
   std::vector<TableReader> readers;
   for (std::size_t i = 0; i < tables.size(); ++i)
     readers.push_back(parent.child(*tables[i], parent.element_path(key, i), title, keys));
@@ -166,23 +167,29 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
   return b;
 }
 
+//! An optional per-unit upper bound `key` (a limit, a band's end): the nearest float, at most
+//! kMaxTallyAmount; infinite when absent (`none` says what that means).
+double read_upper(const TableReader& r, std::string_view key, double value, const char* none) {
+  value = tally_amount(r.number(key, value, above(0.0)));
+  if (value != kNoLimit && value > kMaxTallyAmount)
+    r.fail(key, std::string("must be at most 3e+38 (or absent: ") + none + ")");
+  return value;
+}
+
 //! One layer's limit: above its attachment.
 double read_limit(const TableReader& r, double attachment, double limit) {
-  limit = tally_amount(r.number("limit", limit, above(0.0)));
-  if (limit != kNoLimit && limit > kMaxTallyAmount) r.fail("limit", "must be at most 3e+38 (or absent: no limit)");
+  limit = read_upper(r, "limit", limit, "no limit");
   if (!(limit > attachment)) r.fail(r.has("limit") ? "limit" : "attachment", "the limit must be above the attachment");
   return limit;
 }
 
 //! `[[contract.stop_loss.layer]]`: each a specific layer of its own.
 std::optional<std::vector<StopLossLayer>> read_layers(const TableReader& parent) {
-  if (!parent.has("layer")) return std::nullopt;
   const Section& schema = section("contract.stop_loss.layer");
-  const auto tables = parent.table_array("layer", 1, kMaxTiers);
+  const auto tables = table_list(parent, "layer", schema.header(), schema.keys, 1);
+  if (!tables) return std::nullopt;
   std::vector<StopLossLayer> layers;
-  for (std::size_t i = 0; i < tables.size(); ++i) {
-    const TableReader t =
-        parent.child(*tables[i], parent.element_path("layer", i), schema.header(), schema.keys);
+  for (const TableReader& t : *tables) {
     StopLossLayer layer;
     layer.attachment = tally_amount(t.required_number("attachment", left_open(0.0, kMaxTallyAmount)));
     layer.limit = read_limit(t, layer.attachment, layer.limit);
@@ -195,18 +202,14 @@ std::optional<std::vector<StopLossLayer>> read_layers(const TableReader& parent)
 
 //! `[[contract.stop_loss.band]]`: bands of per-unit cost, in order, not overlapping.
 std::optional<std::vector<StopLossBand>> read_bands(const TableReader& parent) {
-  if (!parent.has("band")) return std::nullopt;
   const Section& schema = section("contract.stop_loss.band");
-  const auto tables = parent.table_array("band", 1, kMaxTiers);
+  const auto tables = table_list(parent, "band", schema.header(), schema.keys, 1);
+  if (!tables) return std::nullopt;
   std::vector<StopLossBand> bands;
-  for (std::size_t i = 0; i < tables.size(); ++i) {
-    const TableReader t =
-        parent.child(*tables[i], parent.element_path("band", i), schema.header(), schema.keys);
+  for (const TableReader& t : *tables) {
     StopLossBand band;
     band.lower = tally_amount(t.required_number("lower", closed(0.0, kMaxTallyAmount)));
-    band.upper = tally_amount(t.number("upper", band.upper, above(0.0)));
-    if (band.upper != kNoLimit && band.upper > kMaxTallyAmount)
-      t.fail("upper", "must be at most 3e+38 (or absent: no end)");
+    band.upper = read_upper(t, "upper", band.upper, "no end");
     band.share = t.required_number("share", closed(0.0, 1.0));
     if (!(band.upper > band.lower)) t.fail("upper", "must be > lower");
     if (!bands.empty() && band.lower < bands.back().upper)
