@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "scenario/error.hpp"
+#include "scenario/limits.hpp"
 
 namespace apmsim::cli {
 namespace po = boost::program_options;
@@ -24,6 +25,16 @@ po::variables_map parse_options(const std::vector<std::string>& args,
 std::string required_file(const po::variables_map& vm, const char* name, const char* what) {
   if (!vm.count(name)) throw InputError(std::string("missing ") + what + " (see --help)");
   return vm[name].as<std::string>();
+}
+
+std::optional<std::uint64_t> replications_option(const po::variables_map& vm,
+                                                 std::uint64_t least) {
+  if (!vm.count("replications")) return std::nullopt;
+  const long long n = vm["replications"].as<long long>();
+  if (n < static_cast<long long>(least) || static_cast<std::uint64_t>(n) > scenario::kMaxReplications)
+    throw InputError("--replications: must be in [" + std::to_string(least) + ", " +
+                     std::to_string(scenario::kMaxReplications) + "], got " + std::to_string(n));
+  return static_cast<std::uint64_t>(n);
 }
 
 std::uint64_t seed_option(const po::variables_map& vm, std::uint64_t fallback) {

@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ boost::program_options::variables_map parse_options(
 //! The positional file `name`; InputError "missing <what>" when absent.
 std::string required_file(const boost::program_options::variables_map& vm, const char* name,
                           const char* what);
+
+//! `--replications`: `least` to scenario::kMaxReplications; nothing when absent.
+std::optional<std::uint64_t> replications_option(const boost::program_options::variables_map& vm,
+                                                 std::uint64_t least);
 
 //! `--seed`: 0 to 2^63 - 1 (signed, like the scenario's seed: -1 must not become 2^64 - 1).
 std::uint64_t seed_option(const boost::program_options::variables_map& vm, std::uint64_t fallback);

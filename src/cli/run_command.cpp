@@ -95,13 +95,7 @@ void read_target_se(const std::string& spec, const scenario::Scenario& s,
 run::RunSettings read_settings(const po::variables_map& vm, const scenario::Scenario& s,
                                const std::string& command_line, std::string& note) {
   run::RunSettings settings;
-  if (vm.count("replications")) {
-    const long long n = vm["replications"].as<long long>();
-    if (n < 1 || static_cast<std::uint64_t>(n) > scenario::kMaxReplications)
-      throw InputError("--replications: must be in [1, " +
-                       std::to_string(scenario::kMaxReplications) + "], got " + std::to_string(n));
-    settings.replications = static_cast<std::uint64_t>(n);
-  }
+  settings.replications = replications_option(vm, 1);
   if (vm.count("seed")) settings.seed = seed_option(vm, 0);
   if (vm.count("batch-size")) {
     const long long n = vm["batch-size"].as<long long>();

@@ -126,13 +126,7 @@ int solve_command(const std::vector<std::string>& args, const std::string& comma
   } else {
     if (vm.count("contract")) throw InputError("solve: --contract goes with a results file");
     base = scenario::load_scenario(input);
-    if (vm.count("replications")) {
-      const long long n = vm["replications"].as<long long>();
-      if (n < 2 || static_cast<std::uint64_t>(n) > scenario::kMaxReplications)
-        throw InputError("--replications: must be in [2, " +
-                         std::to_string(scenario::kMaxReplications) + "]");
-      settings.replications = static_cast<std::uint64_t>(n);
-    }
+    settings.replications = replications_option(vm, 2);  // a standard error needs two
     if (vm.count("seed")) settings.seed = seed_option(vm, 0);
     evaluate = [&](const scenario::Scenario& s) { return run::simulate(s, settings); };
   }
