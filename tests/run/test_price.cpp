@@ -25,9 +25,6 @@ std::string read_text(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-//! The [contract], [analysis] and [sweep] of a scenario's text, as a terms file.
-std::string terms_of(const std::string& scenario_text) { return own_terms(scenario_text, "s.toml"); }
-
 RunSettings stored_settings(std::uint64_t replications) {
   RunSettings o;
   o.replications = replications;
@@ -57,7 +54,7 @@ TEST(Price, OwnTermsOnStoredTalliesEqualTheRunForEveryShippedScenario) {
     SCOPED_TRACE(entry.path().filename().string());
     const analysis::Results run = simulate(s, stored_settings(4));
     const scenario::Scenario terms =
-        priced_scenario(run, "run.h5", terms_of(s.text), "terms.toml");
+        priced_scenario(run, "run.h5", own_terms(s.text, "s.toml"), "terms.toml");
     RunSettings o;
     o.keep_records = true;
     const analysis::Results price_results = price(run, "run.h5", terms, o);
@@ -77,7 +74,7 @@ TEST(Price, ParameterRiskRunsPriceAsTheyRan) {
   RunSettings o;
   o.keep_records = true;
   const analysis::Results priced =
-      price(run, "run.h5", priced_scenario(run, "run.h5", terms_of(s.text), "terms.toml"), o);
+      price(run, "run.h5", priced_scenario(run, "run.h5", own_terms(s.text, "s.toml"), "terms.toml"), o);
   expect_same_results(run, priced);
   expect_same_records(run, priced);
 }
@@ -90,7 +87,6 @@ TEST(Price, OtherTermsEqualAFullRunOfThem) {
   text.replace(text.find("[contract]"), 0, "[tallies]\nthresholds = [60000.0, 150000.0]\n\n");
   const scenario::Scenario stored = scenario::parse_scenario(text, "monitor.toml");
   const analysis::Results run = simulate(stored, stored_settings(12));
-  std::string other = terms_of(text);
   const std::string old = "attachment = 20000.0\ncoinsurance = 0.0\npremium = 670.0\n";
   ASSERT_NE(text.find(old), std::string::npos);
   std::string new_terms = text;
@@ -101,7 +97,7 @@ TEST(Price, OtherTermsEqualAFullRunOfThem) {
   const scenario::Scenario full = scenario::parse_scenario(new_terms, "monitor.toml");
   const analysis::Results direct = simulate(full, stored_settings(12));
   const scenario::Scenario terms =
-      priced_scenario(run, "run.h5", terms_of(new_terms), "terms.toml");
+      priced_scenario(run, "run.h5", own_terms(new_terms, "s.toml"), "terms.toml");
   RunSettings o;
   o.keep_records = true;
   const analysis::Results priced = price(run, "run.h5", terms, o);
@@ -117,7 +113,7 @@ TEST(Price, RefusesWhatTheStoredRunCannotAnswer) {
   const scenario::Scenario s = scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) +
                                                        "/scenarios/monitor_capitation.toml");
   const analysis::Results run = simulate(s, stored_settings(4));
-  std::string terms = terms_of(s.text);
+  std::string terms = own_terms(s.text, "s.toml");
   const std::string attachment = "attachment = 20000";
   ASSERT_NE(terms.find(attachment), std::string::npos) << terms;
   std::string needs = terms;

@@ -24,6 +24,17 @@ scenario::Scenario monitor() {
                                  "/scenarios/monitor_capitation.toml");
 }
 
+//! The withhold rate in [low, high] whose expected forfeit over the agreement is `target`.
+SolveSpec forfeit_spec(double low, double high, double target) {
+  SolveSpec spec;
+  spec.vary = {{"contract.withhold.rate", 1.0}};
+  spec.low = low;
+  spec.high = high;
+  spec.figure = parse_figure("contract_portfolio:participants:agreement:forfeited", "--target");
+  spec.target = target;
+  return spec;
+}
+
 RunSettings seeded(std::uint64_t seed, std::uint64_t replications) {
   RunSettings o;
   o.seed = seed;
@@ -40,12 +51,7 @@ TEST(Solve, WithholdRateForAnExpectedForfeitOnStoredTallies) {
   const analysis::Results stored = simulate(monitor(), o);
   const scenario::Scenario base =
       priced_scenario(stored, "run.h5", own_terms(stored.scenario_text, "run.h5"), "terms.toml");
-  SolveSpec spec;
-  spec.vary = {{"contract.withhold.rate", 1.0}};
-  spec.low = 0.01;
-  spec.high = 0.4;
-  spec.figure = parse_figure("contract_portfolio:participants:agreement:forfeited", "--target");
-  spec.target = 3.0e6;
+  const SolveSpec spec = forfeit_spec(0.01, 0.4, 3.0e6);
   const Evaluate on_stored = [&](const scenario::Scenario& s) { return price(stored, "run.h5", s, {}); };
   const Solution sol = solve(base, spec, on_stored);
   const double rate = 0.1;
@@ -91,12 +97,7 @@ TEST(Solve, AttachmentForALoadedPremiumHoldsOnAnotherSeed) {
 
 TEST(Solve, RefusesAnUnbracketedTargetAndNamesWhatExists) {
   const scenario::Scenario base = monitor();
-  SolveSpec spec;
-  spec.vary = {{"contract.withhold.rate", 1.0}};
-  spec.low = 0.01;
-  spec.high = 0.02;
-  spec.figure = parse_figure("contract_portfolio:participants:agreement:forfeited", "--target");
-  spec.target = 1e12;
+  SolveSpec spec = forfeit_spec(0.01, 0.02, 1e12);
   const Evaluate run = [](const scenario::Scenario& s) { return simulate(s, seeded(3, 4)); };
   try {
     solve(base, spec, run);
