@@ -275,7 +275,7 @@ void header(std::ostringstream& out, const analysis::Results& results, bool cont
   out << "\nseed " << info.seed << ", " << number_text(static_cast<double>(info.replications), 0,
                                                        NumberKind::kPlain)
       << " replications " << batches_text(info) << "; " << years_text(info) << "\n";
-  if (info.device.rfind("stored tallies of ", 0) == 0) {  // apmsim price: nothing simulated
+  if (info.backend == "stored") {  // apmsim price: nothing simulated
     out << "priced on the " << info.device << " (no simulation); evaluation "
         << duration_text(info.elapsed_seconds) << "\n";
   } else {

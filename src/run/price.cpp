@@ -81,7 +81,7 @@ analysis::Results price(const analysis::Results& stored, const std::string& stor
   settings.stored = &stored.tallies;
   settings.stored_source = stored_path;
   settings.shard_count = 0;
-  settings.backend = "cpu";
+  settings.backend = "stored";  // nothing simulated: the results say so
   return simulate(terms, settings);
 }
 

@@ -27,7 +27,7 @@ struct RunSettings {
   std::optional<std::uint64_t> seed;
   std::optional<std::uint32_t> batch_size;
 
-  std::string backend = "cpu";  //!< "cpu" or "cuda", as resolve_backend chose it
+  std::string backend = "cpu";  //!< "cpu" or "cuda", as resolve_backend chose it ("stored": price)
   int device = 0;               //!< CUDA device (MPI: one per rank on a node)
   int threads = 0;              //!< CPU threads; 0 = OpenMP default
   bool keep_tallies = false;    //!< store per-replication tallies in Results
