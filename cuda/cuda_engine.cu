@@ -15,6 +15,7 @@
 #include "cuda/buffers.cuh"
 #include "cuda/check.cuh"
 #include "cuda/cuda_engine.cuh"
+#include "cuda/launch.cuh"
 #include "cuda/model_device.cuh"
 #include "engine/replication.hpp"
 #include "model/unit.hpp"
@@ -71,7 +72,7 @@ __global__ void __launch_bounds__(kMaxThreads)
                       const model::EntityShape* shapes, const model::EntityYear* entity_years,
                       const std::uint32_t* episodes, std::uint32_t first_replication,
                       std::uint32_t entities, double* tallies) {
-  extern __shared__ double accumulators[];
+  APMSIM_DYNAMIC_SHARED(double, accumulators);
   const int fields = layout.fields();
   const int cells = p.years * fields;
   const int warps = static_cast<int>(blockDim.x) / kWarp;
@@ -273,10 +274,10 @@ struct CudaEngine::State {
                                       reps * entity_years * sizeof(std::uint32_t),
                                       cudaMemcpyHostToDevice, stream));
     APMSIM_CUDA_CHECK(cudaEventRecord(started[i].get(), stream));
-    simulate_entities<<<static_cast<unsigned>(blocks), static_cast<unsigned>(threads), shared,
-                        stream>>>(params, m.layout, shapes.get(), slot.entity_years.get(),
-                                  slot.episodes.get(), static_cast<std::uint32_t>(first), entities,
-                                  slot.tallies.get());
+    APMSIM_LAUNCH(simulate_entities, static_cast<unsigned>(blocks), static_cast<unsigned>(threads),
+                  shared, stream, params, m.layout, shapes.get(), slot.entity_years.get(),
+                  slot.episodes.get(), static_cast<std::uint32_t>(first), entities,
+                  slot.tallies.get());
     if (const cudaError_t status = cudaGetLastError(); status != cudaSuccess)
       fail(status, slot, grid);
     APMSIM_CUDA_CHECK(cudaEventRecord(stopped[i].get(), stream));

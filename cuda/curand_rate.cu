@@ -9,6 +9,7 @@
 #include "cuda/buffers.cuh"
 #include "cuda/check.cuh"
 #include "cuda/curand_rate.cuh"
+#include "cuda/launch.cuh"
 #include "cuda/model_device.cuh"
 
 namespace apmsim::cuda {
@@ -56,7 +57,7 @@ PhiloxRate curand_philox_rate(std::uint64_t unit_years, std::uint64_t seed) {
       make_uint2(static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32));
   Event start, stop;
   APMSIM_CUDA_CHECK(cudaEventRecord(start.get()));
-  philox_words<<<grid, kThreads>>>(unit_years, key, partials.get());
+  APMSIM_LAUNCH(philox_words, grid, kThreads, 0, nullptr, unit_years, key, partials.get());
   APMSIM_CUDA_CHECK(cudaGetLastError());
   APMSIM_CUDA_CHECK(cudaEventRecord(stop.get()));
   APMSIM_CUDA_CHECK(cudaEventSynchronize(stop.get()));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cuda/buffers.cuh"
+#include "cuda/launch.cuh"
 #include "cuda/model_device.cuh"
 #include "model/philox.hpp"
 
@@ -103,8 +104,8 @@ bool philox_on_device(const std::vector<std::uint32_t>& counters, std::uint32_t 
       d_ours(counters.size(), "Philox outputs"), d_curand(counters.size(), "cuRAND outputs");
   APMSIM_CUDA_CHECK(
       cudaMemcpy(d_counters.get(), counters.data(), d_counters.bytes(), cudaMemcpyHostToDevice));
-  philox_kernel<<<(n + 255) / 256, 256>>>(d_counters.get(), k0, k1, d_ours.get(), d_curand.get(),
-                                          n);
+  APMSIM_LAUNCH(philox_kernel, (n + 255) / 256, 256, 0, nullptr, d_counters.get(), k0, k1,
+                d_ours.get(), d_curand.get(), n);
   APMSIM_CUDA_CHECK(cudaGetLastError());
   APMSIM_CUDA_CHECK(cudaDeviceSynchronize());
   ours.resize(counters.size());

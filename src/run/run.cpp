@@ -12,6 +12,7 @@
 #include "engine/model.hpp"
 #include "engine/parameter_draws.hpp"
 #include "engine/truncation.hpp"
+#include "run/cuda_link.hpp"
 #include "run/stored_engine.hpp"
 #include "scenario/toml_text.hpp"
 #include "scenario/error.hpp"
@@ -19,10 +20,6 @@
 #include "scenario/sha256.hpp"
 #include "scenario/sweep.hpp"
 #include "version.hpp"
-
-#if defined(APMSIM_HAVE_CUDA)
-#include "cuda/cuda_engine.cuh"
-#endif
 
 namespace apmsim::run {
 
@@ -43,9 +40,7 @@ constexpr std::size_t kDigestSize = 64;
 //! The engine for a resolved backend name ("cpu" or "cuda").
 std::unique_ptr<engine::Engine> make_engine(const RunSettings& o, const engine::Model& model) {
   if (o.stored) return std::make_unique<StoredEngine>(*o.stored, model, o.stored_source);
-#if defined(APMSIM_HAVE_CUDA)
-  if (o.backend == "cuda") return std::make_unique<cuda::CudaEngine>(model, o.device, o.threads);
-#endif
+  if (o.backend == "cuda") return cuda_link::make_engine(model, o.device, o.threads);
   return std::make_unique<engine::CpuEngine>(model, o.threads);
 }
 

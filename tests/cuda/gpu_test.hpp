@@ -12,6 +12,25 @@
 
 namespace apmsim::testing {
 
+//! Built against the CPU emulator of the device (cuda/emu, test_cuda_emu): worlds are shrunk where
+//! their size is not the point, since each CUDA thread is a fiber on one CPU core.
+#if defined(APMSIM_CUDA_EMULATOR)
+inline constexpr bool kEmulated = true;
+#else
+inline constexpr bool kEmulated = false;
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 //! APMSIM_REQUIRE_GPU=1: a missing device fails the test instead of skipping it.
 inline bool gpu_required() {
   const char* v = std::getenv("APMSIM_REQUIRE_GPU");
@@ -29,4 +48,14 @@ inline bool gpu_required() {
       GTEST_SKIP() << "no CUDA device: GPU test not run ("                                      \
                    << ::apmsim::cuda::device_status().reason() << ")";                          \
     }                                                                                           \
+  } while (0)
+
+//! A world whose size is the point (tens of thousands of blocks, panels of 10^5): on the emulator
+//! under ASan it would take minutes, so scripts/sanitize leaves it to the release build's
+//! test_cuda_emu, which runs it on the same emulator.
+#define SKIP_LARGE_WORLD_ON_SANITIZED_EMULATOR()                                              \
+  do {                                                                                        \
+    if (::apmsim::testing::kEmulated && ::apmsim::testing::kSanitized)                        \
+      GTEST_SKIP() << "a large world on the emulator under ASan: the release build's "        \
+                      "test_cuda_emu runs it";                                                \
   } while (0)

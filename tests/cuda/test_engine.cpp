@@ -94,6 +94,7 @@ TEST(CudaEngine, SmallWorldMatchesBothReferences) {
 
 TEST(CudaEngine, ReferenceScenarioMatchesBothReferences) {
   SKIP_WITHOUT_GPU();
+  SKIP_LARGE_WORLD_ON_SANITIZED_EMULATOR();
   const engine::Model m = engine::build_model(testing::reference_scenario());
   const cuda::CudaEngine gpu(m);
   expect_engine_exact(m, gpu, 0, 2, "reference scenario");
@@ -111,6 +112,7 @@ TEST(CudaEngine, EmpiricalSeveritiesMatchBothReferences) {
 // year, years of exactly 256, 257, 48, 0, 1 and 255 episodes, at every block size.
 TEST(CudaEngine, EdgeShapesAtEveryBlockSize) {
   SKIP_WITHOUT_GPU();
+  SKIP_LARGE_WORLD_ON_SANITIZED_EMULATOR();
   const engine::Model m = testing::edge_shapes_model();
   DrawnWorlds w = testing::draw_batch(m, 7, 2);
   testing::force_exact_episodes(m, w);
@@ -173,6 +175,7 @@ TEST(CudaEngine, TwoEnginesOfDifferentLayoutsAlternate) {
 // 20,000 entities: more than the 16,384 blocks a sub-batch aims at, so one replication a launch.
 TEST(CudaEngine, MoreEntitiesThanOneSubBatch) {
   SKIP_WITHOUT_GPU();
+  SKIP_LARGE_WORLD_ON_SANITIZED_EMULATOR();
   const engine::Model m = engine::build_model(testing::many_entities_scenario());
   const cuda::CudaEngine gpu(m);
   expect_engine_exact(m, gpu, 0, 3, "20,000 entities");
@@ -200,6 +203,7 @@ TEST(CudaEngine, RerunsAreBitIdentical) {
 
 TEST(CudaEngine, BatchSizesAndSubBatchesGiveIdenticalBits) {
   SKIP_WITHOUT_GPU();
+  SKIP_LARGE_WORLD_ON_SANITIZED_EMULATOR();
   const engine::Model m = engine::build_model(testing::mixed_world());
   cuda::CudaEngine gpu(m);
   const std::vector<double> reference = run_gpu(gpu, 9, 9);
@@ -260,10 +264,12 @@ TEST(CudaEngine, KernelTimeIsMeasured) {
 
 TEST(CudaEngine, DeviceMemoryDoesNotGrowWithPatients) {
   SKIP_WITHOUT_GPU();
+  SKIP_LARGE_WORLD_ON_SANITIZED_EMULATOR();
   scenario::Scenario small = testing::mixed_world(), large = testing::mixed_world();
-  large.provider_groups[0].panel_size = 400000;
-  large.provider_groups[1].volume = 20000.0;
-  large.regions[0].comparison_size = 300000;
+  const int shrink = testing::kEmulated ? 20 : 1;  // still 100 times the small world's units
+  large.provider_groups[0].panel_size = 400000 / shrink;
+  large.provider_groups[1].volume = 20000.0 / shrink;
+  large.regions[0].comparison_size = 300000 / shrink;
   const engine::Model ms = engine::build_model(small), ml = engine::build_model(large);
   std::size_t bytes_small = 0, bytes_large = 0, free_small = 0, free_large = 0, total = 0;
   engine::BatchTallies b;
