@@ -18,13 +18,6 @@
 
 #include "cuda/emu/emulator.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define APMSIM_EMU_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define APMSIM_EMU_ASAN 1
-#endif
-#endif
 #if defined(APMSIM_EMU_ASAN)
 #include <sanitizer/common_interface_defs.h>
 #endif

@@ -8,7 +8,23 @@
 #include <cstddef>
 #include <string>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define APMSIM_EMU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define APMSIM_EMU_ASAN 1
+#endif
+#endif
+
 namespace apmsim::emu {
+
+//! Built with AddressSanitizer: allocations are exactly the size asked for, without a guard of
+//! the emulator's own (ASan's redzones catch every out-of-bounds access).
+#if defined(APMSIM_EMU_ASAN)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
 
 //! The environment variable that makes the emulated device visible ("1").
 inline constexpr const char* kEnableVariable = "APMSIM_CUDA_EMULATOR";

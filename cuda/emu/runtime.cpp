@@ -23,13 +23,6 @@
 
 #include "cuda/emu/emulator.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define APMSIM_EMU_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define APMSIM_EMU_ASAN 1
-#endif
-#endif
 
 struct CUstream_st {
   unsigned flags = 0;
@@ -47,11 +40,7 @@ struct CUevent_st {
 namespace apmsim::emu {
 namespace {
 
-#if defined(APMSIM_EMU_ASAN)
-constexpr std::size_t kGuardBytes = 0;  // the allocation's own redzone
-#else
-constexpr std::size_t kGuardBytes = 64;
-#endif
+constexpr std::size_t kGuardBytes = kAddressSanitizer ? 0 : 64;
 constexpr unsigned char kFill = 0xff, kGuard = 0xa5;
 constexpr std::size_t kAlignment = 256;  // cudaMalloc's
 

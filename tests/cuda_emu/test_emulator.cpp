@@ -9,19 +9,16 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "../support/edge_worlds.hpp"
+#include "cuda/cuda_engine.cuh"
 #include "cuda/emu/emulator.hpp"
 #include "cuda/launch.cuh"
+#include "engine/model.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define APMSIM_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define APMSIM_TEST_ASAN 1
-#endif
-#endif
 
 namespace apmsim {
 namespace {
@@ -222,7 +219,7 @@ TEST(Emulator, SharedWritePastTheEndIsCaught) {
     APMSIM_LAUNCH(shared_past_the_end, 1, 33, 32 * sizeof(double), nullptr, out.p, 32);
     (void)cudaDeviceSynchronize();
   };
-#if defined(APMSIM_TEST_ASAN)
+#if defined(APMSIM_EMU_ASAN)
   // Shared memory is exactly the size asked for: AddressSanitizer stops the process.
   EXPECT_DEATH(run(), "AddressSanitizer: heap-buffer-overflow");
 #else
@@ -244,7 +241,7 @@ TEST(Emulator, DeviceWritePastTheEndIsCaught) {
     APMSIM_LAUNCH(device_past_the_end, 1, 1, 0, nullptr, out.p, 10);
     (void)cudaDeviceSynchronize();
   };
-#if defined(APMSIM_TEST_ASAN)
+#if defined(APMSIM_EMU_ASAN)
   EXPECT_DEATH(run(), "AddressSanitizer: heap-buffer-overflow");
 #else
   run();
@@ -286,6 +283,29 @@ TEST(Emulator, SharedMemoryPastTheDefaultNeedsTheOptIn) {
   int optin = 0;
   ASSERT_EQ(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, 0), cudaSuccess);
   EXPECT_EQ(std::size_t(optin), emu::kSharedOptIn);
+}
+
+// The engine's own kernel: its largest layout (32 years x 88 fields, 180 KB of accumulators a
+// block) launched without the opt-in fails, naming the kernel and the bytes. cudaDeviceReset drops
+// the kernel's raised limit, as a GPU's reset does, while the engine still believes it raised.
+TEST(Emulator, LargestLayoutWithoutTheOptInIsCaught) {
+  const ResetAfter reset;
+  const engine::Model m = engine::build_model(testing::largest_layout_scenario());
+  const cuda::CudaEngine gpu(m);
+  engine::BatchTallies b;
+  gpu.run_batch(0, 1, b);  // with the opt-in: runs
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+  try {
+    gpu.run_batch(1, 1, b);
+    FAIL() << "the largest layout ran without the shared-memory opt-in";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cudaErrorInvalidValue"), std::string::npos) << what;
+    EXPECT_NE(what.find("kernel simulate_entities: " + std::to_string(gpu.shared_bytes_per_block()) +
+                        " bytes of dynamic shared memory per block; the kernel may use 49152"),
+              std::string::npos)
+        << what;
+  }
 }
 
 struct Huge {
