@@ -10,25 +10,21 @@
 
 #include "cuda/model_device.cuh"
 
+#if defined(APMSIM_CUDA_EMULATOR)
+#include "cuda/emu/emulator.hpp"
+#endif
+
 namespace apmsim::testing {
 
 //! Built against the CPU emulator of the device (cuda/emu, test_cuda_emu): worlds are shrunk where
 //! their size is not the point, since each CUDA thread is a fiber on one CPU core.
 #if defined(APMSIM_CUDA_EMULATOR)
 inline constexpr bool kEmulated = true;
+//! ... and with AddressSanitizer (scripts/sanitize).
+inline constexpr bool kSanitized = ::apmsim::emu::kAddressSanitizer;
 #else
 inline constexpr bool kEmulated = false;
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kSanitized = true;
-#else
-inline constexpr bool kSanitized = false;
-#endif
-#else
-inline constexpr bool kSanitized = false;
+inline constexpr bool kSanitized = false;  // asked only on the emulator
 #endif
 
 //! APMSIM_REQUIRE_GPU=1: a missing device fails the test instead of skipping it.
