@@ -47,8 +47,12 @@ int calibrate_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 //! `apmsim report RESULTS --out FILE.html`: the self-contained HTML report (python/apmsim).
 int report_command(const std::vector<std::string>& args);
-//! The top-level usage text (usage.cpp), with the option descriptions below.
+//! The top-level usage text (usage.cpp): one line per subcommand.
 std::string usage();
+//! `apmsim COMMAND --help`: the command's usage line, summary and options.
+std::string command_usage(const std::string& name);
+//! The subcommand a mistyped `typed` most likely meant (at most two edits away), or "".
+std::string nearest_command(const std::string& typed);
 //! `run`'s options, each with the description --help prints.
 boost::program_options::options_description run_options();
 //! `merge`'s named options (the shard files are positional).

@@ -22,13 +22,13 @@ namespace po = boost::program_options;
 namespace {
 
 //! Parses `COMMAND FILE [--help]`: the file's path, or "" when --help was asked (usage printed).
-std::string single_file_argument(const std::vector<std::string>& args, const char* name,
-                                 const char* what) {
+std::string single_file_argument(const std::vector<std::string>& args, const char* command,
+                                 const char* name, const char* what) {
   po::options_description named("options");
   named.add_options()("help,h", "");
   const po::variables_map vm = parse_options(args, named, name);
   if (vm.count("help")) {
-    std::cout << usage();
+    std::cout << command_usage(command);
     return "";
   }
   return required_file(vm, name, what);
@@ -37,7 +37,7 @@ std::string single_file_argument(const std::vector<std::string>& args, const cha
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
-  const std::string path = single_file_argument(args, "scenario", "scenario file");
+  const std::string path = single_file_argument(args, "validate", "scenario", "scenario file");
   if (path.empty()) return 0;
   const scenario::Scenario s = scenario::load_scenario(path);
   scenario::expand_sweep(s);  // every variant must be a valid scenario too
@@ -69,7 +69,7 @@ int info_command(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(named).positional(none).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << usage();
+    std::cout << command_usage("info");
     return 0;
   }
   const run::BackendInventory inv = run::list_backends();
@@ -103,7 +103,7 @@ int info_command(const std::vector<std::string>& args) {
 }
 
 int summary_command(const std::vector<std::string>& args) {
-  const std::string path = single_file_argument(args, "results", "results file");
+  const std::string path = single_file_argument(args, "summary", "results", "results file");
   if (path.empty()) return 0;
   std::cout << io::format_summary(io::read_results(path));
   return 0;

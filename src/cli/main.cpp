@@ -48,7 +48,10 @@ namespace {
 
 int run(std::vector<std::string> args, const std::string& command_line) {
   try {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    if (args.size() >= 2 && args[0] == "help") {
+      // `apmsim help COMMAND` is `apmsim COMMAND --help`.
+      args = {args[1], "--help"};
+    } else if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
       std::cout << apmsim::cli::usage();
       return args.empty() ? 2 : 0;
     }
@@ -69,7 +72,10 @@ int run(std::vector<std::string> args, const std::string& command_line) {
     if (command == "calibrate") return apmsim::cli::calibrate_command(args);
     if (command == "export") return apmsim::cli::export_command(args);
     if (command == "report") return apmsim::cli::report_command(args);
-    std::cerr << "apmsim: unknown command '" << command << "'\n\n" << apmsim::cli::usage();
+    const std::string nearest = apmsim::cli::nearest_command(command);
+    std::cerr << "apmsim: unknown command '" << command << "'"
+              << (nearest.empty() ? "" : "; did you mean '" + nearest + "'?") << "\n\n"
+              << apmsim::cli::usage();
     return 2;
   } catch (const apmsim::InputError& e) {
     std::cerr << "apmsim: error: " << e.what() << "\n";

@@ -29,7 +29,7 @@ int merge_command(const std::vector<std::string>& args, const std::string& comma
   po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << usage();
+    std::cout << command_usage("merge");
     return 0;
   }
   if (!vm.count("shards")) throw InputError("merge: no shard files given (see --help)");

@@ -49,7 +49,7 @@ int price_command(const std::vector<std::string>& args, const std::string& comma
   const auto started = std::chrono::steady_clock::now();
   const po::variables_map vm = parse_options(args, price_options(), "results");
   if (vm.count("help")) {
-    std::cout << usage();
+    std::cout << command_usage("price");
     return 0;
   }
   const std::string stored_path = required_file(vm, "results", "results file");

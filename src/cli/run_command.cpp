@@ -211,7 +211,7 @@ int run_command(const std::vector<std::string>& args, const std::string& command
   const auto started = std::chrono::steady_clock::now();
   const po::variables_map vm = parse_options(args, run_options(), "scenario");
   if (vm.count("help")) {
-    std::cout << usage();
+    std::cout << command_usage("run");
     return 0;
   }
   const scenario::Scenario s =

@@ -74,7 +74,7 @@ int solve_command(const std::vector<std::string>& args, const std::string& comma
   const auto started = std::chrono::steady_clock::now();
   const po::variables_map vm = parse_options(args, solve_options(), "input");
   if (vm.count("help")) {
-    std::cout << usage();
+    std::cout << command_usage("solve");
     return 0;
   }
   const std::string input = required_file(vm, "input", "scenario or results file");

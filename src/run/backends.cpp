@@ -36,7 +36,8 @@ std::string resolve_backend(scenario::Backend requested, std::string& note) {
   const bool have_device = cuda_link::device_count() > 0;
   if (requested == scenario::Backend::Auto) {
     if (!have_device) {
-      note = "cpu (auto: no CUDA device: " + cuda_link::status() + ")";
+      // The runtime's reason (driver, versions) is for `apmsim info`, not every CPU run's log.
+      note = "cpu (auto: no CUDA device; `apmsim info` says why)";
       return "cpu";
     }
     note = "cuda (auto: CUDA device " + cuda_link::device_description(0) + ")";

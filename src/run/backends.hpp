@@ -31,7 +31,7 @@ struct BackendInventory {
 BackendInventory list_backends();
 
 //! The backend a scenario's `backend` resolves to here ("cpu" or "cuda"), and why in `note`
-//! (e.g. "cpu (auto: no CUDA device: cudaErrorNoDevice (...); no driver, runtime 13.0)").
+//! (e.g. "cpu (auto: no CUDA device; `apmsim info` says why)").
 //! Throws InputError when `cuda` is asked for and cannot run.
 std::string resolve_backend(scenario::Backend requested, std::string& note);
 

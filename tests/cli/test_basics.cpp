@@ -50,6 +50,42 @@ TEST(CliBasics, SubcommandHelpExitsZero) {
   }
 }
 
+// Each subcommand's --help is its own: its usage line and options, not every command's.
+TEST(CliBasics, SubcommandHelpPrintsItsOwnOptions) {
+  const CliResult run = run_cli({"run", "--help"});
+  EXPECT_TRUE(contains(run.out, "usage: apmsim run SCENARIO.toml")) << run;
+  EXPECT_TRUE(contains(run.out, "--replications")) << run;
+  EXPECT_TRUE(contains(run.out, "--resume")) << run;
+  EXPECT_FALSE(contains(run.out, "usage: apmsim merge")) << run;
+  EXPECT_FALSE(contains(run.out, "--vary")) << run;  // solve's
+  const CliResult merge = run_cli({"merge", "--help"});
+  EXPECT_TRUE(contains(merge.out, "usage: apmsim merge SHARD.h5... --out FILE")) << merge;
+  EXPECT_FALSE(contains(merge.out, "--replications")) << merge;
+  const CliResult solve = run_cli({"solve", "--help"});
+  EXPECT_TRUE(contains(solve.out, "--vary")) << solve;
+  EXPECT_FALSE(contains(solve.out, "--write-records")) << solve;
+  // `apmsim help COMMAND` says the same.
+  for (const char* command : {"run", "price", "summary", "export", "calibrate", "info"}) {
+    const CliResult a = run_cli({"help", command}), b = run_cli({command, "--help"});
+    EXPECT_EQ(a.exit_code, 0) << a;
+    EXPECT_EQ(a.out, b.out) << command;
+    EXPECT_TRUE(contains(a.out, std::string("apmsim ") + command)) << a;
+  }
+  // The overview says how to reach them.
+  EXPECT_TRUE(contains(run_cli({"--help"}).out, "apmsim help COMMAND"));
+}
+
+TEST(CliBasics, MistypedCommandSuggestsTheNearest) {
+  for (const auto& [typed, meant] : std::vector<std::pair<std::string, std::string>>{
+           {"rn", "run"}, {"sumary", "summary"}, {"valdiate", "validate"}, {"exprot", "export"}}) {
+    const CliResult r = run_cli({typed, "x"});
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "unknown command '" + typed + "'; did you mean '" + meant + "'?"))
+        << r;
+  }
+  EXPECT_FALSE(contains(run_cli({"frobnicate"}).err, "did you mean")) << "nothing is near it";
+}
+
 TEST(CliBasics, NoArgumentsPrintsUsageAndExitsTwo) {
   const CliResult r = run_cli({});
   ASSERT_TRUE(r.exited()) << r;
