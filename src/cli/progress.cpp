@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 
 #include "io/number_text.hpp"
@@ -28,9 +29,53 @@ std::string estimate_text(const run::RunEstimate& e) {
   return text;
 }
 
-Progress::Progress(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {}
+Progress::Progress(std::FILE* out, bool terminal) : out_(out), terminal_(terminal) {
+  if (terminal_) return;  // the line in place is the terminal's heartbeat
+  if (const char* v = std::getenv("APMSIM_HEARTBEAT_SECONDS")) {
+    char* end = nullptr;
+    const double seconds = std::strtod(v, &end);
+    if (end != v && *end == '\0' && seconds > 0 && seconds <= 3600)
+      interval_ = std::chrono::duration<double>(seconds);
+  }
+  heartbeat_ = std::thread([this] { beat(); });
+}
+
+Progress::~Progress() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+}
+
+void Progress::beat() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    const auto due = last_line_ + std::chrono::duration_cast<Clock::duration>(interval_);
+    if (wake_.wait_until(lock, due, [this] { return stopping_; })) return;
+    const Clock::time_point now = Clock::now();
+    if (now < last_line_ + std::chrono::duration_cast<Clock::duration>(interval_)) continue;
+    if (total_ > 0 && done_ >= total_) {
+      last_line_ = now;  // finished: nothing to say
+      continue;
+    }
+    const std::string elapsed = io::duration_text(std::chrono::duration<double>(now - start_).count());
+    if (total_ == 0)
+      std::fprintf(out_, "apmsim: still running: the first batch, %s elapsed\n", elapsed.c_str());
+    else
+      std::fprintf(out_, "apmsim: still running: %llu / %llu replications done, %s elapsed\n",
+                   static_cast<unsigned long long>(done_), static_cast<unsigned long long>(total_),
+                   elapsed.c_str());
+    std::fflush(out_);
+    last_line_ = now;
+  }
+}
 
 void Progress::update(std::uint64_t done, std::uint64_t total) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  done_ = done;
+  total_ = total;
   if (total == 0) return;
   const Clock::time_point now = Clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();

@@ -216,5 +216,22 @@ TEST(CliValidate, MissingArgumentAndExtraArgumentExitTwo) {
   EXPECT_EQ(two.out, "") << two;
 }
 
+
+// In a log (stderr not a terminal) a batch longer than the heartbeat interval still shows signs
+// of life: "still running" lines inside the batch (APMSIM_HEARTBEAT_SECONDS shortens the minute).
+TEST(CliProgress, HeartbeatInsideALongBatch) {
+  TempFolder dir;
+  ::setenv("APMSIM_HEARTBEAT_SECONDS", "0.2", 1);
+  const CliResult r = run_cli({"run", std::string(APMSIM_TEST_DATA) + "/good/full.toml",
+                               "--replications", "40", "--batch-size", "40", "--threads", "1",
+                               "--quiet", "--out", dir.file("x.h5")},
+                              dir.path().string(), 600);
+  ::unsetenv("APMSIM_HEARTBEAT_SECONDS");
+  ASSERT_TRUE(r.exited()) << r;
+  EXPECT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.err, "apmsim: still running: the first batch, ")) << r;
+  EXPECT_TRUE(contains(r.err, "100%  40 / 40 replications")) << r;
+}
+
 }  // namespace
 }  // namespace apmsim::cli_test
