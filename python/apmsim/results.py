@@ -5,6 +5,8 @@ import builtins
 import difflib
 import hashlib
 import os
+import shutil
+import weakref
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
 
 import h5py
@@ -147,10 +149,29 @@ class Results:
             #: Per-replication losses are stored (format 2.3, every run with a contract).
             self.has_losses = "losses" in f
             self._record_variants = list(f["replications"]) if self.has_records else []
+        self._cleanup: Optional[weakref.finalize] = None
 
     def __repr__(self) -> str:
         return (f"<apmsim.Results {self.path}: {self.info.get('replications')} replications, "
                 f"{len(self.variants)} variant(s)>")
+
+    # --- a results file made in a temporary folder (apmsim.run without `out`) --------------------
+
+    def _remove_when_done(self, folder: str) -> None:
+        """Removes `folder` (holding this file) on close(), when this object is garbage, or at exit."""
+        self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
+
+    def close(self) -> None:
+        """Removes the temporary folder of a file that apmsim.run made without `out`; a file
+        you named is left alone. The Results cannot be read afterwards."""
+        if self._cleanup is not None:
+            self._cleanup()
+
+    def __enter__(self) -> "Results":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # --- layout -------------------------------------------------------------------------------
 
