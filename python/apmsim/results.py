@@ -89,7 +89,8 @@ def check_integrity(path: str) -> None:
 class Results:
     """One apmsim results file; tables are read when asked for (only the file's layout is kept).
 
-    Opened by `apmsim.open(path)` or returned by `apmsim.run(...)`.
+    Opened by `apmsim.open(path)` or returned by `apmsim.run(...)`. In a notebook it shows as a
+    short summary (scenario, variants, replications, format, tables).
 
     Estimate tables come back tidy, one row per (row, column, quantity), with the columns
     variant, table, row, column, year, quantity, estimate, se, ci_low, ci_high, unit, where `row`
@@ -155,6 +156,11 @@ class Results:
         return (f"<apmsim.Results {self.path}: {self.info.get('replications')} replications, "
                 f"{len(self.variants)} variant(s)>")
 
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks: scenario, variants, replications, format, tables."""
+        from .overview import results_html
+        return results_html(self)
+
     # --- a results file made in a temporary folder (apmsim.run without `out`) --------------------
 
     def _remove_when_done(self, folder: str) -> None:
@@ -182,6 +188,22 @@ class Results:
     @property
     def performance_years(self) -> int:
         return int(self.info["performance_years"])
+
+    @property
+    def format_version(self) -> str:
+        """The results format, e.g. "2.4" (docs/output-format.md)."""
+        return ".".join(str(v) for v in self.info["format_version"])
+
+    @property
+    def scenario_name(self) -> str:
+        """The scenario's own `name` (top level or [simulation]), else the file's name."""
+        try:
+            import tomllib
+            doc = tomllib.loads(self.scenario)
+        except Exception:  # noqa: BLE001 (no tomllib before 3.11, or text TOML does not read)
+            doc = {}
+        name = doc.get("name") or doc.get("simulation", {}).get("name")
+        return str(name or os.path.splitext(os.path.basename(self.path))[0])
 
     def year_labels(self) -> List[str]:
         """Labels of calendar years: B1.. for baseline years, P1.. for performance years."""
