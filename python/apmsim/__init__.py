@@ -6,6 +6,7 @@
     r.compare("payer_net_savings")                # a sweep's variants side by side (portfolio row)
     r.analysis("risk", "net_result")              # any analysis table (help(apmsim.Results) lists them)
     r.risk().describe()                           # the downside (loss = -net result) at any level
+    r.to_parquet("results/mssp_aco_parquet")      # records and tallies as Parquet (needs pyarrow)
 
 A name the file does not have raises apmsim.UnknownNameError (a KeyError) listing the valid ones.
 """

@@ -118,7 +118,8 @@ class Results:
     - table(path), quantities(path), attributes(path): any table by its path in the file
       (tables() lists them), e.g. "summary/base/portfolio", "analysis/risk/base/net_result".
     - risk(variant, provider, year): the per-replication loss of one cell (apmsim.Risk).
-    - records(variant), tallies(): per-replication data (--write-records, --write-tallies).
+    - records(variant), tallies(): per-replication data (--write-records, --write-tallies);
+      to_parquet(folder) writes them as Parquet.
 
     A name the file does not have (a table, analysis, quantity, row, column, variant or
     provider) raises apmsim.UnknownNameError, a KeyError whose message lists the valid names.
@@ -470,7 +471,7 @@ class Results:
     def records(self, variant: Optional[str] = None, wide: bool = True) -> pd.DataFrame:
         """Per-replication contract records (--write-records) of `variant` (default: the
         first): one row per (replication, provider, performance year) with a column per field
-        (wide), or long rows (field, value)."""
+        (wide), or long rows (field, value). to_parquet() writes every variant's as Parquet."""
         if not self.has_records:
             raise KeyError(f"{self.path} has no /replications: run with --write-records")
         v = self._variant(variant)[0]
@@ -510,6 +511,14 @@ class Results:
         if wide:
             return frame
         return frame.melt(id_vars=["replication", "entity", "year"], var_name="field")
+
+    def to_parquet(self, folder: Union[str, "os.PathLike[str]"], force: bool = False) -> List[str]:
+        """Writes the per-replication data as Parquet into `folder` (made if missing):
+        records.parquet (every variant's records(), with a `variant` column) and tallies.parquet
+        (tallies()), those the file has; returns their paths. An existing file is kept unless
+        `force`. Needs pyarrow (pip install pyarrow): without it, ImportError says so."""
+        from .parquet import write
+        return write(self, os.fspath(folder), force=force)
 
     def _region_names(self, f) -> Iterable[str]:
         g = f[f"summary/{self.variants[0]}/region"]
