@@ -224,9 +224,7 @@ class Report:
                 "SE). Money is per replication: the total over the providers and years named.</p></section>")
 
     def _scenario_name(self) -> str:
-        doc = self._toml()
-        name = (doc.get("name") or doc.get("simulation", {}).get("name")) if doc else None
-        return str(name or os.path.splitext(os.path.basename(self.r.path))[0])
+        return self.r.scenario_name
 
     def _toml(self) -> dict:
         if tomllib is None:

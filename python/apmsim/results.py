@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import builtins
+import difflib
 import hashlib
 import os
-from typing import Dict, Iterable, List, Optional
+import shutil
+import weakref
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
 
 import h5py
 import numpy as np
 import pandas as pd
+
+from .names import (ANALYSIS_TABLES, CONTRACT_TABLES, SUMMARY_TABLES, UnknownNameError, check, listing,
+                    portfolio_row, unknown)
+
+if TYPE_CHECKING:
+    from .risk import Risk
 
 #: The integrity header ahead of the HDF5 data (format 1.2).
 HEADER_BYTES = 512
@@ -78,17 +87,45 @@ def check_integrity(path: str) -> None:
 
 
 class Results:
-    """One results file. Tables are read when asked for; nothing is cached but the file's layout.
+    """One apmsim results file; tables are read when asked for (only the file's layout is kept).
 
-    Every estimate table comes back tidy, one row per (row, column, quantity): columns
+    Opened by `apmsim.open(path)` or returned by `apmsim.run(...)`. In a notebook it shows as a
+    short summary (scenario, variants, replications, format, tables).
+
+    Estimate tables come back tidy, one row per (row, column, quantity), with the columns
     variant, table, row, column, year, quantity, estimate, se, ci_low, ci_high, unit, where `row`
-    is a provider, a portfolio row, a region, a method or a group (what the table's `rows` say),
-    `column` is a calendar year label (`B1`, `B2`, ... baseline, `P1`, ... performance), `agreement`,
-    or an analysis column, and `year` is the calendar year index (0 = first simulated year) where
-    the column is one, else NaN.
+    is a provider, a portfolio row, a region, a method or a group (what the table's rows are),
+    `column` is a calendar year label (`B1`, `B2`, ... baseline, `P1`, ... performance),
+    `performance_year_k`, `agreement`, `all` or an analysis column, and `year` is the calendar
+    year index (0 = first simulated year) where the column is one, else NaN.
+
+    The accessors and the tables they take:
+
+    - summary(table): `portfolio` (rows `participants`, `all`), `provider`, `region`, by
+      calendar year.
+    - contract(table): `portfolio` (row `participants`), `provider`, `headline`, by performance
+      year and `agreement`; empty without a [contract].
+    - analysis(name, table), where the scenario's [analysis] asked for it:
+      `withhold`: `forfeit`, `earn_share_distribution`, `solved_rate`, `provider`;
+      `benchmark`: `methods`, `optimal_weight`;
+      `threshold`: `rates`, `msr`;
+      `risk`: `net_result`, `specific_layers`, `aggregate_layers`, `stop_loss_exhibit`,
+      `corridor_bands`.
+      analyses() lists those this file has.
+    - compare(quantity, table): the variants side by side, from any of those tables
+      (`headline`, `contract_portfolio`, `portfolio`, ..., or "analysis/table" such as
+      "risk/net_result"); the portfolio row by default.
+    - table(path), quantities(path), attributes(path): any table by its path in the file
+      (tables() lists them), e.g. "summary/base/portfolio", "analysis/risk/base/net_result".
+    - risk(variant, provider, year): the per-replication loss of one cell (apmsim.Risk).
+    - records(variant), tallies(): per-replication data (--write-records, --write-tallies);
+      to_parquet(folder) writes them as Parquet.
+
+    A name the file does not have (a table, analysis, quantity, row, column, variant or
+    provider) raises apmsim.UnknownNameError, a KeyError whose message lists the valid names.
     """
 
-    def __init__(self, path: str, verify: bool = True):
+    def __init__(self, path: Union[str, "os.PathLike[str]"], verify: bool = True):
         self.path = os.fspath(path)
         if not os.path.exists(self.path):
             raise FileNotFoundError(f"{self.path}: no such file")
@@ -101,22 +138,47 @@ class Results:
             if major != 2:
                 raise FormatError(f"{self.path}: results format {major}.{minor}; this package reads 2.x")
             #: Root attributes: seed, replications, backend, device, elapsed_seconds, ...
-            self.info: Dict[str, object] = {k: _attribute(v) for k, v in f.attrs.items()}
+            self.info: Dict[str, Any] = {k: _attribute(v) for k, v in f.attrs.items()}
             #: The scenario file as read.
             self.scenario: str = _text(f["scenario/text"][()])
             #: The sweep's variants, in the order of the run ("base" without a sweep).
             self.variants: List[str] = [k for k, v in f["summary"].items() if isinstance(v, h5py.Group)]
-            self._tables = []
+            self._tables: List[str] = []
             f.visititems(lambda name, obj: self._tables.append(name)
                          if isinstance(obj, h5py.Group) and "quantities" in obj else None)
             self.has_tallies = "tallies" in f
             self.has_records = "replications" in f
             #: Per-replication losses are stored (format 2.3, every run with a contract).
             self.has_losses = "losses" in f
+            self._record_variants = list(f["replications"]) if self.has_records else []
+        self._cleanup: Optional[weakref.finalize] = None
 
     def __repr__(self) -> str:
         return (f"<apmsim.Results {self.path}: {self.info.get('replications')} replications, "
                 f"{len(self.variants)} variant(s)>")
+
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks: scenario, variants, replications, format, tables."""
+        from .overview import results_html
+        return results_html(self)
+
+    # --- a results file made in a temporary folder (apmsim.run without `out`) --------------------
+
+    def _remove_when_done(self, folder: str) -> None:
+        """Removes `folder` (holding this file) on close(), when this object is garbage, or at exit."""
+        self._cleanup = weakref.finalize(self, shutil.rmtree, folder, True)
+
+    def close(self) -> None:
+        """Removes the temporary folder of a file that apmsim.run made without `out`; a file
+        you named is left alone. The Results cannot be read afterwards."""
+        if self._cleanup is not None:
+            self._cleanup()
+
+    def __enter__(self) -> "Results":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -128,28 +190,74 @@ class Results:
     def performance_years(self) -> int:
         return int(self.info["performance_years"])
 
+    @property
+    def format_version(self) -> str:
+        """The results format, e.g. "2.4" (docs/output-format.md)."""
+        return ".".join(str(v) for v in self.info["format_version"])
+
+    @property
+    def scenario_name(self) -> str:
+        """The scenario's own `name` (top level or [simulation]), else the file's name."""
+        try:
+            import tomllib
+            doc = tomllib.loads(self.scenario)
+        except Exception:  # noqa: BLE001 (no tomllib before 3.11, or text TOML does not read)
+            doc = {}
+        name = doc.get("name") or doc.get("simulation", {}).get("name")
+        return str(name or os.path.splitext(os.path.basename(self.path))[0])
+
     def year_labels(self) -> List[str]:
         """Labels of calendar years: B1.. for baseline years, P1.. for performance years."""
         return ([f"B{k + 1}" for k in range(self.baseline_years)] +
                 [f"P{k + 1}" for k in range(self.performance_years)])
 
     def tables(self) -> List[str]:
-        """Paths of every estimate table in the file (summary, contract and analysis tables)."""
+        """Paths of every estimate table in the file (summary, contract and analysis tables):
+        "summary/<variant>/<table>" and "analysis/<analysis>/<variant>/<table>"."""
         return list(self._tables)
+
+    def summary_tables(self, variant: Optional[str] = None) -> List[str]:
+        """The estimate tables under /summary that `variant` (None: any variant) has: portfolio,
+        provider, region, and with a contract contract_portfolio, contract_provider, headline."""
+        variants = self._variant(variant)
+        found = {p.split("/")[2] for p in self._tables if p.startswith("summary/") and p.split("/")[1] in variants}
+        return _in_order(found, list(SUMMARY_TABLES) + ["contract_portfolio", "contract_provider", "headline"])
+
+    def analyses(self, variant: Optional[str] = None) -> Dict[str, List[str]]:
+        """The analyses this file has, each with its tables: {"risk": ["net_result", ...], ...}."""
+        variants = self._variant(variant)
+        found: Dict[str, List[str]] = {}
+        for p in self._tables:
+            parts = p.split("/")
+            if parts[0] == "analysis" and parts[2] in variants and parts[3] not in found.get(parts[1], []):
+                found.setdefault(parts[1], []).append(parts[3])
+        return {a: _in_order(found[a], ANALYSIS_TABLES.get(a, ())) for a in _in_order(found, ANALYSIS_TABLES)}
 
     def _variant(self, variant: Optional[str]) -> List[str]:
         if variant is None:
             return list(self.variants)
-        if variant not in self.variants:
-            raise KeyError(f"no variant {variant!r}; the file has {self.variants}")
+        check("variant", variant, self.variants)
         return [variant]
+
+    def _check_path(self, path: str, what: str = "estimate table") -> None:
+        """Raises UnknownNameError for a path that is no estimate table, listing the layout."""
+        if path in self._tables:
+            return
+        close = difflib.get_close_matches(path, self._tables, n=1)
+        shapes = [f"summary/<variant>/{{{', '.join(self.summary_tables())}}}"]
+        shapes += [f"analysis/{a}/<variant>/{{{', '.join(t)}}}" for a, t in self.analyses().items()]
+        raise UnknownNameError(
+            f"no {what} {path!r}" + (f" (did you mean {close[0]!r}?)" if close else "") +
+            f"; valid: {'; '.join(shapes)}; <variant> is one of {listing(self.variants)} (see tables())",
+            path, self._tables)
 
     # --- estimate tables ----------------------------------------------------------------------
 
     def table(self, path: str) -> pd.DataFrame:
-        """The estimate table at `path` (one of tables()), tidy."""
-        if path not in self._tables:
-            raise KeyError(f"no estimate table {path!r}; see tables()")
+        """The estimate table at `path`, tidy: "summary/<variant>/<table>" or
+        "analysis/<analysis>/<variant>/<table>" (tables() lists every one). Another path raises
+        UnknownNameError listing the file's layout."""
+        self._check_path(path)
         parts = path.split("/")
         variant = parts[1] if parts[0] == "summary" else parts[2]
         name = parts[-1] if parts[0] == "summary" else f"{parts[1]}/{parts[3]}"
@@ -184,9 +292,9 @@ class Results:
         return pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
 
     def quantities(self, path: str) -> pd.DataFrame:
-        """The quantities of the table at `path`: quantity, unit, description (from the file)."""
-        if path not in self._tables:
-            raise KeyError(f"no estimate table {path!r}; see tables()")
+        """The quantities of the table at `path` (one of tables()): quantity, unit, description
+        (from the file)."""
+        self._check_path(path)
         with h5py.File(self.path, "r") as f:
             g = f[path]
             names = _strings(g["quantities"])
@@ -195,9 +303,12 @@ class Results:
                                  "description": [_text(g[q].attrs.get("description", b"")) for q in names]})
 
     def attributes(self, path: str) -> Dict[str, object]:
-        """The attributes of a table or group (description, ci_multiplier, years, ...)."""
+        """The attributes of a table, group or dataset at `path` (description, ci_multiplier,
+        years, ...); "" or "/" for the file's root attributes (see info)."""
         with h5py.File(self.path, "r") as f:
-            return {k: _attribute(v) for k, v in f[path].attrs.items()}
+            if path.strip("/") and path not in f:
+                self._check_path(path, "group or dataset")
+            return {k: _attribute(v) for k, v in f[path or "/"].attrs.items()}
 
     def _year_of(self, column: str) -> float:
         """The calendar year of a column label (performance_year_k), else NaN."""
@@ -206,14 +317,32 @@ class Results:
         return float("nan")
 
     def summary(self, table: str = "portfolio", variant: Optional[str] = None) -> pd.DataFrame:
-        """A summary table by calendar year: `portfolio`, `provider` or `region` (whose `row`
-        column is then named `provider` or `region`)."""
-        return _named(pd.concat([self.table(f"summary/{v}/{table}") for v in self._variant(variant)],
-                                ignore_index=True), table)
+        """A summary table by calendar year (columns B1.. baseline, P1.. performance), every
+        variant's or one `variant`'s:
+
+        - `portfolio`: rows `participants` (providers under the contract) and `all`
+        - `provider`: one row per provider (the `row` column is named `provider`)
+        - `region`: one row per region (the `row` column is named `region`)
+
+        With a contract, the contract tables are here too under their file names
+        (`contract_portfolio`, `contract_provider`, `headline`; see contract()). Another name
+        raises UnknownNameError listing the valid ones."""
+        variants = self._variant(variant)
+        check("summary table", table, self.summary_tables(variant))
+        return _named(pd.concat([self.table(f"summary/{v}/{table}") for v in variants
+                                 if f"summary/{v}/{table}" in self._tables], ignore_index=True), table)
 
     def contract(self, table: str = "portfolio", variant: Optional[str] = None) -> pd.DataFrame:
-        """A contract table: `portfolio` (participants' totals), `provider` or `headline`;
-        columns are the performance years and `agreement`. Empty without a [contract]."""
+        """A contract table, every variant's or one `variant`'s; columns are the performance
+        years (`performance_year_k`) and `agreement`:
+
+        - `portfolio`: the participants' totals, one row `participants`
+        - `provider`: one row per participant provider (the `row` column is named `provider`)
+        - `headline`: the agreement's headline figures, one row `participants`
+
+        Empty for a run without a [contract]. Another name raises UnknownNameError listing
+        the valid ones."""
+        check("contract table", table, list(CONTRACT_TABLES))
         name = table if table == "headline" else f"contract_{table}"
         frames = [self.table(f"summary/{v}/{name}") for v in self._variant(variant)
                   if f"summary/{v}/{name}" in self._tables]
@@ -221,40 +350,76 @@ class Results:
                       table)
 
     def analysis(self, name: str, table: str, variant: Optional[str] = None) -> pd.DataFrame:
-        """An analysis table, e.g. analysis("risk", "net_result"), analysis("threshold", "rates")."""
-        frames = [self.table(f"analysis/{name}/{v}/{table}") for v in self._variant(variant)
-                  if f"analysis/{name}/{v}/{table}" in self._tables]
-        if not frames:
-            raise KeyError(f"no analysis table {name}/{table}; see tables()")
-        return pd.concat(frames, ignore_index=True)
+        """An analysis table, every variant's or one `variant`'s, e.g. analysis("risk",
+        "net_result"). The analyses and their tables (a file has those its scenario's
+        [analysis] asked for; analyses() lists them):
+
+        - `withhold`: `forfeit` (row `participants`), `earn_share_distribution`,
+          `solved_rate`, `provider`
+        - `benchmark`: `methods` (historical, regional, blends), `optimal_weight`
+        - `threshold`: `rates` (`<group> min_units=<m>` rows), `msr` (groups and `all`)
+        - `risk`: `net_result` (providers and `portfolio`), `specific_layers`,
+          `aggregate_layers`, `stop_loss_exhibit`, `corridor_bands`
+
+        A name the file does not have raises UnknownNameError listing the valid ones."""
+        found = self.analyses(variant)
+        if name in ANALYSIS_TABLES and name not in found:
+            raise UnknownNameError(f"this run has no {name} analysis (its scenario did not ask for it, or has "
+                                   f"no [contract]); its analyses: {listing(found) or 'none'}", name, list(found))
+        check("analysis", name, list(found))
+        check(f"{name} table", table, found[name])
+        return pd.concat([self.table(f"analysis/{name}/{v}/{table}") for v in self._variant(variant)
+                          if f"analysis/{name}/{v}/{table}" in self._tables], ignore_index=True)
 
     def compare(self, quantity: str, table: str = "headline", row: Optional[str] = None,
-                column: str = "agreement") -> pd.DataFrame:
-        """The variants side by side: one row per variant with estimate, se and interval of
-        `quantity` in `table` (a summary/contract table name or an analysis path "risk/net_result")
-        at `row` (default: the table's first row) and `column`."""
-        out = []
-        for v in self.variants:
-            if "/" in table:
-                analysis, name = table.split("/", 1)
-                path = f"analysis/{analysis}/{v}/{name}"
-            else:
-                path = f"summary/{v}/{table}"
-            if path not in self._tables:
-                continue
-            t = self.table(path)
-            t = t[(t["quantity"] == quantity) & (t["column"] == column)]
-            if row is not None:
-                t = t[t["row"] == row]
-            if t.empty:
-                raise KeyError(f"{quantity!r} at column {column!r} not in {path}")
-            out.append(t.iloc[0])
+                column: Optional[str] = None) -> pd.DataFrame:
+        """The variants side by side: one row per variant (that has `table`) with the estimate,
+        se and interval of `quantity`, and the sweep's parameters as columns.
+
+        `table`: a summary table (`headline`, the default, `contract_portfolio`,
+        `contract_provider`, `portfolio`, `provider`, `region`) or an analysis table as
+        "analysis/table" (`risk/net_result`, `threshold/msr`, `withhold/forfeit`, ...).
+        `row`: default the portfolio's row (`portfolio`, else `participants`, else `all`), or
+        the only row; name one for other tables (a provider, a method, a layer).
+        `column`: default `agreement`, else `all`; summary tables by calendar year need one
+        (`P1`, ...). A name the table does not have raises UnknownNameError listing the valid
+        ones."""
+        out = [self._cell(path, f" in {table!r}" + (f" of variant {v!r}" if len(self.variants) > 1 else ""),
+                          quantity, row, column) for v, path in self._paths_of(table).items()]
         frame = pd.DataFrame(out).reset_index(drop=True)[
             ["variant", "row", "column", "quantity", "estimate", "se", "ci_low", "ci_high", "unit"]]
         # The sweep's parameters as columns after `variant`, as values (0.35, "mssp", [0.1, 0.3]).
         parameters = pd.DataFrame([{k: _toml_value(t) for k, t in self.parameters(v).items()}
                                    for v in frame["variant"]])
         return pd.concat([frame[["variant"]], parameters, frame.drop(columns="variant")], axis=1)
+
+    def _paths_of(self, table: str) -> Dict[str, str]:
+        """{variant: path} of `table` (a summary table name or "analysis/table") where it exists."""
+        valid = self.summary_tables() + [f"{a}/{t}" for a, ts in self.analyses().items() for t in ts]
+        check("table", table, valid, note='compare() takes a summary table or "analysis/table"')
+        if "/" in table:
+            analysis, name = table.split("/", 1)
+            paths = {v: f"analysis/{analysis}/{v}/{name}" for v in self.variants}
+        else:
+            paths = {v: f"summary/{v}/{table}" for v in self.variants}
+        return {v: p for v, p in paths.items() if p in self._tables}
+
+    def _cell(self, path: str, where: str, quantity: str, row: Optional[str], column: Optional[str]) -> pd.Series:
+        """One (quantity, row, column) of the table at `path`, defaults as compare() says;
+        `where` names the table in messages."""
+        t = self.table(path)
+        check("quantity", quantity, list(dict.fromkeys(t["quantity"])), where)
+        rows, columns = list(dict.fromkeys(t["row"])), list(dict.fromkeys(t["column"]))
+        row = portfolio_row(rows) if row is None else row
+        if row is None:
+            raise UnknownNameError(f"no portfolio row{where}; pass row=, one of {listing(rows)}", None, rows)
+        check("row", row, rows, where)
+        column = next((c for c in ("agreement", "all") if c in columns), None) if column is None else column
+        if column is None:
+            raise UnknownNameError(f"no agreement column{where}; pass column=, one of {listing(columns)}",
+                                   None, columns)
+        check("column", column, columns, where)
+        return t[(t["quantity"] == quantity) & (t["row"] == row) & (t["column"] == column)].iloc[0]
 
     def providers(self, variant: Optional[str] = None) -> pd.DataFrame:
         """Per-provider facts: name, group, region, unit, participant."""
@@ -267,7 +432,8 @@ class Results:
                 "participant": g["participant"][()].astype(bool)})
 
     def parameters(self, variant: str) -> Dict[str, str]:
-        """A sweep variant's parameters (path = value)."""
+        """A sweep variant's parameters (path = value, the value as the scenario writes it)."""
+        self._variant(variant)
         with h5py.File(self.path, "r") as f:
             g = f[f"summary/{variant}"]
             if "parameters" not in g:
@@ -276,42 +442,40 @@ class Results:
 
     # --- per-replication data -----------------------------------------------------------------
 
-    def risk(self, variant: Optional[str] = None, provider: Optional[str] = None, year=None):
+    def risk(self, variant: Optional[str] = None, provider: Optional[str] = None,
+             year: Union[None, int, str] = None) -> "Risk":
         """The downside of one cell as a `Risk` (apmsim.risk): loss = -(net provider result) per
         replication, positive when the provider loses money; describe(), var(p), tvar(p), sf(x),
         exceedance(). `provider`: a participant's name, or None for the portfolio (all
-        participants); `year`: None or "agreement" for the whole agreement, k for performance
-        year k (1, 2, ...). From /losses (format 2.3): a participant's years are there while the
-        file is small enough (`provider_columns`), its agreement always."""
+        participants); `year`: None or "agreement" for the whole agreement, k (or
+        "performance_year_k") for performance year k = 1, 2, .... From /losses (format 2.3): a
+        participant's years are there while the file is small enough (`provider_columns`), its
+        agreement always. A name or year the file does not have raises UnknownNameError."""
         from .risk import Risk
         if not self.has_losses:
             raise KeyError(f"{self.path} has no /losses: made without a contract or before format 2.3")
         v = self._variant(variant)[0]
-        column = "agreement" if year in (None, "agreement") else f"performance_year_{int(year)}"
         with h5py.File(self.path, "r") as f:
-            if v not in f["losses"]:
-                raise KeyError(f"variant {v!r} has no contract, so no losses")
+            check("variant", v, list(f["losses"]), " with losses", "A variant without a contract has none")
             g = f[f"losses/{v}"]
             if provider is None:
                 columns, values = _strings(g["columns"]), g["portfolio"]
             else:
-                providers = _strings(g["providers"])
-                if provider not in providers:
-                    raise KeyError(f"{provider!r} is not a participant of {v!r}: {providers}")
+                check("participant", provider, _strings(g["providers"]), f" in variant {v!r}")
                 columns = _strings(g["provider_columns"])
-                values = g["provider"][:, providers.index(provider), :]
-            if column not in columns:
-                raise KeyError(f"no column {column!r} in the stored losses ({columns}); per-provider "
-                               "years are kept only while the file stays compact")
+                values = g["provider"][:, _strings(g["providers"]).index(provider), :]
+            column = _loss_column(year, columns)
             losses = values[:, columns.index(column)]
         return Risk(losses, v, provider, column)
 
     def records(self, variant: Optional[str] = None, wide: bool = True) -> pd.DataFrame:
-        """Per-replication contract records (--write-records): one row per (replication,
-        provider, performance year) with a column per field (wide), or long rows (field, value)."""
+        """Per-replication contract records (--write-records) of `variant` (default: the
+        first): one row per (replication, provider, performance year) with a column per field
+        (wide), or long rows (field, value). to_parquet() writes every variant's as Parquet."""
         if not self.has_records:
             raise KeyError(f"{self.path} has no /replications: run with --write-records")
-        v = variant or self.variants[0]
+        v = self._variant(variant)[0]
+        check("variant", v, self._record_variants, " with records", "A variant without a contract has none")
         with h5py.File(self.path, "r") as f:
             g = f[f"replications/{v}"]
             fields = _strings(g["fields"])
@@ -348,9 +512,40 @@ class Results:
             return frame
         return frame.melt(id_vars=["replication", "entity", "year"], var_name="field")
 
+    def to_parquet(self, folder: Union[str, "os.PathLike[str]"], force: bool = False) -> List[str]:
+        """Writes the per-replication data as Parquet into `folder` (made if missing):
+        records.parquet (every variant's records(), with a `variant` column) and tallies.parquet
+        (tallies()), those the file has; returns their paths. An existing file is kept unless
+        `force`. Needs pyarrow (pip install pyarrow): without it, ImportError says so."""
+        from .parquet import write
+        return write(self, os.fspath(folder), force=force)
+
     def _region_names(self, f) -> Iterable[str]:
         g = f[f"summary/{self.variants[0]}/region"]
         return _strings(g["rows"])
+
+
+def _in_order(names: Iterable[str], known: Iterable[str]) -> List[str]:
+    """`names` in the order of `known` (the catalogue's), names it lacks after them, sorted."""
+    known = list(known)
+    return sorted(names, key=lambda n: (known.index(n) if n in known else len(known), n))
+
+
+def _loss_column(year: Union[None, int, str], columns: List[str]) -> str:
+    """The /losses column of `year` (None or "agreement", k, "performance_year_k")."""
+    if year is None or year == "agreement":
+        column = "agreement"
+    elif isinstance(year, str) and year.startswith("performance_year_"):
+        column = year
+    elif isinstance(year, (int, np.integer)) and not isinstance(year, bool):
+        column = f"performance_year_{int(year)}"
+    else:
+        column = str(year)
+    if column not in columns:
+        valid = ["agreement" if c == "agreement" else int(c.rsplit("_", 1)[1]) for c in columns]
+        raise unknown("year", year, valid, " in the stored losses",
+                      "A participant's performance years are kept only while the file stays compact")
+    return column
 
 
 def _named(frame: pd.DataFrame, table: str) -> pd.DataFrame:
