@@ -35,24 +35,54 @@ RunEstimate estimate_run(const scenario::Scenario& s, const RunSettings& setting
     return e;
   }
   if (!pilot) return e;
-  RunSettings quiet;  // the same run, a few replications in one batch, no outputs or messages
+  // The same run, a few replications in one batch, no outputs or messages; twice, so that what
+  // a run costs once (models of each variant, thread start-up, the analyses' set-up) is not
+  // scaled up with the replications: the second pilot's extra time is the cost per replication.
+  RunSettings quiet;
   quiet.seed = options.seed;
-  quiet.replications =
-      std::min<std::uint64_t>(e.replications, static_cast<std::uint64_t>(std::max(1, threads)));
-  quiet.batch_size = static_cast<std::uint32_t>(*quiet.replications);
   quiet.backend = options.backend;
   quiet.device = options.device;
   quiet.threads = options.threads;
   quiet.keep_tallies = options.keep_tallies;
   quiet.keep_records = options.keep_records;
-  const auto start = std::chrono::steady_clock::now();
-  const analysis::Results r = simulate(s, quiet);
-  e.pilot_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  e.pilot_replications = *quiet.replications;
-  const double scale =
-      static_cast<double>(e.replications) / static_cast<double>(e.pilot_replications);
-  e.stored_bytes = stored_bytes(r) * scale;
-  e.seconds = e.pilot_seconds * scale;
+  const auto pilot_run = [&](std::uint64_t n, analysis::Results& r) {
+    quiet.replications = n;
+    quiet.batch_size = static_cast<std::uint32_t>(n);
+    const auto start = std::chrono::steady_clock::now();
+    r = simulate(s, quiet);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const std::uint64_t small =
+      std::min<std::uint64_t>(e.replications, static_cast<std::uint64_t>(std::max(1, threads)));
+  analysis::Results r;
+  double small_seconds = pilot_run(small, r);
+  double per_replication = small_seconds / static_cast<double>(small), fixed = 0.0;
+  e.pilot_seconds = small_seconds;
+  e.pilot_replications = small;
+  const double proportional = per_replication * static_cast<double>(e.replications);
+  // Worth more pilots when they cost little beside the run: the first also paid for warming up
+  // (threads, pages), so it is timed again, then a larger one, grown until the two differ by
+  // kPilotSeconds or it would be more than 1/40 of the run.
+  if (4 * small <= e.replications / 40 && 5 * small_seconds < 0.1 * proportional) {
+    small_seconds = pilot_run(small, r);
+    std::uint64_t large = 4 * small;
+    double large_seconds = pilot_run(large, r);
+    while (large_seconds - small_seconds < kPilotSeconds && 4 * large <= e.replications / 40) {
+      large *= 4;
+      large_seconds = pilot_run(large, r);
+    }
+    e.pilot_seconds = large_seconds;
+    e.pilot_replications = large;
+    if (large_seconds > small_seconds) {
+      per_replication = (large_seconds - small_seconds) / static_cast<double>(large - small);
+      fixed = small_seconds - per_replication * static_cast<double>(small);
+    } else {  // too quick to tell the two apart: the larger pilot, scaled
+      per_replication = large_seconds / static_cast<double>(large);
+    }
+  }
+  e.stored_bytes = stored_bytes(r) * static_cast<double>(e.replications) /
+                   static_cast<double>(e.pilot_replications);
+  e.seconds = fixed + per_replication * static_cast<double>(e.replications);
   return e;
 }
 
