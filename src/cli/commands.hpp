@@ -55,6 +55,8 @@ std::string command_usage(const std::string& name);
 std::string nearest_command(const std::string& typed);
 //! `run`'s options, each with the description --help prints.
 boost::program_options::options_description run_options();
+//! `summary`'s named options (the results file is positional).
+boost::program_options::options_description summary_options();
 //! `merge`'s named options (the shard files are positional).
 boost::program_options::options_description merge_options();
 

@@ -102,10 +102,43 @@ int info_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+po::options_description summary_options() {
+  po::options_description o("summary options");
+  o.add_options()("variant", po::value<std::string>()->value_name("NAME"),
+                  "only this variant (default: all, their answers side by side first)")(
+      "width", po::value<long long>()->value_name("N"),
+      "widest line, 40 to 1000 (default 120): wider tables are cut into blocks of columns")(
+      "help,h", "this text");
+  return o;
+}
+
 int summary_command(const std::vector<std::string>& args) {
-  const std::string path = single_file_argument(args, "summary", "results", "results file");
-  if (path.empty()) return 0;
-  std::cout << io::format_summary(io::read_results(path));
+  const po::variables_map vm = parse_options(args, summary_options(), "results");
+  if (vm.count("help")) {
+    std::cout << command_usage("summary");
+    return 0;
+  }
+  const std::string path = required_file(vm, "results", "results file");
+  io::SummaryOptions options;
+  if (vm.count("width")) {
+    const long long w = vm["width"].as<long long>();
+    if (w < 40 || w > 1000) throw InputError("--width " + std::to_string(w) + ": give 40 to 1000");
+    options.width = static_cast<std::size_t>(w);
+  }
+  const analysis::Results results = io::read_results(path);
+  if (vm.count("variant")) {
+    options.variant = vm["variant"].as<std::string>();
+    std::string names;
+    bool found = false;
+    for (const auto& v : results.variants) {
+      found = found || v.name == options.variant;
+      names += (names.empty() ? "'" : ", '") + v.name + "'";
+    }
+    if (!found)
+      throw InputError("--variant '" + options.variant + "': " + path + " has no such variant; " +
+                       "its variants: " + names);
+  }
+  std::cout << io::format_summary(results, options);
   return 0;
 }
 

@@ -20,7 +20,7 @@ struct Command {
 const Command kCommands[] = {
     {"run", "run SCENARIO.toml [options]", "simulate and write results/<name>.h5"},
     {"validate", "validate SCENARIO.toml", "check a scenario, print it resolved"},
-    {"summary", "summary RESULTS.h5", "print a results file's summary"},
+    {"summary", "summary RESULTS.h5 [--variant V]", "print a results file's summary, answers first"},
     {"merge", "merge SHARD.h5... --out FILE", "join the shards of a run (exact)"},
     {"price", "price RESULTS.h5 --contract T",
      "other contract terms on a run's stored tallies (--write-tallies), no simulation"},
@@ -91,6 +91,8 @@ std::string command_usage(const std::string& name) {
     text << price_options() << "\n";
   } else if (name == "solve") {
     text << solve_options() << "\n";
+  } else if (name == "summary") {
+    text << summary_options() << "\n";
   }
   text << kExitCodes;
   return text.str();

@@ -2,6 +2,7 @@
 //! The results file (HDF5): writing, reading back, and the human summary.
 //! The layout is specified in docs/output-format.md; readers refuse an unknown major version.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -36,8 +37,19 @@ void stamp_integrity_header(const std::string& path);
 //! naming the file when it is missing, damaged, or does not match. read_results calls it first.
 void check_integrity_header(const std::string& path);
 
-//! A short human summary of a run (what `apmsim run` and `apmsim summary` print).
-std::string format_summary(const analysis::Results& results);
+//! The summary's default width: no line is wider unless a single column is.
+inline constexpr std::size_t kSummaryWidth = 120;
+
+struct SummaryOptions {
+  std::size_t width = kSummaryWidth;  //!< wider tables are cut into blocks of columns
+  std::string variant;                //!< only this variant ("": all, the answers side by side first)
+};
+
+//! The human summary of a run (what `apmsim run` and `apmsim summary` print): for each variant
+//! the answers first (key figures, solved withhold rate, MSR by size, stop-loss quote), then the
+//! population, the money flows and the analyses' tables; a table equal to the first variant's is
+//! named, not printed again.
+std::string format_summary(const analysis::Results& results, const SummaryOptions& options = {});
 
 using apmsim::sha256_hex;
 

@@ -48,21 +48,55 @@ std::size_t columns(const std::string& text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-//! Aligns a table: first column left, the others right, two spaces apart.
-void render(std::ostringstream& out, const Cells& table, const std::string& indent) {
+//! The widest line the summary prints (format_summary sets it for the call).
+thread_local std::size_t g_width = kSummaryWidth;
+
+//! Aligns a table: first column left, the others right, two spaces apart. A table wider than
+//! the page is cut into blocks of columns that fit, each with the first column (and the header
+//! row) again, so no line is wider than the page unless one column alone is.
+void render(std::ostringstream& out, const Cells& given, const std::string& indent,
+            std::size_t lead = 1) {
+  // A title far wider than the row labels goes on a line of its own, above the table.
+  Cells table = given;
+  std::size_t labels = 0;
+  for (std::size_t r = 1; r < table.size(); ++r)
+    if (!table[r].empty()) labels = std::max(labels, columns(table[r][0]));
+  if (!table.empty() && !table[0].empty() && columns(table[0][0]) > labels + 16) {
+    out << indent << table[0][0] << '\n';
+    table[0][0].clear();
+  }
   std::vector<std::size_t> width;
   for (const auto& row : table) {
     width.resize(std::max(width.size(), row.size()), 0);
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], columns(row[c]));
   }
-  for (const auto& row : table) {
-    std::string line = indent;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const std::string pad(width[c] - columns(row[c]), ' ');
-      line += c == 0 ? row[c] + pad : "  " + pad + row[c];
+  if (width.empty()) return;
+  // Blocks of columns [first, last) after the `lead` columns every block repeats.
+  lead = std::min(std::max<std::size_t>(lead, 1), width.size());
+  std::size_t lead_width = columns(indent);
+  for (std::size_t c = 0; c < lead; ++c) lead_width += width[c] + (c ? 2 : 0);
+  std::vector<std::pair<std::size_t, std::size_t>> blocks;
+  std::size_t used = lead_width;
+  for (std::size_t c = lead; c < width.size(); ++c) {
+    if (blocks.empty() || used + 2 + width[c] > g_width) {
+      blocks.emplace_back(c, c);
+      used = lead_width;
     }
-    line.erase(line.find_last_not_of(' ') + 1);
-    out << line << '\n';
+    blocks.back().second = c + 1;
+    used += 2 + width[c];
+  }
+  if (blocks.empty()) blocks.emplace_back(lead, lead);
+  for (const auto& [first, last] : blocks) {
+    for (const auto& row : table) {
+      std::string line = indent;
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        if (c >= lead && (c < first || c >= last)) continue;
+        const std::string pad(width[c] - columns(row[c]), ' ');
+        line += c == 0 ? row[c] + pad : "  " + pad + row[c];
+      }
+      line.erase(line.find_last_not_of(' ') + 1);
+      out << line << '\n';
+    }
   }
 }
 
@@ -293,8 +327,14 @@ void header(std::ostringstream& out, const analysis::Results& results, bool cont
   if (!info.target_se.empty())
     out << "target-se " << info.target_se << ": achieved relative se "
         << number_text(info.achieved_relative_se, 2, NumberKind::kShare) << "%\n";
-  const std::string money = info.currency.empty() ? "currency units" : info.currency;
-  out << "reading: mean over replications ± its standard error (digits set by the SE), [95% "
+  (void)contract;
+  out << "reading: mean ± standard error [95% interval] (units and sign conventions at the end)\n";
+}
+
+//! How to read the numbers: units, money, signs (the header points here).
+void footer(std::ostringstream& out, const analysis::Results& results, bool contract) {
+  const std::string money = results.info.currency.empty() ? "currency units" : results.info.currency;
+  out << "\nreading: mean over replications ± its standard error (digits set by the SE), [95% "
          "interval],\n  % = percent; money in "
       << money << " per replication: totals over the providers and years named,\n"
       << "  or per unit (patient-year or episode) where marked /unit\n";
@@ -313,7 +353,7 @@ std::string bound_note(const std::string& table, double estimate) {
 }
 
 void key_figures(std::ostringstream& out, const EstimateTable& h, const std::string& currency) {
-  Cells cells{{"key figures (agreement, participants' totals)", "", "estimate ± se",
+  Cells cells{{"answers (agreement, participants' totals)", "", "estimate ± se",
                "95% interval"}};
   for (std::size_t q = 0; q < h.quantities.size(); ++q) {
     const double m = h.mean[q], se = h.se[q];
@@ -372,8 +412,37 @@ void tail_notes(std::ostringstream& out, const EstimateTable& t) {
   out << " (docs/analyses.md); run more replications\n";
 }
 
+//! The four answers first: the key figures (withhold value, benchmark weight, VaR/TVaR, ...),
+//! the solved withhold rate, the MSR for the false-reward level by size, the stop-loss quote.
+void answers(std::ostringstream& out, const analysis::VariantSummary& v, const std::string& currency) {
+  key_figures(out, v.headline, currency);
+  if (const auto* t = v.analysis_table("withhold", "solved_rate")) solved_rates(out, t->table);
+  if (const auto* t = v.analysis_table("risk", "specific_layers"))
+    rows_at(out, t->table, {"loaded_premium_pmpm", "attach_probability"},
+            "stop-loss quote: specific layers (agreement)",
+            static_cast<std::size_t>(t->table.years - 1), currency);
+  if (const auto* t = v.analysis_table("threshold", "msr"))
+    rows_at(out, t->table, {"msr_for_alpha", "msr_normal"},
+            "MSR keeping false reward <= alpha, by size (agreement)",
+            static_cast<std::size_t>(t->table.years - 1), currency);
+}
+
+//! A section of variant `v` that is the same in `first` (a sweep of contract terms leaves the
+//! analyses of the population alone) is named, not printed again.
+bool as_in_first(std::ostringstream& out, const analysis::VariantSummary& v,
+                 const analysis::VariantSummary& first, const char* analysis, const char* name,
+                 const std::string& title) {
+  if (&v == &first) return false;
+  const auto* a = v.analysis_table(analysis, name);
+  const auto* b = first.analysis_table(analysis, name);
+  if (a == nullptr || b == nullptr || !same_values(a->table, b->table)) return false;
+  out << "  " << title << ": as in variant 1\n";
+  return true;
+}
+
+//! The money flows and the analyses' tables in full.
 void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v,
-                       const std::string& currency) {
+                       const analysis::VariantSummary& first, const std::string& currency) {
   namespace c = contract;
   quantities_down(out, v.contract_portfolio, 0,
                   {c::field_name(c::kBenchmark), c::field_name(c::kAccountableCost),
@@ -384,18 +453,19 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
                    c::field_name(c::kStopLossPremium), c::field_name(c::kTruncationExcess),
                    c::field_name(c::kNetProviderResult), c::field_name(c::kPayerNetSavings)},
                   "contract: participants' totals", currency);
-  key_figures(out, v.headline, currency);
   if (const auto* t = v.analysis_table("withhold", "forfeit"))
     quantities_down(out, t->table, 0,
                     {"forfeited", "forfeit_share", "forfeit_probability", "shortfall_forfeit",
                      "noise_forfeit", "noise_forfeit_probability"},
                     "withhold pricing", currency);
-  if (const auto* t = v.analysis_table("withhold", "solved_rate")) solved_rates(out, t->table);
-  if (const auto* t = v.analysis_table("benchmark", "methods"))
+  const std::string benchmark_title = "benchmark error vs counterfactual (all years)";
+  if (const auto* t = v.analysis_table("benchmark", "methods");
+      t && !as_in_first(out, v, first, "benchmark", "methods", benchmark_title))
     rows_at(out, t->table, {"bias", "sd", "rmse", "corr_efficiency", "corr_region_shock"},
-            "benchmark error vs counterfactual (all years)",
-            static_cast<std::size_t>(t->table.years - 1), currency);
-  if (const auto* t = v.analysis_table("threshold", "rates")) {
+            benchmark_title, static_cast<std::size_t>(t->table.years - 1), currency);
+  const std::string threshold_title = "minimum-threshold test (agreement)";
+  if (const auto* t = v.analysis_table("threshold", "rates");
+      t && !as_in_first(out, v, first, "threshold", "rates", threshold_title)) {
     out << "  minimum-threshold test: rates given eligibility (units >= min_units), the excluded\n"
            "  share apart; two null worlds (docs/analyses.md):\n"
            "    as designed: true effect 0, with the contract's coding growth, risk-adjustment\n"
@@ -405,15 +475,15 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
     rows_at(out, t->table,
             {"mean_units", "excluded_share", "false_reward", "false_penalty", "false_negative",
              "noise_false_reward", "noise_false_penalty", "noise_false_negative"},
-            "minimum-threshold test (agreement)", static_cast<std::size_t>(t->table.years - 1),
-            currency);
+            threshold_title, static_cast<std::size_t>(t->table.years - 1), currency);
   }
-  if (const auto* t = v.analysis_table("threshold", "msr"))
+  const std::string msr_title = "MSR keeping false reward <= alpha (agreement)";
+  if (const auto* t = v.analysis_table("threshold", "msr");
+      t && !as_in_first(out, v, first, "threshold", "msr", msr_title))
     rows_at(out, t->table,
             {"null_savings_rate_mean", "null_savings_rate_sd", "msr_for_alpha", "msr_normal",
              "noise_savings_rate_sd", "noise_msr_normal"},
-            "MSR keeping false reward <= alpha (agreement)",
-            static_cast<std::size_t>(t->table.years - 1), currency);
+            msr_title, static_cast<std::size_t>(t->table.years - 1), currency);
   if (const auto* t = v.analysis_table("risk", "net_result")) {
     quantities_down(out, t->table, t->table.rows.size() - 1,
                     {"mean", "sd", "loss_probability", "var_95", "var_99", "var_995", "tvar_95",
@@ -421,40 +491,80 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
                     "downside risk: portfolio net result (VaR/TVaR of the loss)", currency);
     tail_notes(out, t->table);
   }
-  if (const auto* t = v.analysis_table("risk", "specific_layers")) {
+  const std::string layers_title = "specific stop-loss layers, by performance year";
+  if (const auto* t = v.analysis_table("risk", "specific_layers");
+      t && !as_in_first(out, v, first, "risk", "specific_layers", layers_title)) {
     rows_by_column(out, t->table,
                    {"pure_premium", "loaded_premium", "loaded_premium_pmpm", "claimants_per_1000",
                     "excess_per_claimant", "attach_probability"},
-                   "specific stop-loss layers, by performance year", currency);
+                   layers_title, currency);
     tail_notes(out, t->table);
   }
-  if (const auto* t = v.analysis_table("risk", "aggregate_layers")) {
+  const std::string aggregate_title =
+      "aggregate stop-loss layers (per provider-year), by performance year";
+  if (const auto* t = v.analysis_table("risk", "aggregate_layers");
+      t && !as_in_first(out, v, first, "risk", "aggregate_layers", aggregate_title)) {
     rows_by_column(out, t->table,
                    {"pure_premium", "loaded_premium", "attach_probability", "attach_count"},
-                   "aggregate stop-loss layers (per provider-year), by performance year", currency);
+                   aggregate_title, currency);
     tail_notes(out, t->table);
   }
-  if (const auto* t = v.analysis_table("risk", "stop_loss_exhibit")) {
+  const std::string exhibit_title =
+      "stop-loss exhibit (per provider-year; aggregate net of specific), by performance year";
+  if (const auto* t = v.analysis_table("risk", "stop_loss_exhibit");
+      t && !as_in_first(out, v, first, "risk", "stop_loss_exhibit", exhibit_title)) {
     rows_by_column(out, t->table,
                    {"attachment_factor", "expected_recoveries", "premium", "loss_ratio",
                     "expected_retained", "attach_probability", "attach_count", "retained_p90",
                     "retained_p99", "epd"},
-                   "stop-loss exhibit (per provider-year; aggregate net of specific), by "
-                   "performance year",
-                   currency);
+                   exhibit_title, currency);
     tail_notes(out, t->table);
   }
-  if (const auto* t = v.analysis_table("risk", "corridor_bands"))
-    rows_by_column(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"},
-                   "corridor bands: payer cost per provider-year, by performance year", currency);
+  const std::string bands_title = "corridor bands: payer cost per provider-year, by performance year";
+  if (const auto* t = v.analysis_table("risk", "corridor_bands");
+      t && !as_in_first(out, v, first, "risk", "corridor_bands", bands_title))
+    rows_by_column(out, t->table, {"expected_payer_cost", "var_99", "tvar_99"}, bands_title,
+                   currency);
 }
 
-//! With a sweep: the headline figures of every variant side by side, each column lined up.
+//! A sweep variant's name "a.b=x,c=y" as its values by key ({b: x, c: y}, the last part of each
+//! path); empty when the name is not of that form.
+std::vector<std::pair<std::string, std::string>> variant_keys(const std::string& name) {
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = std::min(name.find(',', start), name.size());
+    const std::string part = name.substr(start, end - start);
+    const std::size_t eq = part.find('=');
+    if (eq == std::string::npos || eq == 0) return {};
+    const std::string path = part.substr(0, eq);
+    keys.emplace_back(path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1),
+                      part.substr(eq + 1));
+    start = end + 1;
+  }
+  return keys;
+}
+
+//! With a sweep: the key figures of every variant side by side, the swept values as columns of
+//! their own, each column lined up (cut into blocks that fit the page).
 void variant_comparison(std::ostringstream& out, const analysis::Results& results,
                         const std::string& currency) {
   if (results.variants.size() < 2 || !results.variants.front().has_contract) return;
   const EstimateTable& first = results.variants.front().headline;
-  Cells cells{{"variants: key figures"}};
+  // The swept values as columns when every variant names the same keys; else the names.
+  std::vector<std::vector<std::pair<std::string, std::string>>> keys;
+  for (const auto& v : results.variants) keys.push_back(variant_keys(v.name));
+  bool typed = !keys.front().empty();
+  for (const auto& k : keys) {
+    typed = typed && k.size() == keys.front().size();
+    for (std::size_t i = 0; typed && i < k.size(); ++i) typed = k[i].first == keys.front()[i].first;
+  }
+  Cells cells{{"variants: key figures (agreement)"}};
+  if (typed) {
+    cells[0].front() += ": " + keys.front().front().first;
+    for (std::size_t i = 1; i < keys.front().size(); ++i) cells[0].push_back(keys.front()[i].first);
+  }
+  const std::size_t key_columns = cells[0].size();
   for (const auto& q : first.quantities) cells[0].push_back(labelled(q, currency));
   std::vector<std::vector<std::string>> by_quantity;
   for (std::size_t q = 0; q < first.quantities.size(); ++q) {
@@ -466,43 +576,57 @@ void variant_comparison(std::ostringstream& out, const analysis::Results& result
     by_quantity.push_back(column_cells(means, ses, number_kind(first.quantities[q].unit)));
   }
   for (std::size_t k = 0; k < results.variants.size(); ++k) {
-    std::vector<std::string> line{"  " + results.variants[k].name};
+    std::vector<std::string> line;
+    if (typed) {
+      for (const auto& [key, value] : keys[k]) line.push_back(line.empty() ? "  " + value : value);
+    } else {
+      line.push_back("  " + results.variants[k].name);
+    }
+    line.resize(key_columns);
     for (const auto& column : by_quantity) line.push_back(column[k]);
     cells.push_back(std::move(line));
   }
   out << "\n";
-  render(out, cells, "");
+  render(out, cells, "", key_columns);
 }
 
 }  // namespace
 
-std::string format_summary(const analysis::Results& results) {
+std::string format_summary(const analysis::Results& results, const SummaryOptions& options) {
+  const std::size_t outer_width = g_width;
+  g_width = options.width;
   std::ostringstream out;
   const bool contract = std::any_of(results.variants.begin(), results.variants.end(),
                                     [](const auto& v) { return v.has_contract; });
   const std::string& currency = results.info.currency;
   header(out, results, contract);
+  const analysis::VariantSummary& first = results.variants.front();
   for (const analysis::VariantSummary& variant : results.variants) {
+    if (!options.variant.empty() && variant.name != options.variant) continue;
     const auto participants = std::count_if(variant.providers.begin(), variant.providers.end(),
                                             [](const auto& p) { return p.participant; });
     const std::size_t providers = variant.providers.size();
-    out << "\nvariant " << variant.name << ": " << providers
+    out << "\nvariant " << (&variant - results.variants.data()) + 1 << " of "
+        << results.variants.size() << ": " << variant.name << "\n  " << providers
         << (providers == 1 ? " provider (" : " providers (") << participants
         << (participants == 1 ? " participant" : " participants")
         << "); per-provider estimates are in the results file\n";
-    const analysis::VariantSummary& first = results.variants.front();
-    if (&variant != &first && same_values(variant.portfolio, first.portfolio) &&
-        same_values(variant.region, first.region)) {
-      out << "  population and regions: as in variant " << first.name << "\n";
+    if (variant.has_contract) answers(out, variant, currency);
+    if (&variant != &first && options.variant.empty() &&
+        same_values(variant.portfolio, first.portfolio) && same_values(variant.region, first.region)) {
+      out << "  population and regions: as in variant 1\n";
     } else {
       population_tables(out, variant.portfolio,
                         year_labels(results.info, variant.portfolio.years), currency);
       region_table(out, variant.region, year_labels(results.info, variant.region.years),
                    currency);
     }
-    if (variant.has_contract) contract_sections(out, variant, currency);
+    if (variant.has_contract)
+      contract_sections(out, variant, options.variant.empty() ? first : variant, currency);
   }
-  variant_comparison(out, results, currency);
+  if (options.variant.empty()) variant_comparison(out, results, currency);
+  footer(out, results, contract);
+  g_width = outer_width;
   return out.str();
 }
 

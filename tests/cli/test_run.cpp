@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -109,7 +110,7 @@ TEST(CliRun, WritesTheFileAndSummaryReadsItBack) {
   const analysis::Results results = io::read_results(dir.file("x.h5"));
   EXPECT_EQ(run.out, io::format_summary(results));
   EXPECT_TRUE(contains(run.out, "seed 20240607, 20 replications in 3 batches of up to 7")) << run;
-  EXPECT_TRUE(contains(run.out, "variant base")) << run;
+  EXPECT_TRUE(contains(run.out, "variant 1 of 1: base")) << run;
 
   const CliResult summary = run_cli({"summary", dir.file("x.h5")}, dir.path().string());
   expect_success(summary);
@@ -353,11 +354,28 @@ TEST(CliRun, SummaryOfAContractRunIsTheRunsSummary) {
   EXPECT_EQ(summary.out, run.out);
   const analysis::Results results = io::read_results(dir.file("a.h5"));
   std::size_t details = 0;
-  for (std::size_t at = 0; (at = run.out.find("key figures (agreement", at)) != std::string::npos; ++at)
+  for (std::size_t at = 0; (at = run.out.find("answers (agreement", at)) != std::string::npos; ++at)
     ++details;
-  EXPECT_EQ(details, results.variants.size()) << "every variant's key figures";
+  EXPECT_EQ(details, results.variants.size()) << "every variant's answers";
   EXPECT_TRUE(contains(run.out, "signs: net_provider_result > 0")) << run.out;
   EXPECT_TRUE(contains(run.out, "not reachable in [0, 1]")) << run.out;
+  // One variant alone; a variant that is not there names those that are; a page too narrow.
+  ASSERT_GE(results.variants.size(), 2u);
+  const std::string second = results.variants[1].name;
+  const CliResult one = run_cli({"summary", dir.file("a.h5"), "--variant", second});
+  EXPECT_EQ(one.exit_code, 0) << one;
+  EXPECT_TRUE(contains(one.out, ": " + second + "\n")) << one;
+  EXPECT_FALSE(contains(one.out, ": " + results.variants[0].name + "\n")) << one;
+  const CliResult none = run_cli({"summary", dir.file("a.h5"), "--variant", "nope"});
+  EXPECT_EQ(none.exit_code, 2) << none;
+  EXPECT_TRUE(contains(none.err, "--variant 'nope'")) << none;
+  EXPECT_TRUE(contains(none.err, "'" + second + "'")) << none;
+  const CliResult narrow = run_cli({"summary", dir.file("a.h5"), "--width", "30"});
+  EXPECT_EQ(narrow.exit_code, 2) << narrow;
+  const CliResult wide = run_cli({"summary", dir.file("a.h5"), "--width", "200"});
+  EXPECT_EQ(wide.exit_code, 0) << wide;
+  EXPECT_LT(std::count(wide.out.begin(), wide.out.end(), '\n'),
+            std::count(run.out.begin(), run.out.end(), '\n'));
 
   const std::string log = dir.file("log");
   const std::string command = "'" + std::string(APMSIM_CLI) + "' run '" + scenario +

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "io/results_file.hpp"
 #include "test_support.hpp"
@@ -77,11 +78,11 @@ TEST(SummaryText, OneBatchIsSaidSo) {
 
 TEST(SummaryText, TablesByYearWithNaNAsDash) {
   const std::string text = format_summary(summary_results());
-  EXPECT_TRUE(contains(text, "variant base: 3 providers (2 participants)")) << text;
+  EXPECT_TRUE(contains(text, "variant 1 of 2: base\n  3 providers (2 participants)")) << text;
   EXPECT_TRUE(contains(text, "population: participants (per unit)")) << text;
   EXPECT_TRUE(contains(text, "population: all (per unit)")) << text;
-  EXPECT_TRUE(contains(text, "variant alt:")) << text;
-  EXPECT_LT(text.find("variant base"), text.find("variant alt"));
+  EXPECT_TRUE(contains(text, "variant 2 of 2: alt")) << text;
+  EXPECT_LT(text.find("1 of 2: base"), text.find("2 of 2: alt"));
   for (const char* label : {"B1", "B2", "P1", "P2"}) EXPECT_TRUE(contains(text, label)) << label;
   // The true savings rate is undefined in baseline years: the B1 line ends in "-".
   std::size_t b1 = text.find("\n    B1 ");
@@ -137,8 +138,76 @@ TEST(SummaryText, TailsBoundWhatNeverHappenedAndFlagThinTails) {
 TEST(SummaryText, StaysShort) {
   const std::string text = format_summary(summary_results());
   const auto lines = std::count(text.begin(), text.end(), '\n');
-  EXPECT_LE(lines, 40) << text;
+  EXPECT_LE(lines, 44) << text;
   EXPECT_FALSE(contains(text, "aco/1")) << "providers are not listed one by one";
+}
+
+//! Characters (not bytes) on the widest line.
+std::size_t widest(const std::string& text) {
+  std::size_t widest = 0, line = 0;
+  for (char c : text) {
+    if (c == '\n') {
+      widest = std::max(widest, line);
+      line = 0;
+    } else if ((c & 0xC0) != 0x80) {
+      ++line;
+    }
+  }
+  return std::max(widest, line);
+}
+
+// A table wider than the page is cut into blocks of columns, each with its row labels again: no
+// line is wider than 120 characters (or the width asked for), and every value is still there.
+TEST(SummaryText, WideTablesAreCutToThePage) {
+  // The variants' key figures side by side: a column per headline quantity.
+  analysis::Results results = make_results();
+  std::vector<analysis::Quantity> quantities;
+  for (int q = 0; q < 12; ++q) quantities.push_back({"quantity_number_" + std::to_string(q), "currency", ""});
+  for (analysis::VariantSummary& v : results.variants) {
+    v.has_contract = true;
+    v.headline = testing_support::make_table({"portfolio"}, 1, quantities, 123456789.0);
+  }
+  for (std::size_t width : {std::size_t(120), std::size_t(60)}) {
+    SummaryOptions options;
+    options.width = width;
+    const std::string text = format_summary(results, options);
+    // Every table line; at 120 every line (the header's prose is shorter than that).
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+      if (width == 120 || contains(line, "quantity_number") || contains(line, "123,456,789")) {
+        EXPECT_LE(widest(line), width) << line;
+      }
+    for (int q = 0; q < 12; ++q)
+      EXPECT_TRUE(contains(text, "quantity_number_" + std::to_string(q) + " (currency)")) << q;
+  }
+  const std::string narrow = format_summary(results, SummaryOptions{60, ""});
+  const std::string normal = format_summary(results);
+  EXPECT_GT(std::count(narrow.begin(), narrow.end(), '\n'), std::count(normal.begin(), normal.end(), '\n'));
+}
+
+// The answers come before the population and the money flows; a table equal to the first
+// variant's (a sweep of contract terms leaves the benchmark analysis alone) is named, once.
+TEST(SummaryText, AnswersFirstAndIdenticalTablesOnce) {
+  analysis::Results results = make_results();
+  analysis::EstimateTable methods = testing_support::make_table(
+      {"historical", "regional"}, 1, {{"bias", "fraction", ""}, {"rmse", "fraction", ""}}, 0.01);
+  for (analysis::VariantSummary& v : results.variants) {
+    v.has_contract = true;
+    v.analyses.push_back({"benchmark", "methods", "", methods});
+  }
+  const std::string text = format_summary(results);
+  const std::size_t answers = text.find("answers (agreement");
+  ASSERT_NE(answers, std::string::npos) << text;
+  EXPECT_LT(answers, text.find("population: participants")) << text;
+  std::size_t printed = 0;
+  for (std::size_t at = 0; (at = text.find("\n    historical ", at)) != std::string::npos; ++at)
+    ++printed;
+  EXPECT_EQ(printed, 1u) << text;
+  EXPECT_TRUE(contains(text, "benchmark error vs counterfactual (all years): as in variant 1")) << text;
+  // One variant asked for: its own tables, in full.
+  const std::string alt = format_summary(results, SummaryOptions{120, results.variants[1].name});
+  EXPECT_FALSE(contains(alt, "variant 1 of 2")) << alt;
+  EXPECT_TRUE(contains(alt, "\n    historical ")) << alt;
 }
 
 }  // namespace
