@@ -289,7 +289,29 @@ class Results:
                     "ci_low": low.ravel(), "ci_high": high.ravel(), "unit": unit}))
         if not frames:
             return pd.DataFrame(columns=TIDY_COLUMNS)
-        return pd.concat(frames, ignore_index=True)[TIDY_COLUMNS]
+        return self._typed(pd.concat(frames, ignore_index=True)[TIDY_COLUMNS], variant)
+
+    def _typed(self, frame: pd.DataFrame, variant: str) -> pd.DataFrame:
+        """The frame with money in the scenario's ISO currency (`unit` "USD", "USD/unit" rather
+        than "currency"), each sweep parameter of the variant as a typed column of its own (its
+        path: `withhold.rate` = 0.1), and each `key=value` in a row label ("northeast_small
+        min_units=5000", "specific A=25000") as a typed column (`min_units` = 5000, the rest of
+        the label in `group`)."""
+        code = _text(self.info.get("currency", "")) or "currency"
+        frame["unit"] = frame["unit"].str.replace("currency", code, regex=False)
+        for path, value in self.parameters(variant).items():
+            typed = _toml_value(value)  # a number, text, or a whole array (a band list)
+            frame[path] = [typed] * len(frame)
+        labels = frame["row"].astype(str).unique()
+        parsed = {label: _row_keys(label) for label in labels}
+        keys: List[str] = []
+        for _, found in parsed.values():
+            keys += [k for k in found if k not in keys and k not in frame.columns]
+        if keys:
+            frame["group"] = frame["row"].map(lambda label: parsed[str(label)][0])
+            for k in keys:
+                frame[k] = frame["row"].map(lambda label, k=k: parsed[str(label)][1].get(k))
+        return frame
 
     def quantities(self, path: str) -> pd.DataFrame:
         """The quantities of the table at `path` (one of tables()): quantity, unit, description
@@ -523,6 +545,19 @@ class Results:
     def _region_names(self, f) -> Iterable[str]:
         g = f[f"summary/{self.variants[0]}/region"]
         return _strings(g["rows"])
+
+
+def _row_keys(label: str):
+    """("northeast_small", {"min_units": 5000}) from "northeast_small min_units=5000": the words
+    without "=" as the group, each key=value (a TOML value, typed) apart."""
+    words, keys = [], {}
+    for word in label.split():
+        key, sep, value = word.partition("=")
+        if sep and key:
+            keys[key] = _toml_value(value)
+        else:
+            words.append(word)
+    return " ".join(words), keys
 
 
 def _in_order(names: Iterable[str], known: Iterable[str]) -> List[str]:

@@ -32,7 +32,8 @@ def test_every_estimate_table_matches_the_file(files):
         with h5py.File(r.path, "r") as f:
             for path in r.tables():
                 t = r.table(path)
-                assert list(t.columns) == apmsim.TIDY_COLUMNS, path
+                # The tidy columns first, then any typed keys (sweep parameters, row keys).
+                assert list(t.columns)[: len(apmsim.TIDY_COLUMNS)] == apmsim.TIDY_COLUMNS, path
                 g = f[path]
                 rows = [text(x) for x in g["rows"][()]]
                 quantities = [text(x) for x in g["quantities"][()]]
@@ -43,7 +44,9 @@ def test_every_estimate_table_matches_the_file(files):
                     assert np.array_equal(part["estimate"].to_numpy(), est, equal_nan=True), (path, q)
                     assert np.array_equal(part["se"].to_numpy(), g[q + "_se"][()].ravel(), equal_nan=True)
                     assert np.array_equal(part["ci_low"].to_numpy(), g[q + "_ci_low"][()].ravel(), equal_nan=True)
-                    assert (part["unit"] == text(g[q].attrs["unit"])).all()
+                    # The file's unit, with "currency" named (USD) as the scenario gives it.
+                    code = r.info.get("currency") or "currency"
+                    assert (part["unit"] == text(g[q].attrs["unit"]).replace("currency", code)).all()
                     assert list(part["row"].drop_duplicates()) == rows
                 checked += 1
     # Summary, contract and analysis tables of nine scenarios.
@@ -112,3 +115,24 @@ def test_a_damaged_file_is_refused(files, tmp_path):
     copy.write_bytes(bytes(data[:-100]))
     with pytest.raises(apmsim.FormatError, match="truncated"):
         apmsim.open(str(copy))
+
+
+def test_keys_are_typed_columns_and_money_is_in_the_iso_currency(files):
+    """Issue 23: a sweep parameter and a key inside a row label ("band_0_5k min_units=5000")
+    come as typed columns; money's unit names the scenario's currency, not "currency"."""
+    r = files["mssp_aco"]
+    flows = r.contract("portfolio", variant=r.variants[0])
+    assert set(flows["unit"]) >= {"USD"}
+    assert not flows["unit"].str.contains("currency").any()
+    params = r.parameters(r.variants[0])
+    assert params, "mssp_aco is a sweep"
+    for path, value in params.items():
+        assert path in flows.columns
+        assert flows[path].iloc[0] == apmsim.results._toml_value(value)
+    rates = r.analysis("threshold", "rates", variant=r.variants[0])
+    assert {"group", "min_units"} <= set(rates.columns)
+    keyed = rates[rates["row"].str.contains("min_units=")]
+    assert len(keyed) > 0
+    assert keyed["min_units"].map(type).eq(int).all()
+    first = keyed.iloc[0]
+    assert first["row"] == f"{first['group']} min_units={first['min_units']}"
