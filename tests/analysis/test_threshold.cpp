@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "analysis/threshold.hpp"
+#include "contract/risk_sharing.hpp"
 #include "hand_records.hpp"
 #include "stats/statistics.hpp"
 
@@ -205,6 +206,57 @@ TEST(ThresholdMsr, EmpiricalAndNormalMsrByHand) {
   EXPECT_NEAR(mean_of(*t, "msr_normal", 1), 0.005 + z * sd_b, 1e-14);
   // Batch 0 of group b: -0.01, 0 (mean -0.005); batch 1: 0.05, -0.02 (mean 0.015).
   EXPECT_NEAR(se_of(*t, "null_savings_rate_mean", 1), (0.015 + 0.005) / 2, 1e-14);
+}
+
+// A provider at exactly the MSR is paid (savings rate >= MSR), so msr_for_alpha, the
+// ceil((1 - alpha) n)-th smallest null savings rate, lets through the floor(alpha n) rates above
+// it and itself: a false reward of (floor(alpha n) + 1) / n, just above alpha. Ten null rates
+// -4/64 .. 5/64 (exact in binary), benchmark 1,024, alpha 0.25: msr_for_alpha is the 8th, 3/64;
+// 3/64, 4/64 and 5/64 are paid, 3 of 10 = 0.3 > 0.25; any MSR above 3/64 (up to 4/64) pays 2 of
+// 10, 0.2 <= alpha.
+TEST(ThresholdMsr, ProviderAtExactlyTheMsrIsPaidSoFalseRewardIsJustAboveAlpha) {
+  const std::uint64_t n = 10;
+  const double benchmark = 1024.0, alpha = 0.25;
+  HandRecords hand(n, 1, 1);
+  hand.fill(c::kUnits, 100);
+  hand.fill(c::kBenchmark, benchmark);
+  for (std::uint64_t r = 0; r < n; ++r)
+    hand.at(r, 0, 0, c::kNullSavingsRate) = (static_cast<double>(r) - 4.0) / 64.0;
+  scenario::Contract contract;
+  contract.present = true;
+  contract.years.resize(1);
+  contract.years[0].sharing.enabled = true;  // first dollar, half shared
+  scenario::AnalysisSettings settings;
+  settings.threshold_min_units = {0};
+  settings.threshold_alpha = alpha;
+  const auto msr_of = [&] {
+    const auto tables = threshold_analysis(hand.view(1), contract, settings);
+    return mean_of(*find_table(tables, "msr"), "msr_for_alpha", 0);
+  };
+  const double msr = msr_of();
+  EXPECT_EQ(msr, 3.0 / 64.0);
+  // The contract's own rule at that MSR, on each null world: the evaluator's null_shared_result.
+  const auto paid_at = [&](double minimum) {
+    double paid = 0;
+    for (std::uint64_t r = 0; r < n; ++r) {
+      const double rate = hand.at(r, 0, 0, c::kNullSavingsRate);
+      const double shared = c::shared_savings(contract.years[0].sharing, {minimum, minimum},
+                                              benchmark, benchmark * (1.0 - rate));
+      hand.at(r, 0, 0, c::kNullSharedResult) = shared;
+      paid += shared > 0 ? 1 : 0;
+    }
+    return paid / static_cast<double>(n);
+  };
+  EXPECT_GT(c::shared_savings(contract.years[0].sharing, {msr, msr}, benchmark,
+                              benchmark * (1.0 - msr)),
+            0.0);  // exactly at the MSR: paid
+  EXPECT_DOUBLE_EQ(paid_at(msr), (std::floor(alpha * n) + 1) / n);
+  EXPECT_DOUBLE_EQ(paid_at(msr), 0.3);
+  const auto tables = threshold_analysis(hand.view(1), contract, settings);
+  EXPECT_DOUBLE_EQ(mean_of(*find_table(tables, "rates"), "false_reward", 0), 0.3);
+  // Just above it the false reward is at most alpha.
+  EXPECT_DOUBLE_EQ(paid_at(std::nextafter(msr, 1.0)), 0.2);
+  EXPECT_DOUBLE_EQ(paid_at(4.0 / 64.0), 0.2);
 }
 
 TEST(ThresholdFalseReward, HeadlineIsTheAllRowAtTheFirstMinUnits) {
