@@ -112,6 +112,50 @@ TEST(ThresholdRates, ConditionalEqualsJointOverEligibleShare) {
   EXPECT_NEAR(mean_of(t, "false_negative_joint", 1), 1.0 / 8, 1e-14);
 }
 
+// mean_units counts every provider-year of the row's group and year, eligible at m or not, so it
+// is the same in each min_units row; a rate given eligibility is NaN (not 0) where no
+// provider-year is eligible, while the joint rates and eligible_share are 0 and excluded_share 1.
+TEST(ThresholdRates, MeanUnitsOverAllProviderYearsAndNaNWhereNoneIsEligible) {
+  ThresholdWorld world;
+  world.settings.threshold_min_units = {0, 50, 1000};
+  const auto tables = world.analyse();
+  const EstimateTable& t = *find_table(tables, "rates");
+  ASSERT_EQ(t.rows[2], "a min_units=1000");
+  for (std::size_t row = 0; row < 3; ++row)  // group a: p0 100 units, p1 40
+    EXPECT_NEAR(mean_of(t, "mean_units", row), 70, 1e-12);
+  EXPECT_EQ(mean_of(t, "excluded_share", 2), 1);
+  EXPECT_EQ(mean_of(t, "eligible_share", 2), 0);
+  for (const std::string rate : {"false_reward", "false_penalty", "false_negative",
+                                 "noise_false_reward", "noise_false_penalty",
+                                 "noise_false_negative"}) {
+    SCOPED_TRACE(rate);
+    EXPECT_TRUE(std::isnan(mean_of(t, rate, 2)));
+    EXPECT_TRUE(std::isnan(se_of(t, rate, 2)));
+  }
+  EXPECT_EQ(mean_of(t, "false_reward_joint", 2), 0);
+}
+
+// Without a finite null savings rate (no benchmark in any provider-year) the msr row's rate
+// figures are NaN; mean_units still counts the provider-years.
+TEST(ThresholdMsr, NaNWithoutNullSavingsRates) {
+  ThresholdWorld world;
+  for (std::uint64_t r = 0; r < 4; ++r)
+    for (std::size_t p = 0; p < 3; ++p)
+      world.hand.at(r, p, 0, c::kNullSavingsRate) = std::nan("");
+  const auto tables = world.analyse();
+  const EstimateTable& m = *find_table(tables, "msr");
+  EXPECT_NEAR(mean_of(m, "mean_units", 0), 70, 1e-12);
+  for (const std::string figure : {"null_savings_rate_mean", "msr_for_alpha", "msr_normal",
+                                   "noise_savings_rate_sd", "noise_msr_for_alpha",
+                                   "noise_msr_normal"}) {
+    SCOPED_TRACE(figure);
+    EXPECT_TRUE(std::isnan(mean_of(m, figure, 0)));
+  }
+  // The as-designed sd of fewer than two rates is 0, not NaN (stats::standard_deviation); the
+  // noise-only sd is NaN (docs/analyses.md).
+  EXPECT_EQ(mean_of(m, "null_savings_rate_sd", 0), 0);
+}
+
 // Two years: the rates of each year and of the agreement pool that year's provider-years.
 TEST(ThresholdRates, ByPerformanceYear) {
   HandRecords hand(2, 1, 2);
