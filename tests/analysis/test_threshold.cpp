@@ -228,6 +228,41 @@ TEST(ThresholdNoiseOnly, CentredNullWorldByHand) {
   EXPECT_NEAR(mean_of(m, "noise_msr_normal", 0, 1), stats::normal_quantile(0.75) * sd0, 1e-14);
 }
 
+// s0 is centred on the run's own mean for each provider-year, so each s0 has variance
+// (1 - 1/R) sigma^2, and noise_savings_rate_sd, the sample sd of the s0 of C provider-years pooled
+// (N = C R values, N - 1 in the denominator), estimates sigma^2 C (R - 1) / (C R - 1): here two
+// providers, R = 2, null rates 0.01, 0.03 and 0.10, 0.14: s0 = -0.01, 0.01, -0.02, 0.02, sum of
+// squares 0.001, variance 0.001 / 3, two thirds of the within-provider variance 0.001 / 2.
+TEST(ThresholdNoiseOnly, CentredOnTheRunsMeanShrinksTheVariance) {
+  HandRecords hand(2, 2, 1);
+  hand.fill(c::kUnits, 100);
+  hand.fill(c::kBenchmark, 1000);
+  hand.fill(c::kCounterfactualCost, 1000);
+  hand.at(0, 0, 0, c::kNullSavingsRate) = 0.01;
+  hand.at(1, 0, 0, c::kNullSavingsRate) = 0.03;
+  hand.at(0, 1, 0, c::kNullSavingsRate) = 0.10;
+  hand.at(1, 1, 0, c::kNullSavingsRate) = 0.14;
+  scenario::Contract contract;
+  contract.present = true;
+  contract.years.resize(1);
+  contract.years[0].sharing.enabled = true;
+  scenario::AnalysisSettings settings;
+  settings.threshold_min_units = {0};
+  const RecordView view = hand.view(1);
+  const NoiseOnlyWorld world = noise_only_world(view, contract, 0.0);
+  EXPECT_NEAR(world.savings_rate[0], -0.01, 1e-15);  // record index rep x cells + cell
+  EXPECT_NEAR(world.savings_rate[1], -0.02, 1e-15);
+  EXPECT_NEAR(world.savings_rate[2], 0.01, 1e-15);
+  EXPECT_NEAR(world.savings_rate[3], 0.02, 1e-15);
+  const auto tables = threshold_analysis(view, contract, settings);
+  const EstimateTable& m = *find_table(tables, "msr");
+  ASSERT_EQ(m.rows, (std::vector<std::string>{"p", "all"}));
+  const double cells = 2, reps = 2, within = 0.001 / (cells * (reps - 1));
+  const double shrink = cells * (reps - 1) / (cells * reps - 1);  // 2/3; -> 1 - 1/R for many cells
+  EXPECT_NEAR(mean_of(m, "noise_savings_rate_sd", 1), std::sqrt(shrink * within), 1e-15);
+  EXPECT_NEAR(mean_of(m, "noise_savings_rate_sd", 1), std::sqrt(0.001 / 3), 1e-15);
+}
+
 TEST(ThresholdMsr, EmpiricalAndNormalMsrByHand) {
   const auto tables = ThresholdWorld().analyse();
   const EstimateTable* t = find_table(tables, "msr");
