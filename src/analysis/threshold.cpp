@@ -75,7 +75,8 @@ constexpr std::array kNullSavingsQuantities{
                     "its standard deviation"},
     QuantityInfo<N>{
         N::kMsrForAlpha, "msr_for_alpha", "fraction",
-        "smallest MSR with P(savings rate >= MSR | effect 0) <= alpha (empirical quantile)"},
+        "empirical (1-alpha) quantile of the null savings rate; paid at it: "
+        "false reward (floor(alpha n) + 1) / n"},
     QuantityInfo<N>{N::kMsrNormal, "msr_normal", "fraction",
                     "the same from the normal approximation: mean + z(1-alpha) sd"},
     QuantityInfo<N>{N::kNoiseSavingsRateSd, "noise_savings_rate_sd", "fraction",

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "analysis/threshold.hpp"
+#include "contract/risk_sharing.hpp"
 #include "hand_records.hpp"
 #include "stats/statistics.hpp"
 
@@ -111,6 +112,50 @@ TEST(ThresholdRates, ConditionalEqualsJointOverEligibleShare) {
   EXPECT_NEAR(mean_of(t, "false_negative_joint", 1), 1.0 / 8, 1e-14);
 }
 
+// mean_units counts every provider-year of the row's group and year, eligible at m or not, so it
+// is the same in each min_units row; a rate given eligibility is NaN (not 0) where no
+// provider-year is eligible, while the joint rates and eligible_share are 0 and excluded_share 1.
+TEST(ThresholdRates, MeanUnitsOverAllProviderYearsAndNaNWhereNoneIsEligible) {
+  ThresholdWorld world;
+  world.settings.threshold_min_units = {0, 50, 1000};
+  const auto tables = world.analyse();
+  const EstimateTable& t = *find_table(tables, "rates");
+  ASSERT_EQ(t.rows[2], "a min_units=1000");
+  for (std::size_t row = 0; row < 3; ++row)  // group a: p0 100 units, p1 40
+    EXPECT_NEAR(mean_of(t, "mean_units", row), 70, 1e-12);
+  EXPECT_EQ(mean_of(t, "excluded_share", 2), 1);
+  EXPECT_EQ(mean_of(t, "eligible_share", 2), 0);
+  for (const std::string rate : {"false_reward", "false_penalty", "false_negative",
+                                 "noise_false_reward", "noise_false_penalty",
+                                 "noise_false_negative"}) {
+    SCOPED_TRACE(rate);
+    EXPECT_TRUE(std::isnan(mean_of(t, rate, 2)));
+    EXPECT_TRUE(std::isnan(se_of(t, rate, 2)));
+  }
+  EXPECT_EQ(mean_of(t, "false_reward_joint", 2), 0);
+}
+
+// Without a finite null savings rate (no benchmark in any provider-year) the msr row's rate
+// figures are NaN; mean_units still counts the provider-years.
+TEST(ThresholdMsr, NaNWithoutNullSavingsRates) {
+  ThresholdWorld world;
+  for (std::uint64_t r = 0; r < 4; ++r)
+    for (std::size_t p = 0; p < 3; ++p)
+      world.hand.at(r, p, 0, c::kNullSavingsRate) = std::nan("");
+  const auto tables = world.analyse();
+  const EstimateTable& m = *find_table(tables, "msr");
+  EXPECT_NEAR(mean_of(m, "mean_units", 0), 70, 1e-12);
+  for (const std::string figure : {"null_savings_rate_mean", "msr_for_alpha", "msr_normal",
+                                   "noise_savings_rate_sd", "noise_msr_for_alpha",
+                                   "noise_msr_normal"}) {
+    SCOPED_TRACE(figure);
+    EXPECT_TRUE(std::isnan(mean_of(m, figure, 0)));
+  }
+  // The as-designed sd of fewer than two rates is 0, not NaN (stats::standard_deviation); the
+  // noise-only sd is NaN (docs/analyses.md).
+  EXPECT_EQ(mean_of(m, "null_savings_rate_sd", 0), 0);
+}
+
 // Two years: the rates of each year and of the agreement pool that year's provider-years.
 TEST(ThresholdRates, ByPerformanceYear) {
   HandRecords hand(2, 1, 2);
@@ -183,6 +228,41 @@ TEST(ThresholdNoiseOnly, CentredNullWorldByHand) {
   EXPECT_NEAR(mean_of(m, "noise_msr_normal", 0, 1), stats::normal_quantile(0.75) * sd0, 1e-14);
 }
 
+// s0 is centred on the run's own mean for each provider-year, so each s0 has variance
+// (1 - 1/R) sigma^2, and noise_savings_rate_sd, the sample sd of the s0 of C provider-years pooled
+// (N = C R values, N - 1 in the denominator), estimates sigma^2 C (R - 1) / (C R - 1): here two
+// providers, R = 2, null rates 0.01, 0.03 and 0.10, 0.14: s0 = -0.01, 0.01, -0.02, 0.02, sum of
+// squares 0.001, variance 0.001 / 3, two thirds of the within-provider variance 0.001 / 2.
+TEST(ThresholdNoiseOnly, CentredOnTheRunsMeanShrinksTheVariance) {
+  HandRecords hand(2, 2, 1);
+  hand.fill(c::kUnits, 100);
+  hand.fill(c::kBenchmark, 1000);
+  hand.fill(c::kCounterfactualCost, 1000);
+  hand.at(0, 0, 0, c::kNullSavingsRate) = 0.01;
+  hand.at(1, 0, 0, c::kNullSavingsRate) = 0.03;
+  hand.at(0, 1, 0, c::kNullSavingsRate) = 0.10;
+  hand.at(1, 1, 0, c::kNullSavingsRate) = 0.14;
+  scenario::Contract contract;
+  contract.present = true;
+  contract.years.resize(1);
+  contract.years[0].sharing.enabled = true;
+  scenario::AnalysisSettings settings;
+  settings.threshold_min_units = {0};
+  const RecordView view = hand.view(1);
+  const NoiseOnlyWorld world = noise_only_world(view, contract, 0.0);
+  EXPECT_NEAR(world.savings_rate[0], -0.01, 1e-15);  // record index rep x cells + cell
+  EXPECT_NEAR(world.savings_rate[1], -0.02, 1e-15);
+  EXPECT_NEAR(world.savings_rate[2], 0.01, 1e-15);
+  EXPECT_NEAR(world.savings_rate[3], 0.02, 1e-15);
+  const auto tables = threshold_analysis(view, contract, settings);
+  const EstimateTable& m = *find_table(tables, "msr");
+  ASSERT_EQ(m.rows, (std::vector<std::string>{"p", "all"}));
+  const double cells = 2, reps = 2, within = 0.001 / (cells * (reps - 1));
+  const double shrink = cells * (reps - 1) / (cells * reps - 1);  // 2/3; -> 1 - 1/R for many cells
+  EXPECT_NEAR(mean_of(m, "noise_savings_rate_sd", 1), std::sqrt(shrink * within), 1e-15);
+  EXPECT_NEAR(mean_of(m, "noise_savings_rate_sd", 1), std::sqrt(0.001 / 3), 1e-15);
+}
+
 TEST(ThresholdMsr, EmpiricalAndNormalMsrByHand) {
   const auto tables = ThresholdWorld().analyse();
   const EstimateTable* t = find_table(tables, "msr");
@@ -205,6 +285,57 @@ TEST(ThresholdMsr, EmpiricalAndNormalMsrByHand) {
   EXPECT_NEAR(mean_of(*t, "msr_normal", 1), 0.005 + z * sd_b, 1e-14);
   // Batch 0 of group b: -0.01, 0 (mean -0.005); batch 1: 0.05, -0.02 (mean 0.015).
   EXPECT_NEAR(se_of(*t, "null_savings_rate_mean", 1), (0.015 + 0.005) / 2, 1e-14);
+}
+
+// A provider at exactly the MSR is paid (savings rate >= MSR), so msr_for_alpha, the
+// ceil((1 - alpha) n)-th smallest null savings rate, lets through the floor(alpha n) rates above
+// it and itself: a false reward of (floor(alpha n) + 1) / n, just above alpha. Ten null rates
+// -4/64 .. 5/64 (exact in binary), benchmark 1,024, alpha 0.25: msr_for_alpha is the 8th, 3/64;
+// 3/64, 4/64 and 5/64 are paid, 3 of 10 = 0.3 > 0.25; any MSR above 3/64 (up to 4/64) pays 2 of
+// 10, 0.2 <= alpha.
+TEST(ThresholdMsr, ProviderAtExactlyTheMsrIsPaidSoFalseRewardIsJustAboveAlpha) {
+  const std::uint64_t n = 10;
+  const double benchmark = 1024.0, alpha = 0.25;
+  HandRecords hand(n, 1, 1);
+  hand.fill(c::kUnits, 100);
+  hand.fill(c::kBenchmark, benchmark);
+  for (std::uint64_t r = 0; r < n; ++r)
+    hand.at(r, 0, 0, c::kNullSavingsRate) = (static_cast<double>(r) - 4.0) / 64.0;
+  scenario::Contract contract;
+  contract.present = true;
+  contract.years.resize(1);
+  contract.years[0].sharing.enabled = true;  // first dollar, half shared
+  scenario::AnalysisSettings settings;
+  settings.threshold_min_units = {0};
+  settings.threshold_alpha = alpha;
+  const auto msr_of = [&] {
+    const auto tables = threshold_analysis(hand.view(1), contract, settings);
+    return mean_of(*find_table(tables, "msr"), "msr_for_alpha", 0);
+  };
+  const double msr = msr_of();
+  EXPECT_EQ(msr, 3.0 / 64.0);
+  // The contract's own rule at that MSR, on each null world: the evaluator's null_shared_result.
+  const auto paid_at = [&](double minimum) {
+    double paid = 0;
+    for (std::uint64_t r = 0; r < n; ++r) {
+      const double rate = hand.at(r, 0, 0, c::kNullSavingsRate);
+      const double shared = c::shared_savings(contract.years[0].sharing, {minimum, minimum},
+                                              benchmark, benchmark * (1.0 - rate));
+      hand.at(r, 0, 0, c::kNullSharedResult) = shared;
+      paid += shared > 0 ? 1 : 0;
+    }
+    return paid / static_cast<double>(n);
+  };
+  EXPECT_GT(c::shared_savings(contract.years[0].sharing, {msr, msr}, benchmark,
+                              benchmark * (1.0 - msr)),
+            0.0);  // exactly at the MSR: paid
+  EXPECT_DOUBLE_EQ(paid_at(msr), (std::floor(alpha * n) + 1) / n);
+  EXPECT_DOUBLE_EQ(paid_at(msr), 0.3);
+  const auto tables = threshold_analysis(hand.view(1), contract, settings);
+  EXPECT_DOUBLE_EQ(mean_of(*find_table(tables, "rates"), "false_reward", 0), 0.3);
+  // Just above it the false reward is at most alpha.
+  EXPECT_DOUBLE_EQ(paid_at(std::nextafter(msr, 1.0)), 0.2);
+  EXPECT_DOUBLE_EQ(paid_at(4.0 / 64.0), 0.2);
 }
 
 TEST(ThresholdFalseReward, HeadlineIsTheAllRowAtTheFirstMinUnits) {

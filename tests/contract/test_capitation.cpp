@@ -68,6 +68,9 @@ TEST(Capitation, IneligibleProviderSharesNoGainOrLoss) {
       monitor_tallies(truncated + 1.0e5, truncated).evaluate(contract_of(terms, 3, 1));
   const double* year = r.record(0, 0, 0);
   EXPECT_EQ(year[kEligible], 0.0);
+  // shared_result is the corridor's share before eligibility (-10% of the budget); the
+  // reconciliation ignores it and tops the budget up to the accountable cost.
+  EXPECT_NEAR(year[kSharedResult], -0.10 * budget, 1e-6);
   EXPECT_NEAR(year[kReconciliation], truncated - budget, 1e-6);
   EXPECT_NEAR(year[kNetProviderResult], 0.0, 1e-6);
   EXPECT_NEAR(year[kPayment], truncated + 1.0e5, 1e-6);

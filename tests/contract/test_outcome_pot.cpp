@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "contract/outcome_pot.hpp"
+#include "hand_tallies.hpp"
 
 namespace apmsim::contract {
 namespace {
@@ -91,6 +92,19 @@ TEST(OutcomePot, PerMeasureSharesCappedAtThePot) {
   const auto w = per_measure({{at(0.5, 0.7)}, {at(0.5, 0.6)}});
   EXPECT_DOUBLE_EQ(earn_share(w, rates({0.6, 0.6})), 1.0);  // 130% of the pot: the whole pot
   EXPECT_DOUBLE_EQ(earn_share(w, rates({0.6, 0.4})), 0.7);
+  // The cap is on the sum, not on each measure: three measures of 0.5 earn the pot, not 1.5.
+  const auto three = per_measure({{at(0.5, 0.5)}, {at(0.5, 0.5)}, {at(0.5, 0.5)}});
+  EXPECT_DOUBLE_EQ(earn_share(three, rates({0.6, 0.6, 0.6})), 1.0);
+  EXPECT_DOUBLE_EQ(earn_share(three, rates({0.6, 0.4, 0.4})), 0.5);
+  // A measure without tiers earns nothing; the gate, on the quality score, comes first.
+  auto gated = per_measure({{at(0.5, 0.7)}, {}});
+  EXPECT_DOUBLE_EQ(earn_share(gated, rates({0.6, 0.9})), 0.7);
+  gated.gate = 0.5;
+  Quality q = rates({0.6, 0.9});
+  q.score = 0.4;
+  EXPECT_DOUBLE_EQ(earn_share(gated, q), 0.0);
+  q.score = 0.5;
+  EXPECT_DOUBLE_EQ(earn_share(gated, q), 0.7);
 }
 
 TEST(Quality, WeightedScores) {
@@ -102,6 +116,43 @@ TEST(Quality, WeightedScores) {
   EXPECT_DOUBLE_EQ(q.baseline_score, 0.575);
   EXPECT_DOUBLE_EQ(rate_of(3.0, 4.0), 0.75);
   EXPECT_DOUBLE_EQ(rate_of(3.0, 0.0), 0.0);  // nobody measured
+}
+
+// A scenario without [[measure]] (or a year whose weights give no points available) scores 0, and
+// its baseline score 0: a quality_gate above 0 then pays no savings, quality-scaled sharing
+// shares nothing (docs/scenario-reference.md, [contract.quality]).
+TEST(Quality, NoMeasuresScoresZero) {
+  Quality q;
+  q.score = q.baseline_score = 0.9;  // overwritten
+  score_quality({}, {}, q);
+  EXPECT_EQ(q.score, 0.0);
+  EXPECT_EQ(q.baseline_score, 0.0);
+  score_quality({}, {{0.5, 2.0}}, q);  // points tables change nothing without measures
+  EXPECT_EQ(q.score, 0.0);
+}
+
+// The same through the Evaluator: a provider without measures saving 10% of a benchmark of
+// 5,000,000 shares half of it, 250,000, unless a quality gate or quality scaling meets its score 0.
+TEST(Quality, NoMeasuresMeetTheGateAndScalingWithZero) {
+  handmade::HandTallies world(3, 1);  // no [[measure]]
+  for (int b = 0; b < 3; ++b) world.set_year(0, b, 1000.0, 5.0e6);
+  world.set_year(0, 3, 1000.0, 4.5e6);
+  scenario::ContractTerms terms;
+  terms.benchmark.risk_adjust = false;
+  terms.sharing.enabled = true;
+  terms.sharing.savings_rate = 0.5;
+  const auto shared = [&world](const scenario::ContractTerms& t) {
+    const Records r = world.evaluate(handmade::contract_of(t, 3, 1));
+    EXPECT_EQ(r.record(0, 0, 0)[kQualityScore], 0.0);
+    return r.record(0, 0, 0)[kSharedResult];
+  };
+  EXPECT_NEAR(shared(terms), 250000.0, 1e-6);
+  scenario::ContractTerms gated = terms;
+  gated.quality_gate = 0.01;
+  EXPECT_EQ(shared(gated), 0.0);
+  scenario::ContractTerms scaled = terms;
+  scaled.sharing.quality_scaled = true;
+  EXPECT_EQ(shared(scaled), 0.0);
 }
 
 }  // namespace
