@@ -49,7 +49,7 @@ def _variant(results: Results, variant: Optional[str]) -> str:
 
 
 def _title(results: Results, variant: str) -> str:
-    name = os.path.basename(results.path)
+    name = results.scenario_name  # the scenario's own name, not the file's
     return "\n".join(textwrap.wrap(name if len(results.variants) == 1 else f"{name}, variant {variant}", 110))
 
 
@@ -233,13 +233,19 @@ def _descriptions(results: Results, variant: str) -> Dict[str, str]:
 
 # --- benchmark error ---------------------------------------------------------------------------
 
-def benchmark_error(results: Results, variant: Optional[str] = None) -> Figure:
+def benchmark_error(results: Results, variant: Optional[str] = None, methods: Optional[List[str]] = None) -> Figure:
     """Bias and RMSE of each benchmark method by performance year, as shares of the
-    counterfactual cost per unit, 95% intervals."""
+    counterfactual cost per unit, 95% intervals. Methods the run did not estimate (no estimate
+    in any year, e.g. the regional ones without a comparison population) are left out, or only
+    `methods`; without any, ValueError."""
     v = _variant(results, variant)
     table = results.analysis("benchmark", "methods", variant=v)
     columns = list(dict.fromkeys(table["column"]))
-    methods = list(dict.fromkeys(table["row"]))
+    if methods is None:
+        ran = table.groupby("row", sort=False)["estimate"].apply(lambda x: x.notna().any())
+        methods = [m for m, ok in ran.items() if ok]
+    if not methods:
+        raise ValueError("no benchmark method has estimates in this run")
     width = 0.8 / max(len(columns), 1)
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
     for ax, q in zip(axes, ("bias", "rmse")):

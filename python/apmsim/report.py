@@ -1,19 +1,20 @@
 """One self-contained HTML report of an apmsim results file, readable offline.
 
-    python3 -m apmsim.report RESULTS.h5 --out report.html      (or: apmsim report RESULTS.h5)
+    apmsim report RESULTS.h5 --out report.html      (or: python3 -m apmsim report RESULTS.h5)
     apmsim.report.write(apmsim.open(path), "report.html")
 
 The file has no external reference: styles are inline, plots are PNG data URIs, there is no
-script. Sections (each an element with its id): overview, scenario, money-flows, variants,
-withhold, benchmark, threshold, risk, population, precision. A section whose analysis the run did
-not make says so rather than disappearing.
+script. The page is rendered from the package's Jinja2 templates (apmsim/templates/, autoescaping
+on, so a scenario's names and text cannot inject markup); this module builds the sections as data.
+Sections (each an element with its id): overview, scenario, money-flows, variants, withhold,
+benchmark, threshold, risk, population, precision. A section whose analysis the run did not make
+says so rather than disappearing, and a plot without data says what is missing.
 """
 from __future__ import annotations
 
 import argparse
 import base64
 import datetime
-import html
 import io
 import math
 import os
@@ -22,6 +23,7 @@ from typing import Dict, Iterable, List, Optional
 
 import pandas as pd
 
+from . import brief
 from . import format as fmt
 from .results import FormatError, Results
 from .results import open as open_results
@@ -66,22 +68,30 @@ ANALYSES = {
              "Capital = VaR - expected loss."),
 }
 
-STYLE = """
-body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;max-width:1180px;
-padding:0 24px 48px;color:#1d232b}h1{font-size:22px;margin:28px 0 4px}h2{font-size:18px;margin:34px 0 6px;
-border-bottom:1px solid #ccd3db;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
-p.def{color:#3b4754;margin:4px 0 10px;max-width:920px}table{border-collapse:collapse;margin:6px 0 14px;
-font-variant-numeric:tabular-nums}th,td{padding:3px 9px;border-bottom:1px solid #e3e7ec;text-align:right;
-vertical-align:top}th{background:#f3f5f8;font-weight:600}td.l,th.l{text-align:left}.ci{color:#5b6875;
-font-size:11.5px;white-space:nowrap}td.d{text-align:left;min-width:280px;color:#3b4754;font-size:12.5px}td.flag{color:#a33}details{margin:6px 0}summary{cursor:pointer;font-weight:600}
-img{max-width:100%;border:1px solid #e3e7ec;margin:6px 0}pre{background:#f6f8fa;padding:10px;
-overflow:auto;font-size:12px}.meta{color:#5b6875}.note{color:#5b6875;font-style:italic}
-.wide{overflow-x:auto;max-width:100%}dl{display:grid;grid-template-columns:max-content auto;gap:2px 14px}dt{font-weight:600}dd{margin:0}
-"""
+#: Value columns a table shows side by side at most; wider tables are split into parts that
+#: repeat the row labels, so no table is wider than the page (1180 px of text at 1400 px).
+MAX_VALUE_COLUMNS = 6
 
 
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
+def _c(text="", cls="", ci="", sub="", flag="") -> dict:
+    """One table cell (the template escapes every text)."""
+    return {"text": "" if text is None else str(text), "cls": cls, "ci": ci, "sub": sub, "flag": flag}
+
+
+def fit(head: List[dict], rows: List[List[dict]], key: int, max_values: int = MAX_VALUE_COLUMNS) -> List[dict]:
+    """A table as one or more parts of at most `max_values` value columns each, every part with
+    the first `key` (label) columns repeated: wide tables split rather than scroll sideways."""
+    values = len(head) - key
+    if values <= max_values:
+        return [{"head": head, "rows": rows, "part": ""}]
+    parts = math.ceil(values / max_values)
+    size = math.ceil(values / parts)
+    out = []
+    for k in range(parts):
+        lo, hi = key + k * size, min(key + (k + 1) * size, len(head))
+        out.append({"head": head[:key] + head[lo:hi], "rows": [r[:key] + r[lo:hi] for r in rows],
+                    "part": f"part {k + 1} of {parts}"})
+    return out
 
 
 def _image(fig) -> str:
@@ -90,12 +100,22 @@ def _image(fig) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=96)
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="plot" src="data:image/png;base64,{data}">'
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def environment():
+    """The Jinja2 environment of the package's templates (python/apmsim/templates), autoescaping on."""
+    import jinja2
+    from markupsafe import Markup, escape
+    env = jinja2.Environment(loader=jinja2.PackageLoader("apmsim", "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    # Names like false_reward_joint break after an underscore, not inside a word (escaped first).
+    env.filters["breakable"] = lambda text: Markup(str(escape(text)).replace("_", "_<wbr>"))
+    return env
 
 
 class Report:
-    """Builds the report's HTML from one results file."""
+    """Builds the report from one results file: sections as data, rendered by the templates."""
 
     def __init__(self, results: Results, apmsim: Optional[str] = None, plots: bool = True,
                  max_variants: int = 12):
@@ -105,18 +125,20 @@ class Report:
         self.currency = str(results.info.get("currency") or "")
         #: Variants shown in full (analyses and plots); the rest appear side by side only.
         self.detailed = results.variants[:max_variants]
+        self.doc = self._toml()
 
     # --- pieces ----------------------------------------------------------------------------
 
-    def _value_cells(self, row: pd.Series, unit: str, places: Optional[int] = None) -> str:
+    def _value(self, row: pd.Series, unit: str, places: Optional[int] = None) -> dict:
         """One estimate with its 95% interval beneath it (none when exact: SE 0); `places` is
         its column's (at most one more than the value's own)."""
+        if pd.isna(row["estimate"]):
+            return _c("n/a", "blank")  # not estimated (no provider-year qualified)
         if places is not None:
             places = min(places, fmt.places_for(row["estimate"], row["se"], unit) + 1)
         est, se, ci = fmt.interval(row["estimate"], row["se"], row["ci_low"], row["ci_high"], unit=unit,
                                    currency="", places=places)
-        below = f"<br><span class=ci>{_e(ci)}</span>" if row["se"] and ci else ""
-        return f"<td>{_e(est)}{below}</td>"
+        return _c(est, ci=ci if row["se"] and ci else "")
 
     def _unit_text(self, unit: str) -> str:
         if unit == "currency" or unit.startswith("currency/"):
@@ -126,86 +148,125 @@ class Report:
 
     def table(self, path: str, quantities: Optional[Iterable[str]] = None, rows: Optional[List[str]] = None,
               by: str = "column", notes: Optional[Dict[str, str]] = None, flag=None,
-              row_header: Optional[str] = None, blank=None) -> str:
-        """One estimate table as HTML: a row per quantity (by="column": columns are the table's
-        columns) or per table row (by="row": one quantity per column at the table's last column).
+              row_header: Optional[str] = None, blank=None) -> dict:
+        """One estimate table as a block: a row per quantity with its definition beneath its
+        name (by="column": columns are the table's columns) or a row per table row (by="row":
+        one quantity per column at the table's last column, definitions listed below).
         `blank(row, values)` may name quantities to show as a note instead (quantity -> note)."""
         t = self.r.table(path)
         info = self.r.quantities(path).set_index("quantity")
         wanted = [q for q in (quantities or info.index) if q in info.index]
         columns = list(dict.fromkeys(t["column"]))
-        out = ["<div class=wide><table>"]
         if by == "column":
             row_name = rows[0] if rows else t["row"].iloc[0]
-            out.append("<tr><th class=l>quantity</th><th class=l>unit</th>" +
-                       "".join(f"<th>{_e(_label(c))}</th>" for c in columns) +
-                       "<th class=l>definition</th></tr>")
+            head = [_c("quantity", "l"), _c("unit", "l")] + [_c(_label(c)) for c in columns]
+            body = []
             for q in wanted:
                 part = t[(t["quantity"] == q) & (t["row"] == row_name)].set_index("column")
                 unit = info.loc[q, "unit"]
                 places = _shared_places(part.loc[columns], unit)
-                cells = "".join(self._value_cells(part.loc[c], unit, places) for c in columns)
                 definition = info.loc[q, "description"] + (f" ({notes[q]})" if notes and q in notes else "")
-                out.append(f"<tr><td class=l>{_e(q)}</td><td class=l>{_e(self._unit_text(unit))}</td>"
-                           f"{cells}<td class=d>{_e(definition)}</td></tr>")
-            out.append("</table></div>")
-            return "\n".join(out)
-        else:
-            column = columns[-1]
-            names = rows or list(dict.fromkeys(t["row"]))
-            at = t[t["column"] == column]
-            places = {q: _shared_places(at[(at["quantity"] == q) & at["row"].isin(names)], info.loc[q, "unit"])
-                      for q in wanted}
-            out.append(f"<tr><th class=l>{_e(row_header or 'row')}</th>" + "".join(
-                f"<th>{_e(q)} ({_e(self._unit_text(info.loc[q, 'unit']))})</th>"
-                for q in wanted) + "</tr>")
-            for name in names:
-                part = at[at["row"] == name].set_index("quantity")
-                cells = ""
-                hidden = blank(name, part) if blank else {}
-                for q in wanted:
-                    if q in hidden:
-                        cells += f"<td class=ci>{_e(hidden[q])}</td>"
-                        continue
-                    cells += self._value_cells(part.loc[q], info.loc[q, "unit"], places[q])
-                    if flag is not None and flag(q, part.loc[q]):
-                        cells = cells[: -len("</td>")] + f" <span class=flag>{_e(flag(q, part.loc[q]))}</span></td>"
-                out.append(f"<tr><td class=l>{_e(name)}</td>{cells}</tr>")
-            out.append("</table></div><p class=def>" + "; ".join(
-                f"<b>{_e(q)}</b>: {_e(info.loc[q, 'description'])}" for q in wanted) + f" (column {_e(_label(column))})</p>")
-            return "\n".join(out)
+                body.append([_c(q, "q", sub=definition), _c(self._unit_text(unit), "u")] +
+                            [self._value(part.loc[c], unit, places) for c in columns])
+            return {"kind": "table", "tables": fit(head, body, 2), "defs": []}
+        column = columns[-1]
+        names = rows or list(dict.fromkeys(t["row"]))
+        at = t[t["column"] == column]
+        places = {q: _shared_places(at[(at["quantity"] == q) & at["row"].isin(names)], info.loc[q, "unit"])
+                  for q in wanted}
+        head = [_c(row_header or "row", "l")] + [
+            _c(q, sub=self._unit_text(info.loc[q, "unit"])) for q in wanted]
+        body = []
+        for name in names:
+            part = at[at["row"] == name].set_index("quantity")
+            hidden = blank(name, part) if blank else {}
+            cells = [_c(name, "k")]
+            for q in wanted:
+                if q in hidden:
+                    cells.append(_c(hidden[q], "blank"))
+                    continue
+                cell = self._value(part.loc[q], info.loc[q, "unit"], places[q])
+                if flag is not None:
+                    cell["flag"] = flag(q, part.loc[q]) or ""
+                cells.append(cell)
+            body.append(cells)
+        defs = [(q, info.loc[q, "description"]) for q in wanted]
+        defs.append(("column", f"values at {_label(column)}"))
+        return {"kind": "table", "tables": fit(head, body, 1), "defs": defs}
 
-    def _per_variant(self, build) -> str:
-        """`build(variant)` for every detailed variant, each in a <details> (the first open)."""
+    def _per_variant(self, build) -> List[dict]:
+        """`build(variant)` (a list of blocks) for every detailed variant, each folded in a
+        <details> (the first open)."""
         if len(self.r.variants) == 1:
             return build(self.r.variants[0])
-        parts = []
-        for k, v in enumerate(self.detailed):
-            parts.append(f"<details{' open' if k == 0 else ''}><summary>variant {_e(v)}</summary>{build(v)}</details>")
+        parts = [{"kind": "details", "open": k == 0, "summary": f"variant {self._variant_text(v)}",
+                  "blocks": build(v)} for k, v in enumerate(self.detailed)]
         if len(self.detailed) < len(self.r.variants):
-            parts.append(f"<p class=note>{len(self.r.variants) - len(self.detailed)} more variants are in "
-                         "the side-by-side table only (report --max-variants).</p>")
-        return "\n".join(parts)
+            parts.append({"kind": "note", "text": f"{len(self.r.variants) - len(self.detailed)} more variants "
+                                                  "are in the side-by-side table only (report --max-variants)."})
+        return parts
 
-    def _plot(self, name: str, variant: str) -> str:
+    def _variant_text(self, v: str) -> str:
+        """A variant as its sweep's settings, without TOML quotes: `benchmark method historical, ...`."""
+        parameters = self.r.parameters(v)
+        if not parameters:
+            return v
+        return ", ".join(f"{_short(k)} = {_unquote(x)}" for k, x in parameters.items())
+
+    def _plot(self, name: str, variant: str) -> List[dict]:
+        """The plot as a block, or a block saying why it is not drawn (never empty axes)."""
         if not self.plots:
-            return ""
+            return []
+        missing = self._missing(name, variant)
+        if missing:
+            return [{"kind": "missing", "text": missing}]
         from . import plots
         try:
             if name == "population":
-                return _image(plots.population(self.r, apmsim=self.apmsim))
-            return _image(plots.PLOTS[name][0](self.r, variant))
+                figure = plots.population(self.r, apmsim=self.apmsim)
+            elif name == "benchmark_error":
+                figure = plots.benchmark_error(self.r, variant, methods=self._methods_run(variant))
+            else:
+                figure = plots.PLOTS[name][0](self.r, variant)
         except (FileNotFoundError, RuntimeError) as error:
-            return f"<p class=note>{_e(name)} plot not drawn: {_e(error)}</p>"
+            return [{"kind": "missing", "text": f"The {name.replace('_', ' ')} plot is not drawn: {error}"}]
+        out = [{"kind": "plot", "src": _image(figure), "alt": f"{name.replace('_', ' ')} plot"}]
+        if name == "benchmark_error":
+            skipped = self._methods_not_run(variant)
+            if skipped:
+                out.append({"kind": "note", "text": "Not run in this scenario, so not drawn: " + ", ".join(skipped)
+                            + " (no comparison population: the regional benchmarks have nothing to read)."})
+        return out
+
+    def _missing(self, name: str, variant: str) -> str:
+        """Why plot `name` has no data in this file, or ""."""
+        if name == "net_result":
+            if not (self.r.has_losses or self.r.has_records):
+                return ("The distribution of the net result is not drawn: this file has neither the "
+                        "per-replication results (format 2.3) nor records (--write-records). The table "
+                        "above gives its mean, SD and quantiles.")
+        if name == "benchmark_error" and self._has("benchmark", variant, "methods") and not self._methods_run(variant):
+            return "No benchmark method has estimates in this run, so there is nothing to plot."
+        return ""
+
+    def _methods_run(self, variant: str) -> List[str]:
+        t = self.r.analysis("benchmark", "methods", variant=variant)
+        ran = t.groupby("row", sort=False)["estimate"].apply(lambda x: x.notna().any())
+        return [m for m, ok in ran.items() if ok]
+
+    def _methods_not_run(self, variant: str) -> List[str]:
+        t = self.r.analysis("benchmark", "methods", variant=variant)
+        ran = set(self._methods_run(variant))
+        return [m for m in dict.fromkeys(t["row"]) if m not in ran]
 
     def _has(self, analysis: str, variant: str, table: str) -> bool:
         return f"analysis/{analysis}/{variant}/{table}" in self.r.tables()
 
     # --- sections --------------------------------------------------------------------------
 
-    def overview(self) -> str:
+    def overview(self) -> dict:
         i = self.r.info
-        rows = [("file", os.path.basename(self.r.path)), ("scenario", self._scenario_name()),
+        rows = [("scenario", self.r.scenario_name), ("file", os.path.basename(self.r.path)),
                 ("replications", f"{i.get('replications'):,}"), ("seed", i.get("seed")),
                 ("years", f"{i.get('baseline_years')} baseline, {i.get('performance_years')} performance"),
                 ("variants", len(self.r.variants)), ("backend", i.get("device") or i.get("backend")),
@@ -216,15 +277,17 @@ class Report:
             rows.insert(3, ("currency", self.currency))
         if i.get("parameter_risk"):
             rows.insert(3, ("parameters", i.get("parameter_risk")))
-        body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
-        return (f"<section id=overview><h1>apmsim report: {_e(self._scenario_name())}</h1>"
-                f"<p class=meta>made {datetime.date.today().isoformat()} from {_e(self.r.path)}</p>"
-                f"<dl>{body}</dl><p class=def>Every estimate is a mean over the replications with its 95% "
-                "interval beneath it (none where the value is exact); digits follow the standard error (two significant digits of the "
-                "SE). Money is per replication: the total over the providers and years named.</p></section>")
-
-    def _scenario_name(self) -> str:
-        return self.r.scenario_name
+        blocks = []
+        if self.r.scenario_description:
+            blocks.append({"kind": "p", "text": self.r.scenario_description})
+        blocks += [{"kind": "note", "text": f"made {datetime.date.today().isoformat()} from {self.r.path}"},
+                   {"kind": "dl", "items": [(k, "" if v is None else str(v)) for k, v in rows]},
+                   {"kind": "p", "text": "Every estimate is a mean over the replications with its 95% interval "
+                    "beneath it (none where the value is exact); digits follow the standard error (two "
+                    "significant digits of the SE). Money is per replication: the total over the providers "
+                    "and years named."}]
+        return {"id": "overview", "title": f"apmsim report: {self.r.scenario_name}", "definition": "",
+                "blocks": blocks}
 
     def _toml(self) -> dict:
         if tomllib is None:
@@ -234,55 +297,35 @@ class Report:
         except Exception:  # noqa: BLE001 (the brief is best-effort; the text is always shown)
             return {}
 
-    def scenario(self) -> str:
-        doc = self._toml()
-        facts = []
-        strata = doc.get("stratum", [])
-        if strata:
-            facts.append(("population", f"{len(strata)} strata: " + ", ".join(
-                f"{s.get('name')} ({float(s.get('share', 0)):.0%})" for s in strata)))
-        groups = doc.get("provider_group", doc.get("providers", []))
-        if isinstance(groups, list) and groups:
-            facts.append(("providers", f"{len(groups)} groups: " + ", ".join(
-                f"{g.get('name')} ({g.get('count', 1)} x {g.get('panel_size', '?'):,} {g.get('unit', 'unit')}s"
-                f"{'' if g.get('participant', True) else ', not participating'})" for g in groups)))
-        regions = doc.get("region", [])
-        if regions:
-            facts.append(("regions", ", ".join(str(x.get("name")) for x in regions)))
-        contract = doc.get("contract")
-        if isinstance(contract, dict):
-            for key, value in contract.items():
-                facts.append((f"contract.{key}", _brief(value)))
-        else:
-            facts.append(("contract", "none: population only"))
-        if "sweep" in doc:
-            facts.append(("sweep", _brief(doc["sweep"])))
-        body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
-        return (f"<section id=scenario><h2>Scenario in brief</h2><dl>{body}</dl>"
-                f"<details><summary>the scenario file as run</summary><pre>{_e(self.r.scenario)}</pre></details></section>")
+    def scenario(self) -> dict:
+        return {"id": "scenario", "title": "Scenario in brief", "definition": "",
+                "blocks": [{"kind": "terms", "groups": list(brief.terms(self.doc).items())},
+                           {"kind": "pre", "summary": "the scenario file as run", "text": self.r.scenario}]}
 
-    def money_flows(self) -> str:
-        def build(v: str) -> str:
+    def money_flows(self) -> dict:
+        def build(v: str) -> List[dict]:
             path = f"summary/{v}/contract_portfolio"
             if path not in self.r.tables():
                 return self._population_by_year(v)
             notes = {q: n for q, n in FLOWS if n}
             quantities = [q for q, _ in FLOWS] + [q for q in self.r.quantities(path)["quantity"]
                                                   if q not in dict(FLOWS)]
-            return (self.table(path, quantities, notes=notes) +
-                    "<p class=def>Participants' totals per replication, by performance year and over the "
-                    "agreement.</p>")
-        return (f"<section id=money-flows><h2>Money flows per year</h2>{self._per_variant(build)}</section>")
+            return [self.table(path, quantities, notes=notes),
+                    {"kind": "p", "text": "Participants' totals per replication, by performance year and over "
+                                          "the agreement."}]
+        return {"id": "money-flows", "title": "Money flows per year", "definition": "",
+                "blocks": self._per_variant(build)}
 
-    def _population_by_year(self, v: str) -> str:
+    def _population_by_year(self, v: str) -> List[dict]:
         path = f"summary/{v}/portfolio"
-        return ("<p class=def>No contract: the population's cost by calendar year (B: baseline, P: "
-                "performance).</p>" + self.table(path) + self._plot("population_by_year", v))
+        return ([{"kind": "p", "text": "No contract: the population's cost by calendar year (B: baseline, "
+                                       "P: performance)."}, self.table(path)]
+                + self._plot("population_by_year", v))
 
-    def variants(self) -> str:
+    def variants(self) -> dict:
+        section = {"id": "variants", "title": "Variants side by side", "definition": ""}
         if len(self.r.variants) == 1:
-            return ("<section id=variants><h2>Variants side by side</h2><p class=note>This run has one "
-                    "variant (no [sweep]).</p></section>")
+            return dict(section, blocks=[{"kind": "note", "text": "This run has one variant (no [sweep])."}])
         headline = f"summary/{self.r.variants[0]}/headline"
         if headline not in self.r.tables():
             quantities, table = ["cost_per_unit"], "portfolio"
@@ -299,20 +342,25 @@ class Report:
         units = self.r.quantities(f"summary/{self.r.variants[0]}/{table}").set_index("quantity")["unit"]
         places = {q: _shared_places(pd.DataFrame([values[v].loc[q] for v in values if q in values[v].index]), units[q])
                   for q in quantities}
-        out = ["<div class=wide><table><tr>" + "".join(f"<th class=l>{_e(c)}</th>" for c in columns) +
-               "".join(f"<th>{_e(q)} ({_e(self._unit_text(units[q]))})</th>" for q in quantities) + "</tr>"]
+        head = [_c(_short(c), "l") for c in columns] + [_c(q, sub=self._unit_text(units[q])) for q in quantities]
+        body = []
         for k, v in enumerate(self.r.variants):
-            cells = "".join(self._value_cells(values[v].loc[q], units[q], places[q]) if q in values[v].index
-                            else "<td></td>" for q in quantities)
-            out.append("<tr>" + "".join(f"<td class=l>{_e(parameters.iloc[k][c])}</td>" for c in columns) + cells + "</tr>")
-        out.append("</table></div>")
+            body.append([_c(_unquote(parameters.iloc[k][c]), "k") for c in columns] +
+                        [self._value(values[v].loc[q], units[q], places[q]) if q in values[v].index else _c()
+                         for q in quantities])
         info = self.r.quantities(f"summary/{self.r.variants[0]}/{table}")
-        defs = "; ".join(f"<b>{_e(q)}</b>: {_e(d)}" for q, d in zip(info["quantity"], info["description"]))
-        return (f"<section id=variants><h2>Variants side by side</h2>{''.join(out)}"
-                f"<p class=def>{defs}</p></section>")
+        defs = [(_short(c), f"the sweep's setting {c}") for c in columns]
+        defs += list(zip(info["quantity"], info["description"]))
+        block = {"kind": "table", "tables": fit(head, body, len(columns), max(4, MAX_VALUE_COLUMNS - len(columns) + 2)),
+                 "defs": defs}
+        return dict(section, blocks=[block])
 
-    def analysis(self, name: str) -> str:
+    def analysis(self, name: str) -> dict:
         title, definition = ANALYSES[name]
+        if name == "threshold":
+            unit = brief.unit_word(self.doc)
+            title = f"Minimum number of {unit}: threshold and noise"
+            definition = definition.replace("min_units", f"the minimum number of {unit} (min_units)")
         tables = {"withhold": ["solved_rate", "forfeit", "earn_share_distribution", "provider"],
                   "benchmark": ["methods", "optimal_weight"],
                   "threshold": ["rates", "msr"],
@@ -320,70 +368,69 @@ class Report:
                            "corridor_bands"]}[name]
         plot = {"withhold": "earn_back", "benchmark": "benchmark_error", "threshold": "threshold",
                 "risk": "net_result"}[name]
-
+        section = {"id": name, "title": title, "definition": definition}
         if not any(self._has(name, v, t) for v in self.r.variants for t in tables):
-            return (f"<section id={name}><h2>{_e(title)}</h2><p class=def>{_e(definition)}</p>"
-                    f"<p class=note>Not in this run: {_absent(name)}.</p></section>")
+            return dict(section, blocks=[{"kind": "note", "text": f"Not in this run: {_absent(name)}."}])
 
-        def build(v: str) -> str:
+        def build(v: str) -> List[dict]:
             present = [t for t in tables if self._has(name, v, t)]
             if not present:
-                return f"<p class=note>Not in this run: {_absent(name)}.</p>"
-            parts = []
+                return [{"kind": "note", "text": f"Not in this run: {_absent(name)}."}]
+            blocks = []
             for t in present:
                 path = f"analysis/{name}/{v}/{t}"
-                parts.append(f"<h3>{_e(t.replace('_', ' '))}</h3><p class=def>{_e(self.r.attributes(path).get('description', ''))}</p>")
-                parts.append(self._analysis_table(name, t, path))
-            parts.append(self._plot(plot, v))
-            return "\n".join(parts)
+                blocks += [{"kind": "h3", "text": t.replace("_", " ")},
+                           {"kind": "p", "text": self.r.attributes(path).get("description", "")},
+                           self._analysis_table(name, t, path)]
+            return blocks + self._plot(plot, v)
 
-        return (f"<section id={name}><h2>{_e(title)}</h2><p class=def>{_e(definition)}</p>"
-                f"{self._per_variant(build)}</section>")
+        return dict(section, blocks=self._per_variant(build))
 
-    def _analysis_table(self, name: str, table: str, path: str) -> str:
-        return self._analysis_table_rows(name, table, path).replace(
-            "<th class=l>row</th>", f"<th class=l>{_e(ROW_HEADERS.get(table, 'row'))}</th>", 1)
-
-    def _analysis_table_rows(self, name: str, table: str, path: str) -> str:
+    def _analysis_table(self, name: str, table: str, path: str) -> dict:
+        header = ROW_HEADERS.get(table, "row")
+        if table == "rates":
+            header = f"group and minimum {brief.unit_word(self.doc)}"
         t = self.r.table(path)
         columns = list(dict.fromkeys(t["column"]))
         rows = list(dict.fromkeys(t["row"]))
         if name == "risk" and table == "net_result":
             return self.table(path, ["mean", "sd", "loss_probability", "var_95", "var_99", "tvar_99", "capital_99"],
-                              rows=["portfolio"] + [r for r in rows if r != "portfolio"][:8], by="row")
+                              rows=["portfolio"] + [r for r in rows if r != "portfolio"][:8], by="row",
+                              row_header=header)
         if name == "withhold" and table == "solved_rate":
             def flag(q, row):
                 if row["estimate"] >= 1 or row["estimate"] <= 0:
                     return "at the bound: the target is not reachable in (0, 1)"
                 return None
-            return self.table(path, by="row", flag=flag)
+            return self.table(path, by="row", flag=flag, row_header=header)
         if name == "threshold" and table == "rates":
             def blank(row, part):
                 if "excluded_share" in part.index and part.loc["excluded_share", "estimate"] >= 1:
                     return {q: "excluded: no payments" for q in ("false_reward", "false_penalty", "false_negative")}
                 return {}
-            return self.table(path, by="row", blank=blank)
+            return self.table(path, by="row", blank=blank, row_header=header)
         if name == "withhold" and table == "provider":
-            return self.table(path, by="row", rows=rows[:10])
+            return self.table(path, by="row", rows=rows[:10], row_header=header)
         if len(columns) == 1 or len(rows) > 1:
-            return self.table(path, by="row")
+            return self.table(path, by="row", row_header=header)
         return self.table(path)
 
-    def population(self) -> str:
+    def population(self) -> dict:
+        section = {"id": "population", "title": "Population"}
         has_contract = any(f"summary/{v}/contract_portfolio" in self.r.tables() for v in self.r.variants)
         if has_contract:
-            return ("<section id=population><h2>Population</h2><p class=def>Cost per unit-year and its "
-                    "make-up by calendar year, all providers.</p>" +
-                    self._per_variant(lambda v: self.table(f"summary/{v}/portfolio",
-                                                           ["units", "cost_per_unit", "counterfactual_per_unit",
-                                                            "any_cost_rate", "catastrophic_share"])) + "</section>")
-        return ("<section id=population><h2>Population</h2><p class=def>Members' annual cost in one "
-                "replication (apmsim sample of the scenario in this file, same seed): its distribution "
-                "and how concentrated it is.</p>" + self._plot("population", self.r.variants[0]) + "</section>")
+            return dict(section, definition="Cost per unit-year and its make-up by calendar year, all providers.",
+                        blocks=self._per_variant(lambda v: [self.table(
+                            f"summary/{v}/portfolio", ["units", "cost_per_unit", "counterfactual_per_unit",
+                                                       "any_cost_rate", "catastrophic_share"])]))
+        return dict(section, definition="Members' annual cost in one replication (apmsim sample of the scenario "
+                                        "in this file, same seed): its distribution and how concentrated it is.",
+                    blocks=self._plot("population", self.r.variants[0]))
 
-    def precision(self) -> str:
-        out = ["<table><tr><th class=l>variant</th><th class=l>quantity</th><th>estimate</th><th>SE</th>"
-               "<th>relative SE</th><th>interval multiplier</th></tr>"]
+    def precision(self) -> dict:
+        head = [_c("variant", "l"), _c("quantity", "l"), _c("estimate"), _c("SE"), _c("relative SE"),
+                _c("interval multiplier")]
+        body = []
         for v in self.r.variants:
             path = f"summary/{v}/headline" if f"summary/{v}/headline" in self.r.tables() else f"summary/{v}/portfolio"
             t = self.r.table(path)
@@ -393,27 +440,27 @@ class Report:
             for _, row in t.iterrows():
                 est, se, _ = fmt.interval(row["estimate"], row["se"], unit=units[row["quantity"]])
                 rel = abs(row["se"] / row["estimate"]) if row["estimate"] else math.nan
-                out.append(f"<tr><td class=l>{_e(v)}</td><td class=l>{_e(row['quantity'])}</td><td>{_e(est)}</td>"
-                           f"<td>{_e(se)}</td><td>{'' if math.isnan(rel) else f'{rel:.2%}'}</td>"
-                           f"<td>{multiplier:.3f}</td></tr>")
-        out.append("</table>")
+                body.append([_c(self._variant_text(v), "k"), _c(row["quantity"], "l"), _c(est), _c(se),
+                             _c("" if math.isnan(rel) else f"{rel:.2%}"), _c(f"{multiplier:.3f}")])
+        blocks = []
         target = self.r.info.get("target_se")
-        extra = (f"<p class=def>Stopped on --target-se {_e(target)}: achieved relative SE "
-                 f"{float(self.r.info.get('achieved_relative_se', math.nan)):.3%}.</p>" if target else "")
-        return (f"<section id=precision><h2>Precision reached</h2><p class=def>{self.r.info.get('replications'):,} "
-                "replications. The SE of each headline figure, relative to its estimate: run more replications "
-                "(or --target-se NAME=REL) where it is too large. A 95% interval is estimate +/- multiplier x SE "
-                "(Student t over the analysis batches where the multiplier exceeds 1.96).</p>"
-                f"{extra}{''.join(out)}</section>")
+        if target:
+            blocks.append({"kind": "p", "text": f"Stopped on --target-se {target}: achieved relative SE "
+                                                f"{float(self.r.info.get('achieved_relative_se', math.nan)):.3%}."})
+        blocks.append({"kind": "table", "tables": fit(head, body, 2), "defs": []})
+        return {"id": "precision", "title": "Precision reached",
+                "definition": f"{self.r.info.get('replications'):,} replications. The SE of each headline "
+                "figure, relative to its estimate: run more replications (or --target-se NAME=REL) where it is "
+                "too large. A 95% interval is estimate +/- multiplier x SE (Student t over the analysis "
+                "batches where the multiplier exceeds 1.96).", "blocks": blocks}
+
+    def sections(self) -> List[dict]:
+        return ([self.overview(), self.scenario(), self.money_flows(), self.variants()]
+                + [self.analysis(name) for name in ANALYSES] + [self.population(), self.precision()])
 
     def html(self) -> str:
-        sections = [self.overview(), self.scenario(), self.money_flows(), self.variants()]
-        sections += [self.analysis(name) for name in ANALYSES]
-        sections += [self.population(), self.precision()]
-        return ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
-                "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
-                f"<title>apmsim report: {_e(self._scenario_name())}</title><style>{STYLE}</style></head><body>"
-                + "\n".join(sections) + "</body></html>")
+        return environment().get_template("report.html.j2").render(
+            name=self.r.scenario_name, sections=self.sections())
 
 
 def _shared_places(rows: pd.DataFrame, unit: str) -> Optional[int]:
@@ -438,12 +485,16 @@ def _label(column: str) -> str:
     return {"all": "all years", "agreement": "agreement"}.get(column, column.replace("performance_year_", "PY"))
 
 
-def _brief(value) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} = {_brief(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "[" + "; ".join(_brief(v) for v in value) + "]"
-    return str(value)
+def _short(key: str) -> str:
+    """A sweep key without its `contract.` prefix, read as words: `benchmark method`."""
+    key = key[len("contract."):] if key.startswith("contract.") else key
+    return key.replace(".", " ").replace("_", " ")
+
+
+def _unquote(value) -> str:
+    """A sweep value as typed: TOML strings without their quotes."""
+    text = str(value)
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
 
 
 def _absent(name: str) -> str:

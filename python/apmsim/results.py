@@ -203,8 +203,31 @@ class Results:
             doc = tomllib.loads(self.scenario)
         except Exception:  # noqa: BLE001 (no tomllib before 3.11, or text TOML does not read)
             doc = {}
-        name = doc.get("name") or doc.get("simulation", {}).get("name")
+        name = doc.get("name") or doc.get("simulation", {}).get("name") or self._heading()[0]
         return str(name or os.path.splitext(os.path.basename(self.path))[0])
+
+    @property
+    def scenario_description(self) -> str:
+        """The scenario's one-line description: its first comment line after `# NAME:`, or ""."""
+        return self._heading()[1]
+
+    def _heading(self) -> tuple:
+        """(name, description) from the scenario text's first comment, `# NAME: what it models`
+        (the shipped scenarios open so); the description runs on over following comment lines
+        until a blank comment line."""
+        lines = self.scenario.lstrip().splitlines()
+        if not lines or not lines[0].startswith("#"):
+            return "", ""
+        head, _, rest = lines[0].lstrip("# ").partition(": ")
+        if not rest or " " in head.strip():
+            return "", ""
+        more = []
+        for line in lines[1:]:
+            text = line.lstrip("#").strip()
+            if not line.startswith("#") or not text:
+                break
+            more.append(text)
+        return head.strip(), " ".join([rest.strip()] + more)
 
     def year_labels(self) -> List[str]:
         """Labels of calendar years: B1.. for baseline years, P1.. for performance years."""

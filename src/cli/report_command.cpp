@@ -1,5 +1,6 @@
 // `apmsim report RESULTS.h5 --out report.html`: the HTML report, made by the Python package
-// (python/apmsim/report.py), which this command runs with this tree's package and this apmsim.
+// (python/apmsim/report.py), which this command runs with this tree's package (else the installed
+// one) and this apmsim.
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -23,8 +24,8 @@ int report_command(const std::vector<std::string>& args) {
   if (args.empty() || args[0].empty() || args[0][0] == '-')
     throw InputError("missing results file (usage: apmsim report RESULTS.h5 --out FILE.html)");
   io::check_integrity_header(args[0]);  // a clear message before Python starts
-  if (source_path("python/apmsim/report.py").empty())
-    throw InputError("report: python/apmsim not found beside this apmsim (run it from a checkout)");
+  // Without a checkout beside this apmsim (a lone binary), python3 finds the pip-installed
+  // package instead (`pip install ./python`); without either, Python says it has no apmsim.
   std::vector<std::string> python{"-m", "apmsim.report"};
   python.insert(python.end(), args.begin(), args.end());
   const int code = run_python(python);
