@@ -45,6 +45,8 @@ RunEstimate estimate_run(const scenario::Scenario& s, const RunSettings& setting
   quiet.threads = options.threads;
   quiet.keep_tallies = options.keep_tallies;
   quiet.keep_records = options.keep_records;
+  quiet.stop = options.stop;  // a signal stops the pilot too (the run then checkpoints and exits)
+  const auto stopping = [&] { return options.stop != nullptr && *options.stop != 0; };
   const auto pilot_run = [&](std::uint64_t n, analysis::Results& r) {
     quiet.replications = n;
     quiet.batch_size = static_cast<std::uint32_t>(n);
@@ -63,11 +65,12 @@ RunEstimate estimate_run(const scenario::Scenario& s, const RunSettings& setting
   // Worth more pilots when they cost little beside the run: the first also paid for warming up
   // (threads, pages), so it is timed again, then a larger one, grown until the two differ by
   // kPilotSeconds or it would be more than 1/40 of the run.
-  if (4 * small <= e.replications / 40 && 5 * small_seconds < 0.1 * proportional) {
+  if (!stopping() && 4 * small <= e.replications / 40 && 5 * small_seconds < 0.1 * proportional) {
     small_seconds = pilot_run(small, r);
     std::uint64_t large = 4 * small;
     double large_seconds = pilot_run(large, r);
-    while (large_seconds - small_seconds < kPilotSeconds && 4 * large <= e.replications / 40) {
+    while (!stopping() && large_seconds - small_seconds < kPilotSeconds &&
+           4 * large <= e.replications / 40) {
       large *= 4;
       large_seconds = pilot_run(large, r);
     }
