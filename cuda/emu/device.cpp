@@ -93,7 +93,6 @@ struct Thread {
   uint3 index{};
   int linear = 0;
   State state = State::Ready;
-  bool started = false;
   // The collective it waits at.
   Collective kind = Collective::Barrier;
   Site site{"", 0};

@@ -47,7 +47,6 @@ constexpr std::size_t kAlignment = 256;  // cudaMalloc's
 struct Allocation {
   std::size_t bytes = 0;
   bool device = false;  //!< else pinned host memory
-  std::string note;     //!< set when its guard was found overwritten
 };
 
 struct Runtime {
@@ -153,6 +152,12 @@ void enqueue(cudaStream_t s, std::function<void()> op) {
   stream_of(s)->queue.push_back(std::move(op));
 }
 
+//! Waits on the legacy default stream: its work, and before it the blocking streams'.
+void sync_legacy() {
+  enqueue(nullptr, [] {});
+  flush(runtime().legacy);
+}
+
 std::string allocation_text(const Allocation& a) {
   return std::string(a.device ? "a device" : "a pinned host") + " allocation of " +
          std::to_string(a.bytes) + " bytes";
@@ -194,7 +199,7 @@ cudaError_t allocate(void** ptr, std::size_t bytes, bool device) {
   }
   std::memset(p, kFill, bytes);
   std::memset(p + bytes, kGuard, kGuardBytes);
-  r.allocations[p] = Allocation{bytes, device, ""};
+  r.allocations[p] = Allocation{bytes, device};
   used += bytes;
   *ptr = p;
   return cudaSuccess;
@@ -545,8 +550,7 @@ cudaError_t cudaMemcpy(void* dst, const void* src, std::size_t bytes, cudaMemcpy
   APMSIM_EMU_ENTER();
   if (const cudaError_t e = apmsim::emu::check_copy(dst, src, bytes, kind)) return e;
   // Synchronous, on the legacy default stream: waits for it (and the blocking streams).
-  apmsim::emu::enqueue(nullptr, [] {});
-  apmsim::emu::flush(runtime().legacy);
+  apmsim::emu::sync_legacy();
   if (const cudaError_t e = apmsim::emu::healthy()) return e;
   if (bytes) std::memmove(dst, src, bytes);
   return cudaSuccess;
@@ -601,8 +605,10 @@ cudaError_t cudaStreamDestroy(cudaStream_t stream) {
 cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
   APMSIM_EMU_ENTER();
   if (!apmsim::emu::valid_stream(stream)) return apmsim::emu::fail(cudaErrorInvalidResourceHandle);
-  if (stream == nullptr) apmsim::emu::enqueue(nullptr, [] {});  // the legacy stream's order
-  apmsim::emu::flush(*apmsim::emu::stream_of(stream));
+  if (stream == nullptr)
+    apmsim::emu::sync_legacy();
+  else
+    apmsim::emu::flush(*stream);
   return apmsim::emu::healthy();
 }
 

@@ -301,7 +301,7 @@ std::string years_text(const analysis::RunInfo& info) {
          span("P", info.performance_years) + ")";
 }
 
-void header(std::ostringstream& out, const analysis::Results& results, bool contract) {
+void header(std::ostringstream& out, const analysis::Results& results) {
   const analysis::RunInfo& info = results.info;
   out << "scenario " << (results.scenario_path.empty() ? "-" : results.scenario_path);
   if (!results.scenario_sha256.empty())
@@ -327,7 +327,6 @@ void header(std::ostringstream& out, const analysis::Results& results, bool cont
   if (!info.target_se.empty())
     out << "target-se " << info.target_se << ": achieved relative se "
         << number_text(info.achieved_relative_se, 2, NumberKind::kShare) << "%\n";
-  (void)contract;
   out << "reading: mean ± standard error [95% interval] (units and sign conventions at the end)\n";
 }
 
@@ -599,7 +598,7 @@ std::string format_summary(const analysis::Results& results, const SummaryOption
   const bool contract = std::any_of(results.variants.begin(), results.variants.end(),
                                     [](const auto& v) { return v.has_contract; });
   const std::string& currency = results.info.currency;
-  header(out, results, contract);
+  header(out, results);
   const analysis::VariantSummary& first = results.variants.front();
   for (const analysis::VariantSummary& variant : results.variants) {
     if (!options.variant.empty() && variant.name != options.variant) continue;
