@@ -78,7 +78,7 @@ def _level_label(level: str) -> str:
 
 
 def _column_label(column: str) -> str:
-    return {"all": "all years", "agreement": "agreement"}.get(column, column.replace("performance_year_", "PY"))
+    return {"all": "all years", "agreement": "agreement"}.get(column, column)
 
 
 def _pivot(table: pd.DataFrame, column: str) -> pd.DataFrame:

@@ -399,9 +399,11 @@ class Report:
                               row_header=header)
         if name == "withhold" and table == "solved_rate":
             def flag(q, row):
-                if row["estimate"] >= 1 or row["estimate"] <= 0:
-                    return "at the bound: the target is not reachable in (0, 1)"
-                return None
+                if row["estimate"] < 1:
+                    return None
+                if str(row["row"]).startswith("P("):  # the largest rate keeping the forfeit limit
+                    return "at the bound: the limit holds even at a 100% withhold (any rate keeps it)"
+                return "at the bound: not reachable in [0, 1], even withholding everything misses the target"
             return self.table(path, by="row", flag=flag, row_header=header)
         if name == "threshold" and table == "rates":
             def blank(row, part):
@@ -435,9 +437,11 @@ class Report:
             path = f"summary/{v}/headline" if f"summary/{v}/headline" in self.r.tables() else f"summary/{v}/portfolio"
             t = self.r.table(path)
             t = t[(t["row"] == t["row"].iloc[0]) & (t["column"] == t["column"].iloc[-1])]
-            multiplier = self.r.attributes(path).get("ci_multiplier", 1.96)
+            table_multiplier = self.r.attributes(path).get("ci_multiplier", 1.96)
             units = self.r.quantities(path).set_index("quantity")["unit"]
             for _, row in t.iterrows():
+                # each figure's own (format 2.5): the headline keeps its source table's interval
+                multiplier = self.r.attributes(f"{path}/{row['quantity']}").get("ci_multiplier", table_multiplier)
                 est, se, _ = fmt.interval(row["estimate"], row["se"], unit=units[row["quantity"]])
                 rel = abs(row["se"] / row["estimate"]) if row["estimate"] else math.nan
                 body.append([_c(self._variant_text(v), "k"), _c(row["quantity"], "l"), _c(est), _c(se),
@@ -482,7 +486,7 @@ ROW_HEADERS = {"methods": "method", "net_result": "provider", "rates": "group an
 
 
 def _label(column: str) -> str:
-    return {"all": "all years", "agreement": "agreement"}.get(column, column.replace("performance_year_", "PY"))
+    return {"all": "all years", "agreement": "agreement"}.get(column, column)
 
 
 def _short(key: str) -> str:

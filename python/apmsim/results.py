@@ -96,7 +96,7 @@ class Results:
     variant, table, row, column, year, quantity, estimate, se, ci_low, ci_high, unit, where `row`
     is a provider, a portfolio row, a region, a method or a group (what the table's rows are),
     `column` is a calendar year label (`B1`, `B2`, ... baseline, `P1`, ... performance),
-    `performance_year_k`, `agreement`, `all` or an analysis column, and `year` is the calendar
+    `P1`.. (performance years), `agreement`, `all` or an analysis column, and `year` is the calendar
     year index (0 = first simulated year) where the column is one, else NaN.
 
     The accessors and the tables they take:
@@ -288,9 +288,9 @@ class Results:
             g = f[path]
             rows = _strings(g["rows"])
             quantities = _strings(g["quantities"])
-            multiplier = float(g.attrs.get("ci_multiplier", 1.96))
+            table_multiplier = float(g.attrs.get("ci_multiplier", 1.96))
             if "columns" in g:
-                columns = _strings(g["columns"])
+                columns = [year_label(c) for c in _strings(g["columns"])]
                 years = [self._year_of(c) for c in columns]
             else:
                 columns = self.year_labels()[: int(g.attrs["years"])]
@@ -299,6 +299,7 @@ class Results:
             for q in quantities:
                 est = g[q][()]
                 se = g[q + "_se"][()]
+                multiplier = float(g[q].attrs.get("ci_multiplier", table_multiplier))  # 2.5
                 low = g[q + "_ci_low"][()] if q + "_ci_low" in g else est - multiplier * se
                 high = g[q + "_ci_high"][()] if q + "_ci_high" in g else est + multiplier * se
                 unit = _text(g[q].attrs.get("unit", b""))
@@ -322,8 +323,7 @@ class Results:
         the label in `group`)."""
         code = _text(self.info.get("currency", "")) or "currency"
         frame["unit"] = frame["unit"].str.replace("currency", code, regex=False)
-        for path, value in self.parameters(variant).items():
-            typed = _toml_value(value)  # a number, text, or a whole array (a band list)
+        for path, typed in self.parameters(variant).items():  # a number, text, or an array
             frame[path] = [typed] * len(frame)
         labels = frame["row"].astype(str).unique()
         parsed = {label: _row_keys(label) for label in labels}
@@ -356,10 +356,9 @@ class Results:
             return {k: _attribute(v) for k, v in f[path or "/"].attrs.items()}
 
     def _year_of(self, column: str) -> float:
-        """The calendar year of a column label (performance_year_k), else NaN."""
-        if column.startswith("performance_year_"):
-            return float(self.baseline_years + int(column.rsplit("_", 1)[1]) - 1)
-        return float("nan")
+        """The calendar year of a column label (Pk, performance year k), else NaN."""
+        k = performance_year_of(column)
+        return float(self.baseline_years + k - 1) if k else float("nan")
 
     def summary(self, table: str = "portfolio", variant: Optional[str] = None) -> pd.DataFrame:
         """A summary table by calendar year (columns B1.. baseline, P1.. performance), every
@@ -379,7 +378,7 @@ class Results:
 
     def contract(self, table: str = "portfolio", variant: Optional[str] = None) -> pd.DataFrame:
         """A contract table, every variant's or one `variant`'s; columns are the performance
-        years (`performance_year_k`) and `agreement`:
+        years (`P1`, ...) and `agreement`:
 
         - `portfolio`: the participants' totals, one row `participants`
         - `provider`: one row per participant provider (the `row` column is named `provider`)
@@ -434,7 +433,7 @@ class Results:
         frame = pd.DataFrame(out).reset_index(drop=True)[
             ["variant", "row", "column", "quantity", "estimate", "se", "ci_low", "ci_high", "unit"]]
         # The sweep's parameters as columns after `variant`, as values (0.35, "mssp", [0.1, 0.3]).
-        parameters = pd.DataFrame([{k: _toml_value(t) for k, t in self.parameters(v).items()}
+        parameters = pd.DataFrame([self.parameters(v)
                                    for v in frame["variant"]])
         return pd.concat([frame[["variant"]], parameters, frame.drop(columns="variant")], axis=1)
 
@@ -476,14 +475,17 @@ class Results:
                 "region": _strings(g["region"]), "unit": _strings(g["unit"]),
                 "participant": g["participant"][()].astype(bool)})
 
-    def parameters(self, variant: str) -> Dict[str, str]:
-        """A sweep variant's parameters (path = value, the value as the scenario writes it)."""
+    def parameters(self, variant: str, raw: bool = False) -> Dict[str, object]:
+        """A sweep variant's parameters, path -> value: typed (a number, text without TOML
+        quotes, a bool, or a list for an array), or with `raw=True` the value's TOML text as the
+        scenario writes it."""
         self._variant(variant)
         with h5py.File(self.path, "r") as f:
             g = f[f"summary/{variant}"]
             if "parameters" not in g:
                 return {}
-            return dict(p.split("=", 1) for p in _strings(g["parameters"]))
+            pairs = dict(p.split("=", 1) for p in _strings(g["parameters"]))
+        return pairs if raw else {k: _toml_value(v) for k, v in pairs.items()}
 
     # --- per-replication data -----------------------------------------------------------------
 
@@ -493,7 +495,7 @@ class Results:
         replication, positive when the provider loses money; describe(), var(p), tvar(p), sf(x),
         exceedance(). `provider`: a participant's name, or None for the portfolio (all
         participants); `year`: None or "agreement" for the whole agreement, k (or
-        "performance_year_k") for performance year k = 1, 2, .... From /losses (format 2.3): a
+        "Pk") for performance year k = 1, 2, .... From /losses (format 2.3): a
         participant's years are there while the file is small enough (`provider_columns`), its
         agreement always. A name or year the file does not have raises UnknownNameError."""
         from .risk import Risk
@@ -504,10 +506,10 @@ class Results:
             check("variant", v, list(f["losses"]), " with losses", "A variant without a contract has none")
             g = f[f"losses/{v}"]
             if provider is None:
-                columns, values = _strings(g["columns"]), g["portfolio"]
+                columns, values = [year_label(c) for c in _strings(g["columns"])], g["portfolio"]
             else:
                 check("participant", provider, _strings(g["providers"]), f" in variant {v!r}")
-                columns = _strings(g["provider_columns"])
+                columns = [year_label(c) for c in _strings(g["provider_columns"])]
                 values = g["provider"][:, _strings(g["providers"]).index(provider), :]
             column = _loss_column(year, columns)
             losses = values[:, columns.index(column)]
@@ -589,18 +591,32 @@ def _in_order(names: Iterable[str], known: Iterable[str]) -> List[str]:
     return sorted(names, key=lambda n: (known.index(n) if n in known else len(known), n))
 
 
+def year_label(column: str) -> str:
+    """A column label as this version spells it: `Pk` for performance year k (files before
+    format 2.5 say `performance_year_k`), others unchanged."""
+    k = performance_year_of(column)
+    return f"P{k}" if k else column
+
+
+def performance_year_of(column: str) -> int:
+    """k for the label of performance year k (`Pk` or `performance_year_k`), else 0."""
+    for prefix in ("performance_year_", "P"):
+        digits = column[len(prefix):] if column.startswith(prefix) else ""
+        if digits.isdigit() and digits.isascii() and not digits.startswith("0") and len(digits) <= 6:
+            return int(digits)
+    return 0
+
+
 def _loss_column(year: Union[None, int, str], columns: List[str]) -> str:
-    """The /losses column of `year` (None or "agreement", k, "performance_year_k")."""
+    """The /losses column of `year` (None or "agreement", k, "Pk" or "performance_year_k")."""
     if year is None or year == "agreement":
         column = "agreement"
-    elif isinstance(year, str) and year.startswith("performance_year_"):
-        column = year
     elif isinstance(year, (int, np.integer)) and not isinstance(year, bool):
-        column = f"performance_year_{int(year)}"
+        column = f"P{int(year)}"
     else:
-        column = str(year)
+        column = year_label(str(year))
     if column not in columns:
-        valid = ["agreement" if c == "agreement" else int(c.rsplit("_", 1)[1]) for c in columns]
+        valid = ["agreement" if c == "agreement" else performance_year_of(c) for c in columns]
         raise unknown("year", year, valid, " in the stored losses",
                       "A participant's performance years are kept only while the file stays compact")
     return column

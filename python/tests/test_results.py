@@ -22,7 +22,7 @@ def test_every_shipped_scenario_ran(files):
     assert set(files) == {os.path.basename(s)[:-5] for s in SCENARIOS}
     for r in files.values():
         assert r.info["replications"] == 12
-        assert r.info["format_version"] == [2, 4]
+        assert r.info["format_version"] == [2, 5]
         assert r.scenario.startswith("#") or "[simulation]" in r.scenario
 
 
@@ -58,12 +58,13 @@ def test_named_accessors(files):
     assert len(r.variants) == 6
     flows = r.contract("portfolio")
     assert {"payer_net_savings", "benchmark", "reconciliation"} <= set(flows["quantity"])
-    assert set(flows["column"]) >= {"performance_year_1", "agreement"}
-    assert (flows.loc[flows["column"] == "performance_year_1", "year"] == r.baseline_years).all()
+    assert set(flows["column"]) >= {"P1", "agreement"}
+    assert (flows.loc[flows["column"] == "P1", "year"] == r.baseline_years).all()
     side = r.compare("payer_net_savings")
     assert list(side["variant"]) == r.variants
     assert side.loc[0, "contract.benchmark.method"] == "regional_adjustment"  # a value, not TOML text
-    assert r.parameters(r.variants[0])["contract.benchmark.method"] == '"regional_adjustment"'
+    assert r.parameters(r.variants[0])["contract.benchmark.method"] == "regional_adjustment"
+    assert r.parameters(r.variants[0], raw=True)["contract.benchmark.method"] == '"regional_adjustment"'
     risk = r.analysis("risk", "net_result", variant=r.variants[0])
     assert "var_99" in set(risk["quantity"])
     summary = r.summary("portfolio")
@@ -128,7 +129,7 @@ def test_keys_are_typed_columns_and_money_is_in_the_iso_currency(files):
     assert params, "mssp_aco is a sweep"
     for path, value in params.items():
         assert path in flows.columns
-        assert flows[path].iloc[0] == apmsim.results._toml_value(value)
+        assert flows[path].iloc[0] == value
     rates = r.analysis("threshold", "rates", variant=r.variants[0])
     assert {"group", "min_units"} <= set(rates.columns)
     keyed = rates[rates["row"].str.contains("min_units=")]
@@ -136,3 +137,27 @@ def test_keys_are_typed_columns_and_money_is_in_the_iso_currency(files):
     assert keyed["min_units"].map(type).eq(int).all()
     first = keyed.iloc[0]
     assert first["row"] == f"{first['group']} min_units={first['min_units']}"
+
+
+def test_one_figure_one_interval_and_one_year_spelling(files):
+    """Issue 23: a headline figure carries the interval of the table it comes from (the false
+    reward of the answers equals the threshold table's, Student t over the analysis batches), and
+    performance years are P1, P2, ... everywhere, older files' `performance_year_k` included."""
+    r = files["mssp_aco"]
+    v = r.variants[0]
+    head = r.contract("headline", variant=v).set_index("quantity")
+    rates = r.analysis("threshold", "rates", variant=v)
+    first = rates[(rates["row"].str.startswith("all min_units=")) & (rates["column"] == "agreement")
+                  & (rates["quantity"] == "false_reward")].iloc[0]
+    assert head.loc["false_reward", "estimate"] == first["estimate"]
+    assert head.loc["false_reward", "ci_low"] == pytest.approx(first["ci_low"], rel=1e-15)
+    assert head.loc["false_reward", "ci_high"] == pytest.approx(first["ci_high"], rel=1e-15)
+    multiplier = r.attributes(f"summary/{v}/headline/false_reward")["ci_multiplier"]
+    assert multiplier > 1.97  # Student t over the analysis batches, not 1.96
+    assert (head.loc["payer_net_savings", "ci_high"] - head.loc["payer_net_savings", "estimate"]
+            == pytest.approx(1.959963984540054 * head.loc["payer_net_savings", "se"], rel=1e-12))
+    columns = set(rates["column"])
+    assert "P1" in columns and not any(c.startswith("performance_year") for c in columns)
+    assert apmsim.results.year_label("performance_year_3") == "P3"
+    assert apmsim.results.year_label("P12") == "P12" and apmsim.results.year_label("Pa") == "Pa"
+    assert r.risk(variant=v, year="performance_year_1").describe().equals(r.risk(variant=v, year=1).describe())

@@ -41,7 +41,7 @@ def test_describe_equals_the_net_result_table(files):
             est = table.set_index(["row", "column", "quantity"])["estimate"]
             for provider in [None] + sorted(set(table["row"]) - {"portfolio"}):
                 for column in sorted(set(table["column"])):
-                    year = None if column == "agreement" else int(column.rsplit("_", 1)[1])
+                    year = None if column == "agreement" else int(column[1:])
                     try:
                         d = r.risk(variant=v, provider=provider, year=year).describe()
                     except KeyError:  # a participant's years not kept

@@ -149,10 +149,12 @@ stats::Estimate headline_estimate(const RecordView& view, const scenario::Contra
 EstimateTable headline_table(const VariantSummary& summary,
                              const scenario::AnalysisSettings& settings) {
   EstimateTable table = make_table({"participants"}, {"agreement"}, headline_quantities(), 0);
+  // Each figure keeps the interval of the table it comes from: one figure, one interval.
   for (const QuantityInfo<Headline>& info : kHeadlineQuantities) {
     const HeadlineSource source = headline_source(summary, settings, info.quantity);
-    if (source.table)
-      put(table, info.quantity, 0, 0, read(*source.table, info.name, source.row, source.column));
+    if (!source.table) continue;
+    put(table, info.name, 0, 0, read(*source.table, info.name, source.row, source.column));
+    set_multiplier(table, info.name, source.table->multiplier(source.table->quantity(info.name)));
   }
   return table;
 }

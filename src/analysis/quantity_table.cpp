@@ -37,9 +37,15 @@ EstimateTable make_table(std::vector<std::string> rows, std::vector<std::string>
   table.years = static_cast<int>(table.columns.size());
   table.quantities = std::move(quantities);
   table.ci_multiplier =
-      batches > 1 ? stats::student_t_quantile(0.975, batches - 1) : 1.959963984540054;
+      batches > 1 ? stats::student_t_quantile(0.975, batches - 1) : kNormal95;
   table.resize();
   return table;
+}
+
+void set_multiplier(EstimateTable& table, const std::string& name, double multiplier) {
+  if (table.ci_multipliers.empty())
+    table.ci_multipliers.assign(table.quantities.size(), table.ci_multiplier);
+  table.ci_multipliers[table.quantity(name)] = multiplier;
 }
 
 void put(EstimateTable& table, const std::string& name, std::size_t row, std::size_t column,
@@ -66,9 +72,26 @@ stats::Estimate read(const EstimateTable& table, const std::string& quantity,
 
 std::vector<std::string> year_columns(int years, const std::string& last) {
   std::vector<std::string> columns;
-  for (int y = 0; y < years; ++y) columns.push_back("performance_year_" + std::to_string(y + 1));
+  for (int y = 0; y < years; ++y) columns.push_back("P" + std::to_string(y + 1));
   columns.push_back(last);
   return columns;
+}
+
+int performance_year_of(const std::string& label) {
+  for (const std::string prefix : {"P", "performance_year_"}) {
+    if (label.size() <= prefix.size() || label.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = label.substr(prefix.size());
+    if (digits.size() > 6 || digits[0] == '0' ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    return std::stoi(digits);
+  }
+  return 0;
+}
+
+std::string year_label(const std::string& label) {
+  const int k = performance_year_of(label);
+  return k > 0 ? "P" + std::to_string(k) : label;
 }
 
 int column_year(std::size_t column, int years) {

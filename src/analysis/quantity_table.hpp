@@ -119,10 +119,16 @@ EstimateGrid<Q> batch_means(const RecordView& view, std::size_t rows,
   return out;
 }
 
+//! The normal 97.5% quantile: the interval multiplier of means over replications.
+inline constexpr double kNormal95 = 1.959963984540054;
+
 //! An empty (NaN) table of `rows` x `columns` for `quantities`; intervals from Student t with
 //! batches - 1 degrees of freedom (batches = 0: the normal 1.96, for per-replication moments).
 EstimateTable make_table(std::vector<std::string> rows, std::vector<std::string> columns,
                          std::vector<Quantity> quantities, int batches);
+
+//! Gives quantity `name` of `table` its own interval multiplier (the rest keep the table's).
+void set_multiplier(EstimateTable& table, const std::string& name, double multiplier);
 
 //! Sets quantity `name` of one cell of `table`; throws std::out_of_range for an unknown name.
 void put(EstimateTable& table, const std::string& name, std::size_t row, std::size_t column,
@@ -157,8 +163,15 @@ void put_row(EstimateTable& table, std::size_t row, std::size_t column, const Es
 stats::Estimate read(const EstimateTable& table, const std::string& quantity,
                      const std::string& row, const std::string& column);
 
-//! Column names: one per performance year, then `last` ("agreement" or "all").
+//! Column names: one per performance year (P1, P2, ...), then `last` ("agreement" or "all").
 std::vector<std::string> year_columns(int years, const std::string& last);
+
+//! k for the column label of performance year k (`Pk`, or `performance_year_k` as files before
+//! format 2.5 spell it); 0 for any other label.
+int performance_year_of(const std::string& label);
+
+//! A column label as this version spells it: `Pk` for performance year k, others unchanged.
+std::string year_label(const std::string& label);
 
 //! The Selection's year of column `column` of year_columns(years, ...): the year, or kAllYears
 //! for the last column.

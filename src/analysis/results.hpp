@@ -28,8 +28,17 @@ struct EstimateTable {
   std::vector<double> mean;          //!< estimate
   std::vector<double> se;            //!< Monte Carlo standard error of the estimate
   std::vector<std::string> columns;  //!< names of the year columns (empty: calendar years 0..)
-  //! 95% interval = mean +/- ci_multiplier * se (1.96, or Student t for batch means).
+  //! 95% interval = mean +/- ci_multiplier * se (1.96 over replications, or Student t over the
+  //! analysis batches for batch means).
   double ci_multiplier = 1.96;
+  //! Per quantity, where a table gathers figures of tables with different intervals (the
+  //! headline keeps each figure's own); empty when every quantity uses ci_multiplier.
+  std::vector<double> ci_multipliers;
+
+  //! The interval multiplier of quantity q.
+  double multiplier(std::size_t q) const {
+    return ci_multipliers.empty() ? ci_multiplier : ci_multipliers[q];
+  }
 
   std::size_t index(std::size_t q, std::size_t r, std::size_t y) const {
     return (q * rows.size() + r) * static_cast<std::size_t>(years) + y;
@@ -71,7 +80,7 @@ struct AnalysisTable {
 //! participants (portfolio) or per participant, each performance year and over the agreement.
 struct ReplicationLosses {
   std::uint64_t replications = 0;
-  std::vector<std::string> columns;           //!< performance_year_1, ..., agreement
+  std::vector<std::string> columns;           //!< P1, ..., agreement
   std::vector<double> portfolio;              //!< [replication][column]
   std::vector<std::string> providers;         //!< participant provider names
   std::vector<std::string> provider_columns;  //!< `columns`, or {"agreement"} when too large

@@ -1,9 +1,11 @@
 #include "analysis/withhold.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
+#include "analysis/moments.hpp"
 #include "analysis/quantity_table.hpp"
 
 namespace apmsim::analysis {
@@ -99,13 +101,43 @@ EstimateGrid<Forfeit> forfeit_estimates(const RecordView& view, const Selection&
       view, 1, [&](ReplicationRange range) { return forfeit_values(view, selection, range); });
 }
 
+//! The forfeit quantities that are a replication's money totals.
+constexpr std::array kMoneyTotals{Forfeit::kWithheld, Forfeit::kEarnedBack, Forfeit::kForfeited,
+                                  Forfeit::kShortfallForfeit, Forfeit::kNoiseForfeit};
+
+//! Puts the money totals of `selection` that `table` has into (`row`, `column`) as the contract
+//! tables estimate a total: the mean over replications with its standard error and the normal
+//! interval. `forfeited` here and in contract_portfolio is then one figure with one interval; the
+//! shares and probabilities keep their batch means.
+void put_money_totals(EstimateTable& table, std::size_t row, std::size_t column,
+                      const RecordView& view, const Selection& selection) {
+  std::array<RunningMoments, kMoneyTotals.size()> moments;
+  for (std::uint64_t rep = 0; rep < view.replications(); ++rep) {
+    const QuantityGrid<Forfeit> values = forfeit_values(view, selection, {rep, 1});
+    for (std::size_t k = 0; k < kMoneyTotals.size(); ++k) moments[k].add(values(kMoneyTotals[k]));
+  }
+  for (std::size_t k = 0; k < kMoneyTotals.size(); ++k) {
+    const std::string name = describe(kMoneyTotals[k]).name;
+    if (std::none_of(table.quantities.begin(), table.quantities.end(),
+                     [&](const Quantity& q) { return q.name == name; }))
+      continue;
+    stats::Estimate estimate;
+    estimate.value = moments[k].mean();
+    estimate.se = moments[k].standard_error();
+    put(table, name, row, column, estimate);
+    set_multiplier(table, name, kNormal95);
+  }
+}
+
 AnalysisTable forfeit_table(const RecordView& view) {
   const std::vector<std::string> columns = year_columns(view.years(), "agreement");
   EstimateTable table =
       make_table({"participants"}, columns, quantities_of<Forfeit>(), view.batch_count());
-  for (std::size_t column = 0; column < columns.size(); ++column)
-    put_row(table, 0, column,
-            forfeit_estimates(view, view.everyone(column_year(column, view.years()))));
+  for (std::size_t column = 0; column < columns.size(); ++column) {
+    const Selection everyone = view.everyone(column_year(column, view.years()));
+    put_row(table, 0, column, forfeit_estimates(view, everyone));
+    put_money_totals(table, 0, column, view, everyone);
+  }
   return {"withhold", "forfeit", "withhold earned back and forfeited, portfolio totals", table};
 }
 
@@ -114,8 +146,10 @@ AnalysisTable provider_table(const RecordView& view) {
       view.provider_names(), {"agreement"},
       quantities_of({Forfeit::kForfeited, Forfeit::kForfeitShare, Forfeit::kForfeitProbability}),
       view.batch_count());
-  for (std::size_t provider = 0; provider < view.providers(); ++provider)
+  for (std::size_t provider = 0; provider < view.providers(); ++provider) {
     put_row(table, provider, 0, forfeit_estimates(view, {{provider}, kAllYears}));
+    put_money_totals(table, provider, 0, view, {{provider}, kAllYears});
+  }
   return {"withhold", "provider", "forfeit per provider over the agreement", table};
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "analysis/quantity_table.hpp"
 #include "io/number_text.hpp"
 #include "io/output_file.hpp"
 #include "scenario/error.hpp"
@@ -79,9 +80,8 @@ std::vector<std::string> column_labels(const EstimateTable& t, const analysis::R
 //! The calendar year (0 = first simulated) of column c, or "" when it is not a year.
 std::string column_year(const EstimateTable& t, std::size_t c, const analysis::RunInfo& info) {
   if (t.columns.empty()) return std::to_string(c);
-  const std::string prefix = "performance_year_";
-  if (t.columns[c].rfind(prefix, 0) != 0) return "";
-  return std::to_string(info.baseline_years + std::stoi(t.columns[c].substr(prefix.size())) - 1);
+  const int k = analysis::performance_year_of(t.columns[c]);
+  return k > 0 ? std::to_string(info.baseline_years + k - 1) : "";
 }
 
 //! Writes text files into a folder; every file is flushed before the folder is published.
@@ -136,8 +136,8 @@ std::string table_csv(const Results& r, const std::vector<std::pair<std::string,
           const double mean = t.mean[t.index(k, row, c)], se = t.se[t.index(k, row, c)];
           line.push_back(csv_number(mean));
           line.push_back(csv_number(se));
-          line.push_back(csv_number(mean - t.ci_multiplier * se));
-          line.push_back(csv_number(mean + t.ci_multiplier * se));
+          line.push_back(csv_number(mean - t.multiplier(k) * se));
+          line.push_back(csv_number(mean + t.multiplier(k) * se));
         }
         text += csv_line(line);
       }
@@ -160,8 +160,8 @@ std::string estimates_csv(const Results& r) {
             text += csv_line({csv_text(v.name), named.kind, csv_text(t.rows[row]), labels[c],
                               column_year(t, c, r.info), t.quantities[q].name,
                               money_unit(t.quantities[q].unit, r.info.currency), csv_number(mean),
-                              csv_number(se), csv_number(mean - t.ci_multiplier * se),
-                              csv_number(mean + t.ci_multiplier * se)});
+                              csv_number(se), csv_number(mean - t.multiplier(q) * se),
+                              csv_number(mean + t.multiplier(q) * se)});
           }
     }
   return text;
@@ -320,13 +320,14 @@ nlohmann::json json_table(const EstimateTable& t, const analysis::RunInfo& info,
         const double mean = t.mean[t.index(q, row, c)], error = t.se[t.index(q, row, c)];
         e.push_back(json_number(mean));
         s.push_back(json_number(error));
-        l.push_back(json_number(mean - t.ci_multiplier * error));
-        h.push_back(json_number(mean + t.ci_multiplier * error));
+        l.push_back(json_number(mean - t.multiplier(q) * error));
+        h.push_back(json_number(mean + t.multiplier(q) * error));
       }
       estimate.push_back(e), se.push_back(s), low.push_back(l), high.push_back(h);
     }
     quantities[t.quantities[q].name] = {{"unit", money_unit(t.quantities[q].unit, currency)},
                                         {"description", t.quantities[q].description},
+                                        {"ci_multiplier", t.multiplier(q)},
                                         {"estimate", estimate}, {"se", se},
                                         {"ci_low", low}, {"ci_high", high}};
   }

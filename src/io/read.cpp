@@ -2,12 +2,14 @@
 // that can be wrong with the file is the user's to fix (wrong file, newer format, truncated
 // copy), so every failure becomes an InputError that names the file.
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
 
+#include "analysis/quantity_table.hpp"
 #include "io/hdf5_io.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
@@ -15,6 +17,13 @@
 
 namespace apmsim::io {
 namespace {
+
+//! Column labels as this version spells them: the `performance_year_k` of files before format
+//! 2.5 become `Pk`.
+std::vector<std::string> year_labels(std::vector<std::string> labels) {
+  for (std::string& label : labels) label = analysis::year_label(label);
+  return labels;
+}
 
 namespace fs = std::filesystem;
 using analysis::EstimateTable;
@@ -137,17 +146,24 @@ EstimateTable read_table(const h5::Node& variant, const std::string& name) {
   if (h5::has_attribute(group, "ci_multiplier"))  // format 1.1: the interval the writer used
     table.ci_multiplier = h5::read_attribute<double>(group, "ci_multiplier");
   if (h5::has_member(group, "columns")) {  // format 1.1
-    table.columns = h5::read_strings(group, "columns");
+    table.columns = year_labels(h5::read_strings(group, "columns"));
     if (table.columns.size() != static_cast<std::size_t>(table.years))
       malformed(group.child("columns") + ": one name per column expected");
   }
+  std::vector<double> multipliers;
   for (const std::string& quantity : h5::read_strings(group, "quantities")) {
     h5::Node dataset = h5::open_dataset(group, quantity);
     table.quantities.push_back({quantity, h5::read_string_attribute(dataset, "unit"),
                                 h5::read_string_attribute(dataset, "description")});
+    multipliers.push_back(h5::has_attribute(dataset, "ci_multiplier")  // format 2.5
+                              ? h5::read_attribute<double>(dataset, "ci_multiplier")
+                              : table.ci_multiplier);
     read_slice(group, quantity, table, table.mean);
     read_slice(group, quantity + "_se", table, table.se);
   }
+  if (std::any_of(multipliers.begin(), multipliers.end(),
+                  [&](double m) { return m != table.ci_multiplier; }))
+    table.ci_multipliers = std::move(multipliers);
   return table;
 }
 
@@ -204,9 +220,9 @@ void read_losses(const h5::Node& root, std::vector<analysis::VariantSummary>& va
     if (!h5::has_member(top, v.name)) continue;
     h5::Node group = h5::open_group(top, v.name);
     analysis::ReplicationLosses& l = v.losses;
-    l.columns = h5::read_strings(group, "columns");
+    l.columns = year_labels(h5::read_strings(group, "columns"));
     l.providers = h5::read_strings(group, "providers");
-    l.provider_columns = h5::read_strings(group, "provider_columns");
+    l.provider_columns = year_labels(h5::read_strings(group, "provider_columns"));
     h5::Array<double> portfolio = h5::read_array<double>(group, "portfolio", 2);
     h5::Array<double> provider = h5::read_array<double>(group, "provider", 3);
     if (portfolio.dims[1] != l.columns.size() || provider.dims[0] != portfolio.dims[0] ||

@@ -144,12 +144,6 @@ std::vector<std::string> year_labels(const analysis::RunInfo& info, int years) {
   return labels;
 }
 
-//! "P1".. for performance-year columns, the rest as named.
-std::string column_label(const std::string& name) {
-  const std::string prefix = "performance_year_";
-  return name.rfind(prefix, 0) == 0 ? "P" + name.substr(prefix.size()) : name;
-}
-
 //! The table's quantities among `names`, in the order of `names`.
 std::vector<std::size_t> chosen(const EstimateTable& t, const std::vector<std::string>& names) {
   std::vector<std::size_t> out;
@@ -208,7 +202,7 @@ void rows_by_column(std::ostringstream& out, const EstimateTable& t,
     for (int y = 0; y < t.years; ++y) {
       at.emplace_back(r, static_cast<std::size_t>(y));
       labels.push_back(t.rows[r] + " " +
-                       (t.columns.empty() ? std::to_string(y) : column_label(t.columns[y])));
+                       (t.columns.empty() ? std::to_string(y) : t.columns[y]));
     }
   quantities_across(out, t, chosen(t, names), title, labels, at, currency);
 }
@@ -218,7 +212,7 @@ void quantities_down(std::ostringstream& out, const EstimateTable& t, std::size_
                      const std::vector<std::string>& names, const std::string& title,
                      const std::string& currency) {
   Cells cells{{title, ""}};
-  for (const auto& c : t.columns) cells[0].push_back(column_label(c));
+  for (const auto& c : t.columns) cells[0].push_back(c);
   std::vector<std::pair<std::size_t, std::size_t>> at;
   for (int y = 0; y < t.years; ++y) at.emplace_back(row, static_cast<std::size_t>(y));
   for (std::size_t q : chosen(t, names)) {
@@ -344,11 +338,14 @@ void footer(std::ostringstream& out, const analysis::Results& results, bool cont
            "that tail\n";
 }
 
-//! A note beside a headline value that sits on a bound, where the bound means "not reached".
-std::string bound_note(const std::string& table, double estimate) {
-  if (table == "solved_rate" && estimate >= 1)
-    return "not reachable in [0, 1]: even withholding everything misses the target";
-  return "";
+//! A note beside a solved withhold rate at its bound of 1, which means different things for the
+//! two targets: an expected forfeit the rate cannot reach, or a forfeit limit that every rate
+//! keeps (the tail target's rate is the largest that keeps it).
+std::string bound_note(const std::string& target, double estimate) {
+  if (estimate < 1) return "";
+  if (target.rfind("P(", 0) == 0)
+    return "at the bound: the limit holds even at a 100% withhold (any rate keeps it)";
+  return "not reachable in [0, 1]: even withholding everything misses the target";
 }
 
 void key_figures(std::ostringstream& out, const EstimateTable& h, const std::string& currency) {
@@ -361,7 +358,7 @@ void key_figures(std::ostringstream& out, const EstimateTable& h, const std::str
     const int decimals = decimals_for(m, se, kind);
     cells.push_back({"  " + h.quantities[q].name, unit_label(h.quantities[q].unit, currency),
                      estimate_text(m, se, decimals, kind),
-                     interval_text(m - h.ci_multiplier * se, m + h.ci_multiplier * se, se,
+                     interval_text(m - h.multiplier(q) * se, m + h.multiplier(q) * se, se,
                                    decimals, kind)});
   }
   render(out, cells, "  ");
@@ -374,7 +371,7 @@ void solved_rates(std::ostringstream& out, const EstimateTable& t) {
     const double m = t.mean[t.index(q, r, 0)], se = t.se[t.index(q, r, 0)];
     cells.push_back({"  " + t.rows[r],
                      estimate_text(m, se, decimals_for(m, se, NumberKind::kShare), NumberKind::kShare),
-                     bound_note("solved_rate", m)});
+                     bound_note(t.rows[r], m)});
   }
   render(out, cells, "  ");
 }

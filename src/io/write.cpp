@@ -128,14 +128,17 @@ void write_table(const h5::Node& variant, const std::string& name, const Estimat
   const std::vector<hsize_t> dims{table.rows.size(), static_cast<hsize_t>(table.years)};
   for (std::size_t q = 0; q < table.quantities.size(); ++q) {
     const analysis::Quantity& quantity = table.quantities[q];
-    describe(h5::write_array(group, quantity.name, table.mean.data() + q * slice, dims),
-             quantity.unit, quantity.description);
+    const h5::Node estimate =
+        h5::write_array(group, quantity.name, table.mean.data() + q * slice, dims);
+    describe(estimate, quantity.unit, quantity.description);
+    const double multiplier = table.multiplier(q);
+    h5::write_attribute(estimate, "ci_multiplier", multiplier);  // format 2.5
     describe(h5::write_array(group, quantity.name + "_se", table.se.data() + q * slice, dims),
              quantity.unit, "Monte Carlo standard error of " + quantity.name);
     std::vector<double> low(slice), high(slice);
     for (std::size_t i = 0; i < slice; ++i) {
-      low[i] = table.mean[q * slice + i] - table.ci_multiplier * table.se[q * slice + i];
-      high[i] = table.mean[q * slice + i] + table.ci_multiplier * table.se[q * slice + i];
+      low[i] = table.mean[q * slice + i] - multiplier * table.se[q * slice + i];
+      high[i] = table.mean[q * slice + i] + multiplier * table.se[q * slice + i];
     }
     describe(h5::write_array(group, quantity.name + "_ci_low", low.data(), dims), quantity.unit,
              "lower end of the 95% interval of " + quantity.name);

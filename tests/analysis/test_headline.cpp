@@ -51,6 +51,25 @@ TEST(Headline, EachFigureAloneEqualsTheHeadlineTable) {
     EXPECT_EQ(defined.count(quantity.name), 1u) << quantity.name << " never defined";
 }
 
+// One figure, one interval: each headline keeps the interval multiplier of the table it comes
+// from (Student t over the analysis batches for the analyses' figures, 1.96 over replications
+// for the contract totals), so the answers block and the source table print the same interval.
+TEST(Headline, EachFigureKeepsItsSourceTablesInterval) {
+  const scenario::Scenario s = shipped("cjr_bundle", 64);
+  const engine::Model model = engine::build_model(s);
+  const contract::Records records = testing_support::contract_records(s, model, 64, 16);
+  VariantSummary summary;
+  analyse_contract(s, model, records, summary);
+  const EstimateTable& headline = summary.headline;
+  const auto multiplier = [&](const char* name) { return headline.multiplier(headline.quantity(name)); };
+  const AnalysisTable* risk = summary.analysis_table("risk", "net_result");
+  ASSERT_NE(risk, nullptr);
+  EXPECT_GT(risk->table.ci_multiplier, 1.97);  // 16 batches: t(15) = 2.131
+  EXPECT_EQ(multiplier("var_99"), risk->table.ci_multiplier);
+  EXPECT_EQ(multiplier("payer_net_savings"), summary.contract_portfolio.ci_multiplier);
+  EXPECT_NE(multiplier("var_99"), multiplier("payer_net_savings"));
+}
+
 // The contract tables' portfolio: per replication, field totals over the provider-years of the
 // column, and the savings rate of those totals (not a mean of rates); mean and se over
 // replications.
@@ -67,7 +86,7 @@ TEST(ContractTables, PortfolioTotalsAndTheSavingsRateOfTotals) {
   VariantSummary out;
   contract_tables(hand.view(2), out);
   const EstimateTable& t = out.contract_portfolio;
-  ASSERT_EQ(t.columns, (std::vector<std::string>{"performance_year_1", "agreement"}));
+  ASSERT_EQ(t.columns, (std::vector<std::string>{"P1", "agreement"}));
   // Replication 0: 400 vs 420 (-5%); replication 1: 400 vs 340 (+15%).
   EXPECT_EQ(handmade::mean_of(t, "benchmark", 0, 1), 400);
   EXPECT_NEAR(handmade::mean_of(t, "savings_rate", 0, 1), 0.05, 1e-15);

@@ -29,7 +29,7 @@ TEST(LossTotals, PortfolioAndProvidersByYearAndAgreement) {
   const RecordView view = hand.view(2);
   const ReplicationLosses l = loss_totals(view);
   EXPECT_EQ(l.replications, 3u);
-  const std::vector<std::string> columns{"performance_year_1", "performance_year_2", "agreement"};
+  const std::vector<std::string> columns{"P1", "P2", "agreement"};
   EXPECT_EQ(l.columns, columns);
   EXPECT_EQ(l.provider_columns, columns);
   EXPECT_EQ(l.providers, (std::vector<std::string>{"p/0", "p/1"}));

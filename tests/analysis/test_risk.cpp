@@ -331,7 +331,7 @@ TEST(RiskSpecificLayers, PremiumsByPerformanceYearAndOverTheAgreement) {
   const auto tables = risk_analysis(hand.view(2), no_corridor(2), {});
   const EstimateTable* t = find_table(tables, "specific_layers");
   ASSERT_NE(t, nullptr);
-  ASSERT_EQ(t->columns, (std::vector<std::string>{"performance_year_1", "performance_year_2",
+  ASSERT_EQ(t->columns, (std::vector<std::string>{"P1", "P2",
                                                   "agreement"}));
   for (std::size_t layer = 0; layer < 2; ++layer) {
     for (int y = 0; y < 2; ++y)
@@ -425,7 +425,7 @@ TEST(RiskCorridorBands, BandCostsAgreeWithCorridorResult) {
   ASSERT_EQ(t->rows, (std::vector<std::string>{"[-0.1,-0.02) share=0.5", "[-0.02,0.02) share=1",
                                                "[0.02,0.1) share=0.5", "outside the bands"}));
   // By performance year: year 1 has no corridor (NaN); the agreement column is year 2's.
-  ASSERT_EQ(t->columns, (std::vector<std::string>{"performance_year_1", "performance_year_2",
+  ASSERT_EQ(t->columns, (std::vector<std::string>{"P1", "P2",
                                                   "agreement"}));
   for (std::size_t row = 0; row < t->rows.size(); ++row) {
     EXPECT_TRUE(std::isnan(mean_of(*t, "expected_payer_cost", row, 0)));

@@ -67,7 +67,7 @@ TEST(ThresholdRates, ByGroupAndMinUnitsGivenEligibility) {
   ASSERT_EQ(t->rows,
             (std::vector<std::string>{"a min_units=0", "a min_units=50", "b min_units=0",
                                       "b min_units=50", "all min_units=0", "all min_units=50"}));
-  ASSERT_EQ(t->columns, (std::vector<std::string>{"performance_year_1", "agreement"}));
+  ASSERT_EQ(t->columns, (std::vector<std::string>{"P1", "agreement"}));
   struct Expected {
     double mean_units, excluded, false_reward, false_penalty, false_negative;
   };

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "analysis/contract_tables.hpp"
+#include "analysis/quantity_table.hpp"
 #include "analysis/withhold.hpp"
 #include "hand_records.hpp"
 
@@ -58,6 +60,10 @@ struct WithholdWorld {
 // Two batches: the batch-means standard error is sd(a, b) / sqrt(2) = |a - b| / 2.
 double two_batch_se(double a, double b) { return std::fabs(a - b) / 2; }
 
+// A money total's standard error is over replications, as in the contract tables: two
+// replications at a and two at b give sd = |a - b| / 2 x sqrt(4 / 3), se = sd / 2.
+double replication_se(double a, double b) { return std::fabs(a - b) / 2 * std::sqrt(4.0 / 3) / 2; }
+
 TEST(WithholdForfeit, PortfolioTotalsOverTheAgreement) {
   const auto tables = WithholdWorld().analyse();
   const EstimateTable* t = find_table(tables, "forfeit");
@@ -67,9 +73,9 @@ TEST(WithholdForfeit, PortfolioTotalsOverTheAgreement) {
   EXPECT_DOUBLE_EQ(mean_of(*t, "withheld", 0, agreement), 80);
   EXPECT_DOUBLE_EQ(se_of(*t, "withheld", 0, agreement), 0);
   EXPECT_DOUBLE_EQ(mean_of(*t, "forfeited", 0, agreement), 30);
-  EXPECT_DOUBLE_EQ(se_of(*t, "forfeited", 0, agreement), two_batch_se(35, 25));
+  EXPECT_DOUBLE_EQ(se_of(*t, "forfeited", 0, agreement), replication_se(35, 25));
   EXPECT_DOUBLE_EQ(mean_of(*t, "earned_back", 0, agreement), 50);
-  EXPECT_DOUBLE_EQ(se_of(*t, "earned_back", 0, agreement), two_batch_se(45, 55));
+  EXPECT_DOUBLE_EQ(se_of(*t, "earned_back", 0, agreement), replication_se(45, 55));
   EXPECT_DOUBLE_EQ(mean_of(*t, "forfeit_share", 0, agreement), 30.0 / 80);
   EXPECT_DOUBLE_EQ(se_of(*t, "forfeit_share", 0, agreement), two_batch_se(35.0 / 80, 25.0 / 80));
   // 3 of 4 provider-years forfeit in batch 0, 2 of 4 in batch 1.
@@ -79,17 +85,37 @@ TEST(WithholdForfeit, PortfolioTotalsOverTheAgreement) {
   EXPECT_DOUBLE_EQ(mean_of(*t, "shortfall_forfeit", 0, agreement), 15);
   EXPECT_DOUBLE_EQ(se_of(*t, "shortfall_forfeit", 0, agreement), 0);
   EXPECT_DOUBLE_EQ(mean_of(*t, "noise_forfeit", 0, agreement), 15);
-  EXPECT_DOUBLE_EQ(se_of(*t, "noise_forfeit", 0, agreement), two_batch_se(20, 10));
+  EXPECT_DOUBLE_EQ(se_of(*t, "noise_forfeit", 0, agreement), replication_se(20, 10));
   // At target on complete data: p0 both years; forfeiting: p0 year 2 in batch 0 (2 of 8).
   EXPECT_DOUBLE_EQ(mean_of(*t, "noise_forfeit_probability", 0, agreement), 0.25);
   EXPECT_DOUBLE_EQ(se_of(*t, "noise_forfeit_probability", 0, agreement), two_batch_se(0.5, 0));
+}
+
+// One figure, one interval: the money totals are the contract tables' own estimates (mean and
+// se over replications, interval 1.96), the same bits as contract_portfolio; shares and
+// probabilities keep batch means with Student t.
+TEST(WithholdForfeit, MoneyTotalsAreTheContractTablesEstimates) {
+  const WithholdWorld world;
+  const auto tables = world.analyse();
+  const EstimateTable& t = *find_table(tables, "forfeit");
+  VariantSummary contract;
+  contract_tables(world.hand.view(2), contract);
+  for (const char* name : {"withheld", "earned_back", "forfeited"})
+    for (std::size_t column = 0; column < 3; ++column) {
+      SCOPED_TRACE(std::string(name) + " column " + std::to_string(column));
+      EXPECT_EQ(mean_of(t, name, 0, column), mean_of(contract.contract_portfolio, name, 0, column));
+      EXPECT_EQ(se_of(t, name, 0, column), se_of(contract.contract_portfolio, name, 0, column));
+      EXPECT_EQ(t.multiplier(t.quantity(name)), contract.contract_portfolio.ci_multiplier);
+    }
+  EXPECT_EQ(t.multiplier(t.quantity("forfeited")), kNormal95);
+  EXPECT_GT(t.multiplier(t.quantity("forfeit_share")), 12.7);  // t(1): two batches
 }
 
 TEST(WithholdForfeit, ByPerformanceYear) {
   const auto tables = WithholdWorld().analyse();
   const EstimateTable& t = *find_table(tables, "forfeit");
   ASSERT_EQ(t.columns,
-            (std::vector<std::string>{"performance_year_1", "performance_year_2", "agreement"}));
+            (std::vector<std::string>{"P1", "P2", "agreement"}));
   // Year 1: p0 forfeits 0, p1 forfeits 5 (shortfall 5), in every replication.
   EXPECT_DOUBLE_EQ(mean_of(t, "withheld", 0, 0), 40);
   EXPECT_DOUBLE_EQ(mean_of(t, "earned_back", 0, 0), 35);
@@ -117,7 +143,7 @@ TEST(WithholdProvider, ForfeitPerProvider) {
   ASSERT_EQ(t->quantities.size(), 3u);
   // p0: forfeits 10 a replication in batch 0, nothing in batch 1; 2 of its 8 years forfeit.
   EXPECT_DOUBLE_EQ(mean_of(*t, "forfeited", 0), 5);
-  EXPECT_DOUBLE_EQ(se_of(*t, "forfeited", 0), two_batch_se(10, 0));
+  EXPECT_DOUBLE_EQ(se_of(*t, "forfeited", 0), replication_se(10, 0));
   EXPECT_DOUBLE_EQ(mean_of(*t, "forfeit_share", 0), 5.0 / 40);
   EXPECT_DOUBLE_EQ(mean_of(*t, "forfeit_probability", 0), 0.25);
   // p1: 5 + 20 every replication, both its years forfeit.

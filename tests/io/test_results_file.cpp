@@ -106,7 +106,7 @@ TEST(ResultsFile, LossesRoundTrip) {
   v.has_contract = true;
   analysis::ReplicationLosses& l = v.losses;
   l.replications = 3;
-  l.columns = {"performance_year_1", "agreement"};
+  l.columns = {"P1", "agreement"};
   l.portfolio = {1, 2, 3, 4, 5, 6.5};
   l.providers = {"a/0", "a/1"};
   l.provider_columns = {"agreement"};
@@ -247,6 +247,28 @@ TEST(ResultsFile, NewerMajorVersionIsRefused) {
   EXPECT_NE(message.find("format version 3.0 is newer than this apmsim reads (2.x)"),
             std::string::npos)
       << message;
+}
+
+// Format 2.5: each quantity keeps its own interval multiplier (the headline's figures keep their
+// source tables'), and a file that spells performance years `performance_year_k` (before 2.5)
+// reads back as `Pk`, the one spelling of every reader.
+TEST(ResultsFile, PerQuantityIntervalsAndTheOneYearSpelling) {
+  TempFolder folder;
+  const std::string path = folder.file("run.h5");
+  analysis::Results written = make_results();
+  analysis::EstimateTable& t = written.variants[0].provider;
+  ASSERT_GE(t.quantities.size(), 2u);
+  t.ci_multipliers.assign(t.quantities.size(), 1.959963984540054);
+  t.ci_multipliers[1] = 2.093;
+  t.columns.clear();
+  for (int y = 0; y < t.years; ++y) t.columns.push_back("performance_year_" + std::to_string(y + 1));
+  write_results(written, path, false);
+  const analysis::Results read = read_results(path);
+  const analysis::EstimateTable& r = read.variants[0].provider;
+  EXPECT_EQ(r.multiplier(0), 1.959963984540054);
+  EXPECT_EQ(r.multiplier(1), 2.093);
+  ASSERT_EQ(r.columns.size(), static_cast<std::size_t>(t.years));
+  for (int y = 0; y < t.years; ++y) EXPECT_EQ(r.columns[y], "P" + std::to_string(y + 1));
 }
 
 TEST(ResultsFile, NewerMinorVersionWithExtrasIsRead) {

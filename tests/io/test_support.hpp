@@ -113,6 +113,9 @@ inline void expect_same(const analysis::EstimateTable& a, const analysis::Estima
     EXPECT_EQ(a.quantities[q].unit, b.quantities[q].unit) << what;
     EXPECT_EQ(a.quantities[q].description, b.quantities[q].description) << what;
   }
+  EXPECT_EQ(a.columns, b.columns) << what;
+  for (std::size_t q = 0; q < a.quantities.size(); ++q)
+    EXPECT_EQ(a.multiplier(q), b.multiplier(q)) << what << " " << a.quantities[q].name;
   expect_same(a.mean, b.mean, what + ".mean");
   expect_same(a.se, b.se, what + ".se");
 }
