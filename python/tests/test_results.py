@@ -136,3 +136,13 @@ def test_keys_are_typed_columns_and_money_is_in_the_iso_currency(files):
     assert keyed["min_units"].map(type).eq(int).all()
     first = keyed.iloc[0]
     assert first["row"] == f"{first['group']} min_units={first['min_units']}"
+
+
+def test_a_key_in_a_row_label_is_a_name():
+    """`key=value` words whose key is a name become columns; "P(forfeit>0.1)<=0.05" (a withhold
+    target) has no key: no column "P(forfeit>0.1)<". apmsim export follows the same rule."""
+    row_keys = apmsim.results._row_keys
+    assert row_keys("northeast_small min_units=5000") == ("northeast_small", {"min_units": 5000})
+    assert row_keys("expected_forfeit=0.05") == ("", {"expected_forfeit": 0.05})
+    assert row_keys("P(forfeit>0.1)<=0.05") == ("P(forfeit>0.1)<=0.05", {})
+    assert row_keys("contract layer 20000-inf x1 premium=670") == ("contract layer 20000-inf x1", {"premium": 670})
