@@ -5,6 +5,7 @@ import builtins
 import difflib
 import hashlib
 import os
+import re
 import shutil
 import weakref
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
@@ -574,11 +575,13 @@ class Results:
 
 def _row_keys(label: str):
     """("northeast_small", {"min_units": 5000}) from "northeast_small min_units=5000": the words
-    without "=" as the group, each key=value (a TOML value, typed) apart."""
+    without "=" as the group, each key=value (a TOML value, typed) apart. A key is a name
+    ([A-Za-z_][A-Za-z0-9_]*): "P(forfeit>0.1)<=0.05" is a word of the group, not a key. apmsim
+    export's typed columns follow the same rules (src/io/typed_keys.cpp)."""
     words, keys = [], {}
     for word in label.split():
         key, sep, value = word.partition("=")
-        if sep and key:
+        if sep and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
             keys[key] = _toml_value(value)
         else:
             words.append(word)

@@ -95,3 +95,74 @@ def test_export_refuses_to_overwrite(files, tmp_path):
     assert bad.returncode == 2 and "csv or json" in bad.stderr
     assert not (tmp_path / "x").exists()
     assert not [p for p in os.listdir(tmp_path) if "partial" in p]
+
+
+def read_csv(path):
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], float_precision="round_trip")
+
+
+def missing(x):
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def test_typed_columns_are_the_packages(files, tmp_path):
+    """Issue 23: an export CSV has the typed columns of the package's frame of the same table,
+    by the same names and with the same values: the sweep's parameters (headline) and group plus
+    one column per key of the row labels (threshold rates, stop-loss exhibit)."""
+    r = files["mssp_aco"]
+    assert len(r.variants) > 1 and r.parameters(r.variants[0]), "mssp_aco is a sweep"
+    out = export(r, "csv", tmp_path / "typed")
+    frames = {"headline": r.contract("headline"), "threshold_rates": r.analysis("threshold", "rates"),
+              "risk_stop_loss_exhibit": r.analysis("risk", "stop_loss_exhibit")}
+    for kind, frame in frames.items():
+        csv = read_csv(out / f"{kind}.csv")
+        typed = [c for c in frame.columns if c not in apmsim.TIDY_COLUMNS]
+        assert [c for c in csv.columns if c not in ("variant", "row", "column", "year") and " [" not in c] == typed, kind
+        mine = frame.drop_duplicates(["variant", "row", "column"]).set_index(["variant", "row", "column"])
+        theirs = csv.set_index(["variant", "row", "column"])
+        assert sorted(mine.index) == sorted(theirs.index), kind
+        for column in typed:
+            for key in mine.index:
+                want, got = mine.at[key, column], theirs.at[key, column]
+                # An empty group ("blend_w=0.35" has no other words) reads back as NaN.
+                assert (missing(want) or want == "") and missing(got) or want == got, (kind, column, key, want, got)
+    headline = read_csv(out / "headline.csv")
+    assert set(headline["contract.benchmark.method"]) == {"regional_adjustment", "historical", "blend"}
+    rates = read_csv(out / "threshold_rates.csv")
+    assert {"group", "min_units"} <= set(rates.columns) and rates["min_units"].dtype.kind == "i"
+    exhibit = read_csv(out / "risk_stop_loss_exhibit.csv")
+    specific = exhibit[exhibit["row"].str.startswith("specific A=")]
+    assert len(specific) and (specific["group"] == "specific").all()
+    assert (specific["row"] == "specific A=" + specific["A"].astype(int).astype(str)).all()
+    parameters = read_csv(out / "parameters.csv")
+    for v in r.variants:
+        got = parameters[parameters["variant"] == v].set_index("parameter")["value"].to_dict()
+        assert got == {k: str(apmsim.results._toml_value(t)) for k, t in r.parameters(v).items()}
+        assert not any(str(x).startswith('"') for x in got.values())
+    long = read_csv(out / "estimates.csv")
+    assert list(long.columns[:3]) == ["variant", "contract.benchmark.method", "contract.sharing.minimum_savings_rate"]
+    assert {"group", "min_units", "A"} <= set(long.columns)
+
+
+def test_json_values_are_typed(files, tmp_path):
+    """Issue 23: results.json gives each variant's parameters as typed values (the package's
+    _toml_value) and each table's parsed row labels as `row_keys`, the package's group and keys."""
+    r = files["mssp_aco"]
+    doc = json.loads((export(r, "json", tmp_path / "typed") / "results.json").read_text())
+    assert doc["format_version"] == 2
+    for v in doc["variants"]:
+        assert v["parameters"] == {k: apmsim.results._toml_value(t) for k, t in r.parameters(v["name"]).items()}
+        for path, name in [("analysis/threshold/rates", ("threshold", "rates")),
+                           ("analysis/risk/stop_loss_exhibit", ("risk", "stop_loss_exhibit"))]:
+            table = v["tables"][path]
+            frame = r.analysis(*name, variant=v["name"]).drop_duplicates("row").set_index("row")
+            keys = [c for c in frame.columns if c not in apmsim.TIDY_COLUMNS and c not in v["parameters"]]
+            assert len(table["row_keys"]) == len(table["rows"])
+            for label, fields in zip(table["rows"], table["row_keys"]):
+                assert set(fields) == set(keys)
+                for k in keys:
+                    want = frame.at[label, k]
+                    assert fields[k] == want or (fields[k] is None and missing(want)), (label, k)
+                    if isinstance(fields[k], int):
+                        assert type(want) is int or float(want).is_integer()
+        assert "row_keys" not in v["tables"]["summary/portfolio"]

@@ -161,3 +161,13 @@ def test_one_figure_one_interval_and_one_year_spelling(files):
     assert apmsim.results.year_label("performance_year_3") == "P3"
     assert apmsim.results.year_label("P12") == "P12" and apmsim.results.year_label("Pa") == "Pa"
     assert r.risk(variant=v, year="performance_year_1").describe().equals(r.risk(variant=v, year=1).describe())
+
+
+def test_a_key_in_a_row_label_is_a_name():
+    """`key=value` words whose key is a name become columns; "P(forfeit>0.1)<=0.05" (a withhold
+    target) has no key: no column "P(forfeit>0.1)<". apmsim export follows the same rule."""
+    row_keys = apmsim.results._row_keys
+    assert row_keys("northeast_small min_units=5000") == ("northeast_small", {"min_units": 5000})
+    assert row_keys("expected_forfeit=0.05") == ("", {"expected_forfeit": 0.05})
+    assert row_keys("P(forfeit>0.1)<=0.05") == ("P(forfeit>0.1)<=0.05", {})
+    assert row_keys("contract layer 20000-inf x1 premium=670") == ("contract layer 20000-inf x1", {"premium": 670})

@@ -21,6 +21,10 @@ std::string export_usage() {
          "        estimates.csv (all tables, long/tidy), providers.csv, parameters.csv,\n"
          "        info.csv, scenario.toml, records.csv and tallies.csv when stored, README.txt\n"
          "  json  results.json: run facts, scenario and every table (NaN as null)\n"
+         "Keys are typed columns, as in the Python package's tables: one per sweep parameter\n"
+         "after 'variant' (contract.withhold.rate = 0.1), and for row labels with key=value\n"
+         "words ('northeast_small min_units=5000') 'group' and one per key (min_units = 5000);\n"
+         "in JSON, typed parameters and each table's 'row_keys'.\n"
          "Numbers keep 17 significant digits: they read back exactly. The folder appears only\n"
          "when complete; an existing one is replaced only with --force.\n";
 }

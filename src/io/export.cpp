@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -13,7 +14,9 @@
 #include "analysis/quantity_table.hpp"
 #include "io/number_text.hpp"
 #include "io/output_file.hpp"
+#include "io/typed_keys.hpp"
 #include "scenario/error.hpp"
+#include "scenario/toml_text.hpp"
 
 namespace apmsim::io {
 namespace {
@@ -29,6 +32,9 @@ struct NamedTable {
   std::string path;  //!< its path in the results file below the variant: "summary/portfolio"
   const EstimateTable* table;
 };
+
+//! A table of a variant.
+using VariantTable = std::pair<const VariantSummary*, NamedTable>;
 
 std::vector<NamedTable> tables_of(const VariantSummary& v) {
   std::vector<NamedTable> out{{"provider", "summary/provider", &v.provider},
@@ -104,28 +110,104 @@ class Folder {
   std::vector<std::string> written_;
 };
 
-//! One CSV per table kind: a row per (variant, row, column), four columns per quantity.
-std::string table_csv(const Results& r, const std::vector<std::pair<std::string, NamedTable>>& all) {
+//! csv_text of each of `names`.
+std::vector<std::string> csv_texts(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const std::string& name : names) out.push_back(csv_text(name));
+  return out;
+}
+
+//! `fields` with `more` appended.
+std::vector<std::string> joined(std::vector<std::string> fields,
+                                const std::vector<std::string>& more) {
+  fields.insert(fields.end(), more.begin(), more.end());
+  return fields;
+}
+
+//! A typed value's field: text without TOML's quotes, a number in the shortest form that reads
+//! back exactly (0.1, 5000, 3.0), true / false, an array or a table as its TOML text; "" for none.
+std::string csv_value(const TypedValue* v) {
+  if (!v || v->value.is_null()) return "";
+  const nlohmann::json& x = v->value;
+  if (x.is_string()) return csv_text(x.get<std::string>());
+  if (x.is_boolean()) return x.get<bool>() ? "true" : "false";
+  if (x.is_number_integer()) return std::to_string(x.get<std::int64_t>());
+  if (x.is_number_float())
+    return std::isfinite(x.get<double>()) ? scenario::toml_float(x.get<double>())
+                                          : csv_number(x.get<double>());
+  return csv_text(v->text);
+}
+
+//! The typed columns of every table in `all` (their variants' parameters, their row keys).
+TypedColumns typed_columns(const std::vector<VariantTable>& all) {
+  std::vector<LabelledTable> tables;
+  for (const auto& [v, t] : all) tables.push_back({&v->parameters, &t.table->rows});
+  return TypedColumns(tables);
+}
+
+//! The typed columns of the variants alone (tables without rows): the sweep's parameters.
+TypedColumns parameter_columns(const Results& r) {
+  static const std::vector<std::string> none;
+  std::vector<LabelledTable> tables;
+  for (const auto& v : r.variants) tables.push_back({&v.parameters, &none});
+  return TypedColumns(tables);
+}
+
+//! The `table`-th table's (or variant's) fields under the parameter columns.
+std::vector<std::string> parameter_fields(const TypedColumns& typed, std::size_t table) {
+  std::vector<std::string> fields;
+  for (const std::string& path : typed.parameters())
+    fields.push_back(csv_value(typed.parameter(table, path)));
+  return fields;
+}
+
+//! "group" and the key columns' names; none when no label carries a key.
+std::vector<std::string> key_header(const TypedColumns& typed) {
+  if (typed.keys().empty()) return {};
+  return joined({"group"}, csv_texts(typed.keys()));
+}
+
+//! A row's fields under key_header(): empty where its table has no such column.
+std::vector<std::string> key_fields(const TypedColumns& typed, std::size_t table, std::size_t row) {
+  if (typed.keys().empty()) return {};
+  const std::string* group = typed.group(table, row);
+  std::vector<std::string> fields{group ? csv_text(*group) : ""};
+  for (const std::string& key : typed.keys())
+    fields.push_back(csv_value(typed.key(table, row, key)));
+  return fields;
+}
+
+//! One CSV per table kind: a row per (variant, row, column), the typed columns, four columns per
+//! quantity.
+std::string table_csv(const Results& r, const std::vector<VariantTable>& all) {
   std::vector<analysis::Quantity> quantities;  // the union, in first-seen order
   for (const auto& [variant, t] : all)
     for (const auto& q : t.table->quantities)
       if (std::none_of(quantities.begin(), quantities.end(),
                        [&](const auto& known) { return known.name == q.name; }))
         quantities.push_back(q);
-  std::vector<std::string> header{"variant", "row", "column", "year"};
+  const TypedColumns typed = typed_columns(all);
+  std::vector<std::string> header = joined({"variant"}, csv_texts(typed.parameters()));
+  header.push_back("row");
+  header = joined(header, key_header(typed));
+  header.insert(header.end(), {"column", "year"});
   for (const auto& q : quantities) {
     const std::string unit = " [" + money_unit(q.unit, r.info.currency) + "]";
     for (const char* part : {"", "_se", "_ci_low", "_ci_high"})
       header.push_back(csv_text(q.name + part + unit));
   }
   std::string text = csv_line(header);
-  for (const auto& [variant, named] : all) {
-    const EstimateTable& t = *named.table;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const VariantSummary& v = *all[i].first;
+    const EstimateTable& t = *all[i].second.table;
     const std::vector<std::string> labels = column_labels(t, r.info);
+    const std::vector<std::string> parameters = parameter_fields(typed, i);
     for (std::size_t row = 0; row < t.rows.size(); ++row)
       for (std::size_t c = 0; c < static_cast<std::size_t>(t.years); ++c) {
-        std::vector<std::string> line{csv_text(variant), csv_text(t.rows[row]), labels[c],
-                                      column_year(t, c, r.info)};
+        std::vector<std::string> line = joined({csv_text(v.name)}, parameters);
+        line.push_back(csv_text(t.rows[row]));
+        line = joined(line, key_fields(typed, i, row));
+        line.insert(line.end(), {labels[c], column_year(t, c, r.info)});
         for (const auto& q : quantities) {
           std::size_t k = 0;
           while (k < t.quantities.size() && t.quantities[k].name != q.name) ++k;
@@ -147,43 +229,57 @@ std::string table_csv(const Results& r, const std::vector<std::pair<std::string,
 
 //! Every table of every variant in one long file.
 std::string estimates_csv(const Results& r) {
-  std::string text = csv_line({"variant", "table", "row", "column", "year", "quantity", "unit",
-                               "estimate", "se", "ci_low", "ci_high"});
+  std::vector<VariantTable> all;
   for (const auto& v : r.variants)
-    for (const NamedTable& named : tables_of(v)) {
-      const EstimateTable& t = *named.table;
-      const std::vector<std::string> labels = column_labels(t, r.info);
-      for (std::size_t q = 0; q < t.quantities.size(); ++q)
-        for (std::size_t row = 0; row < t.rows.size(); ++row)
-          for (std::size_t c = 0; c < static_cast<std::size_t>(t.years); ++c) {
-            const double mean = t.mean[t.index(q, row, c)], se = t.se[t.index(q, row, c)];
-            text += csv_line({csv_text(v.name), named.kind, csv_text(t.rows[row]), labels[c],
-                              column_year(t, c, r.info), t.quantities[q].name,
-                              money_unit(t.quantities[q].unit, r.info.currency), csv_number(mean),
-                              csv_number(se), csv_number(mean - t.multiplier(q) * se),
-                              csv_number(mean + t.multiplier(q) * se)});
-          }
-    }
+    for (const NamedTable& named : tables_of(v)) all.emplace_back(&v, named);
+  const TypedColumns typed = typed_columns(all);
+  std::vector<std::string> header = joined({"variant"}, csv_texts(typed.parameters()));
+  header.insert(header.end(), {"table", "row"});
+  header = joined(header, key_header(typed));
+  std::string text = csv_line(joined(
+      header, {"column", "year", "quantity", "unit", "estimate", "se", "ci_low", "ci_high"}));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const VariantSummary& v = *all[i].first;
+    const NamedTable& named = all[i].second;
+    const EstimateTable& t = *named.table;
+    const std::vector<std::string> labels = column_labels(t, r.info);
+    const std::vector<std::string> parameters = parameter_fields(typed, i);
+    for (std::size_t q = 0; q < t.quantities.size(); ++q)
+      for (std::size_t row = 0; row < t.rows.size(); ++row) {
+        std::vector<std::string> head = joined({csv_text(v.name)}, parameters);
+        head.insert(head.end(), {named.kind, csv_text(t.rows[row])});
+        head = joined(head, key_fields(typed, i, row));
+        for (std::size_t c = 0; c < static_cast<std::size_t>(t.years); ++c) {
+          const double mean = t.mean[t.index(q, row, c)], se = t.se[t.index(q, row, c)];
+          text += csv_line(joined(
+              head,
+              {labels[c], column_year(t, c, r.info), t.quantities[q].name,
+               money_unit(t.quantities[q].unit, r.info.currency), csv_number(mean), csv_number(se),
+               csv_number(mean - t.multiplier(q) * se), csv_number(mean + t.multiplier(q) * se)}));
+        }
+      }
+  }
   return text;
 }
 
 std::string providers_csv(const Results& r) {
-  std::string text = csv_line({"variant", "name", "group", "region", "unit", "participant"});
-  for (const auto& v : r.variants)
-    for (const auto& p : v.providers)
-      text += csv_line({csv_text(v.name), csv_text(p.name), csv_text(p.group),
-                        csv_text(p.region), p.unit, p.participant ? "1" : "0"});
+  const TypedColumns typed = parameter_columns(r);
+  std::string text = csv_line(joined(joined({"variant"}, csv_texts(typed.parameters())),
+                                     {"name", "group", "region", "unit", "participant"}));
+  for (std::size_t i = 0; i < r.variants.size(); ++i)
+    for (const auto& p : r.variants[i].providers)
+      text += csv_line(joined(joined({csv_text(r.variants[i].name)}, parameter_fields(typed, i)),
+                              {csv_text(p.name), csv_text(p.group), csv_text(p.region), p.unit,
+                               p.participant ? "1" : "0"}));
   return text;
 }
 
+//! Long: a row per (variant, parameter), the value typed as in the wide columns.
 std::string parameters_csv(const Results& r) {
   std::string text = csv_line({"variant", "parameter", "value"});
   for (const auto& v : r.variants)
-    for (const auto& p : v.parameters) {
-      const std::size_t eq = p.find('=');
-      text += csv_line({csv_text(v.name), csv_text(p.substr(0, eq)),
-                        csv_text(eq == std::string::npos ? "" : p.substr(eq + 1))});
-    }
+    for (const auto& [path, value] : parameter_keys(v.parameters))
+      text += csv_line({csv_text(v.name), csv_text(path), csv_value(&value)});
   return text;
 }
 
@@ -214,19 +310,27 @@ std::string info_csv(const Results& r) {
 }
 
 std::string records_csv(const Results& r) {
+  const TypedColumns typed = parameter_columns(r);
   std::string text;
   for (const auto& d : r.records) {
     if (text.empty()) {
-      std::vector<std::string> header{"variant", "replication", "provider", "year"};
+      std::vector<std::string> header = joined(joined({"variant"}, csv_texts(typed.parameters())),
+                                               {"replication", "provider", "year"});
       for (const auto& f : d.fields) header.push_back(csv_text(f));
       text = csv_line(header);
     }
+    const auto variant = std::find_if(r.variants.begin(), r.variants.end(),
+                                      [&](const VariantSummary& v) { return v.name == d.variant; });
+    const std::vector<std::string> parameters =
+        variant == r.variants.end()
+            ? std::vector<std::string>(typed.parameters().size())
+            : parameter_fields(typed, static_cast<std::size_t>(variant - r.variants.begin()));
     for (std::uint64_t rep = 0; rep < d.replications; ++rep)
       for (std::size_t p = 0; p < d.providers.size(); ++p)
         for (int y = 0; y < d.years; ++y) {
-          std::vector<std::string> line{csv_text(d.variant), std::to_string(rep),
-                                        csv_text(d.providers[p]),
-                                        std::to_string(r.info.baseline_years + y)};
+          std::vector<std::string> line = joined(joined({csv_text(d.variant)}, parameters),
+                                                 {std::to_string(rep), csv_text(d.providers[p]),
+                                                  std::to_string(r.info.baseline_years + y)});
           const std::size_t base =
               ((rep * d.providers.size() + p) * static_cast<std::size_t>(d.years) + y) *
               d.fields.size();
@@ -270,30 +374,41 @@ const char* const kCsvReadme =
     "apmsim export (CSV): the tables of one results file.\n\n"
     "<table>.csv       one file per table kind (portfolio, provider, region, contract_portfolio,\n"
     "                  contract_provider, headline, <analysis>_<table>), every variant's rows:\n"
-    "                  variant, row, column, year, then per quantity four columns named\n"
+    "                  variant, the sweep parameters, row, group and the row keys (where labels\n"
+    "                  have them), column, year, then per quantity four columns named\n"
     "                  '<quantity> [unit]', '<quantity>_se [unit]', '_ci_low', '_ci_high'\n"
     "                  (the 95% interval the results file stores)\n"
-    "estimates.csv     all of those in one long (tidy) file: variant, table, row, column, year,\n"
-    "                  quantity, unit, estimate, se, ci_low, ci_high\n"
-    "providers.csv     per variant: provider name, group, region, unit, participant (1/0)\n"
+    "estimates.csv     all of those in one long (tidy) file: variant, the sweep parameters,\n"
+    "                  table, row, group and the row keys, column, year, quantity, unit,\n"
+    "                  estimate, se, ci_low, ci_high\n"
+    "providers.csv     per variant: the sweep parameters, provider name, group, region, unit,\n"
+    "                  participant (1/0)\n"
     "parameters.csv    a sweep's variants: variant, parameter path, value\n"
     "info.csv          the run: seed, replications, backend, currency, command line, ...\n"
     "scenario.toml     the scenario as run\n"
-    "records.csv       (when the run stored them) per replication, provider and year\n"
+    "records.csv       (when the run stored them) per replication, provider and year, with the\n"
+    "                  sweep parameters after variant\n"
     "tallies.csv       (when the run stored them) per replication, entity and year\n\n"
+    "Typed columns, the same the Python package's tables have (docs/python.md): after 'variant'\n"
+    "one column per sweep parameter, named by its path (contract.withhold.rate = 0.1,\n"
+    "contract.benchmark.method = regional_adjustment); where row labels carry key=value words\n"
+    "('northeast_small min_units=5000', 'specific A=25000'), after 'row' a column 'group' (the\n"
+    "label's other words) and one column per key (min_units = 5000, A = 25000), empty where a\n"
+    "row has no such key. Text is unquoted, booleans are true/false, lists are TOML text.\n\n"
     "Units: currency (the scenario's, e.g. USD) totals per replication; <currency>/unit per unit-\n"
     "year or episode; fraction = a share in [0, 1] (not a percentage). Empty cell = not defined\n"
-    "(NaN). Numbers have 17 significant digits and read back exactly. Columns 'year': calendar\n"
-    "year index, 0 = the first simulated (baseline) year; empty where the column is not a year.\n"
+    "(NaN). Estimates have 17 significant digits and read back exactly; parameter and key values\n"
+    "are in the shortest form that reads back exactly. Columns 'year': calendar year index, 0 =\n"
+    "the first simulated (baseline) year; empty where the column is not a year.\n"
     "See docs/output-format.md and docs/python.md (R and pandas examples).\n";
 
 void write_csv(const Results& r, Folder& folder) {
   std::vector<std::string> kinds;
-  std::map<std::string, std::vector<std::pair<std::string, NamedTable>>> by_kind;
+  std::map<std::string, std::vector<VariantTable>> by_kind;
   for (const auto& v : r.variants)
     for (const NamedTable& t : tables_of(v)) {
       if (!by_kind.count(t.kind)) kinds.push_back(t.kind);
-      by_kind[t.kind].emplace_back(v.name, t);
+      by_kind[t.kind].emplace_back(&v, t);
     }
   for (const auto& kind : kinds) folder.write(kind + ".csv", table_csv(r, by_kind[kind]));
   folder.write("estimates.csv", estimates_csv(r));
@@ -309,8 +424,25 @@ void write_csv(const Results& r, Folder& folder) {
 //! A number for JSON: null for NaN and the infinities (JSON has neither).
 nlohmann::json json_number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
 
+//! Per row: `group` and the table's key columns (null where the row lacks the key), as the CSV's
+//! typed columns; null when no label carries a key.
+nlohmann::json json_row_keys(const EstimateTable& t, const std::vector<std::string>& parameters) {
+  const TypedColumns typed(std::vector<LabelledTable>{{&parameters, &t.rows}});
+  if (typed.keys().empty()) return nullptr;
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t row = 0; row < t.rows.size(); ++row) {
+    nlohmann::json fields = {{"group", *typed.group(0, row)}};
+    for (const std::string& key : typed.keys()) {
+      const TypedValue* value = typed.key(0, row, key);
+      fields[key] = value ? value->value : nlohmann::json();
+    }
+    rows.push_back(fields);
+  }
+  return rows;
+}
+
 nlohmann::json json_table(const EstimateTable& t, const analysis::RunInfo& info,
-                          const std::string& currency) {
+                          const std::string& currency, const std::vector<std::string>& parameters) {
   nlohmann::json quantities = nlohmann::json::object();
   for (std::size_t q = 0; q < t.quantities.size(); ++q) {
     nlohmann::json estimate, se, low, high;
@@ -331,8 +463,12 @@ nlohmann::json json_table(const EstimateTable& t, const analysis::RunInfo& info,
                                         {"estimate", estimate}, {"se", se},
                                         {"ci_low", low}, {"ci_high", high}};
   }
-  return {{"rows", t.rows}, {"columns", column_labels(t, info)},
-          {"ci_multiplier", t.ci_multiplier}, {"quantities", quantities}};
+  nlohmann::json table = {{"rows", t.rows},
+                          {"columns", column_labels(t, info)},
+                          {"ci_multiplier", t.ci_multiplier},
+                          {"quantities", quantities}};
+  if (nlohmann::json keys = json_row_keys(t, parameters); !keys.is_null()) table["row_keys"] = keys;
+  return table;
 }
 
 void write_json(const Results& r, Folder& folder) {
@@ -340,21 +476,21 @@ void write_json(const Results& r, Folder& folder) {
   for (const auto& [key, value] : info_pairs(r)) info[key] = value;
   nlohmann::json variants = nlohmann::json::array();
   for (const auto& v : r.variants) {
+    nlohmann::json parameters = nlohmann::json::object();
+    for (const auto& [path, value] : parameter_keys(v.parameters)) parameters[path] = value.value;
     nlohmann::json tables = nlohmann::json::object(), providers = nlohmann::json::array();
-    for (const NamedTable& t : tables_of(v)) tables[t.path] = json_table(*t.table, r.info, r.info.currency);
+    for (const NamedTable& t : tables_of(v))
+      tables[t.path] = json_table(*t.table, r.info, r.info.currency, v.parameters);
     for (const auto& p : v.providers)
       providers.push_back({{"name", p.name}, {"group", p.group}, {"region", p.region},
                            {"unit", p.unit}, {"participant", p.participant}});
-    nlohmann::json parameters = nlohmann::json::object();
-    for (const auto& p : v.parameters) {
-      const std::size_t eq = p.find('=');
-      parameters[p.substr(0, eq)] = eq == std::string::npos ? "" : p.substr(eq + 1);
-    }
     variants.push_back({{"name", v.name}, {"parameters", parameters}, {"providers", providers},
                         {"tables", tables}});
   }
-  const nlohmann::json document = {{"format", "apmsim-export"}, {"format_version", 1},
-                                   {"info", info}, {"scenario", r.scenario_text},
+  const nlohmann::json document = {{"format", "apmsim-export"},
+                                   {"format_version", 2},
+                                   {"info", info},
+                                   {"scenario", r.scenario_text},
                                    {"variants", variants}};
   folder.write("results.json", document.dump(1) + "\n");
 }

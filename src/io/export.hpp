@@ -5,8 +5,13 @@
 //! name carries its unit (`payer_net_savings [USD]`, `..._se`, `..._ci_low`, `..._ci_high`);
 //! `estimates.csv`, every table in one long tidy file; `providers.csv`, `parameters.csv`,
 //! `info.csv`, `scenario.toml`, and `records.csv` / `tallies.csv` when the run stored them; a
-//! README.txt saying which is which. JSON (a folder holding `results.json`): the same tables,
-//! NaN as null. Numbers are written with 17 significant digits, so they read back exactly.
+//! README.txt saying which is which. Keys are typed columns, as in the Python package's frames
+//! (io/typed_keys.hpp): a column per sweep parameter after `variant` (`contract.withhold.rate`),
+//! and where row labels carry `key=value` words (`northeast_small min_units=5000`) a `group`
+//! column and one per key (`min_units`) after `row`. JSON (a folder holding `results.json`,
+//! format_version 2): the same tables, NaN as null, each variant's parameters as typed values and
+//! a table's parsed row labels as `row_keys`. Numbers are written with 17 significant digits
+//! (parameter and key values in the shortest form), so they read back exactly.
 //! The folder is written beside its destination and renamed into place when complete.
 
 #include <string>

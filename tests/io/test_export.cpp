@@ -1,12 +1,14 @@
 // apmsim export's files on a hand-built Results (python/tests/test_export.py round-trips the
 // shipped scenarios' files): quoting, NaN as an empty cell, units in the column names, the
-// currency, JSON nulls, and a destination refused or replaced only with force.
+// currency, JSON nulls, keys as typed columns and values, and a destination refused or replaced
+// only with force.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "io/export.hpp"
@@ -17,6 +19,7 @@ namespace apmsim::io {
 namespace {
 
 using testing_support::make_results;
+using testing_support::make_table;
 using testing_support::TempFolder;
 namespace fs = std::filesystem;
 
@@ -29,6 +32,37 @@ std::string slurp(const std::string& path) {
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+//! make_results() as a sweep (a number, a string and a boolean swept) with analysis tables whose
+//! row labels carry keys, as the threshold, risk, withhold and benchmark analyses write them.
+analysis::Results sweep_with_keyed_rows() {
+  analysis::Results results = make_results();
+  const std::vector<analysis::Quantity> rate = {{"error_rate", "fraction", "false rewards"}};
+  results.variants[0].parameters = {"contract.withhold.rate=0.1",
+                                    "contract.benchmark.method=\"blend\"", "contract.gate=true"};
+  results.variants[1].parameters = {"contract.withhold.rate=0.25",
+                                    "contract.benchmark.method=\"a, \\\"b\\\"\"",
+                                    "contract.gate=false"};
+  for (auto& v : results.variants) {
+    v.analyses.push_back(
+        {"threshold", "rates", "",
+         make_table({"northeast_small min_units=5000", "all min_units=20"}, 4, rate, 0.0)});
+    v.analyses.push_back({"risk", "stop_loss_exhibit", "",
+                          make_table({"specific A=25000", "aggregate factor=1.25",
+                                      "aggregate break-even", "contract band 125000-250000 x0.5"},
+                                     4, rate, 0.0)});
+    v.analyses.push_back(
+        {"withhold", "solved_rate", "",
+         make_table({"expected_forfeit=0.05", "P(forfeit>0.1)<=0.05"}, 4, rate, 0.0)});
+  }
+  return results;
 }
 
 TEST(Export, CsvFilesWithUnitsInTheirColumnNames) {
@@ -67,6 +101,90 @@ TEST(Export, JsonHasNullsForNaN) {
   EXPECT_TRUE(contains(json, "null"));
   EXPECT_FALSE(contains(json, "NaN"));
   EXPECT_TRUE(contains(json, "\"summary/portfolio\""));
+}
+
+TEST(Export, SweepParametersAreTypedColumnsAfterTheVariant) {
+  TempFolder dir;
+  const std::string out = dir.file("csv");
+  export_results(sweep_with_keyed_rows(), out, ExportFormat::kCsv, false);
+  const std::string portfolio = slurp(out + "/portfolio.csv");
+  EXPECT_TRUE(starts_with(portfolio,
+                          "variant,contract.withhold.rate,contract.benchmark.method,contract.gate,"
+                          "row,column,year,units [units],"))
+      << first_line(portfolio);
+  // TOML's quotes gone; a number and a boolean as themselves; a comma and quotes quoted (RFC 4180).
+  EXPECT_TRUE(contains(portfolio, "\nbase,0.1,blend,true,participants,B1,0,10000,")) << portfolio;
+  EXPECT_TRUE(contains(portfolio, "\nalt,0.25,\"a, \"\"b\"\"\",false,participants,B1,0,"));
+  EXPECT_EQ(first_line(slurp(out + "/providers.csv")),
+            "variant,contract.withhold.rate,contract.benchmark.method,contract.gate,name,group,"
+            "region,unit,participant");
+  EXPECT_TRUE(contains(slurp(out + "/providers.csv"), "\nbase,0.1,blend,true,aco/0,aco,north,"));
+  const std::string parameters = slurp(out + "/parameters.csv");
+  EXPECT_TRUE(contains(parameters, "\nbase,contract.benchmark.method,blend\n")) << parameters;
+  EXPECT_TRUE(contains(parameters, "\nbase,contract.withhold.rate,0.1\n"));
+  EXPECT_FALSE(contains(parameters, "\"\"\"blend")) << "no TOML quotes inside the CSV's";
+  const std::string estimates = slurp(out + "/estimates.csv");
+  EXPECT_EQ(first_line(estimates),
+            "variant,contract.withhold.rate,contract.benchmark.method,contract.gate,table,row,"
+            "group,min_units,A,factor,expected_forfeit,column,year,quantity,unit,estimate,se,"
+            "ci_low,ci_high");
+  EXPECT_TRUE(contains(estimates, "\nbase,0.1,blend,true,portfolio,all,,,,,,B2,1,units,units,"))
+      << "a table without keys leaves group and the keys empty";
+}
+
+TEST(Export, KeysInRowLabelsAreTypedColumns) {
+  TempFolder dir;
+  const std::string out = dir.file("csv");
+  export_results(sweep_with_keyed_rows(), out, ExportFormat::kCsv, false);
+  const std::string rates = slurp(out + "/threshold_rates.csv");
+  EXPECT_TRUE(starts_with(rates,
+                          "variant,contract.withhold.rate,contract.benchmark.method,contract.gate,"
+                          "row,group,min_units,column,year,error_rate [fraction],"))
+      << first_line(rates);
+  EXPECT_TRUE(contains(rates,
+                       "\nbase,0.1,blend,true,northeast_small min_units=5000,"
+                       "northeast_small,5000,P1,2,"))
+      << rates;
+  EXPECT_TRUE(contains(rates, "\nalt,0.25,\"a, \"\"b\"\"\",false,all min_units=20,all,20,B1,0,"));
+  const std::string exhibit = slurp(out + "/risk_stop_loss_exhibit.csv");
+  EXPECT_TRUE(contains(first_line(exhibit), ",contract.gate,row,group,A,factor,column,year,"))
+      << first_line(exhibit);
+  EXPECT_TRUE(contains(exhibit, ",specific A=25000,specific,25000,,P1,2,")) << exhibit;
+  EXPECT_TRUE(contains(exhibit, ",aggregate factor=1.25,aggregate,,1.25,P1,2,"));
+  EXPECT_TRUE(contains(exhibit, ",aggregate break-even,aggregate break-even,,,P1,2,"));
+  EXPECT_TRUE(contains(exhibit,
+                       ",contract band 125000-250000 x0.5,contract band 125000-250000 "
+                       "x0.5,,,P1,2,"));
+  // A key is a name: "P(forfeit>0.1)<=0.05" is a label without keys, not a key "P(forfeit>0.1)<".
+  const std::string solved = slurp(out + "/withhold_solved_rate.csv");
+  EXPECT_TRUE(contains(first_line(solved), ",row,group,expected_forfeit,column,")) << solved;
+  EXPECT_TRUE(contains(solved, ",expected_forfeit=0.05,,0.05,B1,0,"));
+  EXPECT_TRUE(contains(solved, ",P(forfeit>0.1)<=0.05,P(forfeit>0.1)<=0.05,,B1,0,"));
+  // Tables without keys keep their columns.
+  EXPECT_TRUE(contains(first_line(slurp(out + "/portfolio.csv")), ",row,column,year,"));
+}
+
+TEST(Export, JsonHasTypedParametersAndRowKeys) {
+  TempFolder dir;
+  const std::string out = dir.file("json");
+  export_results(sweep_with_keyed_rows(), out, ExportFormat::kJson, false);
+  const nlohmann::json doc = nlohmann::json::parse(slurp(out + "/results.json"));
+  EXPECT_EQ(doc["format_version"], 2);
+  const nlohmann::json& base = doc["variants"][0];
+  EXPECT_EQ(base["parameters"]["contract.withhold.rate"], 0.1);
+  EXPECT_TRUE(base["parameters"]["contract.withhold.rate"].is_number_float());
+  EXPECT_EQ(base["parameters"]["contract.benchmark.method"], "blend");
+  EXPECT_EQ(base["parameters"]["contract.gate"], true);
+  EXPECT_EQ(doc["variants"][1]["parameters"]["contract.benchmark.method"], "a, \"b\"");
+  const nlohmann::json& rates = base["tables"]["analysis/threshold/rates"];
+  ASSERT_TRUE(rates.contains("row_keys"));
+  EXPECT_EQ(rates["row_keys"][0],
+            nlohmann::json({{"group", "northeast_small"}, {"min_units", 5000}}));
+  EXPECT_TRUE(rates["row_keys"][0]["min_units"].is_number_integer());
+  const nlohmann::json& exhibit = base["tables"]["analysis/risk/stop_loss_exhibit"]["row_keys"];
+  EXPECT_EQ(exhibit[0], nlohmann::json({{"group", "specific"}, {"A", 25000}, {"factor", nullptr}}));
+  EXPECT_EQ(exhibit[1], nlohmann::json({{"group", "aggregate"}, {"A", nullptr}, {"factor", 1.25}}));
+  EXPECT_FALSE(base["tables"]["summary/portfolio"].contains("row_keys"));
 }
 
 TEST(Export, RefusesAnExistingFolderUnlessForced) {
