@@ -45,7 +45,9 @@ def places_for(estimate: float, se: float, unit: str = "") -> int:
     percent = unit == "fraction"
     money = is_money(unit)
     scale = 100.0 if percent else 1.0
-    places = decimals_for(se, scale, estimate=estimate)
+    places = None if residue(estimate, se, unit) else decimals_for(se, scale, estimate=estimate)
+    if residue(estimate, se, unit):
+        estimate = 0.0
     if places is None:  # exact: enough digits for the value itself, two decimals at most for a share
         magnitude = abs(estimate) * scale
         places = 0 if money and (magnitude >= 100 or magnitude == 0) else (2 if money else _exact_places(magnitude))
@@ -67,14 +69,23 @@ def interval(estimate: float, se: float, low: float = float("nan"), high: float 
     text = lambda v: _plain(v * scale, places, money or _rounds_to_thousands(v * scale, places)) + suffix  # noqa: E731
     est = text(estimate) + (f" {currency}" if money and currency else "")
     bounds = f"[{text(low)}, {text(high)}]" if math.isfinite(low) and math.isfinite(high) else ""
-    if not _estimated(estimate, se):
+    if not _estimated(estimate, se, unit):
         bounds = ""
-    return est, text(se) if _estimated(estimate, se) else "0" + suffix, bounds
+    return est, text(se) if _estimated(estimate, se, unit) else "0" + suffix, bounds
 
 
-def _estimated(estimate: float, se: float) -> bool:
-    """An SE worth printing: positive, finite and not mere rounding (below 1e-12 of the estimate)."""
-    return math.isfinite(se) and se > 0 and se > 1e-12 * abs(estimate)
+def residue(estimate: float, se: float, unit: str = "") -> bool:
+    """Floating-point residue, shown as an exact 0: what sums that cancel leave behind. An amount
+    of money and its SE both below half a cent, or any other value and its SE both below 1e-10."""
+    tiny = 0.005 if is_money(unit) else 1e-10
+    return abs(estimate) < tiny and not (math.isfinite(se) and se >= tiny)
+
+
+def _estimated(estimate: float, se: float, unit: str = "") -> bool:
+    """An SE worth printing: positive, finite and not mere rounding (below 1e-12 of the estimate),
+    of a value that is not residue."""
+    return (math.isfinite(se) and se > 0 and se > 1e-12 * abs(estimate)
+            and not residue(estimate, se, unit))
 
 
 def estimate(value: float, se: float, unit: str = "", places: Optional[int] = None) -> str:
@@ -84,7 +95,7 @@ def estimate(value: float, se: float, unit: str = "", places: Optional[int] = No
         return "-"
     est, se_text, _ = interval(value, se, unit=unit, places=places)
     est, se_text = est.rstrip("%"), se_text.rstrip("%")
-    return f"{est} ± {se_text}" if _estimated(value, se) else est
+    return f"{est} ± {se_text}" if _estimated(value, se, unit) else est
 
 
 def _rounds_to_thousands(x: float, places: int) -> bool:

@@ -289,6 +289,43 @@ class Report:
         return {"id": "overview", "title": f"apmsim report: {self.r.scenario_name}", "definition": "",
                 "blocks": blocks}
 
+    def answers(self) -> dict:
+        """The four answers first, as the CLI's summary opens: the headline figures over the
+        agreement with their intervals, the withhold rate for each target, the stop-loss quote and
+        the MSR that keeps false reward at alpha, by size; per variant."""
+        section = {"id": "answers", "title": "Answers",
+                   "definition": "The key figures over the agreement (participants' totals) with their 95% "
+                   "intervals: what the contract pays and saves, the downside (VaR and TVaR of the loss), the "
+                   "RMSE-optimal benchmark weight, the false-reward rate; then the withhold rate that meets "
+                   "each target, the stop-loss quote and the minimum savings rate that keeps false reward at "
+                   "alpha, by size. Each section below gives the details."}
+        if not any(f"summary/{v}/headline" in self.r.tables() for v in self.r.variants):
+            return dict(section, blocks=[{"kind": "note", "text": "No contract in this run: nothing to price. "
+                                          "The population's cost by year is under Money flows."}])
+
+        def build(v: str) -> List[dict]:
+            path = f"summary/{v}/headline"
+            if path not in self.r.tables():
+                return [{"kind": "note", "text": "This variant has no contract."}]
+            t = self.r.table(path)
+            defined = list(dict.fromkeys(t.loc[t["estimate"].notna(), "quantity"]))
+            blocks = [self.table(path, defined)]
+            extras = [("withhold", "solved_rate", "withhold rate for each target", None, None),
+                      ("risk", "specific_layers", "stop-loss quote: specific layers (agreement)",
+                       ["loaded_premium_pmpm", "attach_probability"], "layer"),
+                      ("threshold", "msr", "MSR keeping false reward at alpha, by size (agreement)",
+                       ["msr_for_alpha", "msr_normal"], "group")]
+            for analysis, table, title, quantities, header in extras:
+                if not self._has(analysis, v, table):
+                    continue
+                path = f"analysis/{analysis}/{v}/{table}"
+                block = (self._analysis_table(analysis, table, path) if quantities is None
+                         else self.table(path, quantities, by="row", row_header=header))
+                blocks += [{"kind": "h3", "text": title}, block]
+            return blocks
+
+        return dict(section, blocks=self._per_variant(build))
+
     def _toml(self) -> dict:
         if tomllib is None:
             return {}
@@ -459,7 +496,7 @@ class Report:
                 "batches where the multiplier exceeds 1.96).", "blocks": blocks}
 
     def sections(self) -> List[dict]:
-        return ([self.overview(), self.scenario(), self.money_flows(), self.variants()]
+        return ([self.overview(), self.answers(), self.scenario(), self.money_flows(), self.variants()]
                 + [self.analysis(name) for name in ANALYSES] + [self.population(), self.precision()])
 
     def html(self) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from apmsim import report
 
-SECTIONS = ["overview", "scenario", "money-flows", "variants", "withhold", "benchmark", "threshold",
+SECTIONS = ["overview", "answers", "scenario", "money-flows", "variants", "withhold", "benchmark", "threshold",
             "risk", "population", "precision"]
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -98,8 +98,14 @@ def test_every_section_renders(reports):
             for section in ("money-flows", "benchmark", "risk"):
                 assert found[section]["table"] >= 1, (name, section)
             assert found["risk"]["img"] >= 1 and found["benchmark"]["img"] >= 1
+        if name == "default":
+            assert "No contract in this run" in found["answers"]["text"]
+        else:  # the answers open the report (issue 23): key figures with intervals, then the quotes
+            assert found["answers"]["table"] >= 1
+            assert "payer_net_savings" in found["answers"]["text"]
         if name == "access_withhold":
             assert found["withhold"]["table"] >= 3 and found["withhold"]["img"] >= 1
+            assert "withhold rate for each target" in found["answers"]["text"]
         if name == "mssp_aco":
             # The stop-loss exhibit, by performance year (issue 2/7): its arrangements are shown.
             assert "stop-loss exhibit" in found["risk"]["text"].lower()
@@ -108,6 +114,8 @@ def test_every_section_renders(reports):
             assert found["variants"]["tr"] == found["variants"]["table"] * (1 + 6)
             assert found["threshold"]["img"] >= 1
             assert "excluded: no payments" in found["threshold"]["text"]
+            for quote in ("stop-loss quote", "MSR keeping false reward", "false_reward", "optimal_weight"):
+                assert quote in found["answers"]["text"], quote
 
 
 def test_nothing_leaves_the_file(reports, tmp_path):

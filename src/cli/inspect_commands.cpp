@@ -1,5 +1,6 @@
 // `apmsim validate`, `apmsim summary` and `apmsim info`: a scenario, a results file, this build.
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -13,6 +14,7 @@
 #include "run/memory_estimate.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
+#include "scenario/suggest.hpp"
 #include "scenario/sweep.hpp"
 #include "version.hpp"
 
@@ -108,6 +110,11 @@ po::options_description summary_options() {
                   "only this variant (default: all, their answers side by side first)")(
       "width", po::value<long long>()->value_name("N"),
       "widest line, 40 to 1000 (default 120): wider tables are cut into blocks of columns")(
+      "section", po::value<std::vector<std::string>>()->value_name("S[,S...]"),
+      "only these sections (repeat or list with commas): answers, population, money, "
+      "withhold, benchmark, threshold, risk, variants")(
+      "format", po::value<std::string>()->value_name("text|markdown")->default_value("text"),
+      "aligned text, or Markdown with GitHub tables (whole tables, --width ignored)")(
       "help,h", "this text");
   return o;
 }
@@ -125,6 +132,28 @@ int summary_command(const std::vector<std::string>& args) {
     if (w < 40 || w > 1000) throw InputError("--width " + std::to_string(w) + ": give 40 to 1000");
     options.width = static_cast<std::size_t>(w);
   }
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "text" && format != "markdown")
+    throw InputError("--format '" + format + "': give text or markdown");
+  options.format = format == "markdown" ? io::SummaryFormat::kMarkdown : io::SummaryFormat::kText;
+  if (vm.count("section"))
+    for (const std::string& given : vm["section"].as<std::vector<std::string>>()) {
+      std::size_t start = 0;
+      while (start <= given.size()) {
+        const std::size_t end = std::min(given.find(',', start), given.size());
+        const std::string section = given.substr(start, end - start);
+        start = end + 1;
+        const auto& known = io::kSummarySections;
+        if (std::find(std::begin(known), std::end(known), section) == std::end(known)) {
+          const std::string near = scenario::nearest(section, {std::begin(known), std::end(known)});
+          throw InputError("--section '" + section + "': no such section" +
+                           (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                           " (the sections: answers, population, money, withhold, benchmark, "
+                           "threshold, risk, variants)");
+        }
+        options.sections.push_back(section);
+      }
+    }
   const analysis::Results results = io::read_results(path);
   if (vm.count("variant")) {
     options.variant = vm["variant"].as<std::string>();

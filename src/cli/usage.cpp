@@ -20,7 +20,7 @@ struct Command {
 const Command kCommands[] = {
     {"run", "run SCENARIO.toml [options]", "simulate and write results/<name>.h5"},
     {"validate", "validate SCENARIO.toml", "check a scenario, print it resolved"},
-    {"summary", "summary RESULTS.h5 [--variant V]", "print a results file's summary, answers first"},
+    {"summary", "summary RESULTS.h5 [--variant V] [--section S] [--format text|markdown]", "print a results file's summary, answers first"},
     {"merge", "merge SHARD.h5... --out FILE", "join the shards of a run (exact)"},
     {"price", "price RESULTS.h5 --contract T",
      "other contract terms on a run's stored tallies (--write-tallies), no simulation"},

@@ -9,9 +9,18 @@ namespace {
 
 double shown(double value, NumberKind kind) { return kind == NumberKind::kShare ? 100 * value : value; }
 
-//! An SE worth printing: positive, finite and not mere rounding (below 1e-12 of the estimate).
-bool estimated(double estimate, double se) {
-  return std::isfinite(se) && se > 0 && se > 1e-12 * std::fabs(estimate);
+//! Floating-point residue, shown as an exact 0: what sums that cancel leave behind. An amount of
+//! money and its SE both below half a cent, or any other value and its SE both below 1e-10.
+bool residue(double estimate, double se, NumberKind kind) {
+  const double tiny = kind == NumberKind::kMoney ? 0.005 : 1e-10;
+  return std::fabs(estimate) < tiny && !(std::isfinite(se) && se >= tiny);
+}
+
+//! An SE worth printing: positive, finite and not mere rounding (below 1e-12 of the estimate),
+//! of a value that is not residue.
+bool estimated(double estimate, double se, NumberKind kind) {
+  return std::isfinite(se) && se > 0 && se > 1e-12 * std::fabs(estimate) &&
+         !residue(estimate, se, kind);
 }
 
 //! Places for a value known exactly (see the header).
@@ -52,7 +61,9 @@ NumberKind number_kind(const std::string& unit) {
 
 int decimals_for(double estimate, double se, NumberKind kind) {
   int places;
-  if (estimated(estimate, se))
+  if (residue(estimate, se, kind))
+    places = exact_decimals(0, kind);
+  else if (estimated(estimate, se, kind))
     places = std::min(6, 1 - static_cast<int>(std::floor(std::log10(std::fabs(shown(se, kind))))));
   else
     places = exact_decimals(std::fabs(shown(estimate, kind)), kind);
@@ -64,7 +75,7 @@ int shared_decimals(const std::vector<double>& estimates, const std::vector<doub
   int with_se = -100, exact = -100;
   for (std::size_t i = 0; i < estimates.size() && i < ses.size(); ++i) {
     if (std::isnan(estimates[i])) continue;
-    int& best = estimated(estimates[i], ses[i]) ? with_se : exact;
+    int& best = estimated(estimates[i], ses[i], kind) ? with_se : exact;
     best = std::max(best, decimals_for(estimates[i], ses[i], kind));
   }
   if (with_se > -100) return with_se;
@@ -96,12 +107,12 @@ std::string number_text(double value, int decimals, NumberKind kind) {
 std::string estimate_text(double estimate, double se, int decimals, NumberKind kind) {
   if (std::isnan(estimate)) return "-";
   const std::string value = number_text(estimate, decimals, kind);
-  if (!estimated(estimate, se)) return value;
+  if (!estimated(estimate, se, kind)) return value;
   return value + " ± " + number_text(se, decimals, kind);
 }
 
 std::string interval_text(double low, double high, double se, int decimals, NumberKind kind) {
-  if (!estimated((low + high) / 2, se) || !std::isfinite(low) || !std::isfinite(high)) return "";
+  if (!estimated((low + high) / 2, se, kind) || !std::isfinite(low) || !std::isfinite(high)) return "";
   return "[" + number_text(low, decimals, kind) + ", " + number_text(high, decimals, kind) + "]";
 }
 

@@ -2,9 +2,11 @@
 //! The results file (HDF5): writing, reading back, and the human summary.
 //! The layout is specified in docs/output-format.md; readers refuse an unknown major version.
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analysis/results.hpp"
 #include "scenario/sha256.hpp"
@@ -40,15 +42,32 @@ void check_integrity_header(const std::string& path);
 //! The summary's default width: no line is wider unless a single column is.
 inline constexpr std::size_t kSummaryWidth = 120;
 
+//! The summary's sections, in the order printed: the four answers, the population and regions by
+//! year, the contract's money flows, the four analyses' tables, the variants side by side.
+inline constexpr const char* kSummarySections[] = {"answers",   "population", "money",
+                                                   "withhold",  "benchmark",  "threshold",
+                                                   "risk",      "variants"};
+
+enum class SummaryFormat { kText, kMarkdown };
+
 struct SummaryOptions {
-  std::size_t width = kSummaryWidth;  //!< wider tables are cut into blocks of columns
+  std::size_t width = kSummaryWidth;  //!< wider tables are cut into blocks of columns (text)
   std::string variant;                //!< only this variant ("": all, the answers side by side first)
+  std::vector<std::string> sections;  //!< only these of kSummarySections (empty: all)
+  SummaryFormat format = SummaryFormat::kText;  //!< aligned text, or Markdown (GitHub tables)
+
+  //! Whether `section` is printed.
+  bool shows(const std::string& section) const {
+    return sections.empty() ||
+           std::find(sections.begin(), sections.end(), section) != sections.end();
+  }
 };
 
 //! The human summary of a run (what `apmsim run` and `apmsim summary` print): for each variant
 //! the answers first (key figures, solved withhold rate, MSR by size, stop-loss quote), then the
 //! population, the money flows and the analyses' tables; a table equal to the first variant's is
-//! named, not printed again.
+//! named, not printed again. `options` picks the variant, the sections, the width and the format
+//! (Markdown: the same content, tables as GitHub tables, never cut into blocks).
 std::string format_summary(const analysis::Results& results, const SummaryOptions& options = {});
 
 using apmsim::sha256_hex;

@@ -48,14 +48,84 @@ std::size_t columns(const std::string& text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-//! The widest line the summary prints (format_summary sets it for the call).
+//! The widest line the summary prints, and its format (format_summary sets them for the call).
 thread_local std::size_t g_width = kSummaryWidth;
+thread_local SummaryFormat g_format = SummaryFormat::kText;
+
+std::string trimmed(const std::string& text) {
+  const std::size_t first = text.find_first_not_of(' ');
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
+//! A table cell for Markdown: without its indentation, `|` escaped.
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : trimmed(text)) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+//! A table as a GitHub Markdown table: the title (the first header cell) in bold above it, the
+//! first column left-aligned, the others right-aligned; never cut into blocks.
+void render_markdown(std::ostringstream& out, const Cells& table) {
+  std::size_t width = 0;
+  for (const auto& row : table) width = std::max(width, row.size());
+  if (width == 0) return;
+  const std::string title = markdown_cell(table[0][0]);
+  out << "\n";
+  if (!title.empty()) out << "**" << title << "**\n\n";
+  for (std::size_t r = 0; r < table.size(); ++r) {
+    out << '|';
+    for (std::size_t c = 0; c < width; ++c)
+      out << ' ' << (c < table[r].size() && (r > 0 || c > 0) ? markdown_cell(table[r][c]) : "")
+          << " |";
+    out << '\n';
+    if (r == 0) {
+      out << "| :---";
+      for (std::size_t c = 1; c < width; ++c) out << " | ---:";
+      out << " |\n";
+    }
+  }
+  out << "\n";
+}
+
+//! The text summary's prose as Markdown, its tables (already Markdown) kept: a variant's line
+//! becomes a heading, indentation goes, and consecutive lines keep their breaks.
+std::string markdown_text(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    const bool prose = !line.empty() && line[0] != '|' && line.rfind("**", 0) != 0;
+    if (!prose) {
+      if (!(line.empty() && (out.empty() || ends_with(out, "\n\n")))) out += line + "\n";
+      continue;
+    }
+    if (line.rfind("variant ", 0) == 0) {
+      if (!out.empty() && !ends_with(out, "\n\n")) out += "\n";
+      out += "## " + line + "\n\n";
+      continue;
+    }
+    const bool next_prose = i + 1 < lines.size() && !lines[i + 1].empty() &&
+                            lines[i + 1][0] != '|' && lines[i + 1].rfind("**", 0) != 0 &&
+                            lines[i + 1].rfind("variant ", 0) != 0;
+    out += trimmed(line) + (next_prose ? "  \n" : "\n\n");
+  }
+  while (ends_with(out, "\n\n")) out.pop_back();
+  return out;
+}
 
 //! Aligns a table: first column left, the others right, two spaces apart. A table wider than
 //! the page is cut into blocks of columns that fit, each with the first column (and the header
 //! row) again, so no line is wider than the page unless one column alone is.
 void render(std::ostringstream& out, const Cells& given, const std::string& indent,
             std::size_t lead = 1) {
+  if (g_format == SummaryFormat::kMarkdown) return render_markdown(out, given);
   // A title far wider than the row labels goes on a line of its own, above the table.
   Cells table = given;
   std::size_t labels = 0;
@@ -438,9 +508,11 @@ bool as_in_first(std::ostringstream& out, const analysis::VariantSummary& v,
 
 //! The money flows and the analyses' tables in full.
 void contract_sections(std::ostringstream& out, const analysis::VariantSummary& v,
-                       const analysis::VariantSummary& first, const std::string& currency) {
+                       const analysis::VariantSummary& first, const std::string& currency,
+                       const SummaryOptions& options) {
   namespace c = contract;
-  quantities_down(out, v.contract_portfolio, 0,
+  if (options.shows("money"))
+    quantities_down(out, v.contract_portfolio, 0,
                   {c::field_name(c::kBenchmark), c::field_name(c::kAccountableCost),
                    c::field_name(c::kSavingsRate), c::field_name(c::kTrueSavingsRate),
                    "eligible_share", c::field_name(c::kQualityScore),
@@ -449,19 +521,19 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
                    c::field_name(c::kStopLossPremium), c::field_name(c::kTruncationExcess),
                    c::field_name(c::kNetProviderResult), c::field_name(c::kPayerNetSavings)},
                   "contract: participants' totals", currency);
-  if (const auto* t = v.analysis_table("withhold", "forfeit"))
+  if (const auto* t = v.analysis_table("withhold", "forfeit"); t && options.shows("withhold"))
     quantities_down(out, t->table, 0,
                     {"forfeited", "forfeit_share", "forfeit_probability", "shortfall_forfeit",
                      "noise_forfeit", "noise_forfeit_probability"},
                     "withhold pricing", currency);
   const std::string benchmark_title = "benchmark error vs counterfactual (all years)";
   if (const auto* t = v.analysis_table("benchmark", "methods");
-      t && !as_in_first(out, v, first, "benchmark", "methods", benchmark_title))
+      t && options.shows("benchmark") && !as_in_first(out, v, first, "benchmark", "methods", benchmark_title))
     rows_at(out, t->table, {"bias", "sd", "rmse", "corr_efficiency", "corr_region_shock"},
             benchmark_title, static_cast<std::size_t>(t->table.years - 1), currency);
   const std::string threshold_title = "minimum-threshold test (agreement)";
   if (const auto* t = v.analysis_table("threshold", "rates");
-      t && !as_in_first(out, v, first, "threshold", "rates", threshold_title)) {
+      t && options.shows("threshold") && !as_in_first(out, v, first, "threshold", "rates", threshold_title)) {
     out << "  minimum-threshold test: rates given eligibility (units >= min_units), the excluded\n"
            "  share apart; two null worlds (docs/analyses.md):\n"
            "    as designed: true effect 0, with the contract's coding growth, risk-adjustment\n"
@@ -475,11 +547,12 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
   }
   const std::string msr_title = "MSR keeping false reward <= alpha (agreement)";
   if (const auto* t = v.analysis_table("threshold", "msr");
-      t && !as_in_first(out, v, first, "threshold", "msr", msr_title))
+      t && options.shows("threshold") && !as_in_first(out, v, first, "threshold", "msr", msr_title))
     rows_at(out, t->table,
             {"null_savings_rate_mean", "null_savings_rate_sd", "msr_for_alpha", "msr_normal",
              "noise_savings_rate_sd", "noise_msr_normal"},
             msr_title, static_cast<std::size_t>(t->table.years - 1), currency);
+  if (!options.shows("risk")) return;
   if (const auto* t = v.analysis_table("risk", "net_result")) {
     quantities_down(out, t->table, t->table.rows.size() - 1,
                     {"mean", "sd", "loss_probability", "var_95", "var_99", "var_995", "tvar_95",
@@ -589,8 +662,14 @@ void variant_comparison(std::ostringstream& out, const analysis::Results& result
 }  // namespace
 
 std::string format_summary(const analysis::Results& results, const SummaryOptions& options) {
-  const std::size_t outer_width = g_width;
+  // The width and format for this call, restored on the way out (a summary within a summary).
+  struct Scope {
+    std::size_t width = g_width;
+    SummaryFormat format = g_format;
+    ~Scope() { g_width = width, g_format = format; }
+  } scope;
   g_width = options.width;
+  g_format = options.format;
   std::ostringstream out;
   const bool contract = std::any_of(results.variants.begin(), results.variants.end(),
                                     [](const auto& v) { return v.has_contract; });
@@ -607,9 +686,11 @@ std::string format_summary(const analysis::Results& results, const SummaryOption
         << (providers == 1 ? " provider (" : " providers (") << participants
         << (participants == 1 ? " participant" : " participants")
         << "); per-provider estimates are in the results file\n";
-    if (variant.has_contract) answers(out, variant, currency);
-    if (&variant != &first && options.variant.empty() &&
-        same_values(variant.portfolio, first.portfolio) && same_values(variant.region, first.region)) {
+    if (variant.has_contract && options.shows("answers")) answers(out, variant, currency);
+    if (!options.shows("population")) {
+    } else if (&variant != &first && options.variant.empty() &&
+               same_values(variant.portfolio, first.portfolio) &&
+               same_values(variant.region, first.region)) {
       out << "  population and regions: as in variant 1\n";
     } else {
       population_tables(out, variant.portfolio,
@@ -618,12 +699,13 @@ std::string format_summary(const analysis::Results& results, const SummaryOption
                    currency);
     }
     if (variant.has_contract)
-      contract_sections(out, variant, options.variant.empty() ? first : variant, currency);
+      contract_sections(out, variant, options.variant.empty() ? first : variant, currency,
+                        options);
   }
-  if (options.variant.empty()) variant_comparison(out, results, currency);
+  if (options.variant.empty() && options.shows("variants"))
+    variant_comparison(out, results, currency);
   footer(out, results, contract);
-  g_width = outer_width;
-  return out.str();
+  return options.format == SummaryFormat::kMarkdown ? markdown_text(out.str()) + "\n" : out.str();
 }
 
 }  // namespace apmsim::io

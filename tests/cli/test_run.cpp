@@ -4,12 +4,15 @@
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <algorithm>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -388,6 +391,69 @@ TEST(CliRun, SummaryOfAContractRunIsTheRunsSummary) {
   ASSERT_NE(wrote, std::string::npos) << text;
   EXPECT_EQ(text[wrote - 1], '\n') << "the closing line starts a line of its own";
   EXPECT_GT(wrote, text.rfind("variants: key figures")) << "after the whole summary";
+}
+
+// `summary --section` prints the header, the sections asked for and the footer; `--format
+// markdown` the same figures (every "estimate ± se" of the text, no more, no fewer) as GitHub
+// tables under `##` headings; a mistyped section or format exits 2 with the nearest name.
+TEST(CliSummary, SectionsAndMarkdown) {
+  TempFolder dir;
+  const std::string scenario = std::string(APMSIM_SOURCE_DIR) + "/scenarios/access_withhold.toml";
+  const CliResult run = run_cli({"run", scenario, "--replications", "8", "--threads", "2",
+                                 "--out", dir.file("a.h5")},
+                                dir.path().string(), 300);
+  ASSERT_EQ(run.exit_code, 0) << run;
+  const std::string file = dir.file("a.h5");
+  const CliResult answers = run_cli({"summary", file, "--section", "answers"});
+  ASSERT_EQ(answers.exit_code, 0) << answers;
+  EXPECT_TRUE(contains(answers.out, "seed ")) << answers;  // the header
+  EXPECT_TRUE(contains(answers.out, "answers (agreement")) << answers;
+  EXPECT_TRUE(contains(answers.out, "signs: ")) << answers;  // the footer
+  for (const char* other : {"contract: participants' totals", "population: ", "withhold pricing",
+                            "variants: key figures", "downside risk"})
+    EXPECT_FALSE(contains(answers.out, other)) << other << "\n" << answers;
+  const CliResult two = run_cli({"summary", file, "--section", "money,withhold"});
+  ASSERT_EQ(two.exit_code, 0) << two;
+  EXPECT_TRUE(contains(two.out, "contract: participants' totals")) << two;
+  EXPECT_TRUE(contains(two.out, "withhold pricing")) << two;
+  EXPECT_FALSE(contains(two.out, "answers (agreement")) << two;
+  const CliResult repeated =
+      run_cli({"summary", file, "--section", "money", "--section", "withhold"});
+  EXPECT_EQ(repeated.out, two.out);
+  const CliResult typo = run_cli({"summary", file, "--section", "answer"});
+  EXPECT_EQ(typo.exit_code, 2) << typo;
+  EXPECT_TRUE(contains(typo.err, "did you mean 'answers'")) << typo;
+  const CliResult json = run_cli({"summary", file, "--format", "json"});
+  EXPECT_EQ(json.exit_code, 2) << json;
+  EXPECT_TRUE(contains(json.err, "--format 'json'")) << json;
+
+  const CliResult text = run_cli({"summary", file});
+  const CliResult markdown = run_cli({"summary", file, "--format", "markdown"});
+  ASSERT_EQ(markdown.exit_code, 0) << markdown;
+  EXPECT_TRUE(contains(markdown.out, "## variant 1 of ")) << markdown;
+  EXPECT_TRUE(contains(markdown.out, "| :--- | ---: |")) << markdown;
+  const std::regex figure("-?[0-9][0-9,.]* ± [0-9][0-9,.]*");
+  const auto figures = [&](const std::string& out) {
+    std::multiset<std::string> found;
+    for (std::sregex_iterator it(out.begin(), out.end(), figure), end; it != end; ++it)
+      found.insert(it->str());
+    return found;
+  };
+  EXPECT_FALSE(figures(text.out).empty());
+  EXPECT_EQ(figures(markdown.out), figures(text.out));
+  // Tables are whole: every row of a table has as many cells as its header; no code blocks.
+  std::istringstream lines(markdown.out);
+  std::size_t cells = 0;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_NE(line.rfind("    ", 0), 0u) << "an indented line is a code block: " << line;
+    if (line.empty() || line[0] != '|') {
+      cells = 0;
+      continue;
+    }
+    const auto bars = static_cast<std::size_t>(std::count(line.begin(), line.end(), '|'));
+    if (cells == 0) cells = bars;
+    EXPECT_EQ(bars, cells) << line;
+  }
 }
 
 }  // namespace

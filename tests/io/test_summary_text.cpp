@@ -180,7 +180,7 @@ TEST(SummaryText, WideTablesAreCutToThePage) {
     for (int q = 0; q < 12; ++q)
       EXPECT_TRUE(contains(text, "quantity_number_" + std::to_string(q) + " (currency)")) << q;
   }
-  const std::string narrow = format_summary(results, SummaryOptions{60, ""});
+  const std::string narrow = format_summary(results, [] { SummaryOptions o; o.width = 60; return o; }());
   const std::string normal = format_summary(results);
   EXPECT_GT(std::count(narrow.begin(), narrow.end(), '\n'), std::count(normal.begin(), normal.end(), '\n'));
 }
@@ -205,7 +205,7 @@ TEST(SummaryText, AnswersFirstAndIdenticalTablesOnce) {
   EXPECT_EQ(printed, 1u) << text;
   EXPECT_TRUE(contains(text, "benchmark error vs counterfactual (all years): as in variant 1")) << text;
   // One variant asked for: its own tables, in full.
-  const std::string alt = format_summary(results, SummaryOptions{120, results.variants[1].name});
+  const std::string alt = format_summary(results, [&] { SummaryOptions o; o.variant = results.variants[1].name; return o; }());
   EXPECT_FALSE(contains(alt, "variant 1 of 2")) << alt;
   EXPECT_TRUE(contains(alt, "\n    historical ")) << alt;
 }
