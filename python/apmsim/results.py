@@ -320,7 +320,7 @@ class Results:
         """The frame with money in the scenario's ISO currency (`unit` "USD", "USD/unit" rather
         than "currency"), each sweep parameter of the variant as a typed column of its own (its
         path: `withhold.rate` = 0.1), and each `key=value` in a row label ("northeast_small
-        min_units=5000", "specific A=25000") as a typed column (`min_units` = 5000, the rest of
+        min_units=5000", "specific attachment=25000") as a typed column (`min_units` = 5000, the rest of
         the label in `group`)."""
         code = _text(self.info.get("currency", "")) or "currency"
         frame["unit"] = frame["unit"].str.replace("currency", code, regex=False)

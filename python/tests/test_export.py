@@ -131,9 +131,9 @@ def test_typed_columns_are_the_packages(files, tmp_path):
     rates = read_csv(out / "threshold_rates.csv")
     assert {"group", "min_units"} <= set(rates.columns) and rates["min_units"].dtype.kind == "i"
     exhibit = read_csv(out / "risk_stop_loss_exhibit.csv")
-    specific = exhibit[exhibit["row"].str.startswith("specific A=")]
+    specific = exhibit[exhibit["row"].str.startswith("specific attachment=")]
     assert len(specific) and (specific["group"] == "specific").all()
-    assert (specific["row"] == "specific A=" + specific["A"].astype(int).astype(str)).all()
+    assert (specific["row"] == "specific attachment=" + specific["attachment"].astype(int).astype(str)).all()
     parameters = read_csv(out / "parameters.csv")
     for v in r.variants:
         got = parameters[parameters["variant"] == v].set_index("parameter")["value"].to_dict()
@@ -141,7 +141,7 @@ def test_typed_columns_are_the_packages(files, tmp_path):
         assert not any(str(x).startswith('"') for x in got.values())
     long = read_csv(out / "estimates.csv")
     assert list(long.columns[:3]) == ["variant", "contract.benchmark.method", "contract.sharing.minimum_savings_rate"]
-    assert {"group", "min_units", "A"} <= set(long.columns)
+    assert {"group", "min_units", "attachment"} <= set(long.columns)
 
 
 def test_json_values_are_typed(files, tmp_path):

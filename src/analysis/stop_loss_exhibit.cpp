@@ -398,7 +398,7 @@ std::vector<Arrangement> arrangements(const RecordView& view, const scenario::Co
   std::vector<Arrangement> rows = contract_rows(view, contract);
   for (std::size_t t : view.quoted_thresholds())
     rows.push_back(
-        {Arrangement::kSpecific, "specific A=" + format_number(view.thresholds()[t]), t});
+        {Arrangement::kSpecific, "specific attachment=" + format_number(view.thresholds()[t]), t});
   for (const double f : settings.aggregate_attachment_factors)
     rows.push_back({Arrangement::kFactor, "aggregate factor=" + format_number(f), 0, f});
   if (settings.aggregate_monthly_factor > 0)

@@ -38,7 +38,7 @@ struct StopLossYear {
 //!   contract aggregate: claims = cost net of truncation and the specific layers, attachment as
 //!     the terms set it, recovery = aggregate_recovery;
 //! then what a quote would compare them with:
-//!   specific A=<A> (each tally threshold A): claims = actual cost, recovery = sum (cost - A)+;
+//!   specific attachment=<A> (each tally threshold A): claims = actual cost, recovery = sum (cost - A)+;
 //!   aggregate factor=<f> (each aggregate_attachment_factors f): claims = actual cost - the
 //!     contract's specific recovery (net of specific), attachment = f x E[claims];
 //!   aggregate monthly=<m> minimum=<x> (aggregate_monthly_factor > 0): attachment =

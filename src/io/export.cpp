@@ -392,7 +392,7 @@ const char* const kCsvReadme =
     "Typed columns, the same the Python package's tables have (docs/python.md): after 'variant'\n"
     "one column per sweep parameter, named by its path (contract.withhold.rate = 0.1,\n"
     "contract.benchmark.method = regional_adjustment); where row labels carry key=value words\n"
-    "('northeast_small min_units=5000', 'specific A=25000'), after 'row' a column 'group' (the\n"
+    "('northeast_small min_units=5000', 'specific attachment=25000'), after 'row' a column 'group' (the\n"
     "label's other words) and one column per key (min_units = 5000, A = 25000), empty where a\n"
     "row has no such key. Text is unquoted, booleans are true/false, lists are TOML text.\n\n"
     "Units: currency (the scenario's, e.g. USD) totals per replication; <currency>/unit per unit-\n"

@@ -1,7 +1,7 @@
 #pragma once
 //! Keys inside the results' strings as typed values, for `apmsim export`: a sweep variant's
 //! parameters ("contract.withhold.rate=0.1") and the `key=value` words of a row label
-//! ("northeast_small min_units=5000", "specific A=25000"). The rules are those of
+//! ("northeast_small min_units=5000", "specific attachment=25000"). The rules are those of
 //! python/apmsim/results.py (`_toml_value`, `_row_keys`, `Results._typed`), so an export has the
 //! columns of the package's frames, named and typed alike.
 

@@ -120,7 +120,7 @@ TEST(RiskStopLossExhibit, ExactCompoundDistributionNetOfSpecific) {
   const std::size_t b = row_of(t, "aggregate break-even");
   EXPECT_NEAR(mean_of(t, "attachment_factor", b), 7.0 / 6, 1e-10);
   // The specific layer at 60: recoveries E[40 k] = 60, attaching when k >= 1 (7 of 8).
-  const std::size_t s = row_of(t, "specific A=60");
+  const std::size_t s = row_of(t, "specific attachment=60");
   EXPECT_NEAR(mean_of(t, "expected_recoveries", s), 60, 1e-12);
   EXPECT_NEAR(mean_of(t, "expected_retained", s), 90, 1e-12);
   EXPECT_NEAR(mean_of(t, "attach_probability", s), 7.0 / 8, 1e-14);

@@ -120,7 +120,7 @@ TEST(Waterfall, ExhibitRecoveriesByYearEqualTheRecordsRecoveries) {
   const EstimateTable& t = exhibit->table;
   std::size_t row = t.rows.size();
   for (std::size_t i = 0; i < t.rows.size(); ++i)
-    if (t.rows[i] == "specific A=20000") row = i;
+    if (t.rows[i] == "specific attachment=20000") row = i;
   ASSERT_LT(row, t.rows.size());
   const std::size_t q = t.quantity("expected_recoveries");
   double all = 0.0, n_all = 0.0;
@@ -258,7 +258,7 @@ TEST(Waterfall, StopLossTablesQuoteAttachmentsNotPilotAmounts) {
       std::vector<std::string> specific;
       for (const std::string& row : t.table.rows)
         if (row.rfind("specific", 0) == 0) specific.push_back(row);
-      EXPECT_EQ(specific, (std::vector<std::string>{"specific A=25000", "specific A=50000"}));
+      EXPECT_EQ(specific, (std::vector<std::string>{"specific attachment=25000", "specific attachment=50000"}));
     }
   }
 }

@@ -55,7 +55,7 @@ analysis::Results sweep_with_keyed_rows() {
         {"threshold", "rates", "",
          make_table({"northeast_small min_units=5000", "all min_units=20"}, 4, rate, 0.0)});
     v.analyses.push_back({"risk", "stop_loss_exhibit", "",
-                          make_table({"specific A=25000", "aggregate factor=1.25",
+                          make_table({"specific attachment=25000", "aggregate factor=1.25",
                                       "aggregate break-even", "contract band 125000-250000 x0.5"},
                                      4, rate, 0.0)});
     v.analyses.push_back(
@@ -126,7 +126,7 @@ TEST(Export, SweepParametersAreTypedColumnsAfterTheVariant) {
   const std::string estimates = slurp(out + "/estimates.csv");
   EXPECT_EQ(first_line(estimates),
             "variant,contract.withhold.rate,contract.benchmark.method,contract.gate,table,row,"
-            "group,min_units,A,factor,expected_forfeit,column,year,quantity,unit,estimate,se,"
+            "group,min_units,attachment,factor,expected_forfeit,column,year,quantity,unit,estimate,se,"
             "ci_low,ci_high");
   EXPECT_TRUE(contains(estimates, "\nbase,0.1,blend,true,portfolio,all,,,,,,B2,1,units,units,"))
       << "a table without keys leaves group and the keys empty";
@@ -147,9 +147,9 @@ TEST(Export, KeysInRowLabelsAreTypedColumns) {
       << rates;
   EXPECT_TRUE(contains(rates, "\nalt,0.25,\"a, \"\"b\"\"\",false,all min_units=20,all,20,B1,0,"));
   const std::string exhibit = slurp(out + "/risk_stop_loss_exhibit.csv");
-  EXPECT_TRUE(contains(first_line(exhibit), ",contract.gate,row,group,A,factor,column,year,"))
+  EXPECT_TRUE(contains(first_line(exhibit), ",contract.gate,row,group,attachment,factor,column,year,"))
       << first_line(exhibit);
-  EXPECT_TRUE(contains(exhibit, ",specific A=25000,specific,25000,,P1,2,")) << exhibit;
+  EXPECT_TRUE(contains(exhibit, ",specific attachment=25000,specific,25000,,P1,2,")) << exhibit;
   EXPECT_TRUE(contains(exhibit, ",aggregate factor=1.25,aggregate,,1.25,P1,2,"));
   EXPECT_TRUE(contains(exhibit, ",aggregate break-even,aggregate break-even,,,P1,2,"));
   EXPECT_TRUE(contains(exhibit,
@@ -182,8 +182,8 @@ TEST(Export, JsonHasTypedParametersAndRowKeys) {
             nlohmann::json({{"group", "northeast_small"}, {"min_units", 5000}}));
   EXPECT_TRUE(rates["row_keys"][0]["min_units"].is_number_integer());
   const nlohmann::json& exhibit = base["tables"]["analysis/risk/stop_loss_exhibit"]["row_keys"];
-  EXPECT_EQ(exhibit[0], nlohmann::json({{"group", "specific"}, {"A", 25000}, {"factor", nullptr}}));
-  EXPECT_EQ(exhibit[1], nlohmann::json({{"group", "aggregate"}, {"A", nullptr}, {"factor", 1.25}}));
+  EXPECT_EQ(exhibit[0], nlohmann::json({{"group", "specific"}, {"attachment", 25000}, {"factor", nullptr}}));
+  EXPECT_EQ(exhibit[1], nlohmann::json({{"group", "aggregate"}, {"attachment", nullptr}, {"factor", 1.25}}));
   EXPECT_FALSE(base["tables"]["summary/portfolio"].contains("row_keys"));
 }
 
