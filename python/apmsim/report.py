@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import base64
 import datetime
+import errno
 import io
 import math
 import os
@@ -558,7 +559,31 @@ def write(results: Results, out: str, apmsim: Optional[str] = None, plots: bool 
     return out
 
 
+#: errno values that say the destination is wrong (bad input, exit 2); others are runtime
+#: failures (exit 1): a full disk (ENOSPC, EDQUOT), a file size limit (EFBIG), EIO.
+BAD_DESTINATION = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
+                   errno.ENAMETOOLONG, errno.EEXIST, errno.ELOOP}
+
+
+def destination_problem(out: str) -> str:
+    """Why the report cannot be written at `out` (checked before anything is read), or ""."""
+    if os.path.isdir(out):
+        return f"--out {out} is a folder; name the report file (e.g. {os.path.join(out, 'report.html')})"
+    folder = os.path.dirname(os.path.abspath(out))
+    existing = folder
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        return f"--out {out}: {existing} is a file, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"--out {out}: cannot write in {existing} (permission denied)"
+    return ""
+
+
 def main(argv: Optional[List[str]] = None) -> int:
+    """The command: 0 written, 2 bad input (a malformed results file, a bad --out), 1 a runtime
+    failure (a full disk, or a fault of this package), each with a one-line message on stderr
+    and never a traceback (set APMSIM_TRACEBACK=1 to see one)."""
     parser = argparse.ArgumentParser(prog="apmsim report", description="One self-contained HTML report of a results file.")
     parser.add_argument("results", help="apmsim results file (.h5)")
     parser.add_argument("--out", help="the report (default: the results file with .html)")
@@ -568,17 +593,38 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--apmsim", help="the apmsim executable (population plot of a run without a contract)")
     args = parser.parse_args(argv)
     out = args.out or os.path.splitext(args.results)[0] + ".html"
+    problem = destination_problem(out)
+    if problem:
+        return _refuse(problem, 2)
     if os.path.exists(out) and not args.force:
-        print(f"apmsim report: {out} exists (use --force to overwrite)", file=sys.stderr)
-        return 2
+        return _refuse(f"{out} exists (use --force to overwrite)", 2)
     try:
         results = open_results(args.results)
     except (FormatError, OSError) as error:
-        print(f"apmsim report: {error}", file=sys.stderr)
-        return 2
-    write(results, out, apmsim=args.apmsim, plots=not args.no_plots, max_variants=args.max_variants)
+        return _refuse(str(error), 2)
+    partial = out + ".partial"
+    had_partial = os.path.lexists(partial)
+    try:
+        write(results, out, apmsim=args.apmsim, plots=not args.no_plots, max_variants=args.max_variants)
+    except FormatError as error:  # found while reading a table (the checks at open should catch it first)
+        return _refuse(str(error), 2)
+    except OSError as error:
+        if not had_partial and os.path.lexists(partial):
+            os.remove(partial)  # what a failed write left (a full disk): nothing half-written stays
+        code = 2 if error.errno in BAD_DESTINATION else 1
+        return _refuse(f"cannot write {out}: {error.strerror or error}", code)
+    except Exception as error:  # noqa: BLE001 (a fault of this package: one line, exit 1)
+        if os.environ.get("APMSIM_TRACEBACK"):
+            raise
+        return _refuse(f"failed on {args.results}: {type(error).__name__}: {error} "
+                       "(a fault of apmsim's report; APMSIM_TRACEBACK=1 shows where)", 1)
     print(f"apmsim report: wrote {out}", file=sys.stderr)
     return 0
+
+
+def _refuse(message: str, code: int) -> int:
+    print(f"apmsim report: {' '.join(message.split())}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

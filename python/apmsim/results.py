@@ -16,6 +16,7 @@ import pandas as pd
 
 from .names import (ANALYSIS_TABLES, CONTRACT_TABLES, SUMMARY_TABLES, UnknownNameError, check, listing,
                     portfolio_row, unknown)
+from .validate import FormatError, validate
 
 if TYPE_CHECKING:
     from .risk import Risk
@@ -27,10 +28,6 @@ HEADER_MAGIC = b"apmsim-results\n"
 #: Columns of every tidy estimate table, in order.
 TIDY_COLUMNS = ["variant", "table", "row", "column", "year", "quantity", "estimate", "se", "ci_low",
                 "ci_high", "unit"]
-
-
-class FormatError(ValueError):
-    """The file is not an apmsim results file this package reads (or it is damaged)."""
 
 
 def _toml_value(text: str):
@@ -70,13 +67,16 @@ def _attribute(value):
 
 
 def check_integrity(path: str) -> None:
-    """Checks the 512-byte integrity header: size and SHA-256 of everything after it."""
+    """Checks the 512-byte integrity header: size and SHA-256 of everything after it (the C++
+    reader's check, src/io/integrity.cpp)."""
     with builtins.open(path, "rb") as f:
         header = f.read(HEADER_BYTES)
         if not header.startswith(HEADER_MAGIC):
             raise FormatError(f"{path}: not an apmsim results file (no integrity header)")
-        fields = dict(line.split(b" ", 1) for line in header.split(b"\n")[1:3] if b" " in line)
-        expected, size = fields.get(b"sha256", b"").strip(), int(fields.get(b"bytes", b"-1"))
+        fields = re.match(rb"sha256 ([0-9a-f]{64})\nbytes ([0-9]{1,20})\n", header[len(HEADER_MAGIC):])
+        if len(header) < HEADER_BYTES or fields is None:
+            raise FormatError(f"{path}: the integrity header is damaged")
+        expected, size = fields.group(1), int(fields.group(2))
         digest, count = hashlib.sha256(), 0
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
@@ -130,14 +130,23 @@ class Results:
         self.path = os.fspath(path)
         if not os.path.exists(self.path):
             raise FileNotFoundError(f"{self.path}: no such file")
+        if os.path.isdir(self.path):
+            raise FormatError(f"{self.path} is a folder, not a results file")
         if verify:
             check_integrity(self.path)
-        with h5py.File(self.path, "r") as f:
-            if _text(f.attrs.get("format", b"")) != "apmsim-results":
-                raise FormatError(f"{self.path}: not an apmsim results file")
-            major, minor = (int(v) for v in f.attrs["format_version"])
-            if major != 2:
-                raise FormatError(f"{self.path}: results format {major}.{minor}; this package reads 2.x")
+        try:
+            f = h5py.File(self.path, "r")
+        except OSError as error:  # a damaged file with a valid header (written so by hand)
+            raise FormatError(f"{self.path}: cannot read it as HDF5 ({error})") from None
+        with f:
+            # Every required object with its type and shape, as the C++ reader checks them
+            # (results_schema.json), so the accessors below meet no surprise.
+            try:
+                validate(f, self.path)
+            except FormatError:
+                raise
+            except (OSError, KeyError, ValueError, TypeError, IndexError, RuntimeError) as error:
+                raise FormatError(f"{self.path}: cannot read it ({type(error).__name__}: {error})") from None
             #: Root attributes: seed, replications, backend, device, elapsed_seconds, ...
             self.info: Dict[str, Any] = {k: _attribute(v) for k, v in f.attrs.items()}
             #: The scenario file as read.
@@ -293,16 +302,16 @@ class Results:
             if "columns" in g:
                 columns = [year_label(c) for c in _strings(g["columns"])]
                 years = [self._year_of(c) for c in columns]
-            else:
-                columns = self.year_labels()[: int(g.attrs["years"])]
+            else:  # calendar years: B1.. then P1.., however many the table has
+                b = self.baseline_years
+                columns = [f"B{y + 1}" if y < b else f"P{y - b + 1}" for y in range(int(g.attrs["years"]))]
                 years = list(range(len(columns)))
             frames = []
             for q in quantities:
                 est = g[q][()]
                 se = g[q + "_se"][()]
                 multiplier = float(g[q].attrs.get("ci_multiplier", table_multiplier))  # 2.5
-                low = g[q + "_ci_low"][()] if q + "_ci_low" in g else est - multiplier * se
-                high = g[q + "_ci_high"][()] if q + "_ci_high" in g else est + multiplier * se
+                low, high = est - multiplier * se, est + multiplier * se  # as the C++ readers do
                 unit = _text(g[q].attrs.get("unit", b""))
                 r_index, c_index = np.meshgrid(np.arange(len(rows)), np.arange(len(columns)), indexing="ij")
                 frames.append(pd.DataFrame({
@@ -485,7 +494,7 @@ class Results:
             g = f[f"summary/{variant}"]
             if "parameters" not in g:
                 return {}
-            pairs = dict(p.split("=", 1) for p in _strings(g["parameters"]))
+            pairs = dict(p.partition("=")[::2] for p in _strings(g["parameters"]))
         return pairs if raw else {k: _toml_value(v) for k, v in pairs.items()}
 
     # --- per-replication data -----------------------------------------------------------------

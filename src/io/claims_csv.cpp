@@ -10,21 +10,11 @@
 
 #include "engine/claims.hpp"
 #include "engine/replication.hpp"
+#include "io/csv_text.hpp"
 #include "io/output_file.hpp"
 
 namespace apmsim::io {
 namespace {
-
-//! A CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
 
 //! One row's text, built in a fixed buffer with std::to_chars (numbers in the shortest form that
 //! reads back as the same double) and appended to the output once.
@@ -73,8 +63,8 @@ std::vector<std::string> entity_columns(const scenario::Scenario& s, const engin
   for (const engine::Entity& e : m.entities) {
     const std::string group =
         e.group >= 0 ? s.provider_groups[static_cast<std::size_t>(e.group)].name : "comparison";
-    columns.push_back(csv_field(e.name) + "," + csv_field(group) + "," +
-                      csv_field(s.regions[static_cast<std::size_t>(e.region)].name) + ",");
+    columns.push_back(csv_text(e.name) + "," + csv_text(group) + "," +
+                      csv_text(s.regions[static_cast<std::size_t>(e.region)].name) + ",");
   }
   return columns;
 }
@@ -84,7 +74,7 @@ std::vector<std::string> entity_columns(const scenario::Scenario& s, const engin
 std::string claims_header(const scenario::Scenario& s) {
   std::string header =
       "member,provider,provider_group,region,year,stratum,risk_score,cost,counterfactual_cost";
-  for (const scenario::Measure& m : s.measures) header += "," + csv_field(m.name);
+  for (const scenario::Measure& m : s.measures) header += "," + csv_text(m.name);
   return header + "\n";
 }
 
@@ -102,7 +92,7 @@ SampleSummary write_claims_csv(const scenario::Scenario& s, const engine::Model&
   const std::vector<engine::ClaimWork> work = engine::claim_work(m, world, entities, 2048);
   const std::vector<std::string> fixed = entity_columns(s, m);
   std::vector<std::string> strata;
-  for (const auto& st : s.strata) strata.push_back("," + csv_field(st.name) + ",");
+  for (const auto& st : s.strata) strata.push_back("," + csv_text(st.name) + ",");
   const int measures = m.params.measures;
 
   // Waves of pieces: simulated in parallel, numbered in order, formatted in parallel, written in

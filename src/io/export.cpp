@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "analysis/quantity_table.hpp"
+#include "io/csv_text.hpp"
 #include "io/number_text.hpp"
 #include "io/output_file.hpp"
 #include "io/typed_keys.hpp"
@@ -57,14 +58,6 @@ std::string csv_number(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.17g", x);
   return buffer;
-}
-
-//! RFC 4180 quoting where a field needs it.
-std::string csv_text(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string csv_line(const std::vector<std::string>& fields) {
@@ -207,7 +200,7 @@ std::string table_csv(const Results& r, const std::vector<VariantTable>& all) {
         std::vector<std::string> line = joined({csv_text(v.name)}, parameters);
         line.push_back(csv_text(t.rows[row]));
         line = joined(line, key_fields(typed, i, row));
-        line.insert(line.end(), {labels[c], column_year(t, c, r.info)});
+        line.insert(line.end(), {csv_text(labels[c]), column_year(t, c, r.info)});
         for (const auto& q : quantities) {
           std::size_t k = 0;
           while (k < t.quantities.size() && t.quantities[k].name != q.name) ++k;
@@ -247,14 +240,15 @@ std::string estimates_csv(const Results& r) {
     for (std::size_t q = 0; q < t.quantities.size(); ++q)
       for (std::size_t row = 0; row < t.rows.size(); ++row) {
         std::vector<std::string> head = joined({csv_text(v.name)}, parameters);
-        head.insert(head.end(), {named.kind, csv_text(t.rows[row])});
+        head.insert(head.end(), {csv_text(named.kind), csv_text(t.rows[row])});
         head = joined(head, key_fields(typed, i, row));
         for (std::size_t c = 0; c < static_cast<std::size_t>(t.years); ++c) {
           const double mean = t.mean[t.index(q, row, c)], se = t.se[t.index(q, row, c)];
           text += csv_line(joined(
               head,
-              {labels[c], column_year(t, c, r.info), t.quantities[q].name,
-               money_unit(t.quantities[q].unit, r.info.currency), csv_number(mean), csv_number(se),
+              {csv_text(labels[c]), column_year(t, c, r.info), csv_text(t.quantities[q].name),
+               csv_text(money_unit(t.quantities[q].unit, r.info.currency)), csv_number(mean),
+               csv_number(se),
                csv_number(mean - t.multiplier(q) * se), csv_number(mean + t.multiplier(q) * se)}));
         }
       }
@@ -269,7 +263,7 @@ std::string providers_csv(const Results& r) {
   for (std::size_t i = 0; i < r.variants.size(); ++i)
     for (const auto& p : r.variants[i].providers)
       text += csv_line(joined(joined({csv_text(r.variants[i].name)}, parameter_fields(typed, i)),
-                              {csv_text(p.name), csv_text(p.group), csv_text(p.region), p.unit,
+                              {csv_text(p.name), csv_text(p.group), csv_text(p.region), csv_text(p.unit),
                                p.participant ? "1" : "0"}));
   return text;
 }
@@ -305,7 +299,7 @@ std::vector<std::pair<std::string, std::string>> info_pairs(const Results& r) {
 
 std::string info_csv(const Results& r) {
   std::string text = csv_line({"attribute", "value"});
-  for (const auto& [key, value] : info_pairs(r)) text += csv_line({key, csv_text(value)});
+  for (const auto& [key, value] : info_pairs(r)) text += csv_line({csv_text(key), csv_text(value)});
   return text;
 }
 
@@ -400,6 +394,9 @@ const char* const kCsvReadme =
     "(NaN). Estimates have 17 significant digits and read back exactly; parameter and key values\n"
     "are in the shortest form that reads back exactly. Columns 'year': calendar year index, 0 =\n"
     "the first simulated (baseline) year; empty where the column is not a year.\n"
+    "Text cells (names, labels, headers) that begin with =, +, -, @, a tab or a carriage return\n"
+    "are written quoted with a leading ' so that a spreadsheet shows them as text instead of\n"
+    "running them as formulas (strip the ' to get the name); numbers are written as they are.\n"
     "See docs/output-format.md and docs/python.md (R and pandas examples).\n";
 
 void write_csv(const Results& r, Folder& folder) {

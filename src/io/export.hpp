@@ -12,6 +12,8 @@
 //! format_version 2): the same tables, NaN as null, each variant's parameters as typed values and
 //! a table's parsed row labels as `row_keys`. Numbers are written with 17 significant digits
 //! (parameter and key values in the shortest form), so they read back exactly.
+//! Text cells go through io::csv_text (csv_text.hpp): a name a spreadsheet would run as a formula
+//! (`=`, `+`, `-`, `@`, tab, CR first) is written quoted with a leading `'`; numbers are not.
 //! The folder is written beside its destination and renamed into place when complete.
 
 #include <string>

@@ -33,7 +33,31 @@ herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
   }
 }
 
+//! H5Lvisit callback: stops at the first link that is not a hard link, keeping its name and kind.
+herr_t find_other_link(hid_t, const char* name, const H5L_info_t* info, void* out) {
+  if (info->type == H5L_TYPE_HARD) return 0;
+  try {
+    *static_cast<std::string*>(out) =
+        std::string(name) + (info->type == H5L_TYPE_SOFT       ? " is a soft link"
+                             : info->type == H5L_TYPE_EXTERNAL ? " is an external link"
+                                                               : " is a user-defined link");
+    return 1;
+  } catch (...) {
+    return -1;
+  }
+}
+
 }  // namespace
+
+void refuse_links(const Node& root) {
+  std::string found;
+  check(H5Lvisit(root.id(), H5_INDEX_NAME, H5_ITER_INC, find_other_link, &found), root.path,
+        "list links");
+  if (!found.empty())
+    throw Error(root.child(found) +
+                ": a results file holds its data itself; apmsim does not follow links to "
+                "other objects or files");
+}
 
 std::string last_error_message() {
   std::string message;

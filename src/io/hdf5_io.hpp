@@ -76,6 +76,10 @@ std::string attribute_path(const Node& node, const std::string& name);
 bool has_member(const Node& parent, const std::string& name);
 //! Names of the member groups, in creation order where the group tracks it, else by name.
 std::vector<std::string> member_groups(const Node& parent);
+//! Throws Error naming the first soft, external or user-defined link below `root`: a results
+//! file holds every object itself, so a reader never follows a link into another file (whose
+//! data would then pass for the run's) or elsewhere in this one.
+void refuse_links(const Node& root);
 
 // --- Attributes ----------------------------------------------------------------------------------
 

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
 
 #include "io/hdf5_io.hpp"
 
@@ -80,6 +83,32 @@ std::vector<std::string> read_string_values(const Source& source) {
   return values;
 }
 
+//! Whether the integer `value` (read as `Wide`: std::int64_t or std::uint64_t) fits in T.
+template <typename T, typename Wide>
+bool fits(Wide value) {
+  if constexpr (std::is_signed_v<Wide> && std::is_unsigned_v<T>)
+    if (value < 0) return false;
+  if constexpr (std::is_signed_v<Wide> && std::is_signed_v<T>)
+    if (value < static_cast<Wide>(std::numeric_limits<T>::min())) return false;
+  return static_cast<std::uint64_t>(value) <= static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+}
+
+//! Integers of T: stored integers only, each in T's range. HDF5's own conversion would clip
+//! (-1 read as 0) and turn a NaN into 0 without a word, so the values are read wide and checked.
+template <typename T, typename Wide>
+std::vector<T> read_integers(const Source& source, hid_t wide_type, std::size_t n) {
+  std::vector<Wide> wide(n);
+  if (n > 0) source.read(wide_type, wide.data());
+  std::vector<T> values;
+  values.reserve(n);
+  for (Wide v : wide) {
+    if (!fits<T>(v))
+      throw Error(source.path + ": value " + std::to_string(v) + " is out of range");
+    values.push_back(static_cast<T>(v));
+  }
+  return values;
+}
+
 template <typename T>
 std::vector<T> read_number_values(const Source& source) {
   Handle type = source.type();
@@ -87,9 +116,20 @@ std::vector<T> read_number_values(const Source& source) {
   if (type_class != H5T_INTEGER && type_class != H5T_FLOAT)
     throw Error(source.path + ": expected numbers, found another type");
   Handle space = source.space();
-  std::vector<T> values(source.points(space));
-  if (!values.empty()) source.read(number_types<T>().native, values.data());
-  return values;
+  const std::size_t n = source.points(space);
+  if constexpr (std::is_integral_v<T>) {
+    if (type_class != H5T_INTEGER)
+      throw Error(source.path + ": expected integers, found floating-point numbers");
+    if (H5Tget_size(type.get()) > sizeof(std::uint64_t))
+      throw Error(source.path + ": integers wider than 64 bits");
+    if (check(H5Tget_sign(type.get()), source.path, "get sign") == H5T_SGN_NONE)
+      return read_integers<T, std::uint64_t>(source, H5T_NATIVE_UINT64, n);
+    return read_integers<T, std::int64_t>(source, H5T_NATIVE_INT64, n);
+  } else {
+    std::vector<T> values(n);
+    if (n > 0) source.read(number_types<T>().native, values.data());
+    return values;
+  }
 }
 
 Handle open_attribute(const Node& node, const std::string& name) {

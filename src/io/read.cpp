@@ -13,6 +13,7 @@
 #include "io/hdf5_io.hpp"
 #include "io/results_file.hpp"
 #include "scenario/error.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/sha256.hpp"
 
 namespace apmsim::io {
@@ -77,6 +78,12 @@ analysis::RunInfo read_run_info(const h5::Node& root) {
   info.command_line = h5::read_string_attribute(root, "command_line");
   info.elapsed_seconds = h5::read_attribute<double>(root, "elapsed_seconds");
   info.unit_years = h5::read_attribute<double>(root, "unit_years");
+  if (info.baseline_years < 1 || info.performance_years < 1 ||
+      info.baseline_years > scenario::kMaxYears - info.performance_years)
+    malformed("/ attributes 'baseline_years' and 'performance_years': " +
+              std::to_string(info.baseline_years) + " and " +
+              std::to_string(info.performance_years) + " years (each at least 1, together at most " +
+              std::to_string(scenario::kMaxYears) + ")");
   info.total_replications = info.replications;
   if (h5::has_attribute(root, "shard_count")) {
     info.shard_index = h5::read_attribute<std::int32_t>(root, "shard_index");
@@ -300,6 +307,7 @@ Results read_results(const std::string& path) {
   try {
     h5::Node root = h5::open_file(path);
     check_format(root, path);
+    h5::refuse_links(root);
     Results results;
     results.info = read_run_info(root);
     read_scenario(root, results);

@@ -76,6 +76,19 @@ TEST(CliSample, ClaimsSumToTheRunsTallies) {
   EXPECT_GT(checked, 0u);
 }
 
+TEST(CliSample, FormulaLikeNamesAreNeutralised) {
+  TempFolder dir;
+  std::string scenario = read_file(cli_data("small.toml"));
+  for (std::size_t at; (at = scenario.find("\"north\"")) != std::string::npos;)
+    scenario.replace(at, 7, "\"=north\"");
+  write_file(dir.file("s.toml"), scenario);
+  const CliResult r = run_cli({"sample", dir.file("s.toml"), "--out", dir.file("claims.csv")});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const std::string claims = read_file(dir.file("claims.csv"));
+  EXPECT_TRUE(contains(claims, ",\"'=north\",")) << claims.substr(0, 2000);
+  EXPECT_FALSE(contains(claims, ",=north,"));
+}
+
 TEST(CliSample, RefusesAnExistingFileAndBadOptions) {
   TempFolder dir;
   std::ofstream(dir.file("claims.csv")) << "keep me";

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "io/csv_text.hpp"
 #include "io/export.hpp"
 #include "scenario/error.hpp"
 #include "test_support.hpp"
@@ -90,6 +91,51 @@ TEST(Export, CsvFilesWithUnitsInTheirColumnNames) {
   EXPECT_FALSE(contains(slurp(out + "/estimates.csv"), "nan"));
   EXPECT_EQ(slurp(out + "/scenario.toml"), results.scenario_text);
   EXPECT_TRUE(contains(slurp(out + "/info.csv"), "currency,EUR\n"));
+}
+
+TEST(CsvText, QuotesWhereRfc4180AsksAndNeutralisesFormulas) {
+  EXPECT_EQ(csv_text("north"), "north");
+  EXPECT_EQ(csv_text("a, \"b\""), "\"a, \"\"b\"\"\"");
+  // OWASP: a cell a spreadsheet would run as a formula gets a leading ' and quotes.
+  EXPECT_EQ(csv_text("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(csv_text("+cmd"), "\"'+cmd\"");
+  EXPECT_EQ(csv_text("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(csv_text("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(csv_text("\tx"), "\"'\tx\"");
+  EXPECT_EQ(csv_text("\rx"), "\"'\rx\"");
+  EXPECT_EQ(csv_text("-Inf"), "\"'-Inf\"");
+  // A plain number is a value, not a formula: left as it is.
+  for (const char* number : {"-0.5", "-1e-3", "+3", "-12", "-.5", "1E+10"})
+    EXPECT_EQ(csv_text(number), number);
+  EXPECT_EQ(csv_text(""), "");
+  EXPECT_EQ(csv_text("a=b"), "a=b");
+}
+
+TEST(Export, FormulaLikeNamesAreNeutralisedNumbersAreNot) {
+  TempFolder dir;
+  analysis::Results results = make_results();
+  results.variants[0].name = "=1+2";
+  results.variants[0].providers[0].name = "@SUM(A1)";
+  results.variants[0].portfolio.rows[1] = "-all";
+  results.variants[0].portfolio.quantities[0].name = "+units";
+  results.variants[0].portfolio.mean[0] = -0.5;
+  results.variants[0].portfolio.se[0] = 1e-3;
+  const std::string out = dir.file("csv");
+  export_results(results, out, ExportFormat::kCsv, false);
+  const std::string portfolio = slurp(out + "/portfolio.csv");
+  EXPECT_TRUE(contains(first_line(portfolio), ",\"'+units [units]\",")) << first_line(portfolio);
+  EXPECT_TRUE(contains(portfolio, "\n\"'=1+2\",participants,B1,0,-0.5,0.001,")) << portfolio;
+  EXPECT_TRUE(contains(portfolio, "\n\"'=1+2\",\"'-all\",B1,")) << portfolio;
+  EXPECT_TRUE(contains(slurp(out + "/estimates.csv"), "\"'=1+2\",portfolio,\"'-all\","));
+  EXPECT_TRUE(contains(slurp(out + "/providers.csv"), "\"'=1+2\",\"'@SUM(A1)\","));
+  for (const auto& entry : fs::directory_iterator(out))
+    for (std::istringstream lines(slurp(entry.path().string())); !lines.eof();) {
+      std::string line;
+      std::getline(lines, line);
+      EXPECT_FALSE(starts_with(line, "=") || contains(line, ",=") || contains(line, ",@") ||
+                   contains(line, ",+"))
+          << entry.path() << ": " << line;
+    }
 }
 
 TEST(Export, JsonHasNullsForNaN) {
