@@ -12,7 +12,10 @@
 //! format_version 2): the same tables, NaN as null, each variant's parameters as typed values and
 //! a table's parsed row labels as `row_keys`. Numbers are written with 17 significant digits
 //! (parameter and key values in the shortest form), so they read back exactly.
-//! The folder is written beside its destination and renamed into place when complete.
+//! The folder is written beside its destination (io/temporary.hpp) and renamed into place when
+//! complete, never over a folder that appeared meanwhile. Every export holds a marker file,
+//! `.apmsim-export`; with --force only a folder with it (or an older export's README.txt or
+//! results.json) and nothing but an export's files is replaced, swapped out whole.
 
 #include <string>
 #include <vector>
