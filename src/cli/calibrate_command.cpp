@@ -107,15 +107,16 @@ class Plot {
     if (const std::string kind = io::special_kind(folder); !kind.empty())
       throw InputError("--plot " + folder + " is " + kind + "; give a folder");
     std::error_code error;
-    const fs::path parent = fs::path(folder).has_parent_path() ? fs::path(folder).parent_path()
-                                                               : fs::path(".");
+    const fs::path parent =
+        fs::path(folder).has_parent_path() ? fs::path(folder).parent_path() : fs::path(".");
     if (!fs::is_directory(parent, error))
       throw InputError("--plot " + folder + ": folder " + parent.string() + " does not exist");
     existing_ = fs::exists(fs::symlink_status(folder, error));
     if (existing_ && !fs::is_directory(fs::symlink_status(folder, error)))
       throw InputError("--plot " + folder + ": a file is in the way (the plots go in a folder)");
     if (existing_ && !force && fs::exists(fs::symlink_status(fs::path(folder) / "fit.json", error)))
-      throw InputError("--plot " + folder + " already holds a fit (fit.json); not overwriting it "
+      throw InputError("--plot " + folder +
+                       " already holds a fit (fit.json); not overwriting it "
                        "(use --force)");
     // Drawn beside a new folder, inside an existing one (its files then move in one by one).
     staging_ = std::make_unique<io::TemporaryFolder>(
@@ -141,8 +142,8 @@ class Plot {
       const int fd = ::open(name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) throw std::runtime_error("cannot read " + name + ": " + std::strerror(errno));
       try {
-        files_.push_back(std::make_unique<io::TemporaryFile>(
-            (fs::path(folder_) / file).string(), "plot file", name, fd));
+        files_.push_back(std::make_unique<io::TemporaryFile>((fs::path(folder_) / file).string(),
+                                                             "plot file", name, fd));
       } catch (...) {
         ::close(fd);
         throw;
@@ -260,7 +261,8 @@ int calibrate_command(const std::vector<std::string>& args) {
   const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
   std::vector<std::pair<std::string, std::string>> names{{"--out", out}};
   if (!continuance)
-    for (const auto form : {calibrate::SeverityForm::Parametric, calibrate::SeverityForm::Empirical})
+    for (const auto form :
+         {calibrate::SeverityForm::Parametric, calibrate::SeverityForm::Empirical})
       names.push_back({"--out's " + std::string(calibrate::form_name(form)) + " form",
                        sibling(out, calibrate::form_name(form))});
   if (!json.empty()) names.push_back({"--json", json});
@@ -283,8 +285,8 @@ int calibrate_command(const std::vector<std::string>& args) {
       continuance || severity == 2 || (severity == 0 && c.better == "empirical");
   const auto first =
       empirical_first ? calibrate::SeverityForm::Empirical : calibrate::SeverityForm::Parametric;
-  const auto second_form = empirical_first ? calibrate::SeverityForm::Parametric
-                                           : calibrate::SeverityForm::Empirical;
+  const auto second_form =
+      empirical_first ? calibrate::SeverityForm::Parametric : calibrate::SeverityForm::Empirical;
   const std::string other = continuance ? "" : sibling(out, calibrate::form_name(second_form));
   std::vector<std::unique_ptr<io::AtomicTextFile>> files;
   write_populations(c, out, force, first, other, files);

@@ -492,7 +492,8 @@ void write_json(const Results& r, Folder& folder) {
 //! The marker file every export holds (first line kExportMarker): how --force knows a folder it
 //! may replace. Exports older than it are known by their README.txt or results.json.
 const char* const kMarkerFile = ".apmsim-export";
-const char* const kExportMarker = "apmsim export folder: written by apmsim export, replaced by its --force\n";
+const char* const kExportMarker =
+    "apmsim export folder: written by apmsim export, replaced by its --force\n";
 
 //! The first `n` bytes of the regular file `path` ("" when it is not one).
 std::string file_start(const fs::path& path, std::size_t n) {
@@ -508,7 +509,8 @@ std::string file_start(const fs::path& path, std::size_t n) {
 //! Whether `name` is a file an export writes.
 bool export_file_name(const std::string& name) {
   const auto ends = [&](const std::string& tail) {
-    return name.size() >= tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+    return name.size() >= tail.size() &&
+           name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
   };
   return ends(".csv") || name == "scenario.toml" || name == "README.txt" ||
          name == "results.json" || name == kMarkerFile;
@@ -520,9 +522,10 @@ void check_export_folder(const std::string& out) {
   const fs::path folder(out);
   const std::string readme = std::string(kCsvReadme).substr(0, std::string(kCsvReadme).find('\n'));
   const std::string json = "{\n \"format\": \"apmsim-export\"";
-  const bool marked = file_start(folder / kMarkerFile, std::strlen(kExportMarker)) == kExportMarker ||
-                      file_start(folder / "README.txt", readme.size()) == readme ||
-                      file_start(folder / "results.json", json.size()) == json;
+  const bool marked =
+      file_start(folder / kMarkerFile, std::strlen(kExportMarker)) == kExportMarker ||
+      file_start(folder / "README.txt", readme.size()) == readme ||
+      file_start(folder / "results.json", json.size()) == json;
   if (!marked)
     throw InputError("--out " + out + " is a folder that apmsim export did not write (no " +
                      kMarkerFile + " in it); --force replaces only an export, give another --out");
@@ -533,7 +536,8 @@ void check_export_folder(const std::string& out) {
       throw InputError("--out " + out + " holds " + name +
                        ", which apmsim export does not write; not replacing the folder");
   }
-  if (error) throw InputError("--out " + out + ": cannot read the folder (" + error.message() + ")");
+  if (error)
+    throw InputError("--out " + out + ": cannot read the folder (" + error.message() + ")");
 }
 
 //! Refuses an unusable destination before any work.

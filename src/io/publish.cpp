@@ -55,7 +55,8 @@ bool temporary_suffix(const std::string& name, const std::string& prefix) {
 bool remove_if_dead(const fs::path& stale) {
   const int fd = ::open(stale.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return false;
-  struct stat opened {}, named {};
+  struct stat opened {
+  }, named{};
   const bool dead = ::fstat(fd, &opened) == 0 && S_ISREG(opened.st_mode) &&
                     opened.st_mtime + kStaleSeconds < std::time(nullptr) &&
                     ::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::lstat(stale.c_str(), &named) == 0 &&
@@ -126,7 +127,8 @@ void check_checkpoint_path(const std::string& checkpoint, const std::string& out
   if (fs::exists(status) && !fs::is_regular_file(status))
     throw InputError(what + ": not a regular file");
   if (const std::string kind = special_kind(checkpoint); !kind.empty())
-    throw InputError(what + ": it is " + kind + "; a checkpoint is replaced as it goes, so it "
+    throw InputError(what + ": it is " + kind +
+                     "; a checkpoint is replaced as it goes, so it "
                      "must be a regular file");
   const fs::path a = fs::weakly_canonical(fs::absolute(checkpoint), error);
   const fs::path b = fs::weakly_canonical(fs::absolute(out), error);

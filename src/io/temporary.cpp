@@ -29,7 +29,8 @@ std::string folder_text(const std::string& path) {
 
 //! Whether `name` (not followed) is the file open as `fd`.
 bool holds(const std::string& name, int fd) {
-  struct stat named {}, opened {};
+  struct stat named {
+  }, opened{};
   return ::lstat(name.c_str(), &named) == 0 && ::fstat(fd, &opened) == 0 &&
          named.st_dev == opened.st_dev && named.st_ino == opened.st_ino;
 }
@@ -103,8 +104,7 @@ std::string special_kind(const std::string& path) {
 void check_replaceable_file(const std::string& path, const std::string& what) {
   const std::string kind = special_kind(path);
   if (!kind.empty())
-    throw InputError(what + " " + path + " is " + kind +
-                     "; --force replaces only a regular file");
+    throw InputError(what + " " + path + " is " + kind + "; --force replaces only a regular file");
   std::error_code error;
   if (fs::is_directory(fs::symlink_status(path, error)))
     throw InputError("cannot write " + what + " " + path + ": it is a folder");
@@ -153,8 +153,7 @@ TemporaryFile::TemporaryFile(std::string path, std::string what)
   int error = EEXIST;
   for (int attempt = 0; attempt < 16 && error == EEXIST; ++attempt) {
     const std::string name = temporary_name(this->path());
-    const int fd =
-        ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd >= 0) {
       set(name, fd);
       return;
@@ -223,16 +222,15 @@ void TemporaryFolder::check_replaceable() const {
   std::error_code error;
   if (!fs::exists(fs::symlink_status(path(), error))) return;
   if (!fs::is_directory(fs::symlink_status(path(), error)))
-    throw InputError("--out " + path() + ": a file is in the way (the " + what() +
-                     " is a folder)");
+    throw InputError("--out " + path() + ": a file is in the way (the " + what() + " is a folder)");
   if (!replaceable_)
     throw InputError(what() + " " + path() + " already exists; not overwriting it");
   replaceable_(path());
 }
 
 void TemporaryFolder::write(const std::string& file, const std::string& text) {
-  const int fd =
-      ::openat(this->fd(), file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  const int fd = ::openat(this->fd(), file.c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   bool ok = fd >= 0;
   int error = errno;
   for (std::size_t done = 0; ok && done < text.size();) {
@@ -320,10 +318,10 @@ void publish_together(const std::vector<Temporary*>& outputs, bool force) {
     }
   } catch (const InputError& e) {
     undo();
-    throw InputError(std::string(e.what()) + (outputs.size() > 1 ? "; none of the " +
-                                                  std::to_string(outputs.size()) +
-                                                  " outputs was written"
-                                                                : ""));
+    throw InputError(std::string(e.what()) +
+                     (outputs.size() > 1 ? "; none of the " + std::to_string(outputs.size()) +
+                                               " outputs was written"
+                                         : ""));
   } catch (...) {
     undo();
     throw;

@@ -338,7 +338,8 @@ void write_results(const Results& results, const std::string& path, bool force) 
   std::unique_ptr<TemporaryFile> temporary;
   try {
     h5::Node root = h5::create_file(name);
-    temporary = std::make_unique<TemporaryFile>(path, "results file", name, h5::file_descriptor(root));
+    temporary =
+        std::make_unique<TemporaryFile>(path, "results file", name, h5::file_descriptor(root));
     write_contents(results, root);
     root.handle.close(name);
     temporary->lock();  // HDF5 dropped its lock (the same open file) on closing

@@ -43,9 +43,9 @@ std::vector<std::string> plant_links(const std::string& out, const std::string& 
   const long first = last_pid() + 1;
   for (long pid = first; pid < first + 400; ++pid) {
     names.push_back(out + ".tmp." + std::to_string(pid));
-    names.push_back((p.parent_path() / ("." + p.filename().string() + ".partial-" +
-                                        std::to_string(pid)))
-                        .string());
+    names.push_back(
+        (p.parent_path() / ("." + p.filename().string() + ".partial-" + std::to_string(pid)))
+            .string());
   }
   for (const std::string& name : names) fs::create_symlink(victim, name);
   return names;
@@ -82,8 +82,15 @@ void expect_links_not_followed(const std::vector<std::string>& args,
 //! Sample claims for calibrate and a small results file for export, merge and report.
 std::string small_run(const TempFolder& dir, const std::string& name,
                       std::vector<std::string> more = {}) {
-  std::vector<std::string> args{"run", cli_data("small.toml"), "--out", dir.file(name),
-                                "--replications", "8", "--threads", "1", "--quiet"};
+  std::vector<std::string> args{"run",
+                                cli_data("small.toml"),
+                                "--out",
+                                dir.file(name),
+                                "--replications",
+                                "8",
+                                "--threads",
+                                "1",
+                                "--quiet"};
   args.insert(args.end(), more.begin(), more.end());
   const CliResult r = run_cli(args, dir.path().string());
   EXPECT_EQ(r.exit_code, 0) << r;
@@ -200,8 +207,8 @@ TEST(CliOutputs, ForceRefusesWhatIsNotARegularFile) {
   struct Special {
     std::string name, kind;
   };
-  std::vector<Special> specials{{"fifo", "a FIFO"}, {"link", "a symbolic link"},
-                                {"null", "a symbolic link"}};
+  std::vector<Special> specials{
+      {"fifo", "a FIFO"}, {"link", "a symbolic link"}, {"null", "a symbolic link"}};
   ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);
   fs::create_symlink(results, dir.file("link"));
   fs::create_symlink("/dev/null", dir.file("null"));
