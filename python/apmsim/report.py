@@ -16,10 +16,13 @@ import argparse
 import base64
 import datetime
 import errno
+import fcntl
 import io
 import math
 import os
+import stat
 import sys
+import tempfile
 from typing import Dict, Iterable, List, Optional
 
 import pandas as pd
@@ -545,18 +548,78 @@ def _absent(name: str) -> str:
 
 
 def write(results: Results, out: str, apmsim: Optional[str] = None, plots: bool = True,
-          max_variants: int = 12) -> str:
-    """Writes the report to `out` (atomically: a temporary file renamed); returns the path."""
+          max_variants: int = 12, force: bool = False) -> str:
+    """Writes the report to `out`; returns the path. Atomically, as apmsim writes every output:
+    a new temporary beside `out` (tempfile.mkstemp: a fresh name, O_EXCL, so nothing planted there
+    is followed), written through its descriptor, locked while it lives, then put in place
+    without replacing (FileExistsError when `out` exists) unless `force`, which replaces only a
+    regular file (ValueError for a link, a device, a FIFO, a folder)."""
     text = Report(results, apmsim=apmsim, plots=plots, max_variants=max_variants).html()
+    publish(text.encode("utf-8"), out, force)
+    return out
+
+
+def _special_kind(path: str) -> str:
+    """What `path` is when it exists and is not a regular file (not followed); "" otherwise."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return ""
+    for test, kind in ((stat.S_ISREG, ""), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def publish(data: bytes, out: str, force: bool = False) -> None:
+    """Writes `data` to the file `out` as described in write()."""
+    out = os.fspath(out)
     folder = os.path.dirname(os.path.abspath(out))
     os.makedirs(folder, exist_ok=True)
-    partial = out + ".partial"
-    with open(partial, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(partial, out)
-    return out
+    if force and _special_kind(out):
+        raise ValueError(f"{out} is {_special_kind(out)}; --force replaces only a regular file")
+    fd, temporary = tempfile.mkstemp(prefix=f"{os.path.basename(out)}.tmp.{os.getpid()}.", dir=folder)
+    published = False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # alive: no clean-up may take it
+        except OSError:
+            pass
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # mkstemp's 0600, made what a plain open would give
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        if force:
+            kind = _special_kind(out)
+            if kind:
+                raise ValueError(f"{out} is {kind}; --force replaces only a regular file")
+            os.replace(temporary, out)
+        else:
+            # A hard link fails when `out` exists, atomically: no check-then-rename window in
+            # which two writers both succeed.
+            try:
+                os.link(temporary, out)
+                os.unlink(temporary)
+            except FileExistsError:
+                raise FileExistsError(f"{out} already exists (written meanwhile by another process?); "
+                                      "not overwriting it (use --force)") from None
+            except OSError as error:  # a file system without hard links: check, then rename
+                if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP) or os.path.lexists(out):
+                    raise
+                os.rename(temporary, out)
+        published = True
+    finally:
+        os.close(fd)
+        if not published:
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass
 
 
 #: errno values that say the destination is wrong (bad input, exit 2); others are runtime
@@ -596,21 +659,22 @@ def main(argv: Optional[List[str]] = None) -> int:
     problem = destination_problem(out)
     if problem:
         return _refuse(problem, 2)
-    if os.path.exists(out) and not args.force:
+    if os.path.lexists(out) and not args.force:
         return _refuse(f"{out} exists (use --force to overwrite)", 2)
+    if args.force and _special_kind(out):
+        return _refuse(f"{out} is {_special_kind(out)}; --force replaces only a regular file", 2)
     try:
         results = open_results(args.results)
     except (FormatError, OSError) as error:
         return _refuse(str(error), 2)
-    partial = out + ".partial"
-    had_partial = os.path.lexists(partial)
-    try:
-        write(results, out, apmsim=args.apmsim, plots=not args.no_plots, max_variants=args.max_variants)
+    try:  # publish() leaves nothing behind when it fails (its temporary is removed)
+        write(results, out, apmsim=args.apmsim, plots=not args.no_plots, max_variants=args.max_variants,
+              force=args.force)
     except FormatError as error:  # found while reading a table (the checks at open should catch it first)
         return _refuse(str(error), 2)
+    except (FileExistsError, ValueError) as error:  # written meanwhile; --force onto a non-file
+        return _refuse(str(error), 2)
     except OSError as error:
-        if not had_partial and os.path.lexists(partial):
-            os.remove(partial)  # what a failed write left (a full disk): nothing half-written stays
         code = 2 if error.errno in BAD_DESTINATION else 1
         return _refuse(f"cannot write {out}: {error.strerror or error}", code)
     except Exception as error:  # noqa: BLE001 (a fault of this package: one line, exit 1)

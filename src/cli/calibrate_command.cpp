@@ -1,10 +1,14 @@
 // `apmsim calibrate`: a scenario population estimated from a claims extract or built from a
 // continuance table, written as a scenario file with a fit report.
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "calibrate/calibration.hpp"
@@ -16,6 +20,7 @@
 #include "cli/options.hpp"
 #include "cli/python_tools.hpp"
 #include "io/output_file.hpp"
+#include "io/temporary.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
 
@@ -94,19 +99,77 @@ std::string sibling(const std::string& out, const char* form) {
   return (p.parent_path() / (p.stem().string() + "." + form + p.extension().string())).string();
 }
 
-void draw(const calibrate::Calibration& c, const std::string& folder, bool force) {
-  fs::create_directories(folder);
-  const std::string json = (fs::path(folder) / "fit.json").string();
-  io::AtomicTextFile file(json, force, "fit figures");
-  file.write(calibrate::report_json(c));
-  file.commit();
-  const std::string script = source_path("scripts/plot_fit.py");
-  if (script.empty())
-    throw InputError(
-        "--plot: scripts/plot_fit.py not found beside this apmsim; the figures are in " + json);
-  if (run_python({script, json, "--out", folder}) != 0)
-    throw std::runtime_error("--plot: python3 " + script +
-                             " failed (matplotlib missing? scripts/setup installs it)");
+//! The --plot outputs, drawn by scripts/plot_fit.py into a temporary folder: a new folder is
+//! published whole; into an existing one each file goes (without --force, none may exist).
+class Plot {
+ public:
+  Plot(const std::string& folder, bool force) : folder_(folder) {
+    if (const std::string kind = io::special_kind(folder); !kind.empty())
+      throw InputError("--plot " + folder + " is " + kind + "; give a folder");
+    std::error_code error;
+    const fs::path parent =
+        fs::path(folder).has_parent_path() ? fs::path(folder).parent_path() : fs::path(".");
+    if (!fs::is_directory(parent, error))
+      throw InputError("--plot " + folder + ": folder " + parent.string() + " does not exist");
+    existing_ = fs::exists(fs::symlink_status(folder, error));
+    if (existing_ && !fs::is_directory(fs::symlink_status(folder, error)))
+      throw InputError("--plot " + folder + ": a file is in the way (the plots go in a folder)");
+    if (existing_ && !force && fs::exists(fs::symlink_status(fs::path(folder) / "fit.json", error)))
+      throw InputError("--plot " + folder +
+                       " already holds a fit (fit.json); not overwriting it "
+                       "(use --force)");
+    // Drawn beside a new folder, inside an existing one (its files then move in one by one).
+    staging_ = std::make_unique<io::TemporaryFolder>(
+        existing_ ? (fs::path(folder) / "fit").string() : folder, "plot folder");
+  }
+
+  //! Writes the figures and draws the plots; the outputs to publish go to `outputs`.
+  void draw(const calibrate::Calibration& c, std::vector<io::Temporary*>& outputs) {
+    staging_->write("fit.json", calibrate::report_json(c));
+    const std::string script = source_path("scripts/plot_fit.py");
+    if (script.empty())
+      throw InputError("--plot: scripts/plot_fit.py not found beside this apmsim; nothing written");
+    if (run_python({script, staging_->file("fit.json"), "--out", staging_->name()}) != 0)
+      throw std::runtime_error("--plot: python3 " + script +
+                               " failed (matplotlib missing? scripts/setup installs it); nothing "
+                               "written");
+    if (!existing_) {
+      outputs.push_back(staging_.get());
+      return;
+    }
+    for (const std::string& file : staging_->files()) {
+      const std::string name = staging_->file(file);
+      const int fd = ::open(name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) throw std::runtime_error("cannot read " + name + ": " + std::strerror(errno));
+      try {
+        files_.push_back(std::make_unique<io::TemporaryFile>((fs::path(folder_) / file).string(),
+                                                             "plot file", name, fd));
+      } catch (...) {
+        ::close(fd);
+        throw;
+      }
+      ::close(fd);
+      outputs.push_back(files_.back().get());
+    }
+  }
+
+ private:
+  std::string folder_;
+  bool existing_ = false;
+  std::unique_ptr<io::TemporaryFolder> staging_;  // destroyed after the files moved out of it
+  std::vector<std::unique_ptr<io::TemporaryFile>> files_;
+};
+
+//! Refuses two outputs of one command under one name (--json FILE = --out FILE, ...): the one
+//! written last would replace the other.
+void check_distinct(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  std::error_code error;
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    for (std::size_t j = i + 1; j < outputs.size(); ++j)
+      if (fs::weakly_canonical(fs::absolute(outputs[i].second), error) ==
+          fs::weakly_canonical(fs::absolute(outputs[j].second), error))
+        throw InputError(outputs[i].first + " and " + outputs[j].first + " name one file (" +
+                         outputs[j].second + "); each output needs a name of its own");
 }
 
 }  // namespace
@@ -157,28 +220,25 @@ calibrate::ReadOptions read_options(const po::variables_map& vm) {
   return read;
 }
 
-//! Writes the chosen severity form to `out` and (claims only) the other beside it, both checked
-//! to be valid scenarios before either is written; returns the other's path ("" when none).
-std::string write_populations(const calibrate::Calibration& c, const std::string& out, bool force,
-                              calibrate::SeverityForm first, bool continuance) {
+//! The chosen severity form for `out` and (claims only) the other for beside it, both checked
+//! to be valid scenarios before either is written; appends them to `files`.
+void write_populations(const calibrate::Calibration& c, const std::string& out, bool force,
+                       calibrate::SeverityForm first, const std::string& other,
+                       std::vector<std::unique_ptr<io::AtomicTextFile>>& files) {
   const auto second = first == calibrate::SeverityForm::Empirical
                           ? calibrate::SeverityForm::Parametric
                           : calibrate::SeverityForm::Empirical;
-  const std::string other = continuance ? "" : sibling(out, calibrate::form_name(second));
   const std::string text = calibrate::population_text(
       c, first, other.empty() ? "" : fs::path(other).filename().string());
   scenario::parse_scenario(text, out);  // what validate would say, before anything is written
-  std::string other_text;
-  if (!other.empty()) {
-    other_text = calibrate::population_text(c, second, fs::path(out).filename().string());
-    scenario::parse_scenario(other_text, other);
-    io::check_output_path(other, force, "population file");
-  }
-  io::AtomicTextFile main_file(out, force, "population file");
-  main_file.write(text);
-  if (!other.empty()) io::write_file_atomically(other, other_text, "population file");
-  main_file.commit();
-  return other;
+  files.push_back(std::make_unique<io::AtomicTextFile>(out, force, "population file"));
+  files.back()->write(text);
+  if (other.empty()) return;
+  const std::string other_text =
+      calibrate::population_text(c, second, fs::path(out).filename().string());
+  scenario::parse_scenario(other_text, other);
+  files.push_back(std::make_unique<io::AtomicTextFile>(other, force, "population file"));
+  files.back()->write(other_text);
 }
 
 }  // namespace
@@ -195,32 +255,50 @@ int calibrate_command(const std::vector<std::string>& args) {
   const bool continuance = vm.count("continuance") > 0;
   const int severity = choice<int>(vm, "severity", {"best", "parametric", "empirical"}, 0);
   const calibrate::CalibrationSettings settings = fit_settings(vm);
-  if (vm.count("json")) io::check_output_path(vm["json"].as<std::string>(), force, "fit report");
+  if (continuance && vm.count("claims"))
+    throw InputError("--continuance: give a claims file or a table, not both");
+  // Every output checked before the data is read, and published together or not at all.
+  const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
+  std::vector<std::pair<std::string, std::string>> names{{"--out", out}};
+  if (!continuance)
+    for (const auto form :
+         {calibrate::SeverityForm::Parametric, calibrate::SeverityForm::Empirical})
+      names.push_back({"--out's " + std::string(calibrate::form_name(form)) + " form",
+                       sibling(out, calibrate::form_name(form))});
+  if (!json.empty()) names.push_back({"--json", json});
+  check_distinct(names);
+  io::check_output_path(out, force, "population file");
+  if (!json.empty()) io::check_output_path(json, force, "fit report");
+  std::unique_ptr<Plot> plot;
+  if (vm.count("plot")) plot = std::make_unique<Plot>(vm["plot"].as<std::string>(), force);
   calibrate::Calibration c;
   if (continuance) {
-    if (vm.count("claims"))
-      throw InputError("--continuance: give a claims file or a table, not both");
     const std::string table = vm["continuance"].as<std::string>();
-    io::check_output_path(out, force, "population file");  // before the data is read
     c = calibrate::continuance_population(
         calibrate::fit_continuance(calibrate::read_continuance(table), table), table);
   } else {
     const std::string claims = required_file(vm, "claims", "claims file");
-    const calibrate::ReadOptions read = read_options(vm);
-    io::check_output_path(out, force, "population file");  // before the data is read
-    c = calibrate::calibrate_claims(calibrate::read_claims(claims, read), settings);
+    c = calibrate::calibrate_claims(calibrate::read_claims(claims, read_options(vm)), settings);
   }
   // The chosen form to --out, the other beside it.
   const bool empirical_first =
       continuance || severity == 2 || (severity == 0 && c.better == "empirical");
   const auto first =
       empirical_first ? calibrate::SeverityForm::Empirical : calibrate::SeverityForm::Parametric;
-  const std::string other = write_populations(c, out, force, first, continuance);
+  const auto second_form =
+      empirical_first ? calibrate::SeverityForm::Parametric : calibrate::SeverityForm::Empirical;
+  const std::string other = continuance ? "" : sibling(out, calibrate::form_name(second_form));
+  std::vector<std::unique_ptr<io::AtomicTextFile>> files;
+  write_populations(c, out, force, first, other, files);
+  if (!json.empty()) {
+    files.push_back(std::make_unique<io::AtomicTextFile>(json, force, "fit report"));
+    files.back()->write(calibrate::report_json(c));
+  }
+  std::vector<io::Temporary*> outputs;
+  for (const auto& file : files) outputs.push_back(&file->finish());
+  if (plot) plot->draw(c, outputs);
+  io::publish_together(outputs, force);
   if (!vm.count("quiet") && !continuance) std::cout << calibrate::report_text(c) << std::flush;
-  if (vm.count("json"))
-    io::write_file_atomically(vm["json"].as<std::string>(), calibrate::report_json(c),
-                              "fit report");
-  if (vm.count("plot")) draw(c, vm["plot"].as<std::string>(), true);
   std::fprintf(stderr, "apmsim: wrote %s (%s severity)%s%s\n", out.c_str(),
                calibrate::form_name(first), other.empty() ? "" : " and ", other.c_str());
   return 0;

@@ -1,10 +1,9 @@
 #include "io/export.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -14,7 +13,7 @@
 #include "analysis/quantity_table.hpp"
 #include "io/csv_text.hpp"
 #include "io/number_text.hpp"
-#include "io/output_file.hpp"
+#include "io/temporary.hpp"
 #include "io/typed_keys.hpp"
 #include "scenario/error.hpp"
 #include "scenario/toml_text.hpp"
@@ -83,23 +82,18 @@ std::string column_year(const EstimateTable& t, std::size_t c, const analysis::R
   return k > 0 ? std::to_string(info.baseline_years + k - 1) : "";
 }
 
-//! Writes text files into a folder; every file is flushed before the folder is published.
+//! Writes text files into the export's temporary folder, each flushed before it is published.
 class Folder {
  public:
-  explicit Folder(std::string root) : root_(std::move(root)) {}
+  explicit Folder(TemporaryFolder& staging) : staging_(staging) {}
   void write(const std::string& name, const std::string& text) {
-    const std::string path = root_ + "/" + name;
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + path);
-    sync_file(path);
+    staging_.write(name, text);
     written_.push_back(name);
   }
   const std::vector<std::string>& written() const { return written_; }
 
  private:
-  std::string root_;
+  TemporaryFolder& staging_;
   std::vector<std::string> written_;
 };
 
@@ -492,6 +486,57 @@ void write_json(const Results& r, Folder& folder) {
   folder.write("results.json", document.dump(1) + "\n");
 }
 
+//! The marker file every export holds (first line kExportMarker): how --force knows a folder it
+//! may replace. Exports older than it are known by their README.txt or results.json.
+const char* const kMarkerFile = ".apmsim-export";
+const char* const kExportMarker =
+    "apmsim export folder: written by apmsim export, replaced by its --force\n";
+
+//! The first `n` bytes of the regular file `path` ("" when it is not one).
+std::string file_start(const fs::path& path, std::size_t n) {
+  std::error_code error;
+  if (!fs::is_regular_file(fs::symlink_status(path, error))) return "";
+  std::ifstream in(path, std::ios::binary);
+  std::string text(n, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(n));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+//! Whether `name` is a file an export writes.
+bool export_file_name(const std::string& name) {
+  const auto ends = [&](const std::string& tail) {
+    return name.size() >= tail.size() &&
+           name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return ends(".csv") || name == "scenario.toml" || name == "README.txt" ||
+         name == "results.json" || name == kMarkerFile;
+}
+
+//! Throws InputError unless `out` is an apmsim export holding only an export's files: --force
+//! replaces such a folder and nothing else (never a folder of the user's, an input beside it).
+void check_export_folder(const std::string& out) {
+  const fs::path folder(out);
+  const std::string readme = std::string(kCsvReadme).substr(0, std::string(kCsvReadme).find('\n'));
+  const std::string json = "{\n \"format\": \"apmsim-export\"";
+  const bool marked =
+      file_start(folder / kMarkerFile, std::strlen(kExportMarker)) == kExportMarker ||
+      file_start(folder / "README.txt", readme.size()) == readme ||
+      file_start(folder / "results.json", json.size()) == json;
+  if (!marked)
+    throw InputError("--out " + out + " is a folder that apmsim export did not write (no " +
+                     kMarkerFile + " in it); --force replaces only an export, give another --out");
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!export_file_name(name) || !fs::is_regular_file(entry.symlink_status(error)))
+      throw InputError("--out " + out + " holds " + name +
+                       ", which apmsim export does not write; not replacing the folder");
+  }
+  if (error)
+    throw InputError("--out " + out + ": cannot read the folder (" + error.message() + ")");
+}
+
 //! Refuses an unusable destination before any work.
 void check_destination(const std::string& out, bool force) {
   if (out.empty()) throw InputError("--out: no folder given");
@@ -500,10 +545,13 @@ void check_destination(const std::string& out, bool force) {
   std::error_code error;
   if (!fs::is_directory(parent, error))
     throw InputError("--out " + out + ": folder " + parent.string() + " does not exist");
+  if (const std::string kind = special_kind(out); !kind.empty())
+    throw InputError("--out " + out + " is " + kind + "; the export is a folder");
   if (fs::exists(fs::symlink_status(target, error))) {
     if (!fs::is_directory(target, error))
       throw InputError("--out " + out + ": a file is in the way (the export is a folder)");
     if (!force) throw InputError("--out " + out + " already exists; not overwriting it (use --force)");
+    check_export_folder(out);
   }
 }
 
@@ -512,29 +560,17 @@ void check_destination(const std::string& out, bool force) {
 std::vector<std::string> export_results(const Results& results, const std::string& out,
                                         ExportFormat format, bool force) {
   check_destination(out, force);
-  const fs::path target = fs::absolute(out).lexically_normal();
-  const fs::path staging =
-      target.parent_path() / ("." + target.filename().string() + ".partial-" + std::to_string(::getpid()));
-  fs::remove_all(staging);
-  fs::create_directory(staging);
-  try {
-    Folder folder(staging.string());
-    if (format == ExportFormat::kCsv)
-      write_csv(results, folder);
-    else
-      write_json(results, folder);
-    // Publish: the old folder (with --force) is moved aside first and removed after.
-    const fs::path old = target.parent_path() / ("." + target.filename().string() + ".old-" + std::to_string(::getpid()));
-    const bool replacing = fs::exists(target);
-    if (replacing) fs::rename(target, old);
-    fs::rename(staging, target);
-    if (replacing) fs::remove_all(old);
-    return folder.written();
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(staging, ignored);
-    throw;
-  }
+  TemporaryFolder staging(out, "export", check_export_folder);
+  Folder folder(staging);
+  if (format == ExportFormat::kCsv)
+    write_csv(results, folder);
+  else
+    write_json(results, folder);
+  staging.write(kMarkerFile, kExportMarker);
+  // Whole or not at all: a folder that appeared meanwhile is not replaced without --force, and
+  // with it an old export is swapped out at once and removed after.
+  publish_together({&staging}, force);
+  return folder.written();
 }
 
 }  // namespace apmsim::io

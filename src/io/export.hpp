@@ -14,7 +14,10 @@
 //! (parameter and key values in the shortest form), so they read back exactly.
 //! Text cells go through io::csv_text (csv_text.hpp): a name a spreadsheet would run as a formula
 //! (`=`, `+`, `-`, `@`, tab, CR first) is written quoted with a leading `'`; numbers are not.
-//! The folder is written beside its destination and renamed into place when complete.
+//! The folder is written beside its destination (io/temporary.hpp) and renamed into place when
+//! complete, never over a folder that appeared meanwhile. Every export holds a marker file,
+//! `.apmsim-export`; with --force only a folder with it (or an older export's README.txt or
+//! results.json) and nothing but an export's files is replaced, swapped out whole.
 
 #include <string>
 #include <vector>

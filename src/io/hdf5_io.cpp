@@ -79,6 +79,8 @@ std::string attribute_path(const Node& node, const std::string& name) {
 
 Node create_file(const std::string& path) {
   Handle fapl = file_access(path);
+  // The POSIX driver, whatever HDF5_DRIVER says: file_descriptor() needs its descriptor.
+  check(H5Pset_fapl_sec2(fapl.get()), path, "set the file driver");
   // The HDF5 1.10 file format checksums its metadata, so a damaged file fails to open or read
   // instead of being misread; pinned, so a newer static library still writes what 1.10 reads.
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_V110), path,
@@ -87,10 +89,16 @@ Node create_file(const std::string& path) {
   check(H5Pset_obj_track_times(fcpl.get(), false), path, "turn off time stamps");
   // A user block ahead of the HDF5 data, for apmsim's integrity header (io/write.cpp).
   check(H5Pset_userblock(fcpl.get(), kUserBlockBytes), path, "reserve the user block");
-  return Node{Handle(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), path,
+  return Node{Handle(check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl.get(), fapl.get()), path,
                            "create file"),
                      H5Fclose),
               "/"};
+}
+
+int file_descriptor(const Node& file) {
+  void* handle = nullptr;
+  check(H5Fget_vfd_handle(file.id(), H5P_DEFAULT, &handle), file.path, "get the file descriptor");
+  return *static_cast<const int*>(handle);
 }
 
 Node open_file(const std::string& path) {

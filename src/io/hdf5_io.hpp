@@ -59,9 +59,12 @@ NumberTypes number_types() {
 //! Bytes reserved at the start of every file written (HDF5 "user block"; HDF5 tools skip it).
 inline constexpr hsize_t kUserBlockBytes = 512;
 
-//! Creates (truncating) a file for writing, with a user block of kUserBlockBytes; its root
-//! group is the returned node.
+//! Creates a new file for writing (H5F_ACC_EXCL: open with O_CREAT|O_EXCL, so an existing name,
+//! a link planted there included, fails and is never opened or followed), with a user block of
+//! kUserBlockBytes; its root group is the returned node.
 Node create_file(const std::string& path);
+//! The descriptor HDF5 writes a file through (the sec2 driver's, which create_file sets).
+int file_descriptor(const Node& file);
 //! Opens an existing file read-only.
 Node open_file(const std::string& path);
 //! Creates a group; with `track_order` its members list in creation order.

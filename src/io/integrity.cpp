@@ -2,6 +2,9 @@
 // and SHA-256 of everything after the 512-byte HDF5 user block, written once the HDF5 file is
 // closed and checked before the HDF5 library reads a byte.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -32,8 +35,25 @@ std::uint64_t hash_to_end(std::FILE* f, Sha256& digest) {
 }  // namespace
 
 void stamp_integrity_header(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "r+b");
-  if (!f) throw std::runtime_error("cannot reopen " + path + ": " + std::strerror(errno));
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot reopen " + path + ": " + std::strerror(errno));
+  try {
+    stamp_integrity_header(fd, path);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+}
+
+void stamp_integrity_header(int fd, const std::string& path) {
+  const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  std::FILE* f = copy >= 0 ? ::fdopen(copy, "r+b") : nullptr;
+  if (!f) {
+    if (copy >= 0) ::close(copy);
+    throw std::runtime_error("cannot write the integrity header of " + path + ": " +
+                             std::strerror(errno));
+  }
   Sha256 digest;
   bool ok = std::fseek(f, static_cast<long>(h5::kUserBlockBytes), SEEK_SET) == 0;
   const std::uint64_t bytes = ok ? hash_to_end(f, digest) : 0;

@@ -29,52 +29,56 @@ void check_output_path(const std::string& path, bool force, const std::string& w
     throw InputError("cannot write " + what + " " + path + ": it is a folder");
   if (!force && fs::exists(fs::symlink_status(target, error)))
     throw InputError(what + " " + path + " already exists; not overwriting it (use --force)");
+  if (force) check_replaceable_file(path, what);
   check_folder_writable(path, what);
 }
 
-void sync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("cannot flush " + path + " to disk: " + std::strerror(error));
-  }
-  ::close(fd);
+namespace {
+
+//! `path`, once check_output_path has let it through.
+std::string checked_path(std::string path, bool force, const std::string& what) {
+  check_output_path(path, force, what);
+  return path;
 }
 
+}  // namespace
+
 AtomicTextFile::AtomicTextFile(std::string path, bool force, std::string what)
-    : path_(std::move(path)), what_(std::move(what)), force_(force) {
-  check_output_path(path_, force, what_);
-  temporary_ = temporary_name(path_);
-  file_ = std::fopen(temporary_.c_str(), "wb");
-  if (!file_) throw InputError("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
+    : temporary_(checked_path(path, force, what), what), force_(force) {
+  const int fd = ::fcntl(temporary_.fd(), F_DUPFD_CLOEXEC, 0);
+  file_ = fd >= 0 ? ::fdopen(fd, "wb") : nullptr;
+  if (!file_) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("cannot write " + what + " " + path + ": " + std::strerror(errno));
+  }
   static constexpr std::size_t kBuffer = 1 << 20;
   std::setvbuf(file_, nullptr, _IOFBF, kBuffer);
 }
 
 AtomicTextFile::~AtomicTextFile() {
   if (file_) std::fclose(file_);
-  if (!committed_) std::remove(temporary_.c_str());
 }
 
 void AtomicTextFile::write(const char* data, std::size_t size) {
   if (size > 0 && std::fwrite(data, 1, size, file_) != size)
-    throw std::runtime_error("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot write " + temporary_.what() + " " + path() + ": " +
+                             std::strerror(errno));
+}
+
+Temporary& AtomicTextFile::finish() {
+  if (file_) {
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!closed)
+      throw std::runtime_error("cannot write " + temporary_.what() + " " + path() + ": " +
+                               std::strerror(errno));
+  }
+  return temporary_;
 }
 
 void AtomicTextFile::commit() {
-  const bool closed = std::fclose(file_) == 0;
-  file_ = nullptr;
-  if (!closed)
-    throw std::runtime_error("cannot write " + what_ + " " + path_ + ": " + std::strerror(errno));
-  sync_file(temporary_);
-  try {
-    publish_file(temporary_, path_, force_, what_);
-  } catch (const InputError&) {
-    committed_ = true;  // kept under the name the message gives
-    throw;
-  }
-  committed_ = true;
+  finish();
+  temporary_.publish(force_);
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes,

@@ -1,20 +1,21 @@
 #pragma once
 //! Publishing an output file: refused before any work when it cannot be written, written under a
-//! temporary name in its own folder, flushed to disk and renamed into place only when complete,
-//! so a reader never sees a half-written file and a failure leaves nothing behind.
+//! temporary name in its own folder (io/temporary.hpp), flushed to disk and renamed into place
+//! only when complete, so a reader never sees a half-written file and a failure leaves nothing
+//! behind.
 
 #include <cstdio>
 #include <string>
 
+#include "io/temporary.hpp"
+
 namespace apmsim::io {
 
 //! Throws InputError when `path` cannot take a new file: no name, a missing folder, a folder in
-//! its place, an existing file without `force`, or a folder that takes no new files. `what`
-//! names it in messages ("claims file").
+//! its place, an existing file without `force`, with `force` anything but a regular file (a
+//! link, a device, a FIFO, a socket: replaced, it would be another's), or a folder that takes no
+//! new files. `what` names it in messages ("claims file").
 void check_output_path(const std::string& path, bool force, const std::string& what);
-
-//! Flushes a written file's data to the disk (before a rename publishes it).
-void sync_file(const std::string& path);
 
 //! A text output published atomically: write through stream(), then commit(). Destroyed
 //! uncommitted (an exception, an interrupted run), it removes its temporary file.
@@ -29,19 +30,20 @@ class AtomicTextFile {
   //! Appends `size` bytes; throws std::runtime_error when the disk refuses them.
   void write(const char* data, std::size_t size);
   void write(const std::string& text) { write(text.data(), text.size()); }
-  //! Closes, flushes to disk and renames into place.
+  //! Writes out what is buffered; then the temporary is complete (for publish_together).
+  Temporary& finish();
+  //! finish(), then flushes to disk and renames into place.
   void commit();
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return temporary_.path(); }
 
  private:
-  std::string path_, temporary_, what_;
-  std::FILE* file_ = nullptr;
+  TemporaryFile temporary_;
+  std::FILE* file_ = nullptr;  //!< a buffered stream on a duplicate of the temporary's descriptor
   bool force_ = false;
-  bool committed_ = false;
 };
 
-//! Writes `bytes` to `path` (replacing it) through an AtomicTextFile: a crash leaves the
-//! previous file or the new one, never a mixture. Checkpoints are written so.
+//! Writes `bytes` to `path` (replacing a regular file) through an AtomicTextFile: a crash leaves
+//! the previous file or the new one, never a mixture. Checkpoints are written so.
 void write_file_atomically(const std::string& path, const std::string& bytes,
                            const std::string& what);
 

@@ -9,8 +9,10 @@
 
 namespace apmsim::io {
 
-//! `<path>.tmp.<pid>`: where this process builds `path` before publishing it.
-std::string temporary_name(const std::string& path);
+//! Moves `from` to `to` unless `to` exists; false when it does, decided atomically (renameat2
+//! with RENAME_NOREPLACE; where the file system lacks it, link + unlink for a file and rename for
+//! a folder, which cannot replace a folder that holds anything).
+bool move_no_replace(const std::string& from, const std::string& to);
 
 //! Moves the complete file `temporary` to `path`. With `force` an existing `path` is replaced
 //! (rename). Without it the move fails when `path` exists, atomically (renameat2 with
@@ -24,12 +26,15 @@ void publish_file(const std::string& temporary, const std::string& path, bool fo
 //! a regular file, or a folder that is missing or not writable.
 void check_checkpoint_path(const std::string& checkpoint, const std::string& out);
 
-//! Throws InputError unless a file can be created in `path`'s folder (tried with `path`'s own
-//! temporary name, removed at once): a read-only or foreign folder fails now, not after the run.
+//! Throws InputError unless a file can be created in `path`'s folder (a fresh temporary, created
+//! as every output's is and removed at once): a read-only or foreign folder fails now, not after
+//! the run.
 void check_folder_writable(const std::string& path, const std::string& what);
 
-//! Removes `<path>.tmp.<pid>` files whose process no longer exists (a run killed while writing);
-//! returns the names removed. Temporaries of live processes are left alone.
+//! Removes the temporaries `<path>.tmp.<pid>[.<random>]` of killed writers; returns the names
+//! removed. Only what can be proved dead goes: a regular file that no process holds locked (a
+//! live writer holds its flock, whatever pid namespace or host it runs in) and that has not
+//! changed for kStaleSeconds (io/temporary.hpp). Where the file system has no locks, none goes.
 std::vector<std::string> remove_stale_temporaries(const std::string& path);
 
 }  // namespace apmsim::io

@@ -34,6 +34,9 @@ analysis::Results read_results(const std::string& path);
 //! Rewrites the integrity header of a results file after its HDF5 content was edited on purpose
 //! (tests; a tool that knowingly changes a file). Throws std::runtime_error when it cannot.
 void stamp_integrity_header(const std::string& path);
+//! The same through the writer's open descriptor `fd` of the file `path` names (never reopened
+//! by name, which another process could have pointed elsewhere meanwhile).
+void stamp_integrity_header(int fd, const std::string& path);
 
 //! Checks a file's integrity header (size and SHA-256 of what follows it); throws InputError
 //! naming the file when it is missing, damaged, or does not match. read_results calls it first.

@@ -10,12 +10,14 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 
 #include "io/hdf5_io.hpp"
 #include "io/output_file.hpp"
 #include "io/publish.hpp"
 #include "io/results_file.hpp"
+#include "io/temporary.hpp"
 #include "scenario/error.hpp"
 #include "scenario/sha256.hpp"
 
@@ -305,8 +307,8 @@ void write_losses(const h5::Node& root, const std::vector<analysis::VariantSumma
   }
 }
 
-void write_file(const Results& results, const std::string& path) {
-  h5::Node root = h5::create_file(path);
+//! Writes `results` into the new file `root`.
+void write_contents(const Results& results, h5::Node& root) {
   write_run_info(root, results.info);
   write_scenario(root, results);
   write_summary(root, results.variants);
@@ -321,29 +323,32 @@ void write_file(const Results& results, const std::string& path) {
              "the shard's run state (exact tally sums and contract records), which apmsim merge "
              "joins");
   }
-  root.handle.close(path);
 }
 
 }  // namespace
 
 void write_results(const Results& results, const std::string& path, bool force) {
-  // An existing file is publish_file's to refuse: this run's results are then kept beside it.
+  // An existing file is publish's to refuse: this run's results are then kept beside it.
   check_output_path(path, true, "results file");
-  const std::string temporary = temporary_name(path);
   h5::silence_errors();
+  // HDF5 creates the temporary itself, under a fresh unpredictable name, with O_CREAT|O_EXCL:
+  // a link planted there is never followed. Everything after goes through its descriptor
+  // (docs/robustness.md, "One way to write an output").
+  const std::string name = temporary_name(path);
+  std::unique_ptr<TemporaryFile> temporary;
   try {
-    write_file(results, temporary);
-    stamp_integrity_header(temporary);
-    sync_file(temporary);
-    publish_file(temporary, path, force, "results file");  // never over another run's file
+    h5::Node root = h5::create_file(name);
+    temporary =
+        std::make_unique<TemporaryFile>(path, "results file", name, h5::file_descriptor(root));
+    write_contents(results, root);
+    root.handle.close(name);
+    temporary->lock();  // HDF5 dropped its lock (the same open file) on closing
+    stamp_integrity_header(temporary->fd(), name);
+    temporary->publish(force);  // never over another run's file
   } catch (const h5::Error& e) {
-    std::remove(temporary.c_str());
     std::string why = e.what();  // HDF5's own text of a failed write has a line break in it
     std::replace(why.begin(), why.end(), '\n', ' ');
     throw std::runtime_error("cannot write results file " + path + ": " + why);
-  } catch (...) {
-    std::remove(temporary.c_str());
-    throw;
   }
 }
 

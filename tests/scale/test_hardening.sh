@@ -61,13 +61,19 @@ timeout_signals)
   ;;
 stale_temporaries)
   # A SIGKILL during the final write left out.h5.tmp.<pid> forever. The next run on that --out
-  # removes the temporaries of processes that no longer run, and no others.
+  # removes the temporaries proved dead (unlocked, unchanged for an hour), and no others: not a
+  # young one, not one a live writer holds locked whatever its pid says (another pid namespace).
   dead=$(sh -c 'echo $$')
-  for f in s.h5.tmp.$dead s.h5.checkpoint.tmp.$dead s.h5.tmp.$$; do echo junk >"$f"; done
+  for f in s.h5.tmp.$dead s.h5.checkpoint.tmp.$dead.abc123 s.h5.tmp.$$ s.h5.tmp.$dead.locked; do echo junk >"$f"; done
+  touch -d '2 hours ago' s.h5.tmp.$dead s.h5.checkpoint.tmp.$dead.abc123 s.h5.tmp.$dead.locked
+  flock s.h5.tmp.$dead.locked sleep 60 & holder=$!
+  sleep 0.5
   "$apmsim" run "$small" --replications 40 --quiet --out s.h5 2>err.txt
+  kill $holder 2>/dev/null || true
   grep -q "removed s.h5.tmp.$dead, left by a run that was killed" err.txt || { cat err.txt >&2; fail "no note"; }
-  [ ! -e s.h5.tmp.$dead ] && [ ! -e s.h5.checkpoint.tmp.$dead ] || fail "stale temporaries kept"
-  [ -e s.h5.tmp.$$ ] || fail "removed the temporary of a live process"
+  [ ! -e s.h5.tmp.$dead ] && [ ! -e s.h5.checkpoint.tmp.$dead.abc123 ] || fail "stale temporaries kept"
+  [ -e s.h5.tmp.$$ ] || fail "removed a young temporary"
+  [ -e s.h5.tmp.$dead.locked ] || fail "removed the temporary a live writer holds"
   [ -s s.h5 ] || fail "no results"
   ;;
 disk_full)
