@@ -12,8 +12,8 @@
 #include "calibrate/csv_file.hpp"
 #include "calibrate/csv_reader.hpp"
 #include "calibrate/outliers.hpp"
-#include "scenario/names.hpp"
 #include "scenario/limits.hpp"
+#include "scenario/names.hpp"
 
 namespace apmsim::calibrate {
 namespace {
@@ -239,8 +239,8 @@ void add_row(const Fields& row, const ReadOptions& options, ClaimsData& d, RawRo
   }
   std::uint16_t s = 0;
   if (row.has(kStratum)) {
-    const std::uint32_t k = row.name(kStratum, raw.strata, scenario::kMaxStrata, "stratum",
-                                     "merge some");
+    const std::uint32_t k =
+        row.name(kStratum, raw.strata, scenario::kMaxStrata, "stratum", "merge some");
     s = static_cast<std::uint16_t>(k);
   }
   float r = 1.0f;
@@ -256,10 +256,10 @@ void add_row(const Fields& row, const ReadOptions& options, ClaimsData& d, RawRo
                                    "map providers to fewer groups, or leave the group column "
                                    "out (one group of all providers)")
                         : 0u);
-    raw.first_region.push_back(
-        row.has(kRegion) ? row.name(kRegion, raw.regions, kMaxProviderGroups, "region",
-                                    "merge some, or leave the region column out")
-                         : 0u);
+    raw.first_region.push_back(row.has(kRegion)
+                                   ? row.name(kRegion, raw.regions, kMaxProviderGroups, "region",
+                                              "merge some, or leave the region column out")
+                                   : 0u);
   }
   raw.member.push_back(raw.members.index(id));
   raw.year.push_back(y);
@@ -299,7 +299,7 @@ void read_rows(const std::string& path, const ColumnNames& wanted, const ColumnP
   } catch (const io::error::header_missing&) {
     throw DataError(path, "is empty: expected a header line naming the columns");
   } catch (const io::error::base& e) {
-    throw DataError(path, e.what());
+    throw DataError(path, shown(e.what(), 300));  // it may quote the file
   }
 }
 
@@ -319,9 +319,9 @@ void sort_rows(RawRows& raw, const ReadOptions& options, const ColumnNames& want
     if (!d.member.empty() && d.member.back() == raw.member[i] && d.year.back() == raw.year[i]) {
       if (options.duplicates == Duplicates::Refuse)
         throw DataError(d.path, raw.line[i], column[kYear], wanted[kYear],
-                        "member '" + shown(member_names[raw.member[i]]) + "' has a second row for year " +
-                            std::to_string(raw.year[i]) + " (the first is on line " +
-                            std::to_string(d.line.back()) +
+                        "member '" + shown(member_names[raw.member[i]]) +
+                            "' has a second row for year " + std::to_string(raw.year[i]) +
+                            " (the first is on line " + std::to_string(d.line.back()) +
                             "); use --duplicates sum to add such rows together");
       ++d.duplicates_summed;
       d.cost.back() += raw.cost[i];

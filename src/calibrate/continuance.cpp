@@ -80,7 +80,7 @@ std::vector<ContinuanceBand> read_continuance(const std::string& path) {
   } catch (const io::error::escaped_string_not_closed& e) {
     throw DataError(path, e.file_line, 0, "", "a quoted field is not closed (unbalanced quotes)");
   } catch (const io::error::base& e) {
-    throw DataError(path, e.what());
+    throw DataError(path, shown(e.what(), 300));  // it may quote the file
   }
   if (bands.empty()) throw DataError(path, "has no bands");
   double total = 0.0;

@@ -56,14 +56,19 @@ struct Magic {
 constexpr Magic kMagics[] = {
     {"\x1f\x8b", "is gzip-compressed: gunzip it first (gunzip -k FILE)"},
     {"BZh", "is bzip2-compressed: bunzip2 it first (bunzip2 -k FILE)"},
-    {"\xfd" "7zXZ", "is xz-compressed: unxz it first (unxz -k FILE)"},
+    {"\xfd"
+     "7zXZ",
+     "is xz-compressed: unxz it first (unxz -k FILE)"},
     {"\x28\xb5\x2f\xfd", "is zstd-compressed: unzstd it first"},
-    {"PK\x03\x04", "is a ZIP archive (an Excel .xlsx workbook?): unzip it, or open it in Excel "
-                   "and save as \"CSV UTF-8 (comma delimited)\""},
-    {"\xd0\xcf\x11\xe0", "is an Excel 97-2003 workbook (.xls): open it and save as \"CSV UTF-8 "
-                         "(comma delimited)\""},
-    {"\xff\xfe", "is UTF-16 text (Excel's \"Unicode Text\"?): save as \"CSV UTF-8 (comma "
-                 "delimited)\", or convert it: iconv -f UTF-16 -t UTF-8 FILE"},
+    {"PK\x03\x04",
+     "is a ZIP archive (an Excel .xlsx workbook?): unzip it, or open it in Excel "
+     "and save as \"CSV UTF-8 (comma delimited)\""},
+    {"\xd0\xcf\x11\xe0",
+     "is an Excel 97-2003 workbook (.xls): open it and save as \"CSV UTF-8 "
+     "(comma delimited)\""},
+    {"\xff\xfe",
+     "is UTF-16 text (Excel's \"Unicode Text\"?): save as \"CSV UTF-8 (comma "
+     "delimited)\", or convert it: iconv -f UTF-16 -t UTF-8 FILE"},
     {"\xfe\xff", "is UTF-16 text (big-endian): convert it to UTF-8: iconv -f UTF-16 -t UTF-8 FILE"},
 };
 
@@ -150,8 +155,8 @@ std::string check_csv_file(const std::string& path) {
   if (end == std::string::npos && head.size() == kHeadBytes)
     throw DataError(path, 1, 0, "",
                     "the first line is over " + std::to_string(kHeadBytes) +
-                        " bytes: not a CSV header naming columns (it starts '" +
-                        shown(header) + "')");
+                        " bytes: not a CSV header naming columns (it starts '" + shown(header) +
+                        "')");
   // Text up to the last whole line: a multi-byte character may be cut at kHeadBytes.
   const std::size_t whole = end == std::string::npos ? head.size() : head.rfind('\n') + 1;
   if (!valid_utf8(std::string_view(head).substr(0, whole))) {

@@ -93,7 +93,8 @@ void stray_years(const ClaimsData& d, const OutlierColumns& c, std::vector<Found
               "): calibrate needs consecutive years, since churn, transitions and frailty "
               "compare members' consecutive years and a gap would read as every member "
               "leaving. Fill the gap, or calibrate each run of consecutive years on its own "
-              "(years in the file: " + years + ")");
+              "(years in the file: " +
+              years + ")");
     }
     for (std::size_t i = 0; i < d.rows(); ++i)
       if (d.year[i] >= runs[r].first && d.year[i] <= runs[r].last)
@@ -177,12 +178,12 @@ void risk_outliers(const ClaimsData& d, std::vector<Found>& found) {
       const double r = d.risk_score[i];
       if (d.stratum[i] != s || (r >= lo && r <= hi)) continue;
       const bool hard = r < kMinRiskScore || r > kMaxRiskScore;
-      found.push_back({i, Kind::Risk, r > hi ? cap_hi : cap_lo,
-                       "risk score " + figure(r) + " is " +
-                           (hard || robust.empty() ? "outside the plausibility limits " +
-                                                         figure(kMinRiskScore) + " to " +
-                                                         figure(kMaxRiskScore)
-                                                   : robust)});
+      found.push_back(
+          {i, Kind::Risk, r > hi ? cap_hi : cap_lo,
+           "risk score " + figure(r) + " is " +
+               (hard || robust.empty() ? "outside the plausibility limits " +
+                                             figure(kMinRiskScore) + " to " + figure(kMaxRiskScore)
+                                       : robust)});
     }
   }
 }
@@ -190,8 +191,9 @@ void risk_outliers(const ClaimsData& d, std::vector<Found>& found) {
 [[noreturn]] void refuse(const ClaimsData& d, const OutlierColumns& c,
                          const std::vector<Found>& found) {
   const Found& f = found.front();
-  const ColumnPlace& place = f.kind == Kind::Year ? c.year : f.kind == Kind::Cost ? c.cost
-                                                                                  : c.risk_score;
+  const ColumnPlace& place = f.kind == Kind::Year   ? c.year
+                             : f.kind == Kind::Cost ? c.cost
+                                                    : c.risk_score;
   std::string others;
   if (found.size() > 1) {
     others = "; " + std::to_string(found.size()) + " outliers in all, on lines ";

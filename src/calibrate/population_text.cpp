@@ -91,8 +91,8 @@ void opening_comments(Writer& w, const Calibration& c, bool parametric, const st
               std::to_string(c.negative_dropped) + " dropped, " +
               std::to_string(c.duplicates_summed) + " repeated member-years summed.");
   if (c.outliers_capped || c.outliers_dropped)
-    w.comment("Outliers (--outliers): " + std::to_string(c.outliers_capped) +
-              " capped, " + std::to_string(c.outliers_dropped) + " dropped (" +
+    w.comment("Outliers (--outliers): " + std::to_string(c.outliers_capped) + " capped, " +
+              std::to_string(c.outliers_dropped) + " dropped (" +
               std::to_string(c.outlier_rows_dropped) + " rows removed with their members).");
   for (const std::string& note : c.notes) w.comment("Note: " + note + ".");
 }

@@ -167,8 +167,7 @@ calibrate::ReadOptions read_options(const po::variables_map& vm) {
   read.negative_costs =
       choice(vm, "negative-costs", {"refuse", "zero", "drop"}, calibrate::NegativeCosts::Refuse);
   read.duplicates = choice(vm, "duplicates", {"refuse", "sum"}, calibrate::Duplicates::Refuse);
-  read.outliers =
-      choice(vm, "outliers", {"refuse", "cap", "drop"}, calibrate::Outliers::Refuse);
+  read.outliers = choice(vm, "outliers", {"refuse", "cap", "drop"}, calibrate::Outliers::Refuse);
   return read;
 }
 

@@ -96,8 +96,10 @@ TEST_F(OutlierData, OneHugeCostIsRefusedWithItsLineOrCappedOrDropped) {
   const calibrate::Calibration truth = fit(clean, Outliers::Refuse);
   const std::string text = with_field(clean, 9000, 2, "1e12");
   const std::string message = refusal(text);
-  EXPECT_TRUE(has(message, "claims.csv:9000:3: column 'cost': cost 1e+12 is beyond the "
-                           "plausibility limit of 1e+09 per member-year")) << message;
+  EXPECT_TRUE(has(message,
+                  "claims.csv:9000:3: column 'cost': cost 1e+12 is beyond the "
+                  "plausibility limit of 1e+09 per member-year"))
+      << message;
   EXPECT_TRUE(has(message, "--outliers cap")) << message;
   // 1e8 is under the hard limit but far beyond the stratum's robust scale.
   EXPECT_TRUE(has(refusal(with_field(clean, 9000, 2, "1e8")), "robust scales above the median"));
@@ -112,8 +114,10 @@ TEST_F(OutlierData, OneHugeCostIsRefusedWithItsLineOrCappedOrDropped) {
 TEST_F(OutlierData, AStrayYearIsRefusedOrDropped) {
   const std::string text = with_field(population(3), 5000, 1, "40");
   const std::string message = refusal(text);
-  EXPECT_TRUE(has(message, "claims.csv:5000:2: column 'year': year 40 is apart from the years 1 "
-                           "to 4")) << message;
+  EXPECT_TRUE(has(message,
+                  "claims.csv:5000:2: column 'year': year 40 is apart from the years 1 "
+                  "to 4"))
+      << message;
   const calibrate::Calibration c = fit(text, Outliers::Drop);
   EXPECT_EQ(c.outliers_dropped, 1u);
   EXPECT_EQ(c.years, 4);
@@ -122,8 +126,8 @@ TEST_F(OutlierData, AStrayYearIsRefusedOrDropped) {
 
 TEST_F(OutlierData, AGapInTheYearsIsRefusedWhateverTheOption) {
   std::string text = population(4);
-  for (const auto& [from, to] : {std::pair{",4,", ",15,"}, {",3,", ",10,"}, {",2,", ",5,"},
-                                 {",1,", ",0,"}})
+  for (const auto& [from, to] :
+       {std::pair{",4,", ",15,"}, {",3,", ",10,"}, {",2,", ",5,"}, {",1,", ",0,"}})
     for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at))
       text.replace(at, 3, to);
   for (Outliers policy : {Outliers::Refuse, Outliers::Cap, Outliers::Drop}) {
@@ -138,14 +142,18 @@ TEST_F(OutlierData, ImplausibleRiskScoresAreOutliersToo) {
   std::string text = "member,year,cost,risk_score\n";
   for (int m = 0; m < 200; ++m) text += "m" + std::to_string(m) + ",1,100,1.0\n";
   const std::string message = refusal(with_field(text, 50, 3, "5000"));
-  EXPECT_TRUE(has(message, "claims.csv:50:4: column 'risk_score': risk score 5000 is outside the "
-                           "plausibility limits 0.001 to 1000")) << message;
+  EXPECT_TRUE(has(message,
+                  "claims.csv:50:4: column 'risk_score': risk score 5000 is outside the "
+                  "plausibility limits 0.001 to 1000"))
+      << message;
   EXPECT_TRUE(has(refusal(with_field(text, 50, 3, "100")), "robust scales from the median"));
 }
 
 TEST(CsvFile, MessagesEscapeControlCharactersAndClipLongInput) {
   EXPECT_EQ(calibrate::shown("a\x1b[31mb\tc\r\n\x7f"), "a\\x1b[31mb\\tc\\r\\n\\x7f");
-  EXPECT_EQ(calibrate::shown("\xc2\x9b" "2J \xc4ltere \xc3\x84"), "\\xc2\\x9b2J \\xc4ltere \xc3\x84");
+  EXPECT_EQ(calibrate::shown("\xc2\x9b"
+                             "2J \xc4ltere \xc3\x84"),
+            "\\xc2\\x9b2J \\xc4ltere \xc3\x84");
   const std::string clipped = calibrate::shown(std::string(100000, 'x'));
   EXPECT_EQ(clipped, std::string(80, 'x') + "... (100000 bytes)");
   EXPECT_TRUE(calibrate::valid_utf8("\xc3\x84ltere"));
@@ -175,9 +183,9 @@ TEST(BoundedMinimum, StopsOnAFunctionThatIsNaNEverywhere) {
       0.0, 1.0, 24);
   EXPECT_TRUE(x >= 0.0 && x <= 1.0);
   EXPECT_LE(calls, int(calibrate::kMaxBrentSteps) + 2);
-  EXPECT_NEAR(calibrate::bounded_minimum([](double v) { return (v - 0.3) * (v - 0.3); }, 0.0, 1.0,
-                                         24),
-              0.3, 1e-6);
+  EXPECT_NEAR(
+      calibrate::bounded_minimum([](double v) { return (v - 0.3) * (v - 0.3); }, 0.0, 1.0, 24), 0.3,
+      1e-6);
 }
 
 }  // namespace

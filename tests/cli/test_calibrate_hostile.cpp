@@ -39,7 +39,8 @@ std::vector<HostileCase> manifest() {
 void expect_tame(const std::string& text, const CliResult& r) {
   for (char c : text) {
     const auto b = static_cast<unsigned char>(c);
-    EXPECT_FALSE((b < 0x20 && c != '\n') || b == 0x7f) << "raw control byte " << int(b) << "\n" << r;
+    EXPECT_FALSE((b < 0x20 && c != '\n') || b == 0x7f) << "raw control byte " << int(b) << "\n"
+                                                       << r;
   }
 }
 
@@ -114,7 +115,8 @@ TEST(CliCalibrateHostile, TooManyProviderGroupsAreRefusedBeforeWriting) {
   TempFolder dir;
   std::string text = "member,year,cost,provider,provider_group\n";
   for (int g = 0; g <= 10000; ++g)
-    text += "m" + std::to_string(g) + ",2023,100,p" + std::to_string(g) + ",g" + std::to_string(g) + "\n";
+    text += "m" + std::to_string(g) + ",2023,100,p" + std::to_string(g) + ",g" + std::to_string(g) +
+            "\n";
   write_file(dir.file("groups.csv"), text);
   const CliResult r = calibrate(dir, dir.file("groups.csv"), "claims", "");
   EXPECT_EQ(r.exit_code, 2) << r;
