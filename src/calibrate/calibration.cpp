@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "calibrate/claims_rows.hpp"
+#include "calibrate/csv_file.hpp"
 #include "calibrate/efficiency.hpp"
 #include "calibrate/group_sums.hpp"
+#include "calibrate/outliers.hpp"
 #include "calibrate/positive_costs.hpp"
 #include "calibrate/stratum_fit.hpp"
+#include "scenario/limits.hpp"
 
 namespace apmsim::calibrate {
 namespace {
@@ -22,6 +26,9 @@ Calibration describe_data(const ClaimsData& d) {
   out.negative_zeroed = d.negative_zeroed;
   out.negative_dropped = d.negative_dropped;
   out.duplicates_summed = d.duplicates_summed;
+  out.outliers_capped = d.outliers_capped;
+  out.outliers_dropped = d.outliers_dropped;
+  out.outlier_rows_dropped = d.outlier_rows_dropped;
   const auto [lo_year, hi_year] = std::minmax_element(d.year.begin(), d.year.end());
   out.first_year = *lo_year;
   out.years = *hi_year - *lo_year + 1;
@@ -102,6 +109,40 @@ void provider_groups(const ClaimsRows& rows, Calibration& out) {
   }
 }
 
+//! Throws DataError (naming the claims file, not the population never written) for an estimate
+//! that is not finite or outside what a scenario takes; notes a trend far from the usual.
+void check_plausible(const Calibration& c) {
+  const auto check = [&](const std::string& what, double v, double lo, double hi) {
+    if (std::isfinite(v) && v >= lo && v <= hi) return;
+    char range[80];
+    std::snprintf(range, sizeof range, "[%g, %g]", lo, hi);
+    throw DataError(c.source, "the fitted " + what + " is " + std::to_string(v) +
+                                  (std::isfinite(v) ? ", outside the range a scenario takes " +
+                                                          std::string(range)
+                                                    : " (the fit broke down)") +
+                                  ": the data hold values calibrate cannot fit; look for costs, "
+                                  "exposures or risk scores that differ wildly from the rest");
+  };
+  check("trend", c.trend.value, -0.99, 0.99);
+  check("churn", c.churn.value, 0.0, 1.0);
+  check("frailty_sd", c.frailty_sd.value, 0.0, scenario::kMaxLogSd);
+  check("frailty_rho", c.frailty_rho.value, 0.0, 1.0);
+  check("efficiency_sd (parametric form)", c.efficiency_parametric.value, 0.0, scenario::kMaxLogSd);
+  check("efficiency_sd (empirical form)", c.efficiency_empirical.value, 0.0, scenario::kMaxLogSd);
+  for (const StratumFit& s : c.strata) {
+    const std::string of = " of stratum '" + shown(s.name, 40) + "'";
+    check("share" + of, s.share.value, 0.0, 1.0);
+    check("P(cost > 0)" + of, s.p_positive.value, 0.0, 1.0);
+    check("risk_score" + of, s.risk_score.value, kMinRiskScore, kMaxRiskScore);
+    check("mean" + of, s.mean.value, 0.0, kMaxAnnualCost);
+    check("cv" + of, s.cv.value, 0.0, 1e6);
+    check("cat_scale" + of, s.cat_scale.value, 0.0, kMaxAnnualCost);
+    check("tail_scale" + of, s.tail_scale.value, 0.0, kMaxAnnualCost);
+    check("tail_shape" + of, s.tail_shape.value, -1.0, 0.95);
+    for (double q : s.quantiles) check("quantile" + of, q, 0.0, 1e12);
+  }
+}
+
 }  // namespace
 
 Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& settings) {
@@ -145,6 +186,11 @@ Calibration calibrate_claims(const ClaimsData& d, const CalibrationSettings& set
   if (out.years < 2)
     out.notes.push_back("one year of data: no trend, churn, frailty or transitions");
   provider_groups(rows, out);
+  check_plausible(out);
+  if (std::fabs(out.trend.value) > 0.25)
+    out.notes.push_back("a trend of " + std::to_string(out.trend.value) +
+                        " a year is far from the usual 0 to 0.1: check that every year's costs "
+                        "are in the same units and cover the same services");
   return out;
 }
 

@@ -100,6 +100,7 @@ struct Calibration {
   int jackknife_groups = 0;
   std::string grouping;  //!< "providers" or "members"
   std::uint64_t negative_zeroed = 0, negative_dropped = 0, duplicates_summed = 0;
+  std::uint64_t outliers_capped = 0, outliers_dropped = 0, outlier_rows_dropped = 0;
   std::vector<std::string> notes;  //!< what the user should know (e.g. rho not identified)
   //! Which form fits better out of sample over all strata: "parametric" or "empirical".
   std::string better;

@@ -9,8 +9,11 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "calibrate/csv_file.hpp"
 #include "calibrate/csv_reader.hpp"
+#include "calibrate/outliers.hpp"
 #include "scenario/limits.hpp"
+#include "scenario/names.hpp"
 
 namespace apmsim::calibrate {
 namespace {
@@ -23,20 +26,16 @@ constexpr const char* kRoleKeys[kRoles] = {"member",   "year",           "cost",
 
 std::string place(const std::string& file, std::uint64_t line, int column,
                   const std::string& name) {
-  std::string where = file;
+  std::string where = shown(file, 400);
   if (line > 0) where += ":" + std::to_string(line);
   if (column > 0) where += ":" + std::to_string(column);
-  return where + ": " + (name.empty() ? "" : "column '" + name + "': ");
+  return where + ": " + (name.empty() ? "" : "column '" + shown(name, 40) + "': ");
 }
 
-//! The header's column names (RFC 4180 quoting, spaces and tabs trimmed), by reading the first
-//! line; throws DataError for an empty file.
+//! The header's column names (RFC 4180 quoting, spaces and tabs trimmed) from the first line,
+//! once check_csv_file has seen that the file is comma-separated UTF-8 text.
 std::vector<std::string> header_names(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path, "cannot be opened");
-  std::string line;
-  if (!std::getline(in, line) || line.find_first_not_of(" \t\r") == std::string::npos)
-    throw DataError(path, "is empty: expected a header line naming the columns");
+  const std::string line = check_csv_file(path);
   std::vector<std::string> names;
   std::string field;
   bool quoted = false;
@@ -53,12 +52,10 @@ std::vector<std::string> header_names(const std::string& path) {
       }
     } else if (c == '"') {
       quoted = true;
-    } else if (c == ',' || c == '\r') {
-      if (c == '\r' && i + 1 != line.size()) continue;
+    } else if (c == ',') {
       const auto a = field.find_first_not_of(" \t"), b = field.find_last_not_of(" \t");
       names.push_back(a == std::string::npos ? "" : field.substr(a, b - a + 1));
       field.clear();
-      if (c == '\r') break;
     } else {
       field += c;
     }
@@ -94,7 +91,7 @@ DataError::DataError(const std::string& file, std::uint64_t line, int column,
     : InputError(place(file, line, column, name) + message) {}
 
 DataError::DataError(const std::string& file, const std::string& message)
-    : InputError(file + ": " + message) {}
+    : InputError(shown(file, 400) + ": " + message) {}
 
 namespace {
 
@@ -109,7 +106,7 @@ ColumnNames column_names(const ClaimsColumns& c) {
     for (int b = a + 1; b < kRoles; ++b)
       if (wanted[a] == wanted[b])
         throw InputError("--" + std::string(kRoleKeys[a]) + "-column and --" + kRoleKeys[b] +
-                         "-column name the same column '" + wanted[a] + "'");
+                         "-column name the same column '" + shown(wanted[a], 40) + "'");
   return wanted;
 }
 
@@ -119,7 +116,9 @@ ColumnPlaces locate_columns(const std::string& path, const std::vector<std::stri
   ColumnPlaces column{};
   std::string listed;
   for (std::size_t i = 0; i < header.size(); ++i) {
-    listed += (i ? ", " : "") + header[i];
+    if (listed.size() < 300) listed += (i ? ", " : "") + shown(header[i], 40);
+    if (listed.size() >= 300 && i + 1 == header.size())
+      listed += ", ... (" + std::to_string(header.size()) + " columns)";
     for (int r = 0; r < kRoles; ++r)
       if (header[i] == wanted[r] && column[r] == 0) column[r] = static_cast<int>(i) + 1;
   }
@@ -128,7 +127,7 @@ ColumnPlaces locate_columns(const std::string& path, const std::vector<std::stri
         r <= kCost || std::find(required.begin(), required.end(), kRoleKeys[r]) != required.end();
     if (needed && column[r] == 0)
       throw DataError(path, 1, 0, "",
-                      "no column '" + wanted[r] + "' (the " + kRoleKeys[r] +
+                      "no column '" + shown(wanted[r], 40) + "' (the " + kRoleKeys[r] +
                           (r <= kCost ? ", required" : "") + "); the header has: " + listed +
                           ". Name the right one with --" + kRoleKeys[r] + "-column");
   }
@@ -168,16 +167,38 @@ struct Fields {
     double x = 0.0;
     const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
     if (r.ec != std::errc() || r.ptr != v.data() + v.size())
-      fail(role, "'" + std::string(v) + "' is not a number");
-    if (!std::isfinite(x)) fail(role, "'" + std::string(v) + "' is not a finite number");
+      fail(role, "'" + shown(v) + "' is not a number");
+    if (!std::isfinite(x)) fail(role, "'" + shown(v) + "' is not a finite number");
     return x;
+  }
+  //! The index of the row's name in `role`'s column. A new name is checked: it becomes a
+  //! scenario name (validate's rule: no '/' or control characters; and UTF-8), and there may be
+  //! at most `most` of them.
+  std::uint32_t name(int role, Names& names, std::size_t most, const std::string& kind,
+                     const char* advice) const {
+    const std::string_view v = text(role);
+    const std::size_t before = names.size();
+    const std::uint32_t k = names.index(v);
+    if (names.size() == before) return k;
+    if (!scenario::legal_name(std::string(v)) || !valid_utf8(v))
+      fail(role, kind + " name '" + shown(v) +
+                     "' has a '/', a control character or bytes that are not UTF-8: it becomes "
+                     "a name in the scenario, where these are not allowed; rename it");
+    if (k >= most)
+      fail(role, kind + " '" + shown(v) + "' is one more than the " + std::to_string(most) +
+                     " calibrate writes (a scenario must stay within what validate reads); " +
+                     advice);
+    return k;
   }
   std::int32_t year() const {
     const std::string_view v = text(kYear);
     std::int32_t y = 0;
     const auto r = std::from_chars(v.data(), v.data() + v.size(), y);
     if (r.ec != std::errc() || r.ptr != v.data() + v.size())
-      fail(kYear, "'" + std::string(v) + "' is not a whole year");
+      fail(kYear, "'" + shown(v) + "' is not a whole year");
+    if (y < kFirstYear || y > kLastYear)
+      fail(kYear, "year " + std::to_string(y) + " is neither a calendar year nor a year index (" +
+                      std::to_string(kFirstYear) + " to " + std::to_string(kLastYear) + ")");
     return y;
   }
 };
@@ -187,7 +208,7 @@ bool row_cost(const Fields& row, NegativeCosts negative, ClaimsData& d, double& 
   amount = row.number(kCost);
   if (amount >= 0.0) return true;
   if (negative == NegativeCosts::Refuse)
-    row.fail(kCost, "negative cost " + std::string(row.text(kCost)) +
+    row.fail(kCost, "negative cost " + shown(row.text(kCost)) +
                         "; use --negative-costs zero or --negative-costs drop to accept such "
                         "rows (they are counted in the report)");
   if (negative == NegativeCosts::Drop) {
@@ -209,29 +230,36 @@ void add_row(const Fields& row, const ReadOptions& options, ClaimsData& d, RawRo
   if (row.has(kExposure)) {
     const double e = row.number(kExposure);
     if (!(e > 0.0 && e <= 12.0))
-      row.fail(kExposure,
-               "exposure " + std::string(row.text(kExposure)) + " months is not in (0, 12]");
+      row.fail(kExposure, "exposure " + shown(row.text(kExposure)) + " months is not in (0, 12]");
+    if (e < kMinExposureMonths)
+      row.fail(kExposure, "exposure " + shown(row.text(kExposure)) +
+                              " months is less than a day (0.033 months): its cost, annualised "
+                              "(x 12 / exposure), would mean nothing; correct it or drop the row");
     months = static_cast<float>(e);
   }
   std::uint16_t s = 0;
   if (row.has(kStratum)) {
-    const std::uint32_t k = raw.strata.index(row.text(kStratum));
-    if (k >= scenario::kMaxStrata)
-      row.fail(kStratum, "a " + std::to_string(scenario::kMaxStrata + 1) + "th stratum '" +
-                             std::string(row.text(kStratum)) + "': apmsim takes at most " +
-                             std::to_string(scenario::kMaxStrata) + "; merge some");
+    const std::uint32_t k =
+        row.name(kStratum, raw.strata, scenario::kMaxStrata, "stratum", "merge some");
     s = static_cast<std::uint16_t>(k);
   }
   float r = 1.0f;
   if (row.has(kRisk)) {
     const double v = row.number(kRisk);
-    if (!(v > 0.0)) row.fail(kRisk, "risk score " + std::string(row.text(kRisk)) + " is not > 0");
+    if (!(v > 0.0)) row.fail(kRisk, "risk score " + shown(row.text(kRisk)) + " is not > 0");
     r = static_cast<float>(v);
   }
   const std::uint32_t p = row.has(kProvider) ? raw.providers.index(row.text(kProvider)) : 0u;
   if (p == raw.first_group.size()) {
-    raw.first_group.push_back(row.has(kGroup) ? raw.groups.index(row.text(kGroup)) : 0u);
-    raw.first_region.push_back(row.has(kRegion) ? raw.regions.index(row.text(kRegion)) : 0u);
+    raw.first_group.push_back(
+        row.has(kGroup) ? row.name(kGroup, raw.groups, kMaxProviderGroups, "provider group",
+                                   "map providers to fewer groups, or leave the group column "
+                                   "out (one group of all providers)")
+                        : 0u);
+    raw.first_region.push_back(row.has(kRegion)
+                                   ? row.name(kRegion, raw.regions, kMaxProviderGroups, "region",
+                                              "merge some, or leave the region column out")
+                                   : 0u);
   }
   raw.member.push_back(raw.members.index(id));
   raw.year.push_back(y);
@@ -271,7 +299,7 @@ void read_rows(const std::string& path, const ColumnNames& wanted, const ColumnP
   } catch (const io::error::header_missing&) {
     throw DataError(path, "is empty: expected a header line naming the columns");
   } catch (const io::error::base& e) {
-    throw DataError(path, e.what());
+    throw DataError(path, shown(e.what(), 300));  // it may quote the file
   }
 }
 
@@ -291,9 +319,9 @@ void sort_rows(RawRows& raw, const ReadOptions& options, const ColumnNames& want
     if (!d.member.empty() && d.member.back() == raw.member[i] && d.year.back() == raw.year[i]) {
       if (options.duplicates == Duplicates::Refuse)
         throw DataError(d.path, raw.line[i], column[kYear], wanted[kYear],
-                        "member '" + member_names[raw.member[i]] + "' has a second row for year " +
-                            std::to_string(raw.year[i]) + " (the first is on line " +
-                            std::to_string(d.line.back()) +
+                        "member '" + shown(member_names[raw.member[i]]) +
+                            "' has a second row for year " + std::to_string(raw.year[i]) +
+                            " (the first is on line " + std::to_string(d.line.back()) +
                             "); use --duplicates sum to add such rows together");
       ++d.duplicates_summed;
       d.cost.back() += raw.cost[i];
@@ -338,6 +366,11 @@ ClaimsData read_claims(const std::string& path, const ReadOptions& options) {
   d.regions = raw.regions.size() ? raw.regions.take() : std::vector<std::string>{"all"};
   d.provider_group = std::move(raw.first_group);
   d.provider_region = std::move(raw.first_region);
+  // Stray years, costs and risk scores far beyond their stratum's: refused, capped or dropped.
+  screen_outliers(d, options.outliers,
+                  {{column[kYear], wanted[kYear]},
+                   {column[kCost], wanted[kCost]},
+                   {column[kRisk], wanted[kRisk]}});
   return d;
 }
 

@@ -4,6 +4,7 @@
 //! strictly. Every refusal names the file, line, column number and column name (exit code 2).
 //! The reader is libfccp's fast CSV parser (RFC 4180 quoting, asynchronous block reads).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,12 +35,27 @@ struct ClaimsColumns {
 //! What to do with negative costs (refunds, reversals) and repeated member-years.
 enum class NegativeCosts { Refuse, Zero, Drop };
 enum class Duplicates { Refuse, Sum };
+//! What to do with outliers (calibrate/outliers.hpp): refuse them with their lines, cap them at
+//! their stratum's nearest regular value (a stray year's rows are dropped: a year cannot be
+//! capped), or drop their members.
+enum class Outliers { Refuse, Cap, Drop };
 
 struct ReadOptions {
   ClaimsColumns columns;
   NegativeCosts negative_costs = NegativeCosts::Refuse;
   Duplicates duplicates = Duplicates::Refuse;
+  Outliers outliers = Outliers::Refuse;
 };
+
+//! Years a claims file may hold: calendar years or year indices (0, 1, ...).
+constexpr int kFirstYear = 0, kLastYear = 9999;
+//! The shortest exposure a row may have: a day. Costs are annualised (x 12 / exposure), so a
+//! shorter one would turn any cost into an absurd annual one.
+constexpr double kMinExposureMonths = 12.0 / 365.25;
+//! Most provider groups (and regions) calibrate writes: each becomes a [[provider_group]] table
+//! of ~250 bytes in each population file, so 10,000 keep them near 2.5 MB, well inside the
+//! 16 MiB validate reads (scenario::kMaxScenarioBytes).
+constexpr std::size_t kMaxProviderGroups = 10000;
 
 //! The rows as columns, sorted by (member, year), one row per member-year; names interned.
 struct ClaimsData {
@@ -59,6 +75,9 @@ struct ClaimsData {
        has_region = false;
   //! What the options changed: rows whose negative cost became 0 or was dropped, rows summed.
   std::uint64_t negative_zeroed = 0, negative_dropped = 0, duplicates_summed = 0;
+  //! What --outliers cap|drop changed: values capped; outlying rows dropped, and the rows dropped
+  //! in all (their members' other rows too).
+  std::uint64_t outliers_capped = 0, outliers_dropped = 0, outlier_rows_dropped = 0;
   std::uint64_t rows() const { return member.size(); }
 };
 

@@ -10,6 +10,8 @@
 
 #include "calibrate/calibration.hpp"
 #include "calibrate/claims.hpp"
+#include "calibrate/csv_file.hpp"
+#include "calibrate/outliers.hpp"
 #include "calibrate/empirical_severity.hpp"
 #include "model/params.hpp"
 
@@ -26,8 +28,11 @@ double parse(const std::string& path, std::uint64_t line, int column, const char
   double x = 0.0;
   const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
   if (r.ec != std::errc() || r.ptr != v.data() + v.size())
-    throw DataError(path, line, column, name, "'" + std::string(v) + "' is not a number");
-  if (!std::isfinite(x)) throw DataError(path, line, column, name, "'" + std::string(v) + "' is not finite");
+    throw DataError(path, line, column, name, "'" + shown(v) + "' is not a number");
+  if (!std::isfinite(x)) throw DataError(path, line, column, name, "'" + shown(v) + "' is not finite");
+  if (std::fabs(x) > kMaxAnnualCost)
+    throw DataError(path, line, column, name,
+                    shown(v) + " is beyond the plausibility limit of 1e+09 (a cost per member-year)");
   return x;
 }
 
@@ -38,6 +43,7 @@ std::vector<ContinuanceBand> read_continuance(const std::string& path) {
   std::vector<double> lev;
   bool has_average = false, has_lev = false;
   int col_upper = 0, col_share = 0, col_value = 0;
+  check_csv_file(path);  // a regular file of comma-separated UTF-8 text
   try {
     io::CSVReader<4, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>> in(path);
     in.read_header(io::ignore_extra_column | io::ignore_missing_column, "upper", "share", "average", "lev");
@@ -63,6 +69,8 @@ std::vector<ContinuanceBand> read_continuance(const std::string& path) {
       if (!bands.empty() && !(b.upper > bands.back().upper))
         throw DataError(path, at, col_upper, "upper", "bands must be in increasing order of 'upper'");
       if (b.upper < 0.0) throw DataError(path, at, col_upper, "upper", "negative bound");
+      if (!bands.empty() && std::isinf(bands.back().upper))
+        throw DataError(path, at, col_upper, "upper", "a band after the open band");
       b.lower = bands.empty() ? 0.0 : bands.back().upper;
       bands.push_back(b);
       upper = share = average = limited = nullptr;
@@ -72,7 +80,7 @@ std::vector<ContinuanceBand> read_continuance(const std::string& path) {
   } catch (const io::error::escaped_string_not_closed& e) {
     throw DataError(path, e.file_line, 0, "", "a quoted field is not closed (unbalanced quotes)");
   } catch (const io::error::base& e) {
-    throw DataError(path, e.what());
+    throw DataError(path, shown(e.what(), 300));  // it may quote the file
   }
   if (bands.empty()) throw DataError(path, "has no bands");
   double total = 0.0;
@@ -81,6 +89,17 @@ std::vector<ContinuanceBand> read_continuance(const std::string& path) {
   if (std::fabs(total * scale - 1.0) > 1e-4)
     throw DataError(path, "shares sum to " + std::to_string(total) + ", not 1 (or 100)");
   for (ContinuanceBand& b : bands) b.share *= scale / (total * scale);
+  if (std::isinf(bands.back().upper)) {
+    // The open band's tail starts where the closed bands' knots end: it needs one below it.
+    const bool closed_below = std::any_of(bands.begin(), bands.end() - 1, [](const ContinuanceBand& b) {
+      return b.upper > 0.0 && b.share > 1e-9;
+    });
+    if (!closed_below)
+      throw DataError(path, bands.back().line, col_upper, "upper",
+                      "the open band (upper empty or inf) needs a closed band with members below "
+                      "it: the table's severity runs through the closed bands' bounds and puts "
+                      "the open band's tail above them; split it, e.g. a band up to its median");
+  }
   if (has_lev) {
     // Band averages from the limited expected values: E[X; X <= b] = LEV(b) - b S(b).
     double below = 0.0, previous_partial = 0.0;
@@ -111,7 +130,7 @@ ContinuanceFit fit_continuance(const std::vector<ContinuanceBand>& bands, const 
   for (const ContinuanceBand& b : bands) {
     if (b.upper == 0.0)
       zero += b.share;
-    else if (b.share > 0.0)
+    else if (b.share > 1e-9)  // smaller shares change nothing and would tie the knots
       positive.push_back(b);
   }
   if (positive.empty()) throw DataError(path, "no band has members with a positive cost");
@@ -189,7 +208,7 @@ Calibration continuance_population(const ContinuanceFit& fit, const std::string&
                 "Population built by `apmsim calibrate --continuance` from %s: one stratum whose "
                 "cost reproduces the table (band shares within %.2g and averages within %.2g "
                 "relative; averages within %.2g as the engine samples it).",
-                path.c_str(), fit.max_share_error, fit.max_average_error,
+                shown(path, 120).c_str(), fit.max_share_error, fit.max_average_error,
                 fit.grid_max_average_error);
   c.origin = origin;
   c.years = 3;

@@ -1,9 +1,10 @@
 #include "calibrate/empirical_severity.hpp"
 
 #include <algorithm>
-#include <boost/math/tools/minima.hpp>
 #include <cmath>
 #include <limits>
+
+#include "calibrate/bounded_minimum.hpp"
 
 namespace apmsim::calibrate {
 namespace {
@@ -55,9 +56,8 @@ void fit_gpd(const std::vector<double>& y, const std::vector<double>& w, double&
     }
   }
   const double lo = grid[best > 0 ? best - 1 : 0], hi = grid[std::min(best + 1, grid.size() - 1)];
-  const auto result = boost::math::tools::brent_find_minima(
+  const double theta = bounded_minimum(
       [&](double theta) { return -profile.log_likelihood(theta, mean); }, lo, hi, 40);
-  const double theta = result.first;
   xi = profile.xi(theta);
   sigma = std::fabs(xi) < 1e-9 ? mean : xi / theta;
   if (xi > 0.95 || xi < -0.5) {
@@ -74,8 +74,7 @@ void fit_gpd(const std::vector<double>& y, const std::vector<double>& w, double&
       return -l;
     };
     const double floor = xi < 0.0 ? std::log(-xi * largest) + 1e-9 : std::log(mean) - 10.0;
-    sigma = std::exp(
-        boost::math::tools::brent_find_minima(neg, floor, std::log(mean) + 10.0, 40).first);
+    sigma = std::exp(bounded_minimum(neg, floor, std::log(mean) + 10.0, 40));
   }
   if (std::fabs(xi) < 1e-9) xi = 0.0;
 }

@@ -1,12 +1,12 @@
 #include "calibrate/parametric_severity.hpp"
 
 #include <algorithm>
-#include <boost/math/tools/minima.hpp>
 #include <cmath>
 #include <limits>
 #include <memory>
 #include <numeric>
 
+#include "calibrate/bounded_minimum.hpp"
 #include "stats/statistics.hpp"
 
 namespace apmsim::calibrate {
@@ -168,10 +168,10 @@ double grid_survival(const ParametricSeverity& f, const BodyGrid& grid,
   return (1.0 - f.pi) * body_only + f.pi * addon;
 }
 
-//! Maximises f over one coordinate in [lo, hi] (Brent); returns the argument.
+//! Maximises f over one coordinate in [lo, hi]; returns the argument.
 template <class F>
 double maximise(F f, double lo, double hi) {
-  return boost::math::tools::brent_find_minima([&](double x) { return -f(x); }, lo, hi, 24).first;
+  return bounded_minimum([&](double x) { return -f(x); }, lo, hi, 24);
 }
 
 //! The binned log-likelihood of positive costs under the parametric form: counts in coarse bins

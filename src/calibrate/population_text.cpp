@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include "calibrate/claims.hpp"
+#include "calibrate/csv_file.hpp"
 #include "calibrate/parameter_risk_text.hpp"
+#include "scenario/limits.hpp"
 #include "scenario/toml_text.hpp"
 
 namespace apmsim::calibrate {
@@ -66,7 +69,7 @@ std::string array(const std::vector<double>& v, int digits) {
 //! The file's opening comments: where the population came from and how to read it.
 void opening_comments(Writer& w, const Calibration& c, bool parametric, const std::string& other) {
   if (c.origin.empty())
-    w.comment("Population calibrated by `apmsim calibrate` from " + c.source + ": " +
+    w.comment("Population calibrated by `apmsim calibrate` from " + shown(c.source, 400) + ": " +
               std::to_string(c.rows) + " member-years, " + std::to_string(c.members) +
               " members, " + std::to_string(c.providers) + " providers, " +
               std::to_string(c.years) + " years from " + std::to_string(c.first_year) + ".");
@@ -87,6 +90,10 @@ void opening_comments(Writer& w, const Calibration& c, bool parametric, const st
     w.comment("Data handling: " + std::to_string(c.negative_zeroed) + " negative costs set to 0, " +
               std::to_string(c.negative_dropped) + " dropped, " +
               std::to_string(c.duplicates_summed) + " repeated member-years summed.");
+  if (c.outliers_capped || c.outliers_dropped)
+    w.comment("Outliers (--outliers): " + std::to_string(c.outliers_capped) + " capped, " +
+              std::to_string(c.outliers_dropped) + " dropped (" +
+              std::to_string(c.outlier_rows_dropped) + " rows removed with their members).");
   for (const std::string& note : c.notes) w.comment("Note: " + note + ".");
 }
 
@@ -240,7 +247,14 @@ std::string population_text(const Calibration& c, SeverityForm form, const std::
   simulation_and_regions(w, c, !risk.empty());
   strata(w, c, parametric);
   patients_and_groups(w, c, parametric);
-  return w.str() + risk;
+  std::string text = w.str() + risk;
+  // What validate reads (kMaxProviderGroups keeps calibrated populations far inside it).
+  if (text.size() > scenario::kMaxScenarioBytes)
+    throw DataError(c.source, "the population would be " + std::to_string(text.size() >> 20) +
+                                  " MiB, over the " +
+                                  std::to_string(scenario::kMaxScenarioBytes >> 20) +
+                                  " MiB a scenario may have; merge provider groups or regions");
+  return text;
 }
 
 }  // namespace apmsim::calibrate

@@ -85,6 +85,9 @@ std::string report_text(const Calibration& c) {
   if (c.negative_zeroed || c.negative_dropped || c.duplicates_summed)
     o << "  data: " << c.negative_zeroed << " negative costs set to 0, " << c.negative_dropped
       << " dropped; " << c.duplicates_summed << " repeated member-years summed\n";
+  if (c.outliers_capped || c.outliers_dropped)
+    o << "  outliers (--outliers): " << c.outliers_capped << " capped, " << c.outliers_dropped
+      << " dropped (" << c.outlier_rows_dropped << " rows removed with their members)\n";
   for (const std::string& note : c.notes) o << "  note: " << note << "\n";
   o << "\npopulation\n";
   o << "  trend          " << with_se(c.trend) << "\n";

@@ -50,6 +50,8 @@ po::options_description calibrate_options() {
                   "negative costs (default refuse)")(
       "duplicates", po::value<std::string>()->value_name("refuse|sum"),
       "repeated member-years (default refuse)")(
+      "outliers", po::value<std::string>()->value_name("refuse|cap|drop"),
+      "costs, risk scores and years far from the rest (default refuse; see below)")(
       "severity", po::value<std::string>()->value_name("best|parametric|empirical"),
       "the form --out gets (default best)")("knots", po::value<int>()->value_name("N"),
                                             "empirical quantile knots, 64 to 1024 (default 256)")(
@@ -77,6 +79,17 @@ std::string calibrate_usage() {
           "--out gets the better-fitting severity form (see --severity); the other form goes\n"
           "beside it as NAME.parametric.toml or NAME.empirical.toml. A fit report is printed.\n"
           "Columns default to apmsim sample's names; only member, year and cost are required.\n\n"
+          "Outliers (docs/calibration.md, \"Outliers and bad files\"): a cost above 1e9 per\n"
+          "member-year or more than 8 robust scales (1.4826 x the median absolute deviation of\n"
+          "ln cost, at least 1) above its stratum's median ln cost; a risk score outside\n"
+          "[0.001, 1000] or 8 robust scales (at least 0.5) from its stratum's median; a year\n"
+          "apart from the others, its rows under 1% of the file. --outliers refuse (default)\n"
+          "names each one's line, column and limit and writes nothing; cap sets a cost or risk\n"
+          "score to the nearest value of its stratum that is no outlier (a stray year's rows\n"
+          "are dropped); drop removes the members with an outlying cost or risk score (all\n"
+          "their rows, so no year reads as churn) and a stray year's rows. The report counts\n"
+          "what was capped or dropped. A gap in the years is refused whatever the option:\n"
+          "churn needs consecutive years.\n\n"
        << calibrate_options();
   return text.str();
 }
@@ -197,7 +210,7 @@ calibrate::CalibrationSettings fit_settings(const po::variables_map& vm) {
   return settings;
 }
 
-//! The column names and the handling of negative costs and repeated member-years.
+//! The column names and the handling of negative costs, repeated member-years and outliers.
 calibrate::ReadOptions read_options(const po::variables_map& vm) {
   calibrate::ReadOptions read;
   const auto column = [&](const char* option, std::string& name, const char* role) {
@@ -217,6 +230,7 @@ calibrate::ReadOptions read_options(const po::variables_map& vm) {
   read.negative_costs =
       choice(vm, "negative-costs", {"refuse", "zero", "drop"}, calibrate::NegativeCosts::Refuse);
   read.duplicates = choice(vm, "duplicates", {"refuse", "sum"}, calibrate::Duplicates::Refuse);
+  read.outliers = choice(vm, "outliers", {"refuse", "cap", "drop"}, calibrate::Outliers::Refuse);
   return read;
 }
 
