@@ -157,6 +157,13 @@ struct Fields {
     throw DataError(path, at, column[role], wanted[role], message);
   }
   bool has(int role) const { return f[role] != nullptr; }
+  //! The name a cell neutralised for spreadsheets stands for (io/csv_text.hpp: `sample` and
+  //! `export` write `'=north` for `=north`), so a sampled file calibrates to its own names.
+  static std::string_view unneutralised(std::string_view v) {
+    if (v.size() >= 2 && v[0] == '\'' && std::string_view("=+-@\t\r").find(v[1]) != std::string_view::npos)
+      v.remove_prefix(1);
+    return v;
+  }
   std::string_view text(int role) const {
     const std::string_view v = f[role] ? std::string_view(f[role]) : std::string_view();
     if (f[role] && v.empty()) fail(role, "empty");
@@ -176,7 +183,7 @@ struct Fields {
   //! at most `most` of them.
   std::uint32_t name(int role, Names& names, std::size_t most, const std::string& kind,
                      const char* advice) const {
-    const std::string_view v = text(role);
+    const std::string_view v = unneutralised(text(role));
     const std::size_t before = names.size();
     const std::uint32_t k = names.index(v);
     if (names.size() == before) return k;

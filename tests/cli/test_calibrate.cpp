@@ -87,6 +87,12 @@ TEST(CliSample, FormulaLikeNamesAreNeutralised) {
   const std::string claims = read_file(dir.file("claims.csv"));
   EXPECT_TRUE(contains(claims, ",\"'=north\",")) << claims.substr(0, 2000);
   EXPECT_FALSE(contains(claims, ",=north,"));
+  // Calibrating the sampled file gives the names back, not their neutralised cells.
+  const CliResult fit = run_cli({"calibrate", dir.file("claims.csv"), "--out", dir.file("pop.toml")});
+  ASSERT_EQ(fit.exit_code, 0) << fit;
+  const std::string population = read_file(dir.file("pop.toml"));
+  EXPECT_TRUE(contains(population, "\"=north\"")) << population.substr(0, 3000);
+  EXPECT_FALSE(contains(population, "'=north")) << population.substr(0, 3000);
 }
 
 TEST(CliSample, RefusesAnExistingFileAndBadOptions) {
