@@ -53,23 +53,21 @@ class _Check:
                       f"is {kinds.get(found[1], 'a user-defined link')}; a results file holds its data "
                       "itself, and apmsim does not follow links to other objects or files")
 
-    def group(self, parent: h5py.Group, name: str) -> h5py.Group:
+    def _member(self, parent: h5py.Group, name: str, kind: type, word: str, other: str):
+        """`parent[name]`, which must be a `kind` (FormatError naming it otherwise)."""
         where = f"{parent.name.rstrip('/')}/{name}"
         member = parent.get(name)
         if member is None:
-            self.fail(where, "missing group")
-        if not isinstance(member, h5py.Group):
-            self.fail(where, "expected a group, found a dataset")
+            self.fail(where, f"missing {word}")
+        if not isinstance(member, kind):
+            self.fail(where, f"expected a {word}, found a {other}")
         return member
 
+    def group(self, parent: h5py.Group, name: str) -> h5py.Group:
+        return self._member(parent, name, h5py.Group, "group", "dataset")
+
     def dataset(self, parent: h5py.Group, name: str) -> h5py.Dataset:
-        where = f"{parent.name.rstrip('/')}/{name}"
-        member = parent.get(name)
-        if member is None:
-            self.fail(where, "missing dataset")
-        if not isinstance(member, h5py.Dataset):
-            self.fail(where, "expected a dataset, found a group")
-        return member
+        return self._member(parent, name, h5py.Dataset, "dataset", "group")
 
     # --- values ----------------------------------------------------------------------------
 

@@ -183,4 +183,16 @@ inline long long mtime_ns(const std::string& path) {
   return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
+//! Whether `text` holds `part`.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+//! The command ended by itself with exit code 2 (bad input), each fragment in what it said.
+inline void expect_refused(const CliResult& r, const std::vector<std::string>& fragments) {
+  ASSERT_TRUE(r.exited()) << "crashed or hung\n" << r;
+  EXPECT_EQ(r.exit_code, 2) << r;
+  for (const auto& f : fragments) EXPECT_TRUE(contains(r.err, f)) << "'" << f << "' not in\n" << r;
+}
+
 }  // namespace apmsim::cli_test

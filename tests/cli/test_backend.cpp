@@ -11,10 +11,6 @@
 namespace apmsim::cli_test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 //! What `apmsim info` printed, checked once.
 const CliResult& info() {
   static const CliResult r = run_cli({"info"});

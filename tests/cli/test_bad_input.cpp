@@ -12,10 +12,6 @@
 namespace apmsim::cli_test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 //! Exit code 2, an error message on stderr containing each of `fragments`, nothing on stdout.
 void expect_bad_input(const CliResult& r, const std::vector<std::string>& fragments) {
   ASSERT_TRUE(r.exited()) << "crashed or hung\n" << r;

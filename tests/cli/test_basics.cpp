@@ -13,10 +13,6 @@
 namespace apmsim::cli_test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 TEST(CliBasics, VersionPrintsVersionAndCommit) {
   const std::string expected = std::string("apmsim ") + kVersion + " (commit " + kGitCommit + ")\n";
   for (const char* flag : {"--version", "version"}) {

@@ -15,10 +15,6 @@
 namespace apmsim::cli_test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> fields;
   std::stringstream in(line);

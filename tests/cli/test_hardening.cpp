@@ -17,16 +17,10 @@
 namespace apmsim::cli_test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-//! Exit code 2 with each fragment in an error message, within `seconds` of wall time.
-void expect_refused(const CliResult& r, const std::vector<std::string>& fragments) {
-  ASSERT_TRUE(r.exited()) << "crashed or hung\n" << r;
-  EXPECT_EQ(r.exit_code, 2) << r;
+//! Exit code 2 with each fragment in an error message of apmsim's own.
+void expect_error(const CliResult& r, const std::vector<std::string>& fragments) {
+  expect_refused(r, fragments);
   EXPECT_TRUE(contains(r.err, "apmsim: error: ")) << r;
-  for (const auto& f : fragments) EXPECT_TRUE(contains(r.err, f)) << "'" << f << "' not in\n" << r;
 }
 
 // Two runs on one --out finishing together: both exited 0 and one result silently replaced the
@@ -51,7 +45,7 @@ TEST(CliHardening, TwoRunsOnOneOutNeverReplaceEachOther) {
   ASSERT_TRUE(a.exited() && b.exited()) << a << b;
   const CliResult& loser = a.exit_code == 0 ? b : a;
   EXPECT_EQ((a.exit_code == 0) + (b.exit_code == 0), 1) << a << b;
-  expect_refused(loser, {dir.file("x.h5")});
+  expect_error(loser, {dir.file("x.h5")});
   EXPECT_TRUE(contains(loser.err, "already exists; not overwriting it") ||
               contains(loser.err, "was written by another process while this one ran"))
       << loser;
@@ -79,7 +73,7 @@ TEST(CliHardening, AModelTooLargeForMemoryIsRefusedAtOnce) {
   const auto start = std::chrono::steady_clock::now();
   const CliResult r = run_cli({"run", cli_data("many_providers.toml"), "--out", dir.file("x.h5")},
                               dir.path().string(), 120);
-  expect_refused(r, {"many_providers.toml: the run needs about ", "TiB of memory",
+  expect_error(r, {"many_providers.toml: the run needs about ", "TiB of memory",
                      "of memory is available", "its model alone is too large"});
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 30.0);
   EXPECT_EQ(dir.listing(), std::vector<std::string>{});
@@ -97,7 +91,7 @@ TEST(CliHardening, ABatchTooLargeForMemoryNamesOneThatFits) {
   const CliResult r = run_cli({"run", cli_data("small.toml"), "--out", dir.file("x.h5"),
                                "--replications", "4294967296", "--batch-size", "4294967295"},
                               dir.path().string(), 120);
-  expect_refused(r, {"of memory is available; it would fit with --batch-size "});
+  expect_error(r, {"of memory is available; it would fit with --batch-size "});
   EXPECT_FALSE(contains(r.err, "replications, backend")) << "refused before it starts\n" << r;
   EXPECT_EQ(dir.listing(), std::vector<std::string>{});
 }
@@ -118,12 +112,12 @@ TEST(CliHardening, ValidateSaysTheSizeMemoryAndTimeOfAHugeRun) {
 // `apmsim validate /dev/zero` read forever and grew without bound.
 TEST(CliHardening, ScenarioFilesAreRegularAndSmall) {
   const CliResult zero = run_cli({"validate", "/dev/zero"}, "", 30);
-  expect_refused(zero, {"/dev/zero: not a regular file"});
+  expect_error(zero, {"/dev/zero: not a regular file"});
   TempFolder dir;
   const std::string big = dir.file("big.toml");
   write_file(big, "# " + std::string((16u << 20) + 1, 'x') + "\n");
   const CliResult r = run_cli({"run", big, "--out", dir.file("x.h5")}, dir.path().string(), 60);
-  expect_refused(r, {big + ": larger than 16 MiB"});
+  expect_error(r, {big + ": larger than 16 MiB"});
   EXPECT_EQ(dir.listing(), std::vector<std::string>{"big.toml"});
 }
 
@@ -140,13 +134,13 @@ TEST(CliHardening, AFolderThatTakesNoFilesIsRefusedBeforeSimulating) {
     SCOPED_TRACE(folder);
     const CliResult r =
         run_cli({"run", cli_data("small.toml"), "--out", folder + "/x.h5"}, dir.path().string());
-    expect_refused(r, {"cannot write results file " + folder + "/x.h5",
+    expect_error(r, {"cannot write results file " + folder + "/x.h5",
                        "cannot create files in folder " + folder});
     EXPECT_FALSE(contains(r.err, "replications, backend")) << "refused before it starts\n" << r;
     const CliResult c = run_cli(
         {"run", cli_data("small.toml"), "--out", dir.file("x.h5"), "--checkpoint", folder + "/c"},
         dir.path().string());
-    expect_refused(c, {"cannot write checkpoint " + folder + "/c"});
+    expect_error(c, {"cannot write checkpoint " + folder + "/c"});
   }
   if (fs::exists(dir.path() / "ro")) fs::permissions(dir.path() / "ro", fs::perms::owner_all);
   EXPECT_FALSE(fs::exists(dir.path() / "x.h5"));

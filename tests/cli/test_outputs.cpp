@@ -16,16 +16,6 @@
 namespace apmsim::cli_test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-void expect_refused(const CliResult& r, const std::vector<std::string>& fragments) {
-  ASSERT_TRUE(r.exited()) << "crashed or hung\n" << r;
-  EXPECT_EQ(r.exit_code, 2) << r;
-  for (const auto& f : fragments) EXPECT_TRUE(contains(r.err, f)) << "'" << f << "' not in\n" << r;
-}
-
 //! The pid the kernel handed out last (this machine's pid namespace).
 long last_pid() {
   std::ifstream in("/proc/sys/kernel/ns_last_pid");

@@ -23,10 +23,6 @@
 namespace apmsim::cli_test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 // small.toml: 2 providers in "aco" + 1 in "practice" (300 patients each), 2 regions with 500
 // comparison patients each, 2 + 2 years, 20 replications in batches of 7, seed 20240607.
 constexpr std::uint64_t kReplications = 20;
