@@ -68,7 +68,7 @@ R_TAIL = F32(3.442619855899)
 INV_R_TAIL = F32(1.0 / 3.442619855899)
 
 
-@njit(inline="always")
+@njit(inline="always", cache=True)
 def mix(x):
     z = x + GOLDEN
     z = (z ^ (z >> S30)) * MIX1
@@ -76,13 +76,13 @@ def mix(x):
     return z ^ (z >> S31)
 
 
-@njit(inline="always")
+@njit(inline="always", cache=True)
 def uniforms(h):
     """Two uniforms in (0, 1) from the top and middle 24 bits of a 64-bit output."""
     return (F32(h >> S40) * INV24 + HALF24, F32((h >> S16) & LOW24) * INV24 + HALF24)
 
 
-@njit
+@njit(cache=True)
 def ziggurat_tail(hz, iz, h):
     """The rejection path (about 1.2% of draws): further inputs come from hashing on h."""
     while True:
@@ -105,7 +105,7 @@ def ziggurat_tail(hz, iz, h):
             return F32(hz) * WN[iz]
 
 
-@njit(inline="always")
+@njit(inline="always", cache=True)
 def normal(word, h):
     """A standard normal from a 32-bit word; h seeds the rare rejection path."""
     hz = np.int64(np.int32(np.uint32(word)))
@@ -115,12 +115,12 @@ def normal(word, h):
     return F32(ziggurat_tail(hz, iz, h))
 
 
-@njit(inline="always")
+@njit(inline="always", cache=True)
 def logistic_bernoulli(u, eta):
     return u * (F32(1.0) + math.exp(-eta)) < F32(1.0)
 
 
-@njit(parallel=True, fastmath=True, error_model="numpy")
+@njit(parallel=True, fastmath=True, error_model="numpy", cache=True)
 def kernel(key, panel, years, log_shift, effect, trend, risk, quality, case_mix_cum, transition_cum,
            mu, sigma, p_any, cat_prob, cat_scale, neg_inv_shape, risk_score, eligible, logit_base,
            frailty_coef, adherence_coef, logit_response, nonresponse_frailty, frailty_sd,

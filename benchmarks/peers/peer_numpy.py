@@ -71,7 +71,8 @@ def simulate(p: rm.Params, replication: int) -> np.ndarray:
         catastrophic = u[1] < cat_prob[stratum]
         cat = np.zeros(n, dtype=f32)
         idx = np.flatnonzero(catastrophic)
-        cat[idx] = cat_scale[stratum[idx]] * rng.random(idx.size, dtype=f32) ** neg_inv_shape[stratum[idx]]
+        u_size = f32(1) - rng.random(idx.size, dtype=f32)  # in (0, 1]: never 0^(-1/shape)
+        cat[idx] = cat_scale[stratum[idx]] * u_size ** neg_inv_shape[stratum[idx]]
         trend = py["trend"][k]
         counterfactual = (body + cat) * trend
         cost = (body * py["effect"][provider, k] + cat) * trend
