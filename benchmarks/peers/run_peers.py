@@ -115,14 +115,16 @@ def run_apmsim(args, replications: int, one_core: bool, workdir: Path, first_see
         command += ["--seed", str(first_seed)]
     if tallies:
         command.append("--write-tallies")
-    subprocess.run(command, check=True, capture_output=True, text=True)
+    env = dict(os.environ, APMSIM_ISA=args.apmsim_isa) if args.apmsim_isa else None
+    subprocess.run(command, check=True, capture_output=True, text=True, env=env)
     exported = workdir / ("apmsim_csv" if tallies else "apmsim_json")
     subprocess.run([str(args.apmsim), "export", str(out), "--format", "csv" if tallies else "json",
                     "--out", str(exported), "--force"], check=True, capture_output=True, text=True)
     if tallies:
         return {"tallies_csv": exported / "tallies.csv"}
     info = json.loads((exported / "results.json").read_text())["info"]
-    return {"seconds": float(info["elapsed_seconds"]), "unit_years": float(info["unit_years"])}
+    return {"seconds": float(info["elapsed_seconds"]), "unit_years": float(info["unit_years"]),
+            "device": info["device"]}
 
 
 # ---- throughput ------------------------------------------------------------------------------
@@ -131,7 +133,8 @@ def throughput(args) -> None:
     replications = {"apmsim": args.apmsim_replications, "numba": args.numba_replications,
                     "numpy": args.numpy_replications}
     settings = [("one core", True)] + ([] if args.one_core_only else [("all cores", False)])
-    print(f"apmsim {args.apmsim}; {os.cpu_count()} cores; {args.rounds} rounds; replications "
+    print(f"apmsim {args.apmsim}{' (APMSIM_ISA=' + args.apmsim_isa + ')' if args.apmsim_isa else ''}; "
+          f"{os.cpu_count()} cores; {args.rounds} rounds; replications "
           + ", ".join(f"{t} {replications[t]}" for t in TOOLS) + " (1.2 M patient-years each)")
     with tempfile.TemporaryDirectory(prefix="apmsim-peers-") as tmp:
         workdir = Path(tmp)
@@ -144,6 +147,8 @@ def throughput(args) -> None:
                     m = (run_apmsim(args, n, one_core, workdir) if tool == "apmsim"
                          else run_peer(tool, args, n, one_core))
                     rates[tool].append(m["unit_years"] / m["seconds"])
+                    if tool == "apmsim" and r == 0:
+                        print(f"{label}: apmsim's device: {m['device']}")
                 print(f"{label} round {r + 1}: " + ", ".join(
                     f"{t} {rates[t][-1]:.3g}" for t in TOOLS) + " patient-years/s", flush=True)
             report(label, rates)
@@ -211,10 +216,12 @@ def main() -> int:
     a = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     a.add_argument("--scenario", type=Path, default=HERE / "reference.toml")
     a.add_argument("--apmsim", default=None, help="apmsim binary (default: build/b, release, ci)")
+    a.add_argument("--apmsim-isa", default=None,
+                   help="cap apmsim's kernel (APMSIM_ISA: generic, avx2, avx512); default: the best")
     a.add_argument("--rounds", type=int, default=7)
-    a.add_argument("--apmsim-replications", type=int, default=16)
-    a.add_argument("--numba-replications", type=int, default=8)
-    a.add_argument("--numpy-replications", type=int, default=2)
+    a.add_argument("--apmsim-replications", type=int, default=48)
+    a.add_argument("--numba-replications", type=int, default=16)
+    a.add_argument("--numpy-replications", type=int, default=6)
     a.add_argument("--all-cores-factor", type=int, default=2,
                    help="replications are multiplied by this on all cores")
     a.add_argument("--one-core-only", action="store_true")
