@@ -217,8 +217,10 @@ def kernel(key, panel, years, log_shift, effect, trend, risk, quality, case_mix_
 
 def tables(p: rm.Params) -> dict:
     """The kernel's constant arguments, float32 where the kernel computes in float32."""
-    f = lambda x: np.asarray(x, dtype=np.float32)
-    s = lambda x: F32(x)
+    def f(x):
+        return np.asarray(x, dtype=np.float32)
+
+    s = F32
     return dict(
         case_mix_cum=f(p.case_mix_cum), transition_cum=f(p.transition_cum), mu=f(p.mu),
         sigma=f(p.sigma), p_any=f(p.p_any), cat_prob=f(p.cat_prob), cat_scale=f(p.cat_scale),

@@ -149,7 +149,10 @@ def load(path: Path = REFERENCE) -> Params:
     abar, c_a = adherence_moments(loc, a_sd, beta)
     eligible = np.array([[1.0 if not m.get("strata") or name in m["strata"] else 0.0
                           for name in names] for m in measures]).reshape(len(measures), n)
-    f64 = lambda key, default=0.0: np.array([m.get(key, default) for m in measures], dtype=float)
+
+    def f64(key: str) -> np.ndarray:
+        return np.array([m.get(key, 0.0) for m in measures], dtype=float)
+
     performance_years = sim.get("performance_years", 3)
     return Params(
         seed=sim.get("seed", 1), years=sim.get("baseline_years", 3) + performance_years,
