@@ -1,6 +1,7 @@
 #pragma once
 // The benchmark's reference scenario, built in code (no parser): 3 baseline + 3 performance
 // years, 100 providers x 2,000 patients, 3 measures, one region without a comparison population.
+// benchmarks/peers/reference.toml is the same world as a file (test_peers_reference.cpp): change both.
 
 #include <cmath>
 
