@@ -279,8 +279,8 @@ QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, con
 //! percentiles on all replications (order-statistic intervals; a batch would see too little of
 //! the tail). Expectations are each provider-year cell's own, whatever the selection.
 EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangement& a,
-                                        const Selection& selection, const Loading& load) {
-  const Expectations e = expectations(view, a);
+                                        const Expectations& e, const Selection& selection,
+                                        const Loading& load) {
   EstimateGrid<Exhibit> out = batch_means<Exhibit>(view, 1, [&](ReplicationRange range) {
     return exhibit_values(years_of(view, a, e, selection, range), a, load);
   });
@@ -295,9 +295,11 @@ EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangemen
   out(E::kAttachCount).se = kNaN;
   if (attached == 0 && !all.empty())
     out(E::kAttachProbabilityUpper).value = kRuleOfThree / static_cast<double>(all.size());
-  if (!ratios.empty())
+  if (!ratios.empty()) {
+    stats::sort_for_quantiles(ratios);  // once for every percentile
     for (const Percentile& p : kPercentiles)
-      out(p.quantity) = stats::value_at_risk_estimate(ratios, p.level);
+      out(p.quantity) = stats::value_at_risk_estimate_sorted(ratios, p.level);
+  }
   return out;
 }
 
@@ -452,10 +454,13 @@ std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
   // By performance year and over the agreement, as the net result is.
   const std::vector<std::string> columns = year_columns(view.years(), "agreement");
   EstimateTable table = make_table(labels, columns, quantities_of<Exhibit>(), view.batch_count());
+  // Each arrangement's cell expectations, the same in every column: made once.
+  std::vector<Expectations> expected;
+  for (const Arrangement& a : rows) expected.push_back(expectations(view, a));
   for (std::size_t column = 0; column < columns.size(); ++column) {
     const Selection selection = view.everyone(column_year(column, view.years()));
     for (std::size_t i = 0; i < rows.size(); ++i)
-      put_row(table, i, column, exhibit_estimates(view, rows[i], selection, load));
+      put_row(table, i, column, exhibit_estimates(view, rows[i], expected[i], selection, load));
   }
   return {{"risk", "stop_loss_exhibit",
            "stop-loss exhibit: each specific attachment and each aggregate attachment (net of "

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -48,18 +49,18 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
   for (const Entity& e : model.entities)
     per_year += e.shape.episodes ? e.volume : static_cast<double>(e.shape.panel_size);
   const double f = per_year > 0.0 ? std::min(1.0, kPilotUnits / kPilotReplications / per_year) : 0.0;
-  ReplicationWorld world;
-  std::vector<ClaimRecord> records;
-  // Enough units of every enrollment type present (after the first replications) in every year.
-  const auto enough = [this]() {
-    for (const auto& year : type_costs_)
-      for (const auto& type : year)
-        if (!type.empty() && type.size() < kMinTypeUnits) return false;
-    return true;
+  // One replication's unit costs, by calendar year and enrollment type: replications are
+  // independent (their streams come from the replication index), so the first
+  // kPilotReplications are simulated in parallel and joined in replication order.
+  struct Piece {
+    std::vector<std::vector<float>> costs;
+    std::vector<std::vector<std::vector<float>>> type_costs;
   };
-  for (std::uint32_t r = 0; r < static_cast<std::uint32_t>(kMaxPilotReplications) &&
-                            (r < static_cast<std::uint32_t>(kPilotReplications) || !enough());
-       ++r) {
+  const auto simulate_replication = [&](std::uint32_t r, Piece& piece) {
+    piece.costs.assign(static_cast<std::size_t>(years), {});
+    piece.type_costs.assign(static_cast<std::size_t>(years), std::vector<std::vector<float>>(types));
+    ReplicationWorld world;
+    std::vector<ClaimRecord> records;
     draw_world(model, r, world);
     for (std::uint32_t e = 0; e < model.entity_count(); ++e) {
       const model::EntityShape& shape = model.entities[e].shape;
@@ -75,19 +76,59 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
         if (w.end == 0) continue;
         simulate_claims(model, world, r, w, records);
         for (const ClaimRecord& c : records) {
-          costs_[static_cast<std::size_t>(c.year)].push_back(c.cost);
+          piece.costs[static_cast<std::size_t>(c.year)].push_back(c.cost);
           if (types > 0)
-            type_costs_[static_cast<std::size_t>(c.year)]
-                       [static_cast<std::size_t>(s.strata[static_cast<std::size_t>(c.stratum)]
-                                                     .enrollment_type)]
-                           .push_back(c.cost);
+            piece.type_costs[static_cast<std::size_t>(c.year)]
+                            [static_cast<std::size_t>(s.strata[static_cast<std::size_t>(c.stratum)]
+                                                          .enrollment_type)]
+                                .push_back(c.cost);
         }
       }
     }
+  };
+  const auto join = [this](const Piece& piece) {
+    for (std::size_t y = 0; y < costs_.size(); ++y) {
+      costs_[y].insert(costs_[y].end(), piece.costs[y].begin(), piece.costs[y].end());
+      for (std::size_t t = 0; t < type_costs_[y].size(); ++t)
+        type_costs_[y][t].insert(type_costs_[y][t].end(), piece.type_costs[y][t].begin(),
+                                 piece.type_costs[y][t].end());
+    }
+  };
+  // Enough units of every enrollment type present (after the first replications) in every year.
+  const auto enough = [this]() {
+    for (const auto& year : type_costs_)
+      for (const auto& type : year)
+        if (!type.empty() && type.size() < kMinTypeUnits) return false;
+    return true;
+  };
+  std::vector<Piece> first(static_cast<std::size_t>(kPilotReplications));
+  // Exceptions may not leave an OpenMP region: the first one is kept and rethrown after it.
+  std::exception_ptr failed;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int r = 0; r < kPilotReplications; ++r) {
+    try {
+      simulate_replication(static_cast<std::uint32_t>(r), first[static_cast<std::size_t>(r)]);
+    } catch (...) {
+#pragma omp critical(apmsim_truncation_pilot)
+      if (!failed) failed = std::current_exception();
+    }
   }
-  for (auto& year : costs_) std::sort(year.begin(), year.end());
+  if (failed) std::rethrow_exception(failed);
+  for (const Piece& piece : first) join(piece);
+  first.clear();
+  for (std::uint32_t r = static_cast<std::uint32_t>(kPilotReplications);
+       r < static_cast<std::uint32_t>(kMaxPilotReplications) && !enough(); ++r) {
+    Piece piece;
+    simulate_replication(r, piece);
+    join(piece);
+  }
+  // Each year's (and type's) costs sorted, the lists in parallel: a sort's result is one.
+  std::vector<std::vector<float>*> lists;
+  for (auto& year : costs_) lists.push_back(&year);
   for (auto& year : type_costs_)
-    for (auto& type : year) std::sort(type.begin(), type.end());
+    for (auto& type : year) lists.push_back(&type);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t i = 0; i < lists.size(); ++i) std::sort(lists[i]->begin(), lists[i]->end());
 }
 
 std::vector<double> TruncationPilot::percentile(double p) const {
@@ -119,7 +160,13 @@ void resolve_truncation(scenario::Scenario& s, std::uint64_t seed) {
 }
 
 void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed) {
-  std::vector<std::unique_ptr<TruncationPilot>> pilots;  // by population
+  TruncationPilots pilots;
+  resolve_truncation(variants, seed, pilots);
+}
+
+void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed,
+                        TruncationPilots& memo) {
+  std::vector<std::unique_ptr<TruncationPilot>>& pilots = memo.by_population;
   for (scenario::Variant& v : variants) {
     if (!needs_truncation_pilot(v.scenario)) continue;
     if (pilots.size() <= v.population) pilots.resize(v.population + 1);

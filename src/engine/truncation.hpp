@@ -6,6 +6,7 @@
 //! and rank resolves the same amounts from the same scenario and seed.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "scenario/scenario.hpp"
@@ -52,9 +53,19 @@ std::uint64_t pilot_seed(std::uint64_t seed);
 void resolve_truncation(scenario::Scenario& scenario, std::uint64_t seed);
 //! The same with a pilot already made for this scenario's population.
 void resolve_truncation(scenario::Scenario& scenario, const TruncationPilot& pilot);
+//! Pilots by population, kept from one run of a world to the next: `apmsim solve` prices its
+//! candidates (contract terms only) on one world and seed, so its pilot is made once, not per step.
+struct TruncationPilots {
+  std::vector<std::unique_ptr<TruncationPilot>> by_population;
+};
+
 //! Resolves every variant's truncate_percentile from one pilot per population (variants of one
 //! population share its model, so its pilot), as a run does before simulating.
 void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed);
+//! The same with `pilots` as a memo: a population's pilot already there is used, one made is kept.
+//! Only for variants of the world and seed the memo was made for.
+void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed,
+                        TruncationPilots& pilots);
 //! Whether any contract year asks for truncate_percentile.
 bool needs_truncation_pilot(const scenario::Scenario& scenario);
 

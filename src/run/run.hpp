@@ -65,6 +65,8 @@ class Run {
   struct Population;
   struct VariantState;
   std::vector<analysis::VariantSummary> summaries() const;
+  //! Threads for analysing `variants` variants at once: the run's, at most one a variant.
+  int analysis_threads(int variants) const;
 
   scenario::Scenario scenario_;
   RunSettings options_;  //!< resolved

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,9 @@
 
 namespace apmsim::analysis {
 struct TallyDump;
+}
+namespace apmsim::engine {
+struct TruncationPilots;
 }
 
 namespace apmsim::run {
@@ -60,6 +64,9 @@ struct RunSettings {
   //! thresholds must be among theirs, and the run's thresholds become theirs.
   const analysis::TallyDump* stored = nullptr;
   std::string stored_source;
+  //! Truncation pilots kept from run to run of one world and seed (`apmsim solve`: its candidates
+  //! differ in contract terms only); nullptr: each run makes its own.
+  std::shared_ptr<engine::TruncationPilots> pilots;
   //! Messages for the user (resume notes); may be empty.
   std::function<void(const std::string&)> note;
 };

@@ -369,12 +369,19 @@ Estimate standard_deviation_estimate(const std::vector<double>& x) {
 }
 
 Estimate value_at_risk_estimate(std::vector<double> losses, double level) {
+  if (losses.empty()) return {};
+  sort_losses(losses);
+  return value_at_risk_estimate_sorted(losses, level);
+}
+
+void sort_for_quantiles(std::vector<double>& losses) { sort_losses(losses); }
+
+Estimate value_at_risk_estimate_sorted(const std::vector<double>& losses, double level) {
   Estimate e;
   const std::size_t n = losses.size();
   if (n == 0) return e;
-  e.value = value_at_risk(losses, level);
+  e.value = losses[quantile_rank(level, n).k - 1];  // value_at_risk, the sample sorted once
   if (n < 2) return e;
-  std::sort(losses.begin(), losses.end());
   const double dn = static_cast<double>(n);
   const auto at_rank = [&](double rank) {  // 1-based rank, clamped to the sample
     const double r = std::clamp(rank, 1.0, dn);
