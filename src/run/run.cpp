@@ -96,8 +96,8 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
   // the resolved settings', the same for every variant.
   variants_ = scenario::expand_sweep(s);
   // Percentile truncation: amounts from one seeded pilot per population, before any simulation.
-  if (options_.pilots)
-    engine::resolve_truncation(variants_, *options_.seed, *options_.pilots);
+  if (options_.same_world)
+    engine::resolve_truncation(variants_, *options_.seed, *options_.same_world->pilots);
   else
     engine::resolve_truncation(variants_, *options_.seed);
   // Populations: one simulation each, with the union of its variants' tally thresholds.
@@ -224,7 +224,7 @@ void Run::simulate_batch(std::uint64_t count) {
     Population& p = *populations_[k];
     const engine::BatchTallies& tallies = batches[k];
     try {
-      p.summary->add(tallies);
+      if (!summary_of_same_world()) p.summary->add(tallies);
     } catch (const stats::OverflowError& e) {
       throw InputError(scenario_.path + ": " + e.what() +
                        "; the scenario's costs or counts exceed double precision");
@@ -247,6 +247,31 @@ void Run::simulate_batch(std::uint64_t count) {
     }
   }
   end_ += count;
+  keep_summary_of_same_world();
+}
+
+bool Run::summary_of_same_world() {
+  SameWorld* same = options_.same_world.get();
+  // Stored tallies, all of them from the first: the summary of another pricing of them.
+  if (!same || !options_.stored || same->stored_summary.empty() || first_ != 0 ||
+      options_.shard_count != 0 || populations_.size() != 1)
+    return false;
+  if (end_ == first_) {
+    ByteReader r(same->stored_summary, options_.stored_source);
+    populations_.front()->summary->add_saved(r);
+  }
+  return true;
+}
+
+void Run::keep_summary_of_same_world() {
+  SameWorld* same = options_.same_world.get();
+  if (!same || !options_.stored || !same->stored_summary.empty() || first_ != 0 ||
+      options_.shard_count != 0 || populations_.size() != 1 ||
+      end_ != options_.stored->replications)
+    return;
+  ByteWriter w;
+  populations_.front()->summary->save(w);
+  same->stored_summary = std::move(w.bytes());
 }
 
 // --- States --------------------------------------------------------------------------------------

@@ -239,8 +239,12 @@ double student_t_quantile(double p, int df) {
 
 double value_at_risk(std::vector<double> losses, double level) {
   const QuantileRank r = quantile_rank(level, losses.size());
-  sort_losses(losses);
-  return losses[r.k - 1];
+  for (double v : losses)
+    if (std::isnan(v)) throw std::invalid_argument("risk measure of a sample containing NaN");
+  // The k-th order statistic by selection: the sorted sample's element, in linear time.
+  const auto kth = losses.begin() + static_cast<std::ptrdiff_t>(r.k - 1);
+  std::nth_element(losses.begin(), kth, losses.end());
+  return *kth;
 }
 
 double tail_value_at_risk(std::vector<double> losses, double level) {
