@@ -4,6 +4,7 @@
 #include <cmath>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "engine/claims.hpp"
@@ -23,13 +24,18 @@ std::uint32_t sampled(double n, double f) {
   return static_cast<std::uint32_t>(std::min(n, std::max(1.0, std::ceil(n * f))));
 }
 
-//! The type-7 p-quantile of sorted x, rounded to single precision; 0 for no data.
+//! The type-7 p-quantile of x (in any order), rounded to single precision; 0 for no data. Its two
+//! order statistics by selection on a copy: the sorted sample's values, in linear time.
 double quantile(const std::vector<float>& x, double p) {
   if (x.empty()) return 0.0;
   const double h = (static_cast<double>(x.size()) - 1.0) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, x.size() - 1);
-  const double q = x[lo] + (h - static_cast<double>(lo)) * (double(x[hi]) - double(x[lo]));
+  std::vector<float> y(x);
+  const auto at = y.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(y.begin(), at, y.end());
+  const double x_lo = *at;
+  const double x_hi = lo + 1 < y.size() ? *std::min_element(at + 1, y.end()) : x_lo;
+  const double q = x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
   return static_cast<double>(static_cast<float>(q));
 }
 
@@ -122,28 +128,34 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
     simulate_replication(r, piece);
     join(piece);
   }
-  // Each year's (and type's) costs sorted, the lists in parallel: a sort's result is one.
-  std::vector<std::vector<float>*> lists;
-  for (auto& year : costs_) lists.push_back(&year);
-  for (auto& year : type_costs_)
-    for (auto& type : year) lists.push_back(&type);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::size_t i = 0; i < lists.size(); ++i) std::sort(lists[i]->begin(), lists[i]->end());
 }
 
 std::vector<double> TruncationPilot::percentile(double p) const {
-  std::vector<double> out;
-  for (const std::vector<float>& x : costs_) out.push_back(quantile(x, p));
+  const std::lock_guard<std::mutex> lock(memo_->mutex);
+  for (const auto& [level, amounts] : memo_->percentile)
+    if (level == p) return amounts;
+  std::vector<double> out(costs_.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t y = 0; y < costs_.size(); ++y) out[y] = quantile(costs_[y], p);
+  memo_->percentile.emplace_back(p, out);
   return out;
 }
 
 std::vector<std::vector<double>> TruncationPilot::percentile_by_type(double p) const {
+  const std::lock_guard<std::mutex> lock(memo_->mutex);
+  for (const auto& [level, amounts] : memo_->by_type)
+    if (level == p) return amounts;
   std::vector<std::vector<double>> out;
   for (const auto& year : type_costs_) {
     if (year.empty()) return {};
-    out.emplace_back();
-    for (const std::vector<float>& x : year) out.back().push_back(quantile(x, p));
+    out.emplace_back(year.size());
   }
+  if (out.empty()) return out;
+  const std::size_t types = type_costs_.front().size();
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t i = 0; i < out.size() * types; ++i)
+    out[i / types][i % types] = quantile(type_costs_[i / types][i % types], p);
+  memo_->by_type.emplace_back(p, out);
   return out;
 }
 

@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <vector>
 
 #include "scenario/scenario.hpp"
@@ -39,8 +41,16 @@ class TruncationPilot {
   std::size_t units(int year) const { return costs_.at(static_cast<std::size_t>(year)).size(); }
 
  private:
-  std::vector<std::vector<float>> costs_;  //!< per calendar year, sorted
-  std::vector<std::vector<std::vector<float>>> type_costs_;  //!< [year][type], sorted
+  std::vector<std::vector<float>> costs_;  //!< per calendar year, in replication order
+  std::vector<std::vector<std::vector<float>>> type_costs_;  //!< [year][type], the same
+  //! The percentiles asked for, by level: selection (not a sort) answers each level once, and
+  //! every variant and contract year asks the same level again.
+  struct Memo {
+    std::mutex mutex;
+    std::vector<std::pair<double, std::vector<double>>> percentile;
+    std::vector<std::pair<double, std::vector<std::vector<double>>>> by_type;
+  };
+  std::unique_ptr<Memo> memo_ = std::make_unique<Memo>();
 };
 
 //! The pilot's seed: a mix of the run's, so the pilot's draws are not any replication's.
