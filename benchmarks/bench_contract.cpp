@@ -44,7 +44,8 @@ struct Stage {
   apmsim::contract::Records records;
   a::Results stored;  //!< a run of the scenario (its sweep too) with its tallies, for price
   std::uint64_t provider_years() const {
-    return records.replications * records.providers.size() * static_cast<std::uint64_t>(records.years);
+    return records.replications * records.providers.size() *
+           static_cast<std::uint64_t>(records.years);
   }
 };
 
@@ -60,7 +61,8 @@ const Stage& stage(const std::string& name) {
   st->scenario.sweep.clear();
   const std::uint64_t seed = full.simulation.seed;
   apmsim::engine::resolve_truncation(st->scenario, seed);
-  st->model = std::make_unique<apmsim::engine::Model>(apmsim::engine::build_model(st->scenario, seed));
+  st->model =
+      std::make_unique<apmsim::engine::Model>(apmsim::engine::build_model(st->scenario, seed));
   apmsim::engine::CpuEngine(*st->model, 0).run_batch(0, kReplications, st->tallies);
   st->evaluator = std::make_unique<apmsim::contract::Evaluator>(
       *st->model, st->scenario.contract, st->scenario.simulation.baseline_years,
@@ -121,8 +123,8 @@ void price(benchmark::State& state, const std::string& name) {
     const a::Results r = apmsim::run::price(st.stored, "bench", terms, {});
     variants = r.variants.size();
   }
-  state.counters["variants/s"] =
-      benchmark::Counter(double(variants) * double(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["variants/s"] = benchmark::Counter(double(variants) * double(state.iterations()),
+                                                    benchmark::Counter::kIsRate);
   state.counters["provider_years/s"] =
       benchmark::Counter(double(variants * st.provider_years()) * double(state.iterations()),
                          benchmark::Counter::kIsRate);

@@ -64,7 +64,8 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
   };
   const auto simulate_replication = [&](std::uint32_t r, Piece& piece) {
     piece.costs.assign(static_cast<std::size_t>(years), {});
-    piece.type_costs.assign(static_cast<std::size_t>(years), std::vector<std::vector<float>>(types));
+    piece.type_costs.assign(static_cast<std::size_t>(years),
+                            std::vector<std::vector<float>>(types));
     ReplicationWorld world;
     std::vector<ClaimRecord> records;
     draw_world(model, r, world);
