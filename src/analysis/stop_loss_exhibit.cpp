@@ -202,6 +202,9 @@ std::vector<double> cell_means(const RecordView& view, const Arrangement& a,
 //! The provider-years of `range` under `a`, with their expectations.
 struct Expectations {
   std::vector<double> claims, retained;
+  //! With every_year(): each record's StopLossYear, replication r's cell c at r x cells + c, made
+  //! once for the batches and columns that select from them.
+  std::vector<StopLossYear> years;
 };
 Expectations expectations(const RecordView& view, const Arrangement& a) {
   const std::vector<double> none(view.cells(), 0.0);
@@ -212,15 +215,42 @@ Expectations expectations(const RecordView& view, const Arrangement& a) {
   return e;
 }
 
+//! The StopLossYear of one record (cell `cell`) under `a`.
+StopLossYear stop_loss_year(const RecordView& view, const Arrangement& a, const Expectations& e,
+                            ProviderYear r, std::size_t cell) {
+  StopLossYear y = year_of(a, r, year_in(view, cell), e.claims[cell]);
+  y.expected_retained = e.retained[cell];
+  return y;
+}
+
+//! `e` with every record's StopLossYear (Expectations::years).
+Expectations every_year(const RecordView& view, const Arrangement& a, Expectations e) {
+  e.years.reserve(view.cells() * view.replications());
+  view.for_each_cell(view.everyone(), view.all_replications(),
+                     [&](ProviderYear r, std::uint64_t, std::size_t cell) {
+                       e.years.push_back(stop_loss_year(view, a, e, r, cell));
+                     });
+  return e;
+}
+
 std::vector<StopLossYear> years_of(const RecordView& view, const Arrangement& a,
                                    const Expectations& e, const Selection& selection,
                                    ReplicationRange range) {
   std::vector<StopLossYear> years;
-  view.for_each_cell(selection, range, [&](ProviderYear r, std::uint64_t, std::size_t cell) {
-    StopLossYear y = year_of(a, r, year_in(view, cell), e.claims[cell]);
-    y.expected_retained = e.retained[cell];
-    years.push_back(y);
-  });
+  if (e.years.empty()) {
+    view.for_each_cell(selection, range, [&](ProviderYear r, std::uint64_t, std::size_t cell) {
+      years.push_back(stop_loss_year(view, a, e, r, cell));
+    });
+    return years;
+  }
+  // The same provider-years in the same order (RecordView::for_each_cell), taken from e.years.
+  const std::size_t cells = view.cells();
+  const auto n = static_cast<std::size_t>(view.years());
+  for (std::uint64_t rep = range.first; rep < range.first + range.count; ++rep)
+    for (std::size_t provider : selection.providers)
+      for (std::size_t year = 0; year < n; ++year)
+        if (selection.covers(static_cast<int>(year)))
+          years.push_back(e.years[static_cast<std::size_t>(rep) * cells + provider * n + year]);
   return years;
 }
 
@@ -279,8 +309,8 @@ QuantityGrid<Exhibit> exhibit_values(const std::vector<StopLossYear>& years, con
 //! percentiles on all replications (order-statistic intervals; a batch would see too little of
 //! the tail). Expectations are each provider-year cell's own, whatever the selection.
 EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangement& a,
-                                        const Selection& selection, const Loading& load) {
-  const Expectations e = expectations(view, a);
+                                        const Expectations& e, const Selection& selection,
+                                        const Loading& load) {
   EstimateGrid<Exhibit> out = batch_means<Exhibit>(view, 1, [&](ReplicationRange range) {
     return exhibit_values(years_of(view, a, e, selection, range), a, load);
   });
@@ -295,9 +325,11 @@ EstimateGrid<Exhibit> exhibit_estimates(const RecordView& view, const Arrangemen
   out(E::kAttachCount).se = kNaN;
   if (attached == 0 && !all.empty())
     out(E::kAttachProbabilityUpper).value = kRuleOfThree / static_cast<double>(all.size());
-  if (!ratios.empty())
+  if (!ratios.empty()) {
+    stats::sort_for_quantiles(ratios);  // once for every percentile
     for (const Percentile& p : kPercentiles)
-      out(p.quantity) = stats::value_at_risk_estimate(ratios, p.level);
+      out(p.quantity) = stats::value_at_risk_estimate_sorted(ratios, p.level);
+  }
   return out;
 }
 
@@ -452,10 +484,14 @@ std::vector<AnalysisTable> stop_loss_exhibit(const RecordView& view,
   // By performance year and over the agreement, as the net result is.
   const std::vector<std::string> columns = year_columns(view.years(), "agreement");
   EstimateTable table = make_table(labels, columns, quantities_of<Exhibit>(), view.batch_count());
-  for (std::size_t column = 0; column < columns.size(); ++column) {
-    const Selection selection = view.everyone(column_year(column, view.years()));
-    for (std::size_t i = 0; i < rows.size(); ++i)
-      put_row(table, i, column, exhibit_estimates(view, rows[i], selection, load));
+  // Row by row: each arrangement's expectations and provider-years, the same in every column,
+  // made once (and only one row's kept at a time).
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Expectations expected = every_year(view, rows[i], expectations(view, rows[i]));
+    for (std::size_t column = 0; column < columns.size(); ++column) {
+      const Selection selection = view.everyone(column_year(column, view.years()));
+      put_row(table, i, column, exhibit_estimates(view, rows[i], expected, selection, load));
+    }
   }
   return {{"risk", "stop_loss_exhibit",
            "stop-loss exhibit: each specific attachment and each aggregate attachment (net of "

@@ -107,6 +107,9 @@ int solve_command(const std::vector<std::string>& args, const std::string& comma
   }
   run::RunSettings settings;
   settings.threads = threads_option(vm);
+  // Every candidate is the same world and seed with other contract terms (--vary is a contract
+  // term): one truncation pilot, one tally summary of stored tallies.
+  settings.same_world = std::make_shared<run::SameWorld>();
   settings.command_line = command_line;
   scenario::Scenario base;
   analysis::Results stored;

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "engine/claims.hpp"
@@ -22,13 +24,18 @@ std::uint32_t sampled(double n, double f) {
   return static_cast<std::uint32_t>(std::min(n, std::max(1.0, std::ceil(n * f))));
 }
 
-//! The type-7 p-quantile of sorted x, rounded to single precision; 0 for no data.
+//! The type-7 p-quantile of x (in any order), rounded to single precision; 0 for no data. Its two
+//! order statistics by selection on a copy: the sorted sample's values, in linear time.
 double quantile(const std::vector<float>& x, double p) {
   if (x.empty()) return 0.0;
   const double h = (static_cast<double>(x.size()) - 1.0) * p;
   const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, x.size() - 1);
-  const double q = x[lo] + (h - static_cast<double>(lo)) * (double(x[hi]) - double(x[lo]));
+  std::vector<float> y(x);
+  const auto at = y.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(y.begin(), at, y.end());
+  const double x_lo = *at;
+  const double x_hi = lo + 1 < y.size() ? *std::min_element(at + 1, y.end()) : x_lo;
+  const double q = x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
   return static_cast<double>(static_cast<float>(q));
 }
 
@@ -48,18 +55,19 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
   for (const Entity& e : model.entities)
     per_year += e.shape.episodes ? e.volume : static_cast<double>(e.shape.panel_size);
   const double f = per_year > 0.0 ? std::min(1.0, kPilotUnits / kPilotReplications / per_year) : 0.0;
-  ReplicationWorld world;
-  std::vector<ClaimRecord> records;
-  // Enough units of every enrollment type present (after the first replications) in every year.
-  const auto enough = [this]() {
-    for (const auto& year : type_costs_)
-      for (const auto& type : year)
-        if (!type.empty() && type.size() < kMinTypeUnits) return false;
-    return true;
+  // One replication's unit costs, by calendar year and enrollment type: replications are
+  // independent (their streams come from the replication index), so the first
+  // kPilotReplications are simulated in parallel and joined in replication order.
+  struct Piece {
+    std::vector<std::vector<float>> costs;
+    std::vector<std::vector<std::vector<float>>> type_costs;
   };
-  for (std::uint32_t r = 0; r < static_cast<std::uint32_t>(kMaxPilotReplications) &&
-                            (r < static_cast<std::uint32_t>(kPilotReplications) || !enough());
-       ++r) {
+  const auto simulate_replication = [&](std::uint32_t r, Piece& piece) {
+    piece.costs.assign(static_cast<std::size_t>(years), {});
+    piece.type_costs.assign(static_cast<std::size_t>(years),
+                            std::vector<std::vector<float>>(types));
+    ReplicationWorld world;
+    std::vector<ClaimRecord> records;
     draw_world(model, r, world);
     for (std::uint32_t e = 0; e < model.entity_count(); ++e) {
       const model::EntityShape& shape = model.entities[e].shape;
@@ -75,34 +83,80 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
         if (w.end == 0) continue;
         simulate_claims(model, world, r, w, records);
         for (const ClaimRecord& c : records) {
-          costs_[static_cast<std::size_t>(c.year)].push_back(c.cost);
+          piece.costs[static_cast<std::size_t>(c.year)].push_back(c.cost);
           if (types > 0)
-            type_costs_[static_cast<std::size_t>(c.year)]
-                       [static_cast<std::size_t>(s.strata[static_cast<std::size_t>(c.stratum)]
-                                                     .enrollment_type)]
-                           .push_back(c.cost);
+            piece.type_costs[static_cast<std::size_t>(c.year)]
+                            [static_cast<std::size_t>(s.strata[static_cast<std::size_t>(c.stratum)]
+                                                          .enrollment_type)]
+                                .push_back(c.cost);
         }
       }
     }
+  };
+  const auto join = [this](const Piece& piece) {
+    for (std::size_t y = 0; y < costs_.size(); ++y) {
+      costs_[y].insert(costs_[y].end(), piece.costs[y].begin(), piece.costs[y].end());
+      for (std::size_t t = 0; t < type_costs_[y].size(); ++t)
+        type_costs_[y][t].insert(type_costs_[y][t].end(), piece.type_costs[y][t].begin(),
+                                 piece.type_costs[y][t].end());
+    }
+  };
+  // Enough units of every enrollment type present (after the first replications) in every year.
+  const auto enough = [this]() {
+    for (const auto& year : type_costs_)
+      for (const auto& type : year)
+        if (!type.empty() && type.size() < kMinTypeUnits) return false;
+    return true;
+  };
+  std::vector<Piece> first(static_cast<std::size_t>(kPilotReplications));
+  // Exceptions may not leave an OpenMP region: the first one is kept and rethrown after it.
+  std::exception_ptr failed;
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int r = 0; r < kPilotReplications; ++r) {
+    try {
+      simulate_replication(static_cast<std::uint32_t>(r), first[static_cast<std::size_t>(r)]);
+    } catch (...) {
+#pragma omp critical(apmsim_truncation_pilot)
+      if (!failed) failed = std::current_exception();
+    }
   }
-  for (auto& year : costs_) std::sort(year.begin(), year.end());
-  for (auto& year : type_costs_)
-    for (auto& type : year) std::sort(type.begin(), type.end());
+  if (failed) std::rethrow_exception(failed);
+  for (const Piece& piece : first) join(piece);
+  first.clear();
+  for (std::uint32_t r = static_cast<std::uint32_t>(kPilotReplications);
+       r < static_cast<std::uint32_t>(kMaxPilotReplications) && !enough(); ++r) {
+    Piece piece;
+    simulate_replication(r, piece);
+    join(piece);
+  }
 }
 
 std::vector<double> TruncationPilot::percentile(double p) const {
-  std::vector<double> out;
-  for (const std::vector<float>& x : costs_) out.push_back(quantile(x, p));
+  const std::lock_guard<std::mutex> lock(memo_->mutex);
+  for (const auto& [level, amounts] : memo_->percentile)
+    if (level == p) return amounts;
+  std::vector<double> out(costs_.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t y = 0; y < costs_.size(); ++y) out[y] = quantile(costs_[y], p);
+  memo_->percentile.emplace_back(p, out);
   return out;
 }
 
 std::vector<std::vector<double>> TruncationPilot::percentile_by_type(double p) const {
+  const std::lock_guard<std::mutex> lock(memo_->mutex);
+  for (const auto& [level, amounts] : memo_->by_type)
+    if (level == p) return amounts;
   std::vector<std::vector<double>> out;
   for (const auto& year : type_costs_) {
     if (year.empty()) return {};
-    out.emplace_back();
-    for (const std::vector<float>& x : year) out.back().push_back(quantile(x, p));
+    out.emplace_back(year.size());
   }
+  if (out.empty()) return out;
+  const std::size_t types = type_costs_.front().size();
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t i = 0; i < out.size() * types; ++i)
+    out[i / types][i % types] = quantile(type_costs_[i / types][i % types], p);
+  memo_->by_type.emplace_back(p, out);
   return out;
 }
 
@@ -119,7 +173,13 @@ void resolve_truncation(scenario::Scenario& s, std::uint64_t seed) {
 }
 
 void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed) {
-  std::vector<std::unique_ptr<TruncationPilot>> pilots;  // by population
+  TruncationPilots pilots;
+  resolve_truncation(variants, seed, pilots);
+}
+
+void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed,
+                        TruncationPilots& memo) {
+  std::vector<std::unique_ptr<TruncationPilot>>& pilots = memo.by_population;
   for (scenario::Variant& v : variants) {
     if (!needs_truncation_pilot(v.scenario)) continue;
     if (pilots.size() <= v.population) pilots.resize(v.population + 1);

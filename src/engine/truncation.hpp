@@ -6,6 +6,9 @@
 //! and rank resolves the same amounts from the same scenario and seed.
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <utility>
 #include <vector>
 
 #include "scenario/scenario.hpp"
@@ -38,8 +41,16 @@ class TruncationPilot {
   std::size_t units(int year) const { return costs_.at(static_cast<std::size_t>(year)).size(); }
 
  private:
-  std::vector<std::vector<float>> costs_;  //!< per calendar year, sorted
-  std::vector<std::vector<std::vector<float>>> type_costs_;  //!< [year][type], sorted
+  std::vector<std::vector<float>> costs_;  //!< per calendar year, in replication order
+  std::vector<std::vector<std::vector<float>>> type_costs_;  //!< [year][type], the same
+  //! The percentiles asked for, by level: selection (not a sort) answers each level once, and
+  //! every variant and contract year asks the same level again.
+  struct Memo {
+    std::mutex mutex;
+    std::vector<std::pair<double, std::vector<double>>> percentile;
+    std::vector<std::pair<double, std::vector<std::vector<double>>>> by_type;
+  };
+  std::unique_ptr<Memo> memo_ = std::make_unique<Memo>();
 };
 
 //! The pilot's seed: a mix of the run's, so the pilot's draws are not any replication's.
@@ -52,9 +63,19 @@ std::uint64_t pilot_seed(std::uint64_t seed);
 void resolve_truncation(scenario::Scenario& scenario, std::uint64_t seed);
 //! The same with a pilot already made for this scenario's population.
 void resolve_truncation(scenario::Scenario& scenario, const TruncationPilot& pilot);
+//! Pilots by population, kept from one run of a world to the next: `apmsim solve` prices its
+//! candidates (contract terms only) on one world and seed, so its pilot is made once, not per step.
+struct TruncationPilots {
+  std::vector<std::unique_ptr<TruncationPilot>> by_population;
+};
+
 //! Resolves every variant's truncate_percentile from one pilot per population (variants of one
 //! population share its model, so its pilot), as a run does before simulating.
 void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed);
+//! The same with `pilots` as a memo: a population's pilot already there is used, one made is kept.
+//! Only for variants of the world and seed the memo was made for.
+void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t seed,
+                        TruncationPilots& pilots);
 //! Whether any contract year asks for truncate_percentile.
 bool needs_truncation_pilot(const scenario::Scenario& scenario);
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <stdexcept>
+
+#include <omp.h>
 
 #include "analysis/contract_analysis.hpp"
 #include "analysis/state_codec.hpp"
@@ -65,6 +68,11 @@ void check_finite(const scenario::Scenario& s, const engine::Model& m, const con
 
 }  // namespace
 
+int Run::analysis_threads(int variants) const {
+  const int threads = options_.threads > 0 ? options_.threads : omp_get_max_threads();
+  return std::max(1, std::min(threads, variants));
+}
+
 //! One simulated world and the contract variants evaluated on it.
 struct Run::Population {
   scenario::Scenario scenario;  //!< with the thresholds of all its variants
@@ -88,7 +96,10 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
   // the resolved settings', the same for every variant.
   variants_ = scenario::expand_sweep(s);
   // Percentile truncation: amounts from one seeded pilot per population, before any simulation.
-  engine::resolve_truncation(variants_, *options_.seed);
+  if (options_.same_world)
+    engine::resolve_truncation(variants_, *options_.seed, *options_.same_world->pilots);
+  else
+    engine::resolve_truncation(variants_, *options_.seed);
   // Populations: one simulation each, with the union of its variants' tally thresholds.
   for (std::size_t i = 0; i < variants_.size(); ++i) {
     const std::size_t k = variants_[i].population;
@@ -213,7 +224,7 @@ void Run::simulate_batch(std::uint64_t count) {
     Population& p = *populations_[k];
     const engine::BatchTallies& tallies = batches[k];
     try {
-      p.summary->add(tallies);
+      if (!summary_of_same_world()) p.summary->add(tallies);
     } catch (const stats::OverflowError& e) {
       throw InputError(scenario_.path + ": " + e.what() +
                        "; the scenario's costs or counts exceed double precision");
@@ -236,6 +247,31 @@ void Run::simulate_batch(std::uint64_t count) {
     }
   }
   end_ += count;
+  keep_summary_of_same_world();
+}
+
+bool Run::summary_of_same_world() {
+  SameWorld* same = options_.same_world.get();
+  // Stored tallies, all of them from the first: the summary of another pricing of them.
+  if (!same || !options_.stored || same->stored_summary.empty() || first_ != 0 ||
+      options_.shard_count != 0 || populations_.size() != 1)
+    return false;
+  if (end_ == first_) {
+    ByteReader r(same->stored_summary, options_.stored_source);
+    populations_.front()->summary->add_saved(r);
+  }
+  return true;
+}
+
+void Run::keep_summary_of_same_world() {
+  SameWorld* same = options_.same_world.get();
+  if (!same || !options_.stored || !same->stored_summary.empty() || first_ != 0 ||
+      options_.shard_count != 0 || populations_.size() != 1 ||
+      end_ != options_.stored->replications)
+    return;
+  ByteWriter w;
+  populations_.front()->summary->save(w);
+  same->stored_summary = std::move(w.bytes());
 }
 
 // --- States --------------------------------------------------------------------------------------
@@ -407,15 +443,28 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
 
 std::vector<VariantSummary> Run::summaries() const {
   std::vector<VariantSummary> out(variants_.size());
-  for (const auto& p : populations_)
-    for (std::size_t i : p->variants) {
+  // Variants are analysed apart, each into its own summary, so in parallel: the numbers are
+  // the same whatever the thread count. Exceptions may not leave the OpenMP region: the first
+  // variant's (in order) is rethrown after it, as a loop would have thrown it.
+  std::vector<std::exception_ptr> failed(variants_.size());
+  const int n = static_cast<int>(variants_.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(analysis_threads(n))
+  for (int k = 0; k < n; ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    try {
       const scenario::Variant& v = variants_[i];
+      const Population& p = *populations_[v.population];
       VariantSummary& vs = out[i];
-      vs = p->summary->summary(v.name);
+      vs = p.summary->summary(v.name);
       for (const auto& [path, value] : v.parameters) vs.parameters.push_back(path + "=" + value);
       if (states_[i]->evaluator)
-        analysis::analyse_contract(v.scenario, *p->model, states_[i]->records, vs);
+        analysis::analyse_contract(v.scenario, *p.model, states_[i]->records, vs);
+    } catch (...) {
+      failed[i] = std::current_exception();
     }
+  }
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
   return out;
 }
 

@@ -65,6 +65,13 @@ class Run {
   struct Population;
   struct VariantState;
   std::vector<analysis::VariantSummary> summaries() const;
+  //! With RunSettings::same_world and stored tallies priced before: true, and at the first
+  //! batch the kept tally summary joined (the batches' own are not added).
+  bool summary_of_same_world();
+  //! Keeps the tally summary in RunSettings::same_world once every stored replication is in.
+  void keep_summary_of_same_world();
+  //! Threads for analysing `variants` variants at once: the run's, at most one a variant.
+  int analysis_threads(int variants) const;
 
   scenario::Scenario scenario_;
   RunSettings options_;  //!< resolved

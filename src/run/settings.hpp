@@ -5,9 +5,11 @@
 #include <csignal>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "engine/truncation.hpp"
 #include "scenario/scenario.hpp"
 
 namespace apmsim::analysis {
@@ -60,8 +62,19 @@ struct RunSettings {
   //! thresholds must be among theirs, and the run's thresholds become theirs.
   const analysis::TallyDump* stored = nullptr;
   std::string stored_source;
+  //! What runs of one world and seed with other contract terms share (`apmsim solve`'s
+  //! candidates): made by the first, reused by the rest; nullptr: each run makes its own.
+  std::shared_ptr<struct SameWorld> same_world;
   //! Messages for the user (resume notes); may be empty.
   std::function<void(const std::string&)> note;
+};
+
+//! What runs of one world and seed share when only contract terms differ (RunSettings::same_world):
+//! the truncation pilots, and with stored tallies (price) the tally summary of all of them, which
+//! no contract term changes (the tally thresholds are the stored run's whatever the terms).
+struct SameWorld {
+  std::shared_ptr<engine::TruncationPilots> pilots = std::make_shared<engine::TruncationPilots>();
+  std::string stored_summary;  //!< TallySummary::save of every stored replication; "" until made
 };
 
 //! `settings` with every override filled in: the scenario's [simulation] value where the

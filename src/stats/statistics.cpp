@@ -239,8 +239,12 @@ double student_t_quantile(double p, int df) {
 
 double value_at_risk(std::vector<double> losses, double level) {
   const QuantileRank r = quantile_rank(level, losses.size());
-  sort_losses(losses);
-  return losses[r.k - 1];
+  for (double v : losses)
+    if (std::isnan(v)) throw std::invalid_argument("risk measure of a sample containing NaN");
+  // The k-th order statistic by selection: the sorted sample's element, in linear time.
+  const auto kth = losses.begin() + static_cast<std::ptrdiff_t>(r.k - 1);
+  std::nth_element(losses.begin(), kth, losses.end());
+  return *kth;
 }
 
 double tail_value_at_risk(std::vector<double> losses, double level) {
@@ -369,12 +373,19 @@ Estimate standard_deviation_estimate(const std::vector<double>& x) {
 }
 
 Estimate value_at_risk_estimate(std::vector<double> losses, double level) {
+  if (losses.empty()) return {};
+  sort_losses(losses);
+  return value_at_risk_estimate_sorted(losses, level);
+}
+
+void sort_for_quantiles(std::vector<double>& losses) { sort_losses(losses); }
+
+Estimate value_at_risk_estimate_sorted(const std::vector<double>& losses, double level) {
   Estimate e;
   const std::size_t n = losses.size();
   if (n == 0) return e;
-  e.value = value_at_risk(losses, level);
+  e.value = losses[quantile_rank(level, n).k - 1];  // value_at_risk, the sample sorted once
   if (n < 2) return e;
-  std::sort(losses.begin(), losses.end());
   const double dn = static_cast<double>(n);
   const auto at_rank = [&](double rank) {  // 1-based rank, clamped to the sample
     const double r = std::clamp(rank, 1.0, dn);

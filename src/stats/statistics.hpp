@@ -88,6 +88,12 @@ Estimate standard_deviation_estimate(const std::vector<double>& x);
 //! steady difference. Batch means would not do: a batch smaller than 1 / (1 - level) sees no
 //! tail at all.
 Estimate value_at_risk_estimate(std::vector<double> losses, double level);
+//! The same of losses already sorted by sort_for_quantiles: several levels of one sample sort it
+//! once.
+Estimate value_at_risk_estimate_sorted(const std::vector<double>& sorted, double level);
+//! Sorts losses ascending for the *_sorted estimates; throws std::invalid_argument on a NaN, as
+//! every risk measure does.
+void sort_for_quantiles(std::vector<double>& losses);
 
 //! TVaR at `level` of i.i.d. losses with the delta-method standard error
 //! sqrt((Var(L | L >= VaR) + level (TVaR - VaR)^2) / (n (1 - level))) (Manistre and Hancock 2005).

@@ -107,6 +107,34 @@ TEST(Price, OtherTermsEqualAFullRunOfThem) {
   EXPECT_FALSE(testing_support::same_bits(run.records.front().values, priced.records.front().values));
 }
 
+// `apmsim solve` prices its candidates with one SameWorld: the truncation pilot and the stored
+// tallies' summary made by the first pricing and reused by the next. Each result equals a
+// pricing of its own, bit for bit, in either order of terms (mssp_aco: truncate_percentile).
+TEST(Price, PricingWithTheSameWorldEqualsPricingAlone) {
+  const scenario::Scenario s =
+      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/mssp_aco.toml");
+  const analysis::Results run = simulate(s, stored_settings(4));
+  std::string terms = own_terms(s.text, "s.toml");
+  terms = terms.substr(0, terms.find("[sweep]"));
+  std::string other = terms;
+  const std::string rate = "savings_rate = 0.5";
+  ASSERT_NE(other.find(rate), std::string::npos) << other;
+  other.replace(other.find(rate), rate.size(), "savings_rate = 0.35");
+  RunSettings shared;
+  shared.keep_records = true;
+  shared.same_world = std::make_shared<SameWorld>();
+  RunSettings alone;
+  alone.keep_records = true;
+  for (const std::string& text : {terms, other, terms}) {
+    const scenario::Scenario priced = priced_scenario(run, "run.h5", text, "terms.toml");
+    const analysis::Results with_memo = price(run, "run.h5", priced, shared);
+    EXPECT_FALSE(shared.same_world->stored_summary.empty());
+    const analysis::Results without = price(run, "run.h5", priced, alone);
+    expect_same_results(without, with_memo);
+    expect_same_records(without, with_memo);
+  }
+}
+
 // A tally threshold the run did not keep is refused, naming it; so are terms touching the world,
 // a run without tallies, and a shard. Errors in the terms' tables name the terms file.
 TEST(Price, RefusesWhatTheStoredRunCannotAnswer) {
