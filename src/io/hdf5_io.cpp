@@ -23,40 +23,53 @@ Handle file_access(const std::string& path) {
   return fapl;
 }
 
-//! H5Literate callback: appends each member name to a std::vector<std::string>.
-herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
+//! What a link that is not a hard link is, for the message refusing it; "" for a hard link.
+const char* other_link(const H5L_info_t* info) {
+  return info->type == H5L_TYPE_HARD       ? ""
+         : info->type == H5L_TYPE_SOFT     ? " is a soft link"
+         : info->type == H5L_TYPE_EXTERNAL ? " is an external link"
+                                           : " is a user-defined link";
+}
+
+//! What collect_name gathers: the member names, and the first member that is not a hard link.
+struct Members {
+  std::vector<std::string> names;
+  std::string link;  //!< "<name> is a soft link", ...; empty when every member is a hard link
+};
+
+//! H5Literate callback: appends each member name; stops at a link that is not a hard link.
+herr_t collect_name(hid_t, const char* name, const H5L_info_t* info, void* out) {
   try {
-    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    Members& members = *static_cast<Members*>(out);
+    if (*other_link(info)) {
+      members.link = std::string(name) + other_link(info);
+      return 1;
+    }
+    members.names.emplace_back(name);
     return 0;
   } catch (...) {
     return -1;
   }
 }
 
-//! H5Lvisit callback: stops at the first link that is not a hard link, keeping its name and kind.
-herr_t find_other_link(hid_t, const char* name, const H5L_info_t* info, void* out) {
-  if (info->type == H5L_TYPE_HARD) return 0;
-  try {
-    *static_cast<std::string*>(out) =
-        std::string(name) + (info->type == H5L_TYPE_SOFT       ? " is a soft link"
-                             : info->type == H5L_TYPE_EXTERNAL ? " is an external link"
-                                                               : " is a user-defined link");
-    return 1;
-  } catch (...) {
-    return -1;
-  }
+//! Throws Error for `link` ("<name> is a soft link") found in `parent`.
+[[noreturn]] void refuse_link(const Node& parent, const std::string& link) {
+  throw Error(parent.child(link) +
+              ": a results file holds its data itself; apmsim does not follow links to other "
+              "objects or files");
 }
 
 }  // namespace
 
 void refuse_links(const Node& root) {
-  std::string found;
-  check(H5Lvisit(root.id(), H5_INDEX_NAME, H5_ITER_INC, find_other_link, &found), root.path,
-        "list links");
-  if (!found.empty())
-    throw Error(root.child(found) +
-                ": a results file holds its data itself; apmsim does not follow links to "
-                "other objects or files");
+  // One level: the root's members. Below it every group the reader lists (member_groups) and
+  // every path it opens (has_member) is checked the same way; a whole-file visit would walk
+  // damaged metadata the reader never reads, where HDF5 itself can crash (fuzz_results found it).
+  Members found;
+  hsize_t next = 0;
+  check(H5Literate(root.id(), H5_INDEX_NAME, H5_ITER_INC, &next, collect_name, &found), root.path,
+        "list members");
+  if (!found.link.empty()) refuse_link(root, found.link);
 }
 
 std::string last_error_message() {
@@ -140,22 +153,28 @@ Node open_dataset(const Node& parent, const std::string& name) {
 }
 
 bool has_member(const Node& parent, const std::string& name) {
-  return check(H5Lexists(parent.id(), name.c_str(), H5P_DEFAULT), parent.child(name), "look up") >
-         0;
+  if (check(H5Lexists(parent.id(), name.c_str(), H5P_DEFAULT), parent.child(name), "look up") <= 0)
+    return false;
+  H5L_info_t info;
+  check(H5Lget_info(parent.id(), name.c_str(), &info, H5P_DEFAULT), parent.child(name),
+        "look up");
+  if (*other_link(&info)) refuse_link(parent, name + other_link(&info));
+  return true;
 }
 
 std::vector<std::string> member_groups(const Node& parent) {
-  std::vector<std::string> names;
+  Members found;
   hsize_t next = 0;
-  if (H5Literate(parent.id(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &next, collect_name, &names) < 0) {
+  if (H5Literate(parent.id(), H5_INDEX_CRT_ORDER, H5_ITER_INC, &next, collect_name, &found) < 0) {
     H5Eclear2(H5E_DEFAULT);  // creation order not tracked: fall back to name order
-    names.clear();
+    found = Members{};
     next = 0;
-    check(H5Literate(parent.id(), H5_INDEX_NAME, H5_ITER_INC, &next, collect_name, &names),
+    check(H5Literate(parent.id(), H5_INDEX_NAME, H5_ITER_INC, &next, collect_name, &found),
           parent.path, "list members");
   }
+  if (!found.link.empty()) refuse_link(parent, found.link);
   std::vector<std::string> groups;
-  for (const std::string& name : names) {
+  for (const std::string& name : found.names) {
     Handle object(
         check(H5Oopen(parent.id(), name.c_str(), H5P_DEFAULT), parent.child(name), "open object"),
         H5Oclose);

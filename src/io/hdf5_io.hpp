@@ -79,9 +79,11 @@ std::string attribute_path(const Node& node, const std::string& name);
 bool has_member(const Node& parent, const std::string& name);
 //! Names of the member groups, in creation order where the group tracks it, else by name.
 std::vector<std::string> member_groups(const Node& parent);
-//! Throws Error naming the first soft, external or user-defined link below `root`: a results
-//! file holds every object itself, so a reader never follows a link into another file (whose
-//! data would then pass for the run's) or elsewhere in this one.
+//! Throws Error naming the first soft, external or user-defined link among `root`'s members: a
+//! results file holds every object itself, so a reader never follows a link into another file
+//! (whose data would then pass for the run's) or elsewhere in this one. has_member (and so
+//! open_group, open_dataset) and member_groups refuse one the same way wherever the reader
+//! looks; nothing walks the parts of a file the reader never reads.
 void refuse_links(const Node& root);
 
 // --- Attributes ----------------------------------------------------------------------------------
