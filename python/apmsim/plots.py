@@ -31,7 +31,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, PercentFormatter  # noqa: E402
 
-from .results import Results  # noqa: E402
+from .results import Results, column_label  # noqa: E402
 from .run import find_apmsim  # noqa: E402
 
 #: VaR levels in the files (quantity suffix -> probability of a loss at least that large).
@@ -75,10 +75,6 @@ def _money_label(what: str, results: Results, scale: str) -> str:
 
 def _level_label(level: str) -> str:
     return (level[:2] + "." + level[2:] if len(level) > 2 else level) + "%"
-
-
-def _column_label(column: str) -> str:
-    return {"all": "all years", "agreement": "agreement"}.get(column, column)
 
 
 def _pivot(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -254,7 +250,7 @@ def benchmark_error(results: Results, variant: Optional[str] = None, methods: Op
             x = np.arange(len(methods)) + (c - (len(columns) - 1) / 2) * width
             y = part["estimate"].to_numpy()
             err = np.abs([y - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - y])
-            ax.bar(x, y, width, yerr=err, capsize=2, label=_column_label(column), color=f"C{c % 10}")
+            ax.bar(x, y, width, yerr=err, capsize=2, label=column_label(column), color=f"C{c % 10}")
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xticks(np.arange(len(methods)), methods, rotation=15)
         ax.set_ylabel(f"{'RMSE' if q == 'rmse' else 'bias'} (share of the counterfactual cost)")

@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import brief
 from . import format as fmt
-from .results import FormatError, Results
+from .results import FormatError, Results, column_label
 from .results import open as open_results
 
 try:  # Python 3.11+ (Debian 12); the brief falls back to the text alone without it
@@ -163,7 +163,7 @@ class Report:
         columns = list(dict.fromkeys(t["column"]))
         if by == "column":
             row_name = rows[0] if rows else t["row"].iloc[0]
-            head = [_c("quantity", "l"), _c("unit", "l")] + [_c(_label(c)) for c in columns]
+            head = [_c("quantity", "l"), _c("unit", "l")] + [_c(column_label(c)) for c in columns]
             body = []
             for q in wanted:
                 part = t[(t["quantity"] == q) & (t["row"] == row_name)].set_index("column")
@@ -195,7 +195,7 @@ class Report:
                 cells.append(cell)
             body.append(cells)
         defs = [(q, info.loc[q, "description"]) for q in wanted]
-        defs.append(("column", f"values at {_label(column)}"))
+        defs.append(("column", f"values at {column_label(column)}"))
         return {"kind": "table", "tables": fit(head, body, 1), "defs": defs}
 
     def _per_variant(self, build) -> List[dict]:
@@ -524,10 +524,6 @@ ROW_HEADERS = {"methods": "method", "net_result": "provider", "rates": "group an
                "provider": "provider", "aggregate_layers": "layer", "specific_layers": "layer",
                "stop_loss_exhibit": "arrangement",
                "corridor_bands": "band", "forfeit": "", "optimal_weight": ""}
-
-
-def _label(column: str) -> str:
-    return {"all": "all years", "agreement": "agreement"}.get(column, column)
 
 
 def _short(key: str) -> str:

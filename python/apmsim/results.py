@@ -610,6 +610,11 @@ def year_label(column: str) -> str:
     return f"P{k}" if k else column
 
 
+def column_label(column: str) -> str:
+    """A table column as people read it: `P1`.., `agreement`, and `all years` for `all`."""
+    return {"all": "all years"}.get(column, year_label(column))
+
+
 def performance_year_of(column: str) -> int:
     """k for the label of performance year k (`Pk` or `performance_year_k`), else 0."""
     for prefix in ("performance_year_", "P"):

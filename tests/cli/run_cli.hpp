@@ -21,6 +21,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "../support/temp_folder.hpp"
@@ -193,6 +195,17 @@ inline void expect_refused(const CliResult& r, const std::vector<std::string>& f
   ASSERT_TRUE(r.exited()) << "crashed or hung\n" << r;
   EXPECT_EQ(r.exit_code, 2) << r;
   for (const auto& f : fragments) EXPECT_TRUE(contains(r.err, f)) << "'" << f << "' not in\n" << r;
+}
+
+//! Two runs of the same command at once (a race on one output), in `cwd`.
+inline std::pair<CliResult, CliResult> run_cli_twice(const std::vector<std::string>& args,
+                                                     const std::string& cwd, int timeout_seconds) {
+  CliResult a, b;
+  std::thread first([&] { a = run_cli(args, cwd, timeout_seconds); });
+  std::thread second([&] { b = run_cli(args, cwd, timeout_seconds); });
+  first.join();
+  second.join();
+  return {a, b};
 }
 
 }  // namespace apmsim::cli_test

@@ -142,11 +142,7 @@ TEST(CliOutputs, TwoExportsOrReportsOnOneOutPublishOnce) {
   for (const auto& args : commands) {
     SCOPED_TRACE(args[0]);
     for (int attempt = 0; attempt < 3; ++attempt) {
-      CliResult a, b;
-      std::thread first([&] { a = run_cli(args, dir.path().string(), 300); });
-      std::thread second([&] { b = run_cli(args, dir.path().string(), 300); });
-      first.join();
-      second.join();
+      const auto [a, b] = run_cli_twice(args, dir.path().string(), 300);
       ASSERT_TRUE(a.exited() && b.exited()) << a << b;
       EXPECT_EQ((a.exit_code == 0) + (b.exit_code == 0), 1) << a << b;
       const CliResult& loser = a.exit_code == 0 ? b : a;
