@@ -259,6 +259,13 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kPayment] = money.payment;
   out[kNetProviderResult] = money.net_provider_result();
   out[kPayerNetSavings] = year.counterfactual - money.outlay;
+  out[kInitialReconciliation] = reconciled;
+  out[kTrueUp] = 0.0;
+  out[kCompletionError] = 0.0;
+  out[kAgreement] = 0.0;
+  out[kInProgram] = 1.0;
+  out[kRatchet] = 0.0;
+  out[kRatchetCost] = 0.0;
   out[kEarnShare] = earn;
   out[kEarnShareComplete] = earn_share(terms.withhold, year.quality_complete);
   out[kSharedResult] = shared;
