@@ -80,9 +80,21 @@ const std::vector<ContractQuantity>& contract_quantities() {
   return all;
 }
 
+std::vector<ContractQuantity> contract_quantities(const RecordView& view) {
+  std::vector<ContractQuantity> all = contract_quantities();
+  for (const c::Field field : view.extra_fields()) {
+    if (field == c::kRatchet)
+      all.push_back({{"provider_years", "count",
+                      "provider-years in the program (a provider that left counts no more)"},
+                     [](const FieldSums& sums) { return sums.provider_years; }});
+    all.push_back(total(field));
+  }
+  return all;
+}
+
 std::vector<std::vector<RunningMoments>> contract_cells(const RecordView& view,
                                                         const std::vector<Selection>& cells) {
-  const std::vector<ContractQuantity>& quantities = contract_quantities();
+  const std::vector<ContractQuantity> quantities = contract_quantities(view);
   std::vector<std::vector<RunningMoments>> moments(cells.size(),
                                                    std::vector<RunningMoments>(quantities.size()));
   // Replication by replication: one replication's records stay in cache for every cell.
@@ -96,7 +108,7 @@ std::vector<std::vector<RunningMoments>> contract_cells(const RecordView& view,
 }
 
 void contract_tables(const RecordView& view, VariantSummary& out) {
-  const std::vector<ContractQuantity>& quantities = contract_quantities();
+  const std::vector<ContractQuantity> quantities = contract_quantities(view);
   std::vector<Quantity> described;
   for (const ContractQuantity& quantity : quantities) described.push_back(quantity.quantity);
   const std::vector<std::string> columns = year_columns(view.years(), "agreement");

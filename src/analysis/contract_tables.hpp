@@ -31,6 +31,9 @@ struct ContractQuantity {
 //! The contract tables' quantities, in table order: field totals (names, units and descriptions
 //! from contract::kFields), the savings rates of the totals, mean quality, eligible share.
 const std::vector<ContractQuantity>& contract_quantities();
+//! Those and the view's extra fields' totals (RecordView::extra_fields), with the count of
+//! provider-years in the program when the contract has several agreements.
+std::vector<ContractQuantity> contract_quantities(const RecordView& view);
 
 //! Mean and standard error over replications of every contract quantity (in
 //! contract_quantities() order) for the provider-years of each of `cells`.

@@ -42,6 +42,8 @@ RecordView make_record_view(const scenario::Scenario& scenario, const engine::Mo
   }
   RecordView view(records, std::move(names), std::move(groups), scenario.analysis.batches);
   view.set_member_years(member_years);
+  if (scenario.contract.agreements.size() > 1)
+    view.set_extra_fields({contract::kRatchet, contract::kRatchetCost});
   // Pilot truncation amounts are thresholds for the contract, not stop-loss quotes (unless a
   // layer of the contract attaches or ends there).
   std::vector<bool> quoted(records.thresholds.size(), true);
