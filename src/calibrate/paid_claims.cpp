@@ -136,6 +136,28 @@ class PaidReader {
   std::size_t header_size_ = 0;
 };
 
+//! Months without any payment before the latest paid month that make it a typo: a month typed
+//! 2203-03 for 2023-03 would be the default extract date and hide every month's censoring.
+constexpr int kMostQuietMonths = 3;
+
+//! Refuses a latest paid month (the default extract date) more than kMostQuietMonths months
+//! after every other payment.
+void refuse_stray_latest(const PaidReader& reader, const std::vector<Payment>& rows, int latest) {
+  int before = -1;
+  const Payment* stray = nullptr;
+  for (const Payment& p : rows)
+    if (p.paid < latest)
+      before = std::max(before, p.paid);
+    else if (!stray)
+      stray = &p;
+  if (before < 0 || latest - before <= kMostQuietMonths) return;
+  reader.fail(stray->line, kPaid,
+              "paid " + month_text(latest) + ", " + std::to_string(latest - before) +
+                  " months after every other payment (the latest before it " + month_text(before) +
+                  "): a typo? It would be the extract date and hide what is not yet paid; "
+                  "correct it, or give the extract date with --as-of");
+}
+
 }  // namespace
 
 int month_index(const std::string& text) {
@@ -169,6 +191,7 @@ PaidTriangle read_paid_claims(const std::string& path, const PaidOptions& option
     t.first_month = std::min(t.first_month, p.service);
     if (options.as_of < 0) t.as_of = std::max(t.as_of, p.paid);
   }
+  if (options.as_of < 0) refuse_stray_latest(reader, rows, t.as_of);
   for (const Payment& p : rows)
     if (p.paid > t.as_of)
       reader.fail(p.line, kPaid,

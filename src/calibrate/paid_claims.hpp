@@ -57,7 +57,9 @@ std::string month_text(int index);
 
 //! Reads and checks a paid-claims CSV. Throws DataError (calibrate/claims.hpp) for bad data:
 //! a missing column, a month that is not YYYY-MM, a payment before its month of service or after
-//! the extract date, an amount that is negative, not a finite number or above 1e9, no rows.
+//! the extract date, an amount that is negative, not a finite number or above 1e9, no rows;
+//! without --as-of, a latest paid month more than 3 months after every other payment (a typo
+//! there would become the extract date).
 PaidTriangle read_paid_claims(const std::string& path, const PaidOptions& options);
 
 }  // namespace apmsim::calibrate

@@ -153,6 +153,13 @@ TEST_F(PaidClaims, BadFilesAreRefusedWithTheirPlace) {
                 .find("paid.csv:2:2: column 'paid_month': paid 2023-07, after the extract date"),
             std::string::npos);
   EXPECT_NE(refusal(head).find("has a header but no rows"), std::string::npos);
+  // A year typed 2203 for 2023 would be the extract date: every month seen 180 years on.
+  const std::string typo = head + "2023-01,2023-01,5\n2023-01,2203-02,5\n2023-02,2023-02,5\n";
+  EXPECT_NE(refusal(typo).find("paid.csv:3:2: column 'paid_month': paid 2203-02, 2160 months after "
+                               "every other payment (the latest before it 2023-02): a typo?"),
+            std::string::npos)
+      << refusal(typo);
+  EXPECT_EQ(refusal(typo, 2203 * 12 + 1).find("a typo?"), std::string::npos);  // --as-of says so
   EXPECT_NE(refusal("service,paid_month,amount\n2023-01,2023-01,5\n")
                 .find("paid.csv:1: no column 'service_month'"),
             std::string::npos);

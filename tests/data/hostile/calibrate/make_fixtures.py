@@ -86,3 +86,5 @@ write("paid_wrong_columns.csv", paid.replace("service_month,", "dos,", 1))
 write("paid_header_only.csv", paid_lines[0] + "\n")
 write("paid_two_months.csv", "service_month,paid_month,amount\n2023-01,2023-01,5\n2023-02,2023-02,5\n")
 write("paid_semicolon.csv", paid.replace(",", ";"))
+# A year typed 2203 for 2023 in the latest payment: it would be the extract date.
+write("paid_year_typo.csv", "\n".join(paid_lines[:4] + ["2023-03,2203-04,5"] + paid_lines[4:]) + "\n")
