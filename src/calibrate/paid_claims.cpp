@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <string_view>
 
 #include "calibrate/claims.hpp"
@@ -57,11 +58,11 @@ class PaidReader {
     header_size_ = header.size();
   }
 
-  //! Every payment, in file order.
-  std::vector<Payment> read() {
+  //! Hands every payment, in file order, to `take` (the rows are not kept: a file may be huge).
+  template <class Take>
+  void read(Take&& take) {
     using Reader =
         io::CSVReader<kRoles, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>>;
-    std::vector<Payment> rows;
     try {
       Reader in(path_);
       in.read_header(io::ignore_extra_column, wanted_[0], wanted_[1], wanted_[2]);
@@ -76,7 +77,7 @@ class PaidReader {
           fail(p.line, kPaid,
                "paid " + month_text(p.paid) + ", before its month of service " +
                    month_text(p.service) + " (are the two columns swapped?)");
-        rows.push_back(p);
+        take(p);
       }
     } catch (const DataError&) {
       throw;
@@ -93,7 +94,6 @@ class PaidReader {
     } catch (const io::error::base& e) {
       throw DataError(path_, shown(e.what(), 300));  // it may quote the file
     }
-    return rows;
   }
 
   [[noreturn]] void fail(std::uint64_t line, int role, const std::string& message) const {
@@ -140,23 +140,32 @@ class PaidReader {
 //! 2203-03 for 2023-03 would be the default extract date and hide every month's censoring.
 constexpr int kMostQuietMonths = 3;
 
-//! Refuses a latest paid month (the default extract date) more than kMostQuietMonths months
-//! after every other payment.
-void refuse_stray_latest(const PaidReader& reader, const std::vector<Payment>& rows, int latest) {
-  int before = -1;
-  const Payment* stray = nullptr;
-  for (const Payment& p : rows)
-    if (p.paid < latest)
-      before = std::max(before, p.paid);
-    else if (!stray)
-      stray = &p;
-  if (before < 0 || latest - before <= kMostQuietMonths) return;
-  reader.fail(stray->line, kPaid,
-              "paid " + month_text(latest) + ", " + std::to_string(latest - before) +
-                  " months after every other payment (the latest before it " + month_text(before) +
-                  "): a typo? It would be the extract date and hide what is not yet paid; "
-                  "correct it, or give the extract date with --as-of");
-}
+//! The payments binned as they are read: paid by month of service and lag (lags past max_lag at
+//! max_lag), and the latest paid months (for the default extract date and its typo check).
+struct Bins {
+  std::map<int, std::vector<double>> paid;  //!< by month of service
+  std::vector<std::uint64_t> rows_by_lag;
+  std::uint64_t rows = 0;
+  double total = 0.0;
+  int latest = -1, before_latest = -1;  //!< the latest paid month; the latest before it
+  std::uint64_t latest_line = 0;        //!< the first row paid in the latest month
+
+  void add(const Payment& p, int max_lag) {
+    if (p.paid > latest) {
+      before_latest = latest;
+      latest = p.paid, latest_line = p.line;
+    } else if (p.paid < latest) {
+      before_latest = std::max(before_latest, p.paid);
+    }
+    const int lag = p.paid - p.service;
+    std::vector<double>& month = paid[p.service];
+    if (month.empty()) month.assign(std::size_t(max_lag) + 1, 0.0);
+    month[std::size_t(std::min(lag, max_lag))] += p.amount;
+    ++rows_by_lag[std::size_t(std::min(lag, max_lag + 1))];
+    ++rows;
+    total += p.amount;
+  }
+};
 
 }  // namespace
 
@@ -180,34 +189,37 @@ std::string month_text(int index) {
 
 PaidTriangle read_paid_claims(const std::string& path, const PaidOptions& options) {
   PaidReader reader(path, options.columns);
-  const std::vector<Payment> rows = reader.read();
-  if (rows.empty()) throw DataError(path, "has a header but no rows");
+  Bins bins;
+  bins.rows_by_lag.assign(std::size_t(options.max_lag) + 2, 0);
+  reader.read([&](const Payment& p) {
+    if (options.as_of >= 0 && p.paid > options.as_of)
+      reader.fail(p.line, kPaid,
+                  "paid " + month_text(p.paid) + ", after the extract date (--as-of " +
+                      month_text(options.as_of) + ")");
+    bins.add(p, options.max_lag);
+  });
+  if (bins.rows == 0) throw DataError(path, "has a header but no rows");
+  if (options.as_of < 0 && bins.before_latest >= 0 &&
+      bins.latest - bins.before_latest > kMostQuietMonths)
+    reader.fail(bins.latest_line, kPaid,
+                "paid " + month_text(bins.latest) + ", " +
+                    std::to_string(bins.latest - bins.before_latest) +
+                    " months after every other payment (the latest before it " +
+                    month_text(bins.before_latest) +
+                    "): a typo? It would be the extract date and hide what is not yet paid; "
+                    "correct it, or give the extract date with --as-of");
   PaidTriangle t;
   t.path = path;
   t.max_lag = options.max_lag;
-  t.first_month = rows.front().service;
-  t.as_of = options.as_of;
-  for (const Payment& p : rows) {
-    t.first_month = std::min(t.first_month, p.service);
-    if (options.as_of < 0) t.as_of = std::max(t.as_of, p.paid);
-  }
-  if (options.as_of < 0) refuse_stray_latest(reader, rows, t.as_of);
-  for (const Payment& p : rows)
-    if (p.paid > t.as_of)
-      reader.fail(p.line, kPaid,
-                  "paid " + month_text(p.paid) + ", after the extract date (--as-of " +
-                      month_text(t.as_of) + ")");
+  t.as_of = options.as_of >= 0 ? options.as_of : bins.latest;
+  t.first_month = bins.paid.begin()->first;
   t.paid.assign(std::size_t(t.as_of - t.first_month + 1),
                 std::vector<double>(std::size_t(t.max_lag) + 1, 0.0));
-  t.rows_by_lag.assign(std::size_t(t.max_lag) + 2, 0);
-  for (const Payment& p : rows) {
-    const int lag = p.paid - p.service;
-    ++t.rows_by_lag[std::size_t(std::min(lag, t.max_lag + 1))];
-    t.paid[std::size_t(p.service - t.first_month)][std::size_t(std::min(lag, t.max_lag))] +=
-        p.amount;
-    t.total += p.amount;
-  }
-  t.rows = rows.size();
+  for (auto& [service, paid] : bins.paid)
+    t.paid[std::size_t(service - t.first_month)] = std::move(paid);
+  t.rows_by_lag = std::move(bins.rows_by_lag);
+  t.rows = bins.rows;
+  t.total = bins.total;
   return t;
 }
 
