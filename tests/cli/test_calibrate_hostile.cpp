@@ -98,10 +98,12 @@ TEST(CliCalibrateHostile, AHugeHeaderIsClippedNotEchoed) {
   TempFolder dir;
   std::string header(10 << 20, 'x');
   write_file(dir.file("wide.csv"), header + ",\x1b[2J\nA\n");
-  const CliResult r = calibrate(dir, dir.file("wide.csv"), "claims", "");
-  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
-  EXPECT_NE(r.err.find("not a CSV header"), std::string::npos) << r.err.substr(0, 2000);
-  EXPECT_LT(r.err.size(), 1024u);
+  for (const char* mode : {"claims", "paid"}) {
+    const CliResult r = calibrate(dir, dir.file("wide.csv"), mode, "");
+    EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
+    EXPECT_NE(r.err.find("not a CSV header"), std::string::npos) << r.err.substr(0, 2000);
+    EXPECT_LT(r.err.size(), 1024u);
+  }
   // A header of many names under 64 KiB: the missing-column message lists the first few.
   std::string names = "member";
   for (int k = 0; k < 5000; ++k) names += ",c" + std::to_string(k);
