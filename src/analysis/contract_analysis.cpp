@@ -48,22 +48,31 @@ void add_truncation(const scenario::Scenario& scenario, EstimateTable& portfolio
 }  // namespace
 
 void analyse_contract(const scenario::Scenario& scenario, const engine::Model& model,
-                      const contract::Records& records, VariantSummary& out) {
+                      const contract::Records& records, VariantSummary& out,
+                      const TablesNeeded& needed) {
   const RecordView view = make_record_view(scenario, model, records);
   const scenario::Contract& contract = scenario.contract;
   const scenario::AnalysisSettings& settings = scenario.analysis;
+  // The one table read: a headline's is the table it is read from. An unknown headline: all.
+  const bool headline = needed.table == "headline";
+  const std::string table = headline ? headline_source_table(needed.quantity) : needed.table;
+  const bool all = needed.all() || table.empty();
+  const auto wants = [&](const std::string& analysis) {
+    return all || table.rfind(analysis + "/", 0) == 0;
+  };
   out.has_contract = true;
-  contract_tables(view, out);
+  if (all || table == "contract_portfolio" || table == "contract_provider")
+    contract_tables(view, out);
   add_truncation(scenario, out.portfolio);
   const auto append = [&out](std::vector<AnalysisTable> tables) {
-    for (AnalysisTable& table : tables) out.analyses.push_back(std::move(table));
+    for (AnalysisTable& t : tables) out.analyses.push_back(std::move(t));
   };
-  append(withhold_analysis(view, contract, settings));
-  append(benchmark_analysis(view, contract));
-  append(threshold_analysis(view, contract, settings));
-  append(risk_analysis(view, contract, settings));
-  out.headline = headline_table(out, settings);
-  out.losses = loss_totals(view);
+  if (wants("withhold")) append(withhold_analysis(view, contract, settings));
+  if (wants("benchmark")) append(benchmark_analysis(view, contract));
+  if (wants("threshold")) append(threshold_analysis(view, contract, settings));
+  if (wants("risk")) append(risk_analysis(view, contract, settings));
+  if (all || headline) out.headline = headline_table(out, settings);
+  if (all) out.losses = loss_totals(view);
 }
 
 stats::Estimate headline_of(const scenario::Scenario& scenario, const engine::Model& model,

@@ -458,7 +458,8 @@ std::vector<VariantSummary> Run::summaries() const {
       vs = p.summary->summary(v.name);
       for (const auto& [path, value] : v.parameters) vs.parameters.push_back(path + "=" + value);
       if (states_[i]->evaluator)
-        analysis::analyse_contract(v.scenario, *p.model, states_[i]->records, vs);
+        analysis::analyse_contract(v.scenario, *p.model, states_[i]->records, vs,
+                                    options_.tables);
     } catch (...) {
       failed[i] = std::current_exception();
     }
