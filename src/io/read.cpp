@@ -269,6 +269,16 @@ analysis::TallyDump read_tallies(const h5::Node& root) {
   tallies.efficiency = std::move(efficiency.values);
   tallies.region_shock = std::move(shock.values);
   tallies.has_draws = true;
+  // Format 2.6: the truncation pilot's amounts (older files: price simulates the pilot).
+  if (!h5::has_member(group, "truncation_levels")) return tallies;
+  tallies.truncation_levels = h5::read_array<double>(group, "truncation_levels", 1).values;
+  h5::Array<double> amounts = h5::read_array<double>(group, "truncation_amounts", 2);
+  h5::Array<double> by_type = h5::read_array<double>(group, "truncation_type_amounts", 3);
+  if (amounts.dims[0] != tallies.truncation_levels.size() || amounts.dims[1] != values.dims[2] ||
+      by_type.dims[0] != amounts.dims[0] || by_type.dims[1] != amounts.dims[1])
+    malformed(group.child("truncation_amounts") + ": shape does not match the levels and years");
+  tallies.truncation_amounts = std::move(amounts.values);
+  tallies.truncation_type_amounts = std::move(by_type.values);
   return tallies;
 }
 

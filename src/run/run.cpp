@@ -17,6 +17,7 @@
 #include "engine/truncation.hpp"
 #include "run/cuda_link.hpp"
 #include "run/stored_engine.hpp"
+#include "run/stored_pilot.hpp"
 #include "scenario/toml_text.hpp"
 #include "scenario/error.hpp"
 #include "scenario/limits.hpp"
@@ -95,11 +96,15 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
   // The variants' own [simulation] values are never read: replications, seed and batch size are
   // the resolved settings', the same for every variant.
   variants_ = scenario::expand_sweep(s);
-  // Percentile truncation: amounts from one seeded pilot per population, before any simulation.
-  if (options_.same_world)
-    engine::resolve_truncation(variants_, *options_.seed, *options_.same_world->pilots);
-  else
-    engine::resolve_truncation(variants_, *options_.seed);
+  // Percentile truncation: amounts from one seeded pilot per population, before any simulation;
+  // with stored tallies, the stored run's pilot's amounts where it kept them.
+  pilots_ = options_.same_world ? options_.same_world->pilots
+                                : std::make_shared<engine::TruncationPilots>();
+  if (options_.stored && pilots_->by_population.empty() && !variants_.empty())
+    if (auto kept = stored_pilot(*options_.stored, variants_.front().scenario, *options_.seed,
+                                 options_.stored_source))
+      pilots_->by_population.push_back(std::move(kept));
+  engine::resolve_truncation(variants_, *options_.seed, *pilots_);
   // Populations: one simulation each, with the union of its variants' tally thresholds.
   for (std::size_t i = 0; i < variants_.size(); ++i) {
     const std::size_t k = variants_[i].population;
@@ -548,6 +553,8 @@ Results Run::results(double elapsed, const std::string& device) const {
     d.type_truncation.assign(first_model.type_truncation.begin(),
                              first_model.type_truncation.end());
     d.has_draws = true;
+    if (!pilots_->by_population.empty() && pilots_->by_population.front())
+      store_pilot(*pilots_->by_population.front(), d);
   }
   if (options_.keep_records) {
     results.has_records = true;

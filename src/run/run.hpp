@@ -76,6 +76,8 @@ class Run {
   scenario::Scenario scenario_;
   RunSettings options_;  //!< resolved
   std::vector<scenario::Variant> variants_;
+  //! The truncation pilots by population (RunSettings::same_world's, or the run's own).
+  std::shared_ptr<engine::TruncationPilots> pilots_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<VariantState>> states_;
   std::uint64_t first_ = 0, end_ = 0;
