@@ -118,7 +118,7 @@ int solve_command(const std::vector<std::string>& args, const std::string& comma
   if (from_results) {
     if (vm.count("replications") || vm.count("seed"))
       throw InputError("solve: --replications and --seed are the stored run's with a results file");
-    stored = io::read_results(input);
+    stored = io::read_results(input, io::ReadParts::kStoredRun);
     const std::string terms_path =
         vm.count("contract") ? vm["contract"].as<std::string>() : input + " (its own terms)";
     const std::string terms_text =

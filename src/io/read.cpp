@@ -305,7 +305,7 @@ std::vector<analysis::RecordDump> read_records(const h5::Node& root) {
 
 }  // namespace
 
-Results read_results(const std::string& path) {
+Results read_results(const std::string& path, ReadParts parts) {
   std::error_code error;
   if (!fs::exists(path, error)) throw InputError("results file " + path + " does not exist");
   if (fs::is_directory(path, error)) throw InputError(path + " is a folder, not a results file");
@@ -321,11 +321,15 @@ Results read_results(const std::string& path) {
     Results results;
     results.info = read_run_info(root);
     read_scenario(root, results);
-    results.variants = read_summary(root);
-    read_analyses(root, results.variants);
-    read_losses(root, results.variants);
+    const bool all = parts == ReadParts::kAll;
+    if (all) {
+      results.variants = read_summary(root);
+      read_analyses(root, results.variants);
+      read_losses(root, results.variants);
+    }
     results.has_tallies = h5::has_member(root, "tallies");
     if (results.has_tallies) results.tallies = read_tallies(root);
+    if (!all) return results;
     results.has_records = h5::has_member(root, "replications");
     if (results.has_records) results.records = read_records(root);
     if (h5::has_member(root, "state")) {
