@@ -69,9 +69,8 @@ void check_finite(const scenario::Scenario& s, const engine::Model& m, const con
 
 }  // namespace
 
-int Run::analysis_threads(int variants) const {
-  const int threads = options_.threads > 0 ? options_.threads : omp_get_max_threads();
-  return std::max(1, std::min(threads, variants));
+int Run::analysis_threads() const {
+  return std::max(1, options_.threads > 0 ? options_.threads : omp_get_max_threads());
 }
 
 //! One simulated world and the contract variants evaluated on it.
@@ -228,19 +227,37 @@ void Run::simulate_batch(std::uint64_t count) {
   for (std::size_t k = 0; k < populations_.size(); ++k) {
     Population& p = *populations_[k];
     const engine::BatchTallies& tallies = batches[k];
-    try {
-      if (!summary_of_same_world()) p.summary->add(tallies);
-    } catch (const stats::OverflowError& e) {
-      throw InputError(scenario_.path + ": " + e.what() +
-                       "; the scenario's costs or counts exceed double precision");
+    // The tally summary and the variants' records read the batch into their own outputs: on
+    // two threads at once (the numbers do not depend on it); the summary's error first, as in
+    // a loop.
+    std::exception_ptr summary_failed, records_failed;
+#pragma omp parallel sections num_threads(2) if (analysis_threads() > 1)
+    {
+#pragma omp section
+      try {
+        if (!summary_of_same_world()) p.summary->add(tallies);
+      } catch (const stats::OverflowError& e) {
+        summary_failed = std::make_exception_ptr(
+            InputError(scenario_.path + ": " + e.what() +
+                       "; the scenario's costs or counts exceed double precision"));
+      } catch (...) {
+        summary_failed = std::current_exception();
+      }
+#pragma omp section
+      try {
+        for (std::size_t i : p.variants) {
+          VariantState& st = *states_[i];
+          if (!st.evaluator) continue;
+          const std::size_t before = st.records.values.size();
+          st.evaluator->add(tallies, st.records);
+          check_finite(scenario_, *p.model, st.records, before, end_);
+        }
+      } catch (...) {
+        records_failed = std::current_exception();
+      }
     }
-    for (std::size_t i : p.variants) {
-      VariantState& st = *states_[i];
-      if (!st.evaluator) continue;
-      const std::size_t before = st.records.values.size();
-      st.evaluator->add(tallies, st.records);
-      check_finite(scenario_, *p.model, st.records, before, end_);
-    }
+    if (summary_failed) std::rethrow_exception(summary_failed);
+    if (records_failed) std::rethrow_exception(records_failed);
     for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
       unit_years_.add(tallies.values[i + model::TallyLayout::kUnits]);
     if (options_.keep_tallies && k == 0) {
@@ -448,13 +465,18 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
 
 std::vector<VariantSummary> Run::summaries() const {
   std::vector<VariantSummary> out(variants_.size());
-  // Variants are analysed apart, each into its own summary, so in parallel: the numbers are
-  // the same whatever the thread count. Exceptions may not leave the OpenMP region: the first
-  // variant's (in order) is rethrown after it, as a loop would have thrown it.
+  // Variants are analysed apart, each into its own summary, so in parallel: one task a variant,
+  // and inside it one task an analysis (analyse_contract), so a single variant's analyses use
+  // the threads too; the numbers are the same whatever the thread count. Exceptions may not
+  // leave the OpenMP region: the first variant's (in order) is rethrown after it, as a loop
+  // would have thrown it.
   std::vector<std::exception_ptr> failed(variants_.size());
   const int n = static_cast<int>(variants_.size());
-#pragma omp parallel for schedule(dynamic, 1) num_threads(analysis_threads(n))
-  for (int k = 0; k < n; ++k) {
+#pragma omp parallel num_threads(analysis_threads())
+#pragma omp single
+  for (int k = 0; k < n; ++k)
+#pragma omp task default(shared) firstprivate(k)
+  {
     const auto i = static_cast<std::size_t>(k);
     try {
       const scenario::Variant& v = variants_[i];

@@ -70,8 +70,8 @@ class Run {
   bool summary_of_same_world();
   //! Keeps the tally summary in RunSettings::same_world once every stored replication is in.
   void keep_summary_of_same_world();
-  //! Threads for analysing `variants` variants at once: the run's, at most one a variant.
-  int analysis_threads(int variants) const;
+  //! Threads for the analyses (tasks: each variant, and each analysis of a variant): the run's.
+  int analysis_threads() const;
 
   scenario::Scenario scenario_;
   RunSettings options_;  //!< resolved
