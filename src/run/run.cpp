@@ -230,12 +230,15 @@ void Run::simulate_batch(std::uint64_t count) {
     // The tally summary and the variants' records read the batch into their own outputs: on
     // two threads at once (the numbers do not depend on it); the summary's error first, as in
     // a loop.
+    // Without a summary to make (solve's steps: run::SameWorld's), no second thread: a team
+    // that waits costs more than it gives.
     std::exception_ptr summary_failed, records_failed;
-#pragma omp parallel sections num_threads(2) if (analysis_threads() > 1)
+    const bool summary_needed = !summary_of_same_world();
+#pragma omp parallel sections num_threads(2) if (summary_needed && analysis_threads() > 1)
     {
 #pragma omp section
       try {
-        if (!summary_of_same_world()) p.summary->add(tallies);
+        if (summary_needed) p.summary->add(tallies);
       } catch (const stats::OverflowError& e) {
         summary_failed = std::make_exception_ptr(
             InputError(scenario_.path + ": " + e.what() +
@@ -472,7 +475,9 @@ std::vector<VariantSummary> Run::summaries() const {
   // would have thrown it.
   std::vector<std::exception_ptr> failed(variants_.size());
   const int n = static_cast<int>(variants_.size());
-#pragma omp parallel num_threads(analysis_threads())
+  // One table of one variant (solve's steps): one thread, as above.
+  const int threads = options_.tables.all() || n > 1 ? analysis_threads() : 1;
+#pragma omp parallel num_threads(threads)
 #pragma omp single
   for (int k = 0; k < n; ++k)
 #pragma omp task default(shared) firstprivate(k)
