@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "analysis/benchmark.hpp"
+#include "analysis/cash.hpp"
 #include "analysis/contract_tables.hpp"
 #include "analysis/loss_totals.hpp"
 #include "analysis/record_view.hpp"
@@ -62,6 +63,10 @@ void analyse_contract(const scenario::Scenario& scenario, const engine::Model& m
   append(benchmark_analysis(view, contract));
   append(threshold_analysis(view, contract, settings));
   append(risk_analysis(view, contract, settings));
+  std::vector<double> revenue_shares;
+  for (const std::uint32_t entity : records.providers)
+    revenue_shares.push_back(model.entities[entity].revenue_share);
+  append(cash_analysis(view, contract, revenue_shares));
   out.headline = headline_table(out, settings);
   out.losses = loss_totals(view);
 }
