@@ -47,5 +47,16 @@ TEST(CashTimingKeys, AbsentTableLeavesTheAnalysisOff) {
   EXPECT_FALSE(s.contract.timing.present);
 }
 
+TEST(CashTimingKeys, ReachGlobalReadsItsTiming) {
+  const Scenario s =
+      load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/aco_reach_global.toml");
+  const CashTiming& t = s.contract.timing;
+  ASSERT_TRUE(t.present);
+  EXPECT_TRUE(t.payments_in_advance);
+  EXPECT_LE(t.reconciliation_month, t.true_up_month);
+  EXPECT_EQ(t.mechanism_expenditure_share, 0.01);  // 42 CFR 425.204(f)(4) defaults
+  EXPECT_EQ(t.mechanism_revenue_share, 0.02);
+}
+
 }  // namespace
 }  // namespace apmsim::scenario
