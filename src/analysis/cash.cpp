@@ -68,15 +68,14 @@ double range_mean(ReplicationRange range, Value value) {
 void put_positions(const RecordView& view, const CashPaths& paths, std::size_t row,
                    EstimateTable& table) {
   const auto months = static_cast<std::size_t>(paths.months);
-  const std::vector<stats::Estimate> means =
-      batch_means(view, months, [&](ReplicationRange range) {
-        std::vector<double> out(months);
-        for (std::size_t m = 0; m < months; ++m)
-          out[m] = range_mean(range, [&](std::uint64_t rep) {
-            return paths.position_at(rep, static_cast<int>(m) + 1);
-          });
-        return out;
+  const std::vector<stats::Estimate> means = batch_means(view, months, [&](ReplicationRange range) {
+    std::vector<double> out(months);
+    for (std::size_t m = 0; m < months; ++m)
+      out[m] = range_mean(range, [&](std::uint64_t rep) {
+        return paths.position_at(rep, static_cast<int>(m) + 1);
       });
+    return out;
+  });
   std::vector<double> sample(view.replications());
   for (std::size_t m = 0; m < months; ++m) {
     put(table, Position::kMean, row, m, means[m]);
@@ -136,12 +135,10 @@ void put_present(const RecordView& view, const CashPaths& paths, std::size_t row
       batch_means(view, 2 * (years + 1), [&](ReplicationRange range) {
         std::vector<double> out;
         for (std::size_t c = 0; c <= years; ++c) {
-          out.push_back(range_mean(range, [&](std::uint64_t rep) {
-            return column_sum(paths.present, rep, c);
-          }));
-          out.push_back(range_mean(range, [&](std::uint64_t rep) {
-            return column_sum(paths.net, rep, c);
-          }));
+          out.push_back(range_mean(
+              range, [&](std::uint64_t rep) { return column_sum(paths.present, rep, c); }));
+          out.push_back(
+              range_mean(range, [&](std::uint64_t rep) { return column_sum(paths.net, rep, c); }));
         }
         return out;
       });
@@ -160,8 +157,7 @@ std::vector<std::string> month_columns(int months) {
 
 }  // namespace
 
-std::vector<AnalysisTable> cash_analysis(const RecordView& view,
-                                         const scenario::Contract& contract,
+std::vector<AnalysisTable> cash_analysis(const RecordView& view, const scenario::Contract& contract,
                                          const std::vector<double>& revenue_shares) {
   if (!contract.timing.present) return {};
   std::vector<std::string> rows = view.provider_names();
@@ -171,8 +167,8 @@ std::vector<AnalysisTable> cash_analysis(const RecordView& view,
   EstimateTable position =
       make_table(rows, month_columns(months), quantities_of<Position>(), batches);
   EstimateTable worst = make_table(rows, {"agreement"}, quantities_of<Worst>(), batches);
-  EstimateTable present = make_table(rows, year_columns(view.years(), "agreement"),
-                                     quantities_of<Present>(), batches);
+  EstimateTable present =
+      make_table(rows, year_columns(view.years(), "agreement"), quantities_of<Present>(), batches);
   for (std::size_t row = 0; row < rows.size(); ++row) {
     std::vector<std::size_t> providers{row};
     if (row == view.providers()) {
@@ -188,8 +184,8 @@ std::vector<AnalysisTable> cash_analysis(const RecordView& view,
       {"cash", "position", "cumulative cash position by month (month 1 = first month of P1)",
        position},
       {"cash", "worst_point", "the lowest cumulative cash position and its month", worst},
-      {"cash", "present_value", "present value of the net result at [contract.timing] discount_rate",
-       present}};
+      {"cash", "present_value",
+       "present value of the net result at [contract.timing] discount_rate", present}};
   for (AnalysisTable& t : repayment_mechanism_table(view, contract, revenue_shares))
     tables.push_back(std::move(t));
   return tables;

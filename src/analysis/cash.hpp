@@ -26,8 +26,7 @@ namespace apmsim::analysis {
 //!     batch-means errors;
 //! then repayment_mechanism (repayment_mechanism.hpp) where a year can owe.
 //! `revenue_shares`: per participant, revenue / cost (engine::Entity::revenue_share).
-std::vector<AnalysisTable> cash_analysis(const RecordView& view,
-                                         const scenario::Contract& contract,
+std::vector<AnalysisTable> cash_analysis(const RecordView& view, const scenario::Contract& contract,
                                          const std::vector<double>& revenue_shares);
 
 }  // namespace apmsim::analysis

@@ -44,11 +44,11 @@ void cash_flows(ProviderYear record, int year, const scenario::ContractTerms& te
   const int repay = timing.repayment_months;
   settle(record[c::kEarnedBack], end, timing.earn_back_month, 0, out);
   settle(record[c::kInitialReconciliation], end, timing.reconciliation_month, repay, out);
-  settle(record[c::kReconciliation] - record[c::kInitialReconciliation], end,
-         timing.true_up_month, repay, out);
+  settle(record[c::kReconciliation] - record[c::kInitialReconciliation], end, timing.true_up_month,
+         repay, out);
   if (terms.base == BasePayment::Capitation)
-    settle(record[c::kStopLossRecovery] + record[c::kTruncationExcess], end,
-           timing.stop_loss_month, 0, out);
+    settle(record[c::kStopLossRecovery] + record[c::kTruncationExcess], end, timing.stop_loss_month,
+           0, out);
 }
 
 CashPaths cash_paths(const RecordView& view, const scenario::Contract& contract,

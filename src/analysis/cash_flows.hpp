@@ -49,7 +49,8 @@ struct CashPaths {
   std::vector<double> present;   //!< [replication][year]: their present value
 
   double position_at(std::uint64_t rep, int month) const {
-    return position[rep * static_cast<std::uint64_t>(months) + static_cast<std::uint64_t>(month - 1)];
+    return position[rep * static_cast<std::uint64_t>(months) +
+                    static_cast<std::uint64_t>(month - 1)];
   }
 };
 

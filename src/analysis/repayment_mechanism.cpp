@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <string>
 
 #include "analysis/quantity_table.hpp"
@@ -57,8 +56,7 @@ std::vector<Owed> owed_in(const RecordView& view, const scenario::Contract& cont
   for (std::uint64_t rep = range.first; rep < range.first + range.count; ++rep)
     for (const std::size_t p : selection.providers)
       for (int y = 0; y < view.years(); ++y) {
-        if (!selection.covers(y) || !can_owe(contract.years[static_cast<std::size_t>(y)]))
-          continue;
+        if (!selection.covers(y) || !can_owe(contract.years[static_cast<std::size_t>(y)])) continue;
         const ProviderYear record = view.record(rep, p, y);
         if (record[c::kInProgram] == 0.0) continue;
         out.push_back({std::max(-record[c::kReconciliation], 0.0),
@@ -91,12 +89,14 @@ QuantityGrid<Repayment> repayment_means(const std::vector<Owed>& years) {
 }  // namespace
 
 bool can_owe(const scenario::ContractTerms& terms) {
-  if (terms.sharing.enabled && (terms.sharing.loss_rate > 0.0 || terms.sharing.loss_rate_from_sharing))
+  if (terms.sharing.enabled &&
+      (terms.sharing.loss_rate > 0.0 || terms.sharing.loss_rate_from_sharing))
     return true;
   if (terms.corridor.empty()) return false;
   if (terms.base == scenario::BasePayment::Capitation) return true;
-  return std::any_of(terms.corridor.begin(), terms.corridor.end(),
-                     [](const scenario::CorridorBand& b) { return b.lower < 0.0 && b.share > 0.0; });
+  return std::any_of(
+      terms.corridor.begin(), terms.corridor.end(),
+      [](const scenario::CorridorBand& b) { return b.lower < 0.0 && b.share > 0.0; });
 }
 
 double repayment_mechanism(ProviderYear record, double revenue_share,
@@ -115,8 +115,7 @@ std::vector<AnalysisTable> repayment_mechanism_table(const RecordView& view,
   std::vector<std::string> rows = view.provider_names();
   rows.push_back("portfolio");
   const std::vector<std::string> columns = year_columns(view.years(), "agreement");
-  EstimateTable table =
-      make_table(rows, columns, quantities_of<Repayment>(), view.batch_count());
+  EstimateTable table = make_table(rows, columns, quantities_of<Repayment>(), view.batch_count());
   for (std::size_t row = 0; row < rows.size(); ++row)
     for (std::size_t column = 0; column < columns.size(); ++column) {
       const int year = column_year(column, view.years());

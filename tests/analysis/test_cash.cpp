@@ -102,7 +102,7 @@ TEST(CashFlows, AddUpToTheNetResultUnderEachBase) {
     ASSERT_EQ(flows.size(), capitation ? 28u : 27u);
     // Payments in advance (capitation and fees): month 0 to 11; claims under ffs at month ends.
     EXPECT_EQ(flows.front().month, base == scenario::BasePayment::Ffs ? 1 : 0);
-    EXPECT_EQ(flows[12].month, 1);   // the cost: month ends
+    EXPECT_EQ(flows[12].month, 1);  // the cost: month ends
     EXPECT_EQ(flows[23].month, 12);
     EXPECT_EQ(flows[24].month, 18);  // earned back, 6 months after the year
     EXPECT_EQ(flows[24].amount, 12);
@@ -147,7 +147,8 @@ TEST(CashAnalysis, PresentValueMatchesTheHandComputation) {
   ASSERT_NE(pv, nullptr);
   const double v = std::pow(1.05, -1.0 / 12);
   const double annuity = (1 - std::pow(v, 12)) / (1 - v);
-  const double expected = 98 * annuity - 90 * v * annuity + 12 * std::pow(v, 18) - 50 * std::pow(v, 21);
+  const double expected =
+      98 * annuity - 90 * v * annuity + 12 * std::pow(v, 18) - 50 * std::pow(v, 21);
   EXPECT_NEAR(mean_of(*pv, "pv_net_result", 1, 0), expected, 1e-10);
   EXPECT_NEAR(mean_of(*pv, "pv_net_result", 1, 1), expected, 1e-10);  // agreement = the one year
   EXPECT_NEAR(mean_of(*pv, "net_result", 1, 1), 58.0, 1e-10);
@@ -225,11 +226,10 @@ TEST(CashAnalysis, RepaymentMechanismByHand) {
   }
   // With the expenditure share the lesser: 0.5% x 1,000,000 = 5,000.
   contract.timing.mechanism_expenditure_share = 0.005;
-  EXPECT_DOUBLE_EQ(
-      mean_of(*find_table(repayment_mechanism_table(h.view(2), contract, {0.5}),
-                          "repayment_mechanism"),
-              "mechanism", 0, 1),
-      5000.0);
+  EXPECT_DOUBLE_EQ(mean_of(*find_table(repayment_mechanism_table(h.view(2), contract, {0.5}),
+                                       "repayment_mechanism"),
+                           "mechanism", 0, 1),
+                   5000.0);
 }
 
 // On every record of every variant of every shipped scenario with a contract (with its own
