@@ -15,11 +15,11 @@
 #include "model/tally_layout.hpp"
 #include "run/simulate.hpp"
 #include "scenario/load.hpp"
+#include "scenario_tallies.hpp"
 
 namespace apmsim::run {
 namespace {
 
-using model::TallyLayout;
 namespace c = contract;
 
 // One provider and its region's comparison population, two baseline years and two agreements
@@ -46,44 +46,21 @@ panel_size = 100
 )" + contract;
 }
 
-// Tallies of one replication: provider 0 and the comparison population (entity 1), every year.
-struct Tallies {
-  engine::Model model;
-  engine::BatchTallies b;
-  explicit Tallies(const scenario::Scenario& s) : model(engine::build_model(s)) {
-    b.replications = 1;
-    b.entities = model.entity_count();
-    b.years = model.years();
-    b.fields = model.layout.fields();
-    b.values.assign(b.entities * b.years * b.fields, 0.0);
-  }
-  // 100 units costing `unit` each (counterfactual `cf_unit`), risk 1.
-  void set(std::uint32_t e, int y, double unit, double cf_unit) {
-    double* r = &b.values[(static_cast<std::size_t>(e) * b.years + y) * b.fields];
-    r[TallyLayout::kUnits] = 100.0;
-    r[TallyLayout::kCost] = 100.0 * unit;
-    r[TallyLayout::kCostSquared] = 100.0 * unit * unit;
-    r[TallyLayout::kCounterfactual] = 100.0 * cf_unit;
-    r[TallyLayout::kRiskScore] = 100.0;
-    for (int t = 0; t < model.layout.thresholds; ++t) r[model.layout.capped_field(t)] = 100.0 * unit;
-  }
-  c::Records evaluate(const scenario::Scenario& s) const {
-    const c::Evaluator ev(model, s.contract, s.simulation.baseline_years, 0.0);
-    c::Records r = ev.make_records();
-    ev.add(b, r);
-    return r;
-  }
-};
 
 // Baseline 1000 and 1100; the provider saves in PY1-PY2 (costs 950 and 990 against
 // counterfactual 1000 and 1100) and after.
-Tallies written(const scenario::Scenario& s, double region_unit = 1000.0) {
-  Tallies t(s);
+// 100 units a year for each.
+struct Written {
+  HandTallies tallies;
+  c::Records evaluate(const scenario::Scenario& s) const { return run::evaluate(s, tallies); }
+};
+Written written(const scenario::Scenario& s, double region_unit = 1000.0) {
+  Written t{HandTallies(s)};
   const double cost[6] = {1000, 1100, 950, 990, 1000, 1000};
   const double cf[6] = {1000, 1100, 1000, 1100, 1050, 1050};
   for (int y = 0; y < 6; ++y) {
-    t.set(0, y, cost[y], cf[y]);
-    t.set(1, y, region_unit, region_unit);
+    t.tallies.set(0, y, 100.0, 100.0 * cost[y], 100.0 * cf[y]);
+    t.tallies.set(1, y, 100.0, 100.0 * region_unit, 100.0 * region_unit);
   }
   return t;
 }

@@ -12,6 +12,7 @@
 #include "engine/model.hpp"
 #include "model/tally_layout.hpp"
 #include "scenario/load.hpp"
+#include "scenario_tallies.hpp"
 
 namespace apmsim::run {
 namespace {
@@ -46,44 +47,6 @@ name = "m"
 )" + contract;
 }
 
-// Tallies for one replication: provider 0 and the comparison population, every year.
-struct HandTallies {
-  engine::Model model;
-  engine::BatchTallies b;
-  explicit HandTallies(const scenario::Scenario& s) : model(engine::build_model(s)) {
-    b.replications = 1;
-    b.entities = model.entity_count();
-    b.years = model.years();
-    b.fields = model.layout.fields();
-    b.values.assign(b.entities * b.years * b.fields, 0.0);
-  }
-  double* at(std::uint32_t e, int y) {
-    return &b.values[(static_cast<std::size_t>(e) * b.years + y) * b.fields];
-  }
-  // n units costing `cost` in total (counterfactual `cf`), risk 1 each; measure achieved/measured.
-  void set(std::uint32_t e, int y, double n, double cost, double cf, double achieved = 0,
-           double measured = 0) {
-    double* r = at(e, y);
-    r[TallyLayout::kUnits] = n;
-    r[TallyLayout::kCost] = cost;
-    r[TallyLayout::kCostSquared] = cost * cost / n;
-    r[TallyLayout::kCounterfactual] = cf;
-    r[TallyLayout::kRiskScore] = n;
-    const auto& L = model.layout;
-    r[L.measure_field(0, TallyLayout::kEligible)] = measured;
-    r[L.measure_field(0, TallyLayout::kMeasured)] = measured;
-    r[L.measure_field(0, TallyLayout::kAchieved)] = achieved;
-    r[L.measure_field(0, TallyLayout::kAchievedTrue)] = achieved;
-    for (int t = 0; t < L.thresholds; ++t) r[L.capped_field(t)] = cost;  // nobody above
-  }
-};
-
-contract::Records evaluate(const scenario::Scenario& s, HandTallies& h) {
-  const contract::Evaluator ev(h.model, s.contract, s.simulation.baseline_years, 0.02);
-  contract::Records r = ev.make_records();
-  ev.add(h.b, r);
-  return r;
-}
 
 TEST(ContractWaterfall, FfsBlendSharingAndWithholdByHand) {
   const auto s = scenario::parse_scenario(world(R"(
