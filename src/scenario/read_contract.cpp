@@ -503,6 +503,7 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
   const ContractTerms base = read_terms(r, default_terms(context), context);
   contract.years.assign(static_cast<std::size_t>(simulation.performance_years), base);
   spread_repayment_discounts(r, contract);
+  contract.run_out = read_run_out(r);
   const Section& schema = section("contract.year");
   const auto entries = r.table_array("year", 0, 1024);
   std::vector<bool> seen(contract.years.size(), false);
