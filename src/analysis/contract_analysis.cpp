@@ -53,7 +53,7 @@ void analyse_contract(const scenario::Scenario& scenario, const engine::Model& m
   const scenario::Contract& contract = scenario.contract;
   const scenario::AnalysisSettings& settings = scenario.analysis;
   out.has_contract = true;
-  contract_tables(view, out);
+  contract_tables(view, out, contract.run_out.enabled);
   add_truncation(scenario, out.portfolio);
   const auto append = [&out](std::vector<AnalysisTable> tables) {
     for (AnalysisTable& table : tables) out.analyses.push_back(std::move(table));
