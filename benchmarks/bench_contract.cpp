@@ -130,6 +130,24 @@ void price(benchmark::State& state, const std::string& name) {
                          benchmark::Counter::kIsRate);
 }
 
+// One step of `apmsim solve` on the stored tallies: the base terms priced with only the table of
+// the figure solved for (the agreement's reconciliation, a headline) made, after a first step has
+// kept the pilot and the tally summary (run::SameWorld), as solve's steps after its first do.
+void solve_step(benchmark::State& state, const std::string& name) {
+  if (missing(state, name)) return;
+  const Stage& st = stage(name);
+  auto terms = apmsim::run::priced_scenario(
+      st.stored, "bench", apmsim::run::own_terms(st.stored.scenario_text, "bench"), "bench");
+  terms.sweep.clear();  // solve solves the base terms
+  apmsim::run::RunSettings settings;
+  settings.same_world = std::make_shared<apmsim::run::SameWorld>();
+  apmsim::run::price(st.stored, "bench", terms, settings);
+  settings.tables = {"headline", "reconciliation"};
+  for (auto _ : state)
+    benchmark::DoNotOptimize(apmsim::run::price(st.stored, "bench", terms, settings).variants.size());
+  per_provider_year(state, st);
+}
+
 void register_all() {
   for (const std::string name : {"mssp_aco", "cjr_bundle", "monitor_capitation"}) {
     benchmark::RegisterBenchmark(("contract/evaluate/" + name).c_str(), contract_evaluate, name)
@@ -162,6 +180,9 @@ void register_all() {
       return s.analyses.size();
     });
     benchmark::RegisterBenchmark(("contract/price/" + name).c_str(), price, name)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("contract/solve_step/" + name).c_str(), solve_step, name)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
   }

@@ -223,7 +223,8 @@ def _check(path: str, verify: bool) -> None:
 def read_run(path: str, variant: Optional[str] = None, years: Optional[Sequence[int]] = None,
              verify: bool = True) -> Dict:
     """A results file's contract records for one variant (default: the first with records) and the
-    selected performance years (1-based; default all): fields -> (replications, ACOs, years) arrays,
+    selected performance years (1-based; default all, those of the first agreement when the run
+    has several): fields -> (replications, ACOs, years) arrays,
     plus the ACOs' mean risk score from /tallies when the file has them."""
     import h5py
     _check(path, verify)
@@ -243,6 +244,11 @@ def read_run(path: str, variant: Optional[str] = None, years: Optional[Sequence[
         b = int(f.attrs["baseline_years"])
         p = int(f.attrs["performance_years"])
         sel = list(range(p)) if not years else [y - 1 for y in years]
+        if not years and "agreement" in fields:
+            # PY2018's ACOs were in their agreement's years: compare the first agreement's
+            # (a run over several agreements rebases later ones on its own years).
+            first = values[..., fields.index("agreement")]
+            sel = [y for y in sel if np.all(first[:, :, y] == 0)]
         if any(y < 0 or y >= values.shape[2] for y in sel):
             raise SystemExit(f"{path}: performance years are 1..{values.shape[2]}")
         values = values[:, :, sel, :]

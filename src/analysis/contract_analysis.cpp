@@ -1,6 +1,7 @@
 #include "analysis/contract_analysis.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <utility>
 
 #include "analysis/benchmark.hpp"
@@ -48,22 +49,64 @@ void add_truncation(const scenario::Scenario& scenario, EstimateTable& portfolio
 }  // namespace
 
 void analyse_contract(const scenario::Scenario& scenario, const engine::Model& model,
-                      const contract::Records& records, VariantSummary& out) {
+                      const contract::Records& records, VariantSummary& out,
+                      const TablesNeeded& needed) {
   const RecordView view = make_record_view(scenario, model, records);
   const scenario::Contract& contract = scenario.contract;
   const scenario::AnalysisSettings& settings = scenario.analysis;
-  out.has_contract = true;
-  contract_tables(view, out, contract.run_out.enabled);
-  add_truncation(scenario, out.portfolio);
-  const auto append = [&out](std::vector<AnalysisTable> tables) {
-    for (AnalysisTable& table : tables) out.analyses.push_back(std::move(table));
+  // The one table read: a headline's is the table it is read from. An unknown headline: all.
+  const bool headline = needed.table == "headline";
+  const std::string table = headline ? headline_source_table(needed.quantity) : needed.table;
+  const bool all = needed.all() || table.empty();
+  const auto wants = [&](const std::string& analysis) {
+    return all || table.rfind(analysis + "/", 0) == 0;
   };
-  append(withhold_analysis(view, contract, settings));
-  append(benchmark_analysis(view, contract));
-  append(threshold_analysis(view, contract, settings));
-  append(risk_analysis(view, contract, settings));
-  out.headline = headline_table(out, settings);
-  out.losses = loss_totals(view);
+  out.has_contract = true;
+  add_truncation(scenario, out.portfolio);
+  // The contract tables, the four analyses and the loss totals read the view alone and write
+  // their own outputs: OpenMP tasks (in parallel inside Run::summaries' team, at once where there
+  // is none), joined in this fixed order, so the numbers do not depend on the threads.
+  std::vector<AnalysisTable> parts[4];
+  std::exception_ptr failed[6];
+  const auto guarded = [&failed](int slot, const auto& work) {
+    try {
+      work();
+    } catch (...) {
+      failed[slot] = std::current_exception();
+    }
+  };
+#pragma omp taskgroup
+  {
+    if (all || table == "contract_portfolio" || table == "contract_provider") {
+#pragma omp task default(shared)
+      guarded(0, [&] { contract_tables(view, out); });
+    }
+    if (wants("withhold")) {
+#pragma omp task default(shared)
+      guarded(1, [&] { parts[0] = withhold_analysis(view, contract, settings); });
+    }
+    if (wants("benchmark")) {
+#pragma omp task default(shared)
+      guarded(2, [&] { parts[1] = benchmark_analysis(view, contract); });
+    }
+    if (wants("threshold")) {
+#pragma omp task default(shared)
+      guarded(3, [&] { parts[2] = threshold_analysis(view, contract, settings); });
+    }
+    if (wants("risk")) {
+#pragma omp task default(shared)
+      guarded(4, [&] { parts[3] = risk_analysis(view, contract, settings); });
+    }
+    if (all) {
+#pragma omp task default(shared)
+      guarded(5, [&] { out.losses = loss_totals(view); });
+    }
+  }
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
+  for (std::vector<AnalysisTable>& tables : parts)
+    for (AnalysisTable& t : tables) out.analyses.push_back(std::move(t));
+  if (all || headline) out.headline = headline_table(out, settings);
 }
 
 stats::Estimate headline_of(const scenario::Scenario& scenario, const engine::Model& model,

@@ -9,6 +9,7 @@
 
 #include "analysis/headline.hpp"
 #include "analysis/results.hpp"
+#include "analysis/tables_needed.hpp"
 #include "contract/evaluate.hpp"
 #include "engine/model.hpp"
 #include "scenario/scenario.hpp"
@@ -16,9 +17,11 @@
 
 namespace apmsim::analysis {
 
-//! Fills `out.contract_provider`, `contract_portfolio`, `headline` and `analyses`.
+//! Fills `out.contract_provider`, `contract_portfolio`, `headline`, `analyses` and `losses`; with
+//! `needed` one table (TablesNeeded), only what it reads: the rest is left empty.
 void analyse_contract(const scenario::Scenario& scenario, const engine::Model& model,
-                      const contract::Records& records, VariantSummary& out);
+                      const contract::Records& records, VariantSummary& out,
+                      const TablesNeeded& needed = {});
 
 //! Headline `name` (one of headline_quantities()) of the records with its standard error, alone:
 //! what `--target-se` reads after each batch, equal bit for bit to `out.headline`'s entry.

@@ -48,8 +48,9 @@ FieldSums field_sums(const RecordView& view, const Selection& selection,
   return sums;
 }
 
-//! The quantities of every contract, in table order.
-const std::vector<ContractQuantity>& every_contracts_quantities() {
+}  // namespace
+
+const std::vector<ContractQuantity>& contract_quantities() {
   Quantity mean_quality = field_quantity(c::kQualityScore);
   mean_quality.description += ", mean over provider-years";
   static const std::vector<ContractQuantity> all{
@@ -79,24 +80,21 @@ const std::vector<ContractQuantity>& every_contracts_quantities() {
   return all;
 }
 
-}  // namespace
-
-const std::vector<ContractQuantity>& contract_quantities(bool run_out) {
-  // docs/analyses.md, "Run-out": the settlement at the cut-off and what the true-up changed, only
-  // where the contract has [contract.run_out] (other results keep their tables).
-  static const std::vector<ContractQuantity> with_run_out = [] {
-    std::vector<ContractQuantity> all = every_contracts_quantities();
-    for (const c::Field field : {c::kInitialReconciliation, c::kTrueUp, c::kCompletionError})
-      all.push_back(total(field));
-    return all;
-  }();
-  return run_out ? with_run_out : every_contracts_quantities();
+std::vector<ContractQuantity> contract_quantities(const RecordView& view) {
+  std::vector<ContractQuantity> all = contract_quantities();
+  for (const c::Field field : view.extra_fields()) {
+    if (field == c::kRatchet)
+      all.push_back({{"provider_years", "count",
+                      "provider-years in the program (a provider that left counts no more)"},
+                     [](const FieldSums& sums) { return sums.provider_years; }});
+    all.push_back(total(field));
+  }
+  return all;
 }
 
 std::vector<std::vector<RunningMoments>> contract_cells(const RecordView& view,
-                                                        const std::vector<Selection>& cells,
-                                                        bool run_out) {
-  const std::vector<ContractQuantity>& quantities = contract_quantities(run_out);
+                                                        const std::vector<Selection>& cells) {
+  const std::vector<ContractQuantity> quantities = contract_quantities(view);
   std::vector<std::vector<RunningMoments>> moments(cells.size(),
                                                    std::vector<RunningMoments>(quantities.size()));
   // Replication by replication: one replication's records stay in cache for every cell.
@@ -109,8 +107,8 @@ std::vector<std::vector<RunningMoments>> contract_cells(const RecordView& view,
   return moments;
 }
 
-void contract_tables(const RecordView& view, VariantSummary& out, bool run_out) {
-  const std::vector<ContractQuantity>& quantities = contract_quantities(run_out);
+void contract_tables(const RecordView& view, VariantSummary& out) {
+  const std::vector<ContractQuantity> quantities = contract_quantities(view);
   std::vector<Quantity> described;
   for (const ContractQuantity& quantity : quantities) described.push_back(quantity.quantity);
   const std::vector<std::string> columns = year_columns(view.years(), "agreement");
@@ -124,7 +122,7 @@ void contract_tables(const RecordView& view, VariantSummary& out, bool run_out) 
       cells.push_back(provider < view.providers() ? Selection{{provider}, year}
                                                   : view.everyone(year));
     }
-  const std::vector<std::vector<RunningMoments>> moments = contract_cells(view, cells, run_out);
+  const std::vector<std::vector<RunningMoments>> moments = contract_cells(view, cells);
   for (std::size_t cell = 0; cell < cells.size(); ++cell) {
     const std::size_t row = cell / columns.size(), column = cell % columns.size();
     EstimateTable& table = row < view.providers() ? out.contract_provider : out.contract_portfolio;

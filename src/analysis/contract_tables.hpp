@@ -29,23 +29,22 @@ struct ContractQuantity {
 };
 
 //! The contract tables' quantities, in table order: field totals (names, units and descriptions
-//! from contract::kFields), the savings rates of the totals, mean quality, eligible share; with
-//! `run_out` (the contract has `[contract.run_out]`) then initial_reconciliation, true_up and
-//! completion_error, after the others, so either list is a prefix of the longer one.
-const std::vector<ContractQuantity>& contract_quantities(bool run_out = false);
+//! from contract::kFields), the savings rates of the totals, mean quality, eligible share.
+const std::vector<ContractQuantity>& contract_quantities();
+//! Those and the view's extra fields' totals (RecordView::extra_fields), with the count of
+//! provider-years in the program when the contract has several agreements.
+std::vector<ContractQuantity> contract_quantities(const RecordView& view);
 
 //! Mean and standard error over replications of every contract quantity (in
-//! contract_quantities(run_out) order) for the provider-years of each of `cells`.
+//! contract_quantities() order) for the provider-years of each of `cells`.
 std::vector<std::vector<RunningMoments>> contract_cells(const RecordView& view,
-                                                        const std::vector<Selection>& cells,
-                                                        bool run_out = false);
+                                                        const std::vector<Selection>& cells);
 
 //! The mean of per-replication values with its standard error (se NaN below two replications).
 stats::Estimate moments_estimate(const RunningMoments& moments);
 
 //! Fills `out.contract_provider` (rows = participants) and `out.contract_portfolio` (one row,
-//! "participants"); columns = performance years, then "agreement". `run_out`: the contract has
-//! `[contract.run_out]` (its three rows are added).
-void contract_tables(const RecordView& view, VariantSummary& out, bool run_out = false);
+//! "participants"); columns = performance years, then "agreement".
+void contract_tables(const RecordView& view, VariantSummary& out);
 
 }  // namespace apmsim::analysis

@@ -1,5 +1,6 @@
 #include "analysis/headline.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "analysis/benchmark.hpp"
@@ -109,24 +110,44 @@ struct HeadlineSource {
   std::string row, column;
 };
 
-HeadlineSource headline_source(const VariantSummary& summary,
-                               const scenario::AnalysisSettings& settings, Headline headline) {
-  const auto analysis_table = [&summary](const char* analysis, const char* name) {
-    const AnalysisTable* found = summary.analysis_table(analysis, name);
-    return found ? &found->table : nullptr;
-  };
+//! The table a headline is read from, as run::Figure names tables.
+std::string source_table(Headline headline) {
   switch (headline) {
     case Headline::kVar99:
     case Headline::kTvar99:
-      return {analysis_table("risk", "net_result"), "portfolio", "agreement"};
+      return "risk/net_result";
     case Headline::kOptimalWeight:
-      return {analysis_table("benchmark", "optimal_weight"), "participants", "all"};
+      return "benchmark/optimal_weight";
+    case Headline::kFalseReward:
+      return "threshold/rates";
+    default:
+      return "contract_portfolio";
+  }
+}
+
+HeadlineSource headline_source(const VariantSummary& summary,
+                               const scenario::AnalysisSettings& settings, Headline headline) {
+  const std::string name = source_table(headline);
+  const auto slash = name.find('/');
+  const AnalysisTable* analysis =
+      slash == std::string::npos
+          ? nullptr
+          : summary.analysis_table(name.substr(0, slash), name.substr(slash + 1));
+  const EstimateTable* table = slash == std::string::npos ? &summary.contract_portfolio
+                               : analysis                 ? &analysis->table
+                                                          : nullptr;
+  switch (headline) {
+    case Headline::kVar99:
+    case Headline::kTvar99:
+      return {table, "portfolio", "agreement"};
+    case Headline::kOptimalWeight:
+      return {table, "participants", "all"};
     case Headline::kFalseReward:
       if (settings.threshold_min_units.empty()) return {};
-      return {analysis_table("threshold", "rates"),
-              "all min_units=" + format_number(settings.threshold_min_units.front()), "agreement"};
+      return {table, "all min_units=" + format_number(settings.threshold_min_units.front()),
+              "agreement"};
     default:
-      return {&summary.contract_portfolio, "participants", "agreement"};
+      return {table, "participants", "agreement"};
   }
 }
 
@@ -146,13 +167,20 @@ stats::Estimate headline_estimate(const RecordView& view, const scenario::Contra
   return analysis_headline(view, contract, settings, headline);
 }
 
+std::string headline_source_table(const std::string& name) {
+  const auto& all = headline_quantities();
+  if (std::none_of(all.begin(), all.end(), [&](const Quantity& q) { return q.name == name; }))
+    return "";
+  return source_table(quantity_named<Headline>(name));
+}
+
 EstimateTable headline_table(const VariantSummary& summary,
                              const scenario::AnalysisSettings& settings) {
   EstimateTable table = make_table({"participants"}, {"agreement"}, headline_quantities(), 0);
   // Each figure keeps the interval of the table it comes from: one figure, one interval.
   for (const QuantityInfo<Headline>& info : kHeadlineQuantities) {
     const HeadlineSource source = headline_source(summary, settings, info.quantity);
-    if (!source.table) continue;
+    if (!source.table || source.table->rows.empty()) continue;
     put(table, info.name, 0, 0, read(*source.table, info.name, source.row, source.column));
     set_multiplier(table, info.name, source.table->multiplier(source.table->quantity(info.name)));
   }

@@ -26,9 +26,15 @@ stats::Estimate headline_estimate(const RecordView& view, const scenario::Contra
                                   const scenario::AnalysisSettings& settings,
                                   const std::string& name);
 
+//! The table headline `name` is read from, as run::Figure names tables: `contract_portfolio`,
+//! `risk/net_result`, `benchmark/optimal_weight` or `threshold/rates`; "" for a name not in
+//! headline_quantities().
+std::string headline_source_table(const std::string& name);
+
 //! The headline table of a variant whose contract tables and analyses are made: one row
 //! ("participants"), one column ("agreement"), each figure read by name from the table it belongs
-//! to (what headline_estimate computes alone); NaN where the run made no such table.
+//! to (what headline_estimate computes alone); NaN where the run made no such table (or left it
+//! empty: TablesNeeded).
 EstimateTable headline_table(const VariantSummary& summary,
                              const scenario::AnalysisSettings& settings);
 

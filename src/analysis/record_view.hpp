@@ -94,13 +94,13 @@ class RecordView {
   }
 
   //! Calls visit(ProviderYear) for the provider-years of `selection` in `range`, replication by
-  //! replication, providers in selection order, years ascending.
+  //! replication, providers in selection order, years ascending. A provider-year after its
+  //! provider left the program (`in_program` 0, `[[contract.agreement]] leave_below`) is in no
+  //! analysis: the contract no longer covers it.
   template <typename Visit>
   void for_each(const Selection& selection, ReplicationRange range, Visit visit) const {
-    for (std::uint64_t rep = range.first; rep < range.first + range.count; ++rep)
-      for (std::size_t provider : selection.providers)
-        for (int year = 0; year < years(); ++year)
-          if (selection.covers(year)) visit(record(rep, provider, year));
+    for_each_cell(selection, range,
+                  [&visit](ProviderYear record, std::uint64_t, std::size_t) { visit(record); });
   }
 
   //! Provider-year cells, provider p's year y at p x years + y: the same in every replication.
@@ -112,9 +112,12 @@ class RecordView {
     for (std::uint64_t rep = range.first; rep < range.first + range.count; ++rep)
       for (std::size_t provider : selection.providers)
         for (int year = 0; year < years(); ++year)
-          if (selection.covers(year))
-            visit(record(rep, provider, year), rep,
+          if (selection.covers(year)) {
+            const ProviderYear r = record(rep, provider, year);
+            if (r[contract::kInProgram] == 0.0) continue;
+            visit(r, rep,
                   provider * static_cast<std::size_t>(years()) + static_cast<std::size_t>(year));
+          }
   }
 
   //! value(ProviderYear) of each provider-year of `selection` in `range`, in for_each order.
@@ -163,8 +166,14 @@ class RecordView {
   }
   void set_quoted(std::vector<bool> quoted) { quoted_ = std::move(quoted); }
 
+  //! The record fields the contract tables total beyond the fixed list, because the contract
+  //! has what they measure (several agreements: the ratchet; a run-out: its settlements).
+  const std::vector<contract::Field>& extra_fields() const { return extra_fields_; }
+  void set_extra_fields(std::vector<contract::Field> fields) { extra_fields_ = std::move(fields); }
+
  private:
   std::vector<bool> quoted_;
+  std::vector<contract::Field> extra_fields_;
 };
 
 //! The view of `records` with the participants' names (model entities) and provider groups,

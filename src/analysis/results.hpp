@@ -130,6 +130,12 @@ struct TallyDump {
   //! (engine::Model::type_truncation; empty without enrollment types) (format 2.2).
   std::vector<double> type_truncation;
   bool has_draws = false;            //!< thresholds, efficiency and region_shock present
+  //! The truncation pilot's amounts at each truncate_percentile level the run asked for
+  //! (engine::TruncationPilot::Amounts), so `price` and `solve` read them instead of simulating
+  //! the pilot again (format 2.6; empty: no pilot, or an older file, whose pilot is simulated).
+  std::vector<double> truncation_levels;
+  std::vector<double> truncation_amounts;       //!< [level][calendar year]
+  std::vector<double> truncation_type_amounts;  //!< [level][calendar year][type]; none without types
 };
 
 //! Per-replication contract records of one variant, optionally stored (`--write-records`).

@@ -203,8 +203,10 @@ std::vector<double> cell_means(const RecordView& view, const Arrangement& a,
 struct Expectations {
   std::vector<double> claims, retained;
   //! With every_year(): each record's StopLossYear, replication r's cell c at r x cells + c, made
-  //! once for the batches and columns that select from them.
+  //! once for the batches and columns that select from them; `in_program` says which records
+  //! the analyses see (RecordView::for_each_cell leaves out a provider's years after it left).
   std::vector<StopLossYear> years;
+  std::vector<char> in_program;
 };
 Expectations expectations(const RecordView& view, const Arrangement& a) {
   const std::vector<double> none(view.cells(), 0.0);
@@ -225,10 +227,13 @@ StopLossYear stop_loss_year(const RecordView& view, const Arrangement& a, const 
 
 //! `e` with every record's StopLossYear (Expectations::years).
 Expectations every_year(const RecordView& view, const Arrangement& a, Expectations e) {
-  e.years.reserve(view.cells() * view.replications());
+  e.years.assign(view.cells() * view.replications(), StopLossYear{});
+  e.in_program.assign(e.years.size(), 0);
   view.for_each_cell(view.everyone(), view.all_replications(),
-                     [&](ProviderYear r, std::uint64_t, std::size_t cell) {
-                       e.years.push_back(stop_loss_year(view, a, e, r, cell));
+                     [&](ProviderYear r, std::uint64_t rep, std::size_t cell) {
+                       const std::size_t i = static_cast<std::size_t>(rep) * view.cells() + cell;
+                       e.years[i] = stop_loss_year(view, a, e, r, cell);
+                       e.in_program[i] = 1;
                      });
   return e;
 }
@@ -249,8 +254,10 @@ std::vector<StopLossYear> years_of(const RecordView& view, const Arrangement& a,
   for (std::uint64_t rep = range.first; rep < range.first + range.count; ++rep)
     for (std::size_t provider : selection.providers)
       for (std::size_t year = 0; year < n; ++year)
-        if (selection.covers(static_cast<int>(year)))
-          years.push_back(e.years[static_cast<std::size_t>(rep) * cells + provider * n + year]);
+        if (selection.covers(static_cast<int>(year))) {
+          const std::size_t i = static_cast<std::size_t>(rep) * cells + provider * n + year;
+          if (e.in_program[i]) years.push_back(e.years[i]);
+        }
   return years;
 }
 

@@ -32,38 +32,6 @@ std::string place(const std::string& file, std::uint64_t line, int column,
   return where + ": " + (name.empty() ? "" : "column '" + shown(name, 40) + "': ");
 }
 
-//! The header's column names (RFC 4180 quoting, spaces and tabs trimmed) from the first line,
-//! once check_csv_file has seen that the file is comma-separated UTF-8 text.
-std::vector<std::string> header_names(const std::string& path) {
-  const std::string line = check_csv_file(path);
-  std::vector<std::string> names;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i <= line.size(); ++i) {
-    const char c = i < line.size() ? line[i] : ',';
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      const auto a = field.find_first_not_of(" \t"), b = field.find_last_not_of(" \t");
-      names.push_back(a == std::string::npos ? "" : field.substr(a, b - a + 1));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  if (quoted) throw DataError(path, 1, 0, "", "a quoted column name is not closed");
-  return names;
-}
-
 //! Interns names: the index of each distinct name, in order of first appearance.
 class Names {
  public:
@@ -351,7 +319,7 @@ void sort_rows(RawRows& raw, const ReadOptions& options, const ColumnNames& want
 
 ClaimsData read_claims(const std::string& path, const ReadOptions& options) {
   const ColumnNames wanted = column_names(options.columns);
-  const std::vector<std::string> header = header_names(path);
+  const std::vector<std::string> header = csv_header(path);
   const ColumnPlaces column = locate_columns(path, header, wanted, options.columns.required);
   ClaimsData d;
   d.path = path;

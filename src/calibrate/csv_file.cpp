@@ -186,4 +186,34 @@ std::string check_csv_file(const std::string& path) {
   return header;
 }
 
+std::vector<std::string> csv_header(const std::string& path) {
+  const std::string line = check_csv_file(path);
+  std::vector<std::string> names;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i <= line.size(); ++i) {
+    const char c = i < line.size() ? line[i] : ',';
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      const auto a = field.find_first_not_of(" \t"), b = field.find_last_not_of(" \t");
+      names.push_back(a == std::string::npos ? "" : field.substr(a, b - a + 1));
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) throw DataError(path, 1, 0, "", "a quoted column name is not closed");
+  return names;
+}
+
 }  // namespace apmsim::calibrate

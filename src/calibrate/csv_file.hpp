@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace apmsim::calibrate {
 
@@ -24,5 +25,9 @@ bool valid_utf8(std::string_view text);
 //! ZIP or Excel workbook, UTF-16 or NUL bytes, not UTF-8, CR-only line ends, a header over
 //! 64 KiB, semicolon- or tab-delimited) and the fix.
 std::string check_csv_file(const std::string& path);
+
+//! The header's column names (RFC 4180 quoting, spaces and tabs trimmed), once check_csv_file
+//! has seen that the file is comma-separated UTF-8 text; DataError for an unclosed quote.
+std::vector<std::string> csv_header(const std::string& path);
 
 }  // namespace apmsim::calibrate

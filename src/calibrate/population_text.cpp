@@ -18,13 +18,7 @@ using scenario::toml_float;
 using scenario::toml_key;
 using scenario::toml_string;
 
-//! `x` to `digits` significant digits, as TOML.
-std::string number(double x, int digits = 6) {
-  if (x == 0.0 || !std::isfinite(x)) return toml_float(x);
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*g", digits, x);
-  return toml_float(std::strtod(text, nullptr));
-}
+std::string number(double x, int digits = 6) { return rounded_float(x, digits); }
 
 //! "  # se 0.0012" (or the reason there is none).
 std::string se_comment(const Estimate& e, const std::string& extra = "") {
@@ -234,6 +228,13 @@ void patients_and_groups(Writer& w, const Calibration& c, bool parametric) {
 }
 
 }  // namespace
+
+std::string rounded_float(double x, int digits) {
+  if (x == 0.0 || !std::isfinite(x)) return toml_float(x);
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*g", digits, x);
+  return toml_float(std::strtod(text, nullptr));
+}
 
 const char* form_name(SeverityForm form) {
   return form == SeverityForm::Parametric ? "parametric" : "empirical";

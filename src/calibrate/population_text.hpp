@@ -16,6 +16,9 @@ enum class SeverityForm { Parametric, Empirical };
 //! the other form ("" for none).
 std::string population_text(const Calibration& c, SeverityForm form, const std::string& other);
 
+//! `x` to `digits` significant digits as a TOML float ("0.0412", "3.0").
+std::string rounded_float(double x, int digits = 6);
+
 //! "parametric" or "empirical".
 const char* form_name(SeverityForm form);
 

@@ -147,7 +147,7 @@ std::string report_text(const Calibration& c) {
   return o.str();
 }
 
-std::string report_json(const Calibration& c) {
+std::string report_json(const Calibration& c, const CompletionPattern* completion) {
   std::ostringstream o;
   o << "{\n  \"source\": " << json_string(c.source) << ",\n  \"better\": " << json_string(c.better)
     << ",\n  \"rows\": " << c.rows << ", \"members\": " << c.members << ", \"providers\": " << c.providers
@@ -189,7 +189,64 @@ std::string report_json(const Calibration& c) {
       << ", \"tail_index_se\": " << json_number(s.hill.se)
       << ", \"tail_threshold\": " << json_number(s.hill_threshold) << "}";
   }
-  o << "\n  ]\n}\n";
+  o << "\n  ]";
+  if (completion) o << ",\n  \"completion\": " << completion_json(*completion);
+  o << "\n}\n";
+  return o.str();
+}
+
+std::string completion_report_text(const CompletionPattern& p) {
+  const auto column = [](const std::string& text) {  // left-aligned, 22 characters wide
+    std::size_t width = text.size();
+    for (std::size_t at = 0; (at = text.find("±", at)) != std::string::npos; ++at) --width;
+    return text + std::string(width < 22 ? 22 - width : 1, ' ');
+  };
+  std::ostringstream o;
+  o << "completion pattern: " << p.source << ": " << money(double(p.rows))
+    << " payments for months of service " << month_text(p.first_month) << " to "
+    << month_text(p.as_of) << " (extract date)\n";
+  o << "  chain ladder on the monthly triangle, lags 0 to " << p.lags
+    << "; standard errors by Mack's formula\n";
+  for (const std::string& note : p.notes) o << "  note: " << note << "\n";
+  o << "  lag  months  development factor    share paid            paid by then\n";
+  for (int k = 0; k <= p.lags; ++k) {
+    const std::string factor =
+        k < p.lags ? with_se(p.factor[std::size_t(k)]) : std::string("(last lag)");
+    o << pad(std::to_string(k), 5)
+      << pad(k < p.lags ? std::to_string(p.factor_months[std::size_t(k)]) : "", 8) << "  "
+      << column(factor) << column(with_se(p.share[std::size_t(k)]))
+      << with_se(p.cumulative[std::size_t(k)]) << "\n";
+  }
+  o << "  completion factors (a year incurred evenly; share paid R months after its end):";
+  for (std::size_t r = 0; r < p.run_out.size(); ++r)
+    o << (r ? "," : "") << " R = " << p.run_out[r] << ": " << with_se(p.completion[r]);
+  o << "\n";
+  return o.str();
+}
+
+std::string completion_json(const CompletionPattern& p) {
+  std::vector<double> values, errors, cumulative, cumulative_se, factors, factors_se, months;
+  for (const Estimate& e : p.share) values.push_back(e.value), errors.push_back(e.se >= 0.0 ? e.se : NAN);
+  for (const Estimate& e : p.cumulative) cumulative.push_back(e.value), cumulative_se.push_back(e.se >= 0.0 ? e.se : NAN);
+  for (const Estimate& e : p.factor) factors.push_back(e.value), factors_se.push_back(e.se >= 0.0 ? e.se : NAN);
+  for (const int n : p.factor_months) months.push_back(n);
+  std::ostringstream o;
+  o << "{\"source\": " << json_string(p.source) << ", \"payments\": " << p.rows
+    << ", \"first_month\": " << json_string(month_text(p.first_month))
+    << ", \"as_of\": " << json_string(month_text(p.as_of)) << ", \"lags\": " << p.lags
+    << ",\n    \"lag\": " << json_array(values) << ",\n    \"lag_se\": " << json_array(errors)
+    << ",\n    \"cumulative\": " << json_array(cumulative)
+    << ",\n    \"cumulative_se\": " << json_array(cumulative_se)
+    << ",\n    \"development_factors\": " << json_array(factors)
+    << ",\n    \"development_factors_se\": " << json_array(factors_se)
+    << ",\n    \"factor_months\": " << json_array(months) << ",\n    \"completion_factors\": [";
+  for (std::size_t r = 0; r < p.run_out.size(); ++r)
+    o << (r ? ", " : "") << "{\"run_out_months\": " << p.run_out[r]
+      << ", \"value\": " << json_number(p.completion[r].value)
+      << ", \"se\": " << (p.completion[r].se >= 0.0 ? json_number(p.completion[r].se) : "null") << "}";
+  o << "],\n    \"notes\": [";
+  for (std::size_t i = 0; i < p.notes.size(); ++i) o << (i ? ", " : "") << json_string(p.notes[i]);
+  o << "]}";
   return o.str();
 }
 

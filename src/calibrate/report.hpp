@@ -6,6 +6,7 @@
 #include <string>
 
 #include "calibrate/calibration.hpp"
+#include "calibrate/completion_pattern.hpp"
 
 namespace apmsim::calibrate {
 
@@ -14,7 +15,14 @@ namespace apmsim::calibrate {
 //! and the out-of-sample errors; which form fits better.
 std::string report_text(const Calibration& c);
 
-//! The same figures as one JSON document.
-std::string report_json(const Calibration& c);
+//! The same figures as one JSON document; with `completion`, its figures under "completion".
+std::string report_json(const Calibration& c, const CompletionPattern* completion = nullptr);
+
+//! The printed completion pattern: per lag the development factor, the share paid and the
+//! cumulative share with standard errors; the completion factors; notes.
+std::string completion_report_text(const CompletionPattern& p);
+
+//! The completion pattern's figures as a JSON object.
+std::string completion_json(const CompletionPattern& p);
 
 }  // namespace apmsim::calibrate

@@ -13,9 +13,12 @@
 
 #include "calibrate/calibration.hpp"
 #include "calibrate/claims.hpp"
+#include "calibrate/completion_pattern.hpp"
 #include "calibrate/continuance.hpp"
+#include "calibrate/paid_claims.hpp"
 #include "calibrate/population_text.hpp"
 #include "calibrate/report.hpp"
+#include "calibrate/run_out_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/python_tools.hpp"
@@ -61,6 +64,18 @@ po::options_description calibrate_options() {
       "groups for the standard errors (default 20)")(
       "continuance", po::value<std::string>()->value_name("TABLE"),
       "build the population from a continuance table instead")(
+      "paid", po::value<std::string>()->value_name("PAYMENTS"),
+      "also estimate the claims completion pattern from paid dates (alone: --out gets only the "
+      "[contract.run_out] table)")("as-of", po::value<std::string>()->value_name("YYYY-MM"),
+                                   "the paid file's extract date (default its latest paid month)")(
+      "max-lag", po::value<int>()->value_name("N"),
+      "lags of the completion pattern, 1 to 120 (default 24; later payments count at N)")(
+      "service-month-column", po::value<std::string>()->value_name("NAME"),
+      "the paid file's month of service column (default service_month)")(
+      "paid-month-column", po::value<std::string>()->value_name("NAME"),
+      "its month paid column (default paid_month)")(
+      "amount-column", po::value<std::string>()->value_name("NAME"),
+      "its amount column (default amount)")(
       "plot", po::value<std::string>()->value_name("DIR"),
       "draw the fit (PNG) into DIR, with the figures as fit.json")(
       "json", po::value<std::string>()->value_name("FILE"),
@@ -71,8 +86,9 @@ po::options_description calibrate_options() {
 
 std::string calibrate_usage() {
   std::ostringstream text;
-  text << "usage: apmsim calibrate CLAIMS.csv --out POPULATION.toml [options]\n"
-          "       apmsim calibrate --continuance TABLE.csv --out POPULATION.toml\n\n"
+  text << "usage: apmsim calibrate CLAIMS.csv --out POPULATION.toml [--paid PAYMENTS.csv] [options]\n"
+          "       apmsim calibrate --continuance TABLE.csv --out POPULATION.toml\n"
+          "       apmsim calibrate --paid PAYMENTS.csv --out RUN_OUT.toml [--as-of YYYY-MM]\n\n"
           "Estimates a scenario population (strata with severities, frailty, churn,\n"
           "transitions, trend, provider efficiency) from member-year claims, each estimate\n"
           "with its standard error, and writes it as a scenario that apmsim validate accepts.\n"
@@ -90,6 +106,13 @@ std::string calibrate_usage() {
           "their rows, so no year reads as churn) and a stray year's rows. The report counts\n"
           "what was capped or dropped. A gap in the years is refused whatever the option:\n"
           "churn needs consecutive years.\n\n"
+          "Completion pattern (docs/calibration.md, \"Completion pattern from paid dates\"):\n"
+          "--paid reads payments (service_month, paid_month as YYYY-MM, amount) and estimates\n"
+          "the share of a month's cost paid k = 0, 1, ... months after it by the chain ladder\n"
+          "on the monthly triangle, with Mack's standard errors; lags past the extract date\n"
+          "are unseen. The report prints it with the completion factors at 1, 2, 3 and 6\n"
+          "months of run-out; the population file ends with it as a commented\n"
+          "[contract.run_out] table to paste; with --paid alone --out gets that table only.\n\n"
        << calibrate_options();
   return text.str();
 }
@@ -238,21 +261,75 @@ calibrate::ReadOptions read_options(const po::variables_map& vm) {
 //! to be valid scenarios before either is written; appends them to `files`.
 void write_populations(const calibrate::Calibration& c, const std::string& out, bool force,
                        calibrate::SeverityForm first, const std::string& other,
+                       const std::string& appendix,
                        std::vector<std::unique_ptr<io::AtomicTextFile>>& files) {
   const auto second = first == calibrate::SeverityForm::Empirical
                           ? calibrate::SeverityForm::Parametric
                           : calibrate::SeverityForm::Empirical;
-  const std::string text = calibrate::population_text(
-      c, first, other.empty() ? "" : fs::path(other).filename().string());
+  const std::string text =
+      calibrate::population_text(c, first, other.empty() ? "" : fs::path(other).filename().string()) +
+      appendix;
   scenario::parse_scenario(text, out);  // what validate would say, before anything is written
   files.push_back(std::make_unique<io::AtomicTextFile>(out, force, "population file"));
   files.back()->write(text);
   if (other.empty()) return;
   const std::string other_text =
-      calibrate::population_text(c, second, fs::path(out).filename().string());
+      calibrate::population_text(c, second, fs::path(out).filename().string()) + appendix;
   scenario::parse_scenario(other_text, other);
   files.push_back(std::make_unique<io::AtomicTextFile>(other, force, "population file"));
   files.back()->write(other_text);
+}
+
+}  // namespace
+
+namespace {
+
+//! --as-of, --max-lag and the paid file's column names.
+calibrate::PaidOptions paid_options(const po::variables_map& vm) {
+  calibrate::PaidOptions paid;
+  if (vm.count("as-of")) {
+    const std::string text = vm["as-of"].as<std::string>();
+    paid.as_of = calibrate::month_index(text);
+    if (paid.as_of < 0) throw InputError("--as-of: expected a month YYYY-MM, got '" + text + "'");
+  }
+  if (vm.count("max-lag")) {
+    paid.max_lag = vm["max-lag"].as<int>();
+    if (paid.max_lag < 1 || paid.max_lag > 120)
+      throw InputError("--max-lag: must be in [1, 120], got " + std::to_string(paid.max_lag));
+  }
+  const auto column = [&](const char* option, std::string& name) {
+    if (vm.count(option)) name = vm[option].as<std::string>();
+  };
+  column("service-month-column", paid.columns.service_month);
+  column("paid-month-column", paid.columns.paid_month);
+  column("amount-column", paid.columns.amount);
+  return paid;
+}
+
+//! `apmsim calibrate --paid FILE --out RUN_OUT.toml` without claims: the run-out table only.
+int completion_only(const po::variables_map& vm, const std::string& out, bool force) {
+  if (vm.count("plot")) throw InputError("--plot draws a population's fit: give a claims file too");
+  const std::string json = vm.count("json") ? vm["json"].as<std::string>() : "";
+  if (!json.empty()) check_distinct({{"--out", out}, {"--json", json}});
+  io::check_output_path(out, force, "run-out file");
+  if (!json.empty()) io::check_output_path(json, force, "fit report");
+  const std::string paid = vm["paid"].as<std::string>();
+  const calibrate::CompletionPattern pattern =
+      calibrate::estimate_completion(calibrate::read_paid_claims(paid, paid_options(vm)));
+  std::vector<std::unique_ptr<io::AtomicTextFile>> files;
+  files.push_back(std::make_unique<io::AtomicTextFile>(out, force, "run-out file"));
+  files.back()->write(calibrate::run_out_text(pattern, false));
+  if (!json.empty()) {
+    files.push_back(std::make_unique<io::AtomicTextFile>(json, force, "fit report"));
+    files.back()->write("{\n  \"completion\": " + calibrate::completion_json(pattern) + "\n}\n");
+  }
+  std::vector<io::Temporary*> outputs;
+  for (const auto& file : files) outputs.push_back(&file->finish());
+  io::publish_together(outputs, force);
+  if (!vm.count("quiet")) std::cout << calibrate::completion_report_text(pattern) << std::flush;
+  std::fprintf(stderr, "apmsim: wrote %s ([contract.run_out], %d lags)\n", out.c_str(),
+               pattern.lags + 1);
+  return 0;
 }
 
 }  // namespace
@@ -267,6 +344,12 @@ int calibrate_command(const std::vector<std::string>& args) {
   const std::string out = vm["out"].as<std::string>();
   const bool force = vm.count("force") > 0;
   const bool continuance = vm.count("continuance") > 0;
+  const bool paid = vm.count("paid") > 0;
+  for (const char* option : {"as-of", "max-lag", "service-month-column", "paid-month-column",
+                             "amount-column"})
+    if (!paid && vm.count(option))
+      throw InputError(std::string("--") + option + ": a setting of the paid file: give --paid");
+  if (paid && !continuance && !vm.count("claims")) return completion_only(vm, out, force);
   const int severity = choice<int>(vm, "severity", {"best", "parametric", "empirical"}, 0);
   const calibrate::CalibrationSettings settings = fit_settings(vm);
   if (continuance && vm.count("claims"))
@@ -285,6 +368,11 @@ int calibrate_command(const std::vector<std::string>& args) {
   if (!json.empty()) io::check_output_path(json, force, "fit report");
   std::unique_ptr<Plot> plot;
   if (vm.count("plot")) plot = std::make_unique<Plot>(vm["plot"].as<std::string>(), force);
+  // The payments first: a bad paid file is refused before the longer fit.
+  std::unique_ptr<calibrate::CompletionPattern> pattern;
+  if (paid)
+    pattern = std::make_unique<calibrate::CompletionPattern>(calibrate::estimate_completion(
+        calibrate::read_paid_claims(vm["paid"].as<std::string>(), paid_options(vm))));
   calibrate::Calibration c;
   if (continuance) {
     const std::string table = vm["continuance"].as<std::string>();
@@ -303,16 +391,19 @@ int calibrate_command(const std::vector<std::string>& args) {
       empirical_first ? calibrate::SeverityForm::Parametric : calibrate::SeverityForm::Empirical;
   const std::string other = continuance ? "" : sibling(out, calibrate::form_name(second_form));
   std::vector<std::unique_ptr<io::AtomicTextFile>> files;
-  write_populations(c, out, force, first, other, files);
+  write_populations(c, out, force, first, other,
+                    pattern ? calibrate::run_out_text(*pattern, true) : "", files);
   if (!json.empty()) {
     files.push_back(std::make_unique<io::AtomicTextFile>(json, force, "fit report"));
-    files.back()->write(calibrate::report_json(c));
+    files.back()->write(calibrate::report_json(c, pattern.get()));
   }
   std::vector<io::Temporary*> outputs;
   for (const auto& file : files) outputs.push_back(&file->finish());
   if (plot) plot->draw(c, outputs);
   io::publish_together(outputs, force);
   if (!vm.count("quiet") && !continuance) std::cout << calibrate::report_text(c) << std::flush;
+  if (!vm.count("quiet") && pattern)
+    std::cout << "\n" << calibrate::completion_report_text(*pattern) << std::flush;
   std::fprintf(stderr, "apmsim: wrote %s (%s severity)%s%s\n", out.c_str(),
                calibrate::form_name(first), other.empty() ? "" : " and ", other.c_str());
   return 0;

@@ -60,7 +60,7 @@ int price_command(const std::vector<std::string>& args, const std::string& comma
   if (out.empty()) throw InputError("--out: no results file name given");
   const bool force = vm.count("force") > 0;
   io::check_output_path(out, force, "results file");
-  const analysis::Results stored = io::read_results(stored_path);
+  const analysis::Results stored = io::read_results(stored_path, io::ReadParts::kStoredRun);
   const scenario::Scenario terms =
       run::priced_scenario(stored, stored_path,
                             scenario::read_scenario_text(terms_path, "terms file"), terms_path);

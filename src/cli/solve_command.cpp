@@ -118,20 +118,28 @@ int solve_command(const std::vector<std::string>& args, const std::string& comma
   if (from_results) {
     if (vm.count("replications") || vm.count("seed"))
       throw InputError("solve: --replications and --seed are the stored run's with a results file");
-    stored = io::read_results(input);
+    stored = io::read_results(input, io::ReadParts::kStoredRun);
     const std::string terms_path =
         vm.count("contract") ? vm["contract"].as<std::string>() : input + " (its own terms)";
     const std::string terms_text =
         vm.count("contract") ? scenario::read_scenario_text(terms_path, "terms file")
                              : run::own_terms(stored.scenario_text, input);
     base = run::priced_scenario(stored, input, terms_text, terms_path);
-    evaluate = [&](const scenario::Scenario& s) { return run::price(stored, input, s, settings); };
+    evaluate = [&](const scenario::Scenario& s, const analysis::TablesNeeded& tables) {
+      run::RunSettings o = settings;
+      o.tables = tables;
+      return run::price(stored, input, s, o);
+    };
   } else {
     if (vm.count("contract")) throw InputError("solve: --contract goes with a results file");
     base = scenario::load_scenario(input);
     settings.replications = replications_option(vm, 2);  // a standard error needs two
     if (vm.count("seed")) settings.seed = seed_option(vm, 0);
-    evaluate = [&](const scenario::Scenario& s) { return run::simulate(s, settings); };
+    evaluate = [&](const scenario::Scenario& s, const analysis::TablesNeeded& tables) {
+      run::RunSettings o = settings;
+      o.tables = tables;
+      return run::simulate(s, o);
+    };
   }
   if (!base.sweep.empty())
     std::fprintf(stderr, "apmsim: solve: the [sweep] of %s is not used: solving its base terms\n",

@@ -19,10 +19,12 @@ double historical_benchmark(const std::vector<double>& cost, const std::vector<d
                             const Trend& trend) {
   if (cost.empty() || cost.size() != weights.size())
     throw std::invalid_argument("historical_benchmark: one weight per baseline year");
+  // The baseline years are the calendar years up to the trend's last baseline year.
+  const int first = trend.last() + 1 - static_cast<int>(cost.size());
   double total_weight = 0.0, sum = 0.0;
   for (std::size_t b = 0; b < cost.size(); ++b) {
     total_weight += weights[b];
-    sum += weights[b] * cost[b] * trend.factor(static_cast<int>(b));
+    sum += weights[b] * cost[b] * trend.factor(first + static_cast<int>(b));
   }
   if (!(total_weight > 0.0)) throw std::invalid_argument("historical_benchmark: weights sum to 0");
   return sum / total_weight;
@@ -89,6 +91,29 @@ double regional_adjustment(const scenario::BenchmarkTerms& terms, double histori
   const double cap =
       terms.regional_adjustment_cap * terms.national_cost_per_unit * trend.update();
   return std::clamp(adjustment, -cap, cap);
+}
+
+double prior_savings_adjustment(const scenario::BenchmarkTerms& terms,
+                                const BaselineYears& baseline, const Trend& trend) {
+  if (!(terms.prior_savings_share > 0.0)) return 0.0;
+  double sum = 0.0;
+  int years = 0;
+  for (std::size_t b = 0; b < baseline.savings_per_unit.size(); ++b) {
+    const double savings = baseline.savings_per_unit[b];
+    if (std::isnan(savings)) continue;  // not in the program that year
+    sum += savings * trend.factor(baseline.first + static_cast<int>(b));
+    ++years;
+  }
+  if (years == 0 || !(sum > 0.0)) return 0.0;
+  const double adjustment = terms.prior_savings_share * sum / years;
+  if (!(terms.prior_savings_cap < scenario::kNoLimit)) return adjustment;
+  return std::min(adjustment,
+                  terms.prior_savings_cap * terms.national_cost_per_unit * trend.update());
+}
+
+double with_prior_savings(double regional, double prior) {
+  if (!(prior > 0.0)) return regional;
+  return regional > 0.0 ? std::max(regional, prior) : prior;
 }
 
 double efficiency_adjusted(const scenario::BenchmarkTerms& terms, double benchmark_per_unit,

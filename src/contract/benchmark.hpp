@@ -69,6 +69,19 @@ double regional_adjustment(const scenario::BenchmarkTerms& terms, double histori
                            const BaselineYears& baseline, const RiskAdjustment& risk,
                            const Trend& trend);
 
+//! MSSP's prior savings adjustment per unit (42 CFR 425.658) for a provider renewing into a new
+//! agreement: prior_savings_share times the mean, over the baseline years it was in the program,
+//! of its savings per unit carried to the performance year by the trend, when that mean is
+//! positive (0 otherwise, and in a first agreement); at most prior_savings_cap times the national
+//! cost per unit, carried by the trend's update like the regional adjustment's cap.
+double prior_savings_adjustment(const scenario::BenchmarkTerms& terms,
+                                const BaselineYears& baseline, const Trend& trend);
+
+//! The adjustment in force with the prior savings adjustment `prior` (> 0): the higher of a
+//! positive regional adjustment and `prior`; `prior` in place of a negative one (CY2023 PFS
+//! final rule, 87 FR 69777). `regional` alone when `prior` is 0.
+double with_prior_savings(double regional, double prior);
+
 //! The benchmark of the contract's method: historical, regional, their blend, or historical
 //! plus the regional adjustment.
 double method_benchmark(const scenario::BenchmarkTerms& terms, const MethodBenchmarks& methods);

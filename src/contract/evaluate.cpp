@@ -31,14 +31,17 @@ BenchmarkParts benchmark_parts(const scenario::BenchmarkTerms& terms, const Prov
                                int baseline_years) {
   BenchmarkParts parts;
   const RiskAdjustment risk = adjust_for_risk(terms, year);
-  const Trend trend(terms, year.observed, baseline_years, year.year);
+  const int window_end = year.baseline.first + baseline_years;  // the agreement's first year
+  const Trend trend(terms, year.observed, window_end, year.year);
   MethodBenchmarks methods = method_benchmarks(terms, year.baseline.cost_per_unit,
                                                year.regional_cost_per_unit, risk, trend);
   if (terms.method == scenario::BenchmarkMethod::RegionalAdjustment)
-    methods.adjustment = regional_adjustment(terms, methods.historical, year.baseline, risk, trend);
+    methods.adjustment = with_prior_savings(
+        regional_adjustment(terms, methods.historical, year.baseline, risk, trend),
+        prior_savings_adjustment(terms, year.baseline, trend));
   parts.undiscounted =
       efficiency_adjusted(terms, method_benchmark(terms, methods), year.baseline);
-  const Trend full_trend(terms, year.observed_full, baseline_years, year.year);
+  const Trend full_trend(terms, year.observed_full, window_end, year.year);
   parts.full = method_benchmarks(terms, year.baseline.full_cost_per_unit,
                                  year.regional_full_cost_per_unit, risk, full_trend);
   return parts;
@@ -152,23 +155,111 @@ void Evaluator::add(const engine::BatchTallies& b, Records& out) const {
                               static_cast<std::size_t>(out.fields);
   const std::size_t start = out.values.size();
   out.values.resize(start + per_rep * b.replications, kNaN);
-  // Scratch, reused by every provider-year of the batch: the whole population, then each type.
-  std::vector<ProviderYear> year(1 + static_cast<std::size_t>(model_.layout.types));
+  // Scratch, reused by every provider-year of the batch: the whole population, then each type,
+  // then the counterfactual baseline's copy (the ratchet).
+  std::vector<ProviderYear> year(2 + static_cast<std::size_t>(model_.layout.types));
+  const auto fields = static_cast<std::size_t>(out.fields);
   for (std::uint64_t rep = 0; rep < b.replications; ++rep)
-    for (std::size_t p = 0; p < providers_.size(); ++p)
-      for (int y = 0; y < out.years; ++y)
-        evaluate(b, rep, p, y, year,
-                 &out.values[start + ((rep * providers_.size() + p) * out.years + y) * out.fields]);
+    for (std::size_t p = 0; p < providers_.size(); ++p) {
+      // The provider's records, year by year: each agreement reads the earlier ones.
+      double* history =
+          &out.values[start + (rep * providers_.size() + p) * static_cast<std::size_t>(out.years) *
+                                  fields];
+      int agreement = 0;
+      bool left = false;
+      for (int y = 0; y < out.years; ++y) {
+        const int k = contract_.agreement_of(y);
+        if (k != agreement) {
+          agreement = k;
+          left = left || leaves(b, rep, p, y, k, history, year);
+        }
+        double* record = history + static_cast<std::size_t>(y) * fields;
+        if (left)
+          write_outside(b, rep, p, y, k, record);
+        else
+          evaluate(b, rep, p, y, k, history, year, record);
+      }
+    }
   out.replications += b.replications;
 }
 
-TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y) const {
+void Evaluator::read_baseline_savings(int y, const double* history, ProviderYear& year) const {
+  const std::size_t fields = record_fields();
+  for (std::size_t b = 0; b < year.baseline.savings_per_unit.size(); ++b) {
+    const int performance_year = year.baseline.first + static_cast<int>(b) - baseline_years_;
+    if (performance_year < 0 || performance_year >= y) continue;
+    const double* r = history + static_cast<std::size_t>(performance_year) * fields;
+    if (r[kInProgram] == 1.0 && r[kUnits] > 0.0)
+      year.baseline.savings_per_unit[b] = (r[kBenchmark] - r[kAccountableCost]) / r[kUnits];
+  }
+}
+
+double Evaluator::undiscounted_benchmark(const engine::BatchTallies& b, const TallyPlace& at,
+                                         const scenario::BenchmarkTerms& terms,
+                                         std::vector<ProviderYear>& scratch,
+                                         const std::vector<double>* scale) const {
+  ProviderYear& year = scratch.front();
+  return model_.layout.types > 0
+             ? by_enrollment_type(b, at, terms, year, scratch.data() + 1, scale).undiscounted
+             : benchmark_parts(terms, year, baseline_years_).undiscounted;
+}
+
+bool Evaluator::leaves(const engine::BatchTallies& b, std::uint64_t rep, std::size_t p, int y,
+                       int k, const double* history, std::vector<ProviderYear>& scratch) const {
+  if (contract_.agreements.empty() || y == 0) return false;
+  const scenario::Agreement& agreement = contract_.agreements[static_cast<std::size_t>(k)];
+  if (!(agreement.leave_below > 0.0)) return false;
+  const std::size_t fields = record_fields();
+  const double expiring = history[static_cast<std::size_t>(y - 1) * fields + kBenchmarkPerUnit];
+  if (!(expiring > 0.0)) return false;
+  // What the provider knows at the agreement's start: the rebased benchmark with the last
+  // baseline year as its "performance year" (trended to it, no update; its risk and type mix).
+  const ContractTerms& terms = contract_.years[static_cast<std::size_t>(y)];
+  TallyPlace at = place(rep, p, y, k);
+  at.year = at.baseline_first + baseline_years_ - 1;
+  at.capped = nullptr;
+  ProviderYear& year = scratch.front();
+  read_provider_year(b, model_.layout, at, terms.benchmark.baseline_weights, year);
+  read_baseline_savings(y, history, year);
+  const double rebased =
+      undiscounted_benchmark(b, at, terms.benchmark, scratch, nullptr) *
+      (1.0 - terms.benchmark.discount);
+  return rebased < agreement.leave_below * expiring;
+}
+
+void Evaluator::write_outside(const engine::BatchTallies& b, std::uint64_t rep, std::size_t p,
+                              int y, int k, double* out) const {
+  // Outside the program the claims are paid fee-for-service and no contract flow is left.
+  const TallyPlace at = place(rep, p, y, k);
+  const double* now = b.record(at.replication, at.provider, at.year);
+  const double cost = now[model::TallyLayout::kCost];
+  const double counterfactual = now[model::TallyLayout::kCounterfactual];
+  for (const Field f : {kWithheld, kEarnedBack, kForfeited, kReconciliation, kStopLossRecovery,
+                        kAggregateRecovery, kStopLossPremium, kTruncationExcess,
+                        kNetProviderResult, kInitialReconciliation, kTrueUp, kCompletionError,
+                        kRatchet, kRatchetCost, kEligible})
+    out[f] = 0.0;
+  out[kUnits] = now[model::TallyLayout::kUnits];
+  out[kActualCost] = cost;
+  out[kCounterfactualCost] = counterfactual;
+  out[kTrueSavingsRate] = counterfactual > 0.0 ? (counterfactual - cost) / counterfactual : kNaN;
+  out[kBasePayment] = cost;
+  out[kPayment] = cost;
+  out[kPayerNetSavings] = counterfactual - cost;
+  out[kAgreement] = k;
+  out[kInProgram] = 0.0;
+}
+
+TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y, int k) const {
   TallyPlace at;
   at.replication = rep;
   at.provider = providers_[p];
   at.comparison =
       model_.providers + static_cast<std::uint32_t>(model_.entities[at.provider].region);
   at.baseline_years = baseline_years_;
+  // Rebased at each agreement: the baseline_years calendar years before its first year.
+  at.baseline_first =
+      contract_.agreements.empty() ? 0 : contract_.agreements[static_cast<std::size_t>(k)].first;
   at.year = baseline_years_ + y;
   at.truncation = &truncate_index_[static_cast<std::size_t>(y * (baseline_years_ + static_cast<int>(
                                                                        contract_.years.size())))];
@@ -180,13 +271,16 @@ TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y) const {
 
 BenchmarkParts Evaluator::by_enrollment_type(const engine::BatchTallies& b, TallyPlace at,
                                              const scenario::BenchmarkTerms& terms,
-                                             const ProviderYear& whole,
-                                             ProviderYear* types) const {
+                                             const ProviderYear& whole, ProviderYear* types,
+                                             const std::vector<double>* scale) const {
   BenchmarkParts out;
   for (int t = 0; t < model_.layout.types; ++t) {
     ProviderYear& year = types[t];
     at.type = t;
     read_provider_year(b, model_.layout, at, terms.baseline_weights, year);
+    year.baseline.savings_per_unit = whole.baseline.savings_per_unit;
+    if (scale)
+      for (std::size_t yb = 0; yb < scale->size(); ++yb) year.baseline.cost_per_unit[yb] *= (*scale)[yb];
     const double mix = per_unit(year.units, whole.units);  // the performance year's type mix
     if (!(mix > 0.0)) continue;
     // A type with no baseline units has no benchmark of its own: it takes the whole one's.
@@ -200,11 +294,13 @@ BenchmarkParts Evaluator::by_enrollment_type(const engine::BatchTallies& b, Tall
 }
 
 void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::size_t p, int y,
-                         std::vector<ProviderYear>& scratch, double* out) const {
+                         int k, const double* history, std::vector<ProviderYear>& scratch,
+                         double* out) const {
   const ContractTerms& terms = contract_.years[static_cast<std::size_t>(y)];
-  const TallyPlace at = place(rep, p, y);
+  const TallyPlace at = place(rep, p, y, k);
   ProviderYear& year = scratch.front();
   read_provider_year(b, model_.layout, at, terms.benchmark.baseline_weights, year);
+  read_baseline_savings(y, history, year);
   score_quality(terms.quality_weights, terms.quality_points, year.quality, terms.measure_points);
   score_quality(terms.quality_weights, terms.quality_points, year.quality_complete,
                 terms.measure_points);
@@ -213,7 +309,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   // with enrollment types each type's, weighted by the performance year's mix (425.602(a)(2)).
   const BenchmarkParts parts =
       model_.layout.types > 0
-          ? by_enrollment_type(b, at, terms.benchmark, year, scratch.data() + 1)
+          ? by_enrollment_type(b, at, terms.benchmark, year, scratch.data() + 1, nullptr)
           : benchmark_parts(terms.benchmark, year, baseline_years_);
   const double undiscounted = parts.undiscounted;
   const double discount = discount_in_force(terms.benchmark, year.quality.score);
@@ -234,14 +330,56 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
     const double rule = sharing_result(terms, minimum, basis, cost, year.quality.score);
     return Reconciled{rule, reconciliation(terms, is_eligible, rule, benchmark, cost)};
   };
-  const RunOutResult run_out =
-      run_out_.settle(run_out_.completion_ratio(b, at), accountable.cost, reconcile_at);
+  const double completion = run_out_.completion_ratio(b, at);
+  const RunOutResult run_out = run_out_.settle(completion, accountable.cost, reconcile_at);
   const double shared = run_out.settled.shared;
   const double reconciled = run_out.settled.reconciliation;
   // 5. Withhold / outcome pot; 6. base payment and the money flows.
   const double earn = earn_share(terms.withhold, year.quality);
   const Settlement money =
       settle(terms, year.units, year.cost, benchmark, earn, reconciled, accountable);
+
+  // The ratchet: in a later agreement the baseline holds the provider's own performance years,
+  // its savings included. The same waterfall on the benchmark rebased on their counterfactual
+  // costs (each baseline year's counted cost per unit x counterfactual / cost, an approximation
+  // under truncation) says what rebasing took (docs/analyses.md, "Agreements and the ratchet").
+  double ratchet = 0.0, ratchet_cost = 0.0;
+  if (at.baseline_first > 0) {
+    std::vector<double> scale(static_cast<std::size_t>(baseline_years_), 1.0);
+    for (int yb = 0; yb < baseline_years_; ++yb) {
+      const double* r = b.record(at.replication, at.provider, at.baseline_first + yb);
+      const double c = r[model::TallyLayout::kCost];
+      if (c > 0.0) scale[static_cast<std::size_t>(yb)] = r[model::TallyLayout::kCounterfactual] / c;
+    }
+    ProviderYear& unratcheted = scratch.back();
+    unratcheted = year;
+    for (int yb = 0; yb < baseline_years_; ++yb)
+      unratcheted.baseline.cost_per_unit[static_cast<std::size_t>(yb)] *=
+          scale[static_cast<std::size_t>(yb)];
+    const double undiscounted_cf =
+        model_.layout.types > 0
+            ? by_enrollment_type(b, at, terms.benchmark, unratcheted, scratch.data() + 1, &scale)
+                  .undiscounted
+            : benchmark_parts(terms.benchmark, unratcheted, baseline_years_).undiscounted;
+    const double benchmark_cf = undiscounted_cf * (1.0 - discount) * year.units;
+    const SharingBasis basis_cf{benchmark_cf,
+                                undiscounted_cf * (1.0 - repayment_discount) * year.units,
+                                basis.revenue};
+    const AccountableCost accountable_cf =
+        accountable_cost(terms, plans_[static_cast<std::size_t>(y)], year, benchmark_cf);
+    const auto reconcile_cf = [&](double cost) {
+      const double rule = sharing_result(terms, minimum, basis_cf, cost, year.quality.score);
+      return Reconciled{rule, reconciliation(terms, is_eligible, rule, benchmark_cf, cost)};
+    };
+    // On the same run-out draw: the cost of the rebasing, not of the completion error.
+    const double reconciled_cf =
+        run_out_.settle(completion, accountable_cf.cost, reconcile_cf).settled.reconciliation;
+    ratchet = benchmark_cf - benchmark;
+    ratchet_cost =
+        settle(terms, year.units, year.cost, benchmark_cf, earn, reconciled_cf, accountable_cf)
+            .net_provider_result() -
+        money.net_provider_result();
+  }
 
   out[kUnits] = year.units;
   out[kBenchmark] = benchmark;
@@ -270,10 +408,10 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kInitialReconciliation] = run_out.initial;
   out[kTrueUp] = run_out.true_up;
   out[kCompletionError] = run_out.completion_error;
-  out[kAgreement] = 0.0;
+  out[kAgreement] = k;
   out[kInProgram] = 1.0;
-  out[kRatchet] = 0.0;
-  out[kRatchetCost] = 0.0;
+  out[kRatchet] = ratchet;
+  out[kRatchetCost] = ratchet_cost;
   out[kEarnShare] = earn;
   out[kEarnShareComplete] = earn_share(terms.withhold, year.quality_complete);
   out[kSharedResult] = shared;

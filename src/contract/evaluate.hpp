@@ -39,16 +39,39 @@ class Evaluator {
   void add(const engine::BatchTallies& tallies, Records& out) const;
 
  private:
-  //! Where provider p's tallies of performance year y are in replication `rep`.
-  TallyPlace place(std::uint64_t rep, std::size_t p, int y) const;
-  //! The waterfall of one provider-year into `out` (its fields); `scratch` (1 + types) is
-  //! storage for the whole population's and each enrollment type's figures.
+  //! Where provider p's tallies of performance year y, in agreement k, are in replication `rep`.
+  TallyPlace place(std::uint64_t rep, std::size_t p, int y, int k) const;
+  //! The waterfall of one provider-year in agreement k into `out` (its fields); `history` holds
+  //! the provider's records of this replication (years before y written); `scratch` (2 + types)
+  //! is storage for the whole population's, each enrollment type's and the ratchet's figures.
   void evaluate(const engine::BatchTallies& tallies, std::uint64_t rep, std::size_t p, int y,
-                std::vector<ProviderYear>& scratch, double* out) const;
-  //! Step 1 per enrollment type, weighted by the performance year's type mix; `types` scratch.
+                int k, const double* history, std::vector<ProviderYear>& scratch,
+                double* out) const;
+  //! A provider-year after the provider left the program: its claims, no contract flows.
+  void write_outside(const engine::BatchTallies& tallies, std::uint64_t rep, std::size_t p, int y,
+                     int k, double* out) const;
+  //! Whether provider p leaves at agreement k's start (performance year y): its rebased
+  //! benchmark per unit as known then below leave_below x its expiring benchmark per unit.
+  bool leaves(const engine::BatchTallies& tallies, std::uint64_t rep, std::size_t p, int y, int k,
+              const double* history, std::vector<ProviderYear>& scratch) const;
+  //! The savings per unit of the baseline years the provider was in the program (the prior
+  //! savings adjustment), from its earlier records.
+  void read_baseline_savings(int y, const double* history, ProviderYear& year) const;
+  //! Fields per record: the fixed ones, then the excess and claimants per tally threshold.
+  std::size_t record_fields() const {
+    return static_cast<std::size_t>(kFixedFields + 2 * model_.layout.thresholds);
+  }
+  //! Step 1's benchmark per unit before the discount of scratch.front() (read at `at`).
+  double undiscounted_benchmark(const engine::BatchTallies& tallies, const TallyPlace& at,
+                                const scenario::BenchmarkTerms& terms,
+                                std::vector<ProviderYear>& scratch,
+                                const std::vector<double>* scale) const;
+  //! Step 1 per enrollment type, weighted by the performance year's type mix; `types` scratch;
+  //! `scale` (or null) multiplies each baseline year's cost per unit (the ratchet).
   BenchmarkParts by_enrollment_type(const engine::BatchTallies& tallies, TallyPlace at,
                                     const scenario::BenchmarkTerms& terms,
-                                    const ProviderYear& whole, ProviderYear* types) const;
+                                    const ProviderYear& whole, ProviderYear* types,
+                                    const std::vector<double>* scale) const;
 
   const engine::Model& model_;
   const scenario::Contract& contract_;

@@ -1,5 +1,7 @@
 #include "contract/provider_year.hpp"
 
+#include <limits>
+
 namespace apmsim::contract {
 
 namespace {
@@ -46,13 +48,16 @@ void read_baseline(const engine::BatchTallies& tallies, const TallyLayout& layou
   out.regional_cost_per_unit.resize(years);
   out.risk_per_unit = out.regional_risk_per_unit = 0.0;
   out.units = out.cost = out.cost_squared = 0.0;
+  out.first = at.baseline_first;
+  out.savings_per_unit.assign(years, std::numeric_limits<double>::quiet_NaN());
   const View view{layout, at.type};
   for (int b = 0; b < at.baseline_years; ++b) {
     const auto yb = static_cast<std::size_t>(b);
-    const double* own = tallies.record(at.replication, at.provider, b);
-    const double* region = tallies.record(at.replication, at.comparison, b);
+    const int c = at.baseline_first + b;  // the calendar year
+    const double* own = tallies.record(at.replication, at.provider, c);
+    const double* region = tallies.record(at.replication, at.comparison, c);
     const double n = view.units(own), n_region = view.units(region);
-    const int truncation = truncation_in(at, b);
+    const int truncation = truncation_in(at, c);
     out.cost_per_unit[yb] = per_unit(view.counted(own, truncation), n);
     out.full_cost_per_unit[yb] = per_unit(view.cost(own), n);
     out.regional_cost_per_unit[yb] = per_unit(view.counted(region, truncation), n_region);
@@ -81,7 +86,7 @@ void read_quality(const engine::BatchTallies& tallies, const TallyLayout& layout
   for (std::size_t m = 0; m < measures; ++m) {
     double achieved = 0.0, responded = 0.0, achieved_true = 0.0, eligible = 0.0;
     for (int b = 0; b < at.baseline_years; ++b) {
-      const double* own = tallies.record(at.replication, at.provider, b);
+      const double* own = tallies.record(at.replication, at.provider, at.baseline_first + b);
       achieved += own[field(m, TallyLayout::kAchieved)];
       responded += own[field(m, TallyLayout::kMeasured)];
       achieved_true += own[field(m, TallyLayout::kAchievedTrue)];

@@ -18,8 +18,14 @@ namespace apmsim::contract {
 //! x / n, 0 without units (a provider-year without units has no per-unit cost).
 inline double per_unit(double sum, double units) { return units > 0.0 ? sum / units : 0.0; }
 
-//! The baseline years of a provider and its region.
+//! The baseline years of a provider and its region: the baseline_years calendar years before
+//! the provider-year's agreement (`first` on), so each agreement rebases on the latest ones.
 struct BaselineYears {
+  int first = 0;                               //!< calendar index of the first baseline year
+  //! Per baseline year: the provider's savings per unit, (benchmark - accountable cost) / units,
+  //! in the years it was in the program under an earlier agreement; NaN in the others (read by
+  //! the prior savings adjustment; set by the evaluator from the earlier records).
+  std::vector<double> savings_per_unit;
   std::vector<double> cost_per_unit;           //!< per baseline year, truncated
   std::vector<double> full_cost_per_unit;      //!< the same without truncation
   std::vector<double> regional_cost_per_unit;  //!< the region's comparison population, truncated
@@ -61,6 +67,7 @@ struct TallyPlace {
   std::uint32_t provider = 0;     //!< entity index of the provider
   std::uint32_t comparison = 0;   //!< entity index of its region's comparison population
   int baseline_years = 0;         //!< years before the first performance year
+  int baseline_first = 0;         //!< calendar index of the agreement's first baseline year
   int year = 0;                   //!< calendar year index of the performance year
   //! Per calendar year: the tally threshold index of that year's truncation, or -1.
   const int* truncation = nullptr;

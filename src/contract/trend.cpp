@@ -15,10 +15,10 @@ double ratio(const std::vector<double>& path, int a, int c) {
 
 }  // namespace
 
-Trend::Trend(const scenario::BenchmarkTerms& terms, const CostPaths& observed, int baseline_years,
+Trend::Trend(const scenario::BenchmarkTerms& terms, const CostPaths& observed, int window_end,
              int year)
-    : terms_(terms), observed_(observed), last_(baseline_years - 1), year_(year) {
-  if (baseline_years < 1) throw std::invalid_argument("Trend: no baseline year");
+    : terms_(terms), observed_(observed), last_(window_end - 1), year_(year) {
+  if (window_end < 1) throw std::invalid_argument("Trend: no baseline year");
   const double retrospective = growth(last_, year_);
   const double p = terms.prospective_weight;
   update_ = p > 0.0 ? p * std::pow(1.0 + terms.prospective_trend, year_ - last_) +

@@ -26,12 +26,15 @@ struct CostPaths {
   std::vector<double> regional;
 };
 
-//! The trend of one provider-year's benchmark: performance year `year` (calendar index),
-//! `baseline_years` before it; `observed` is read only with trend = "observed".
+//! The trend of one provider-year's benchmark: performance year `year` (calendar index), its
+//! agreement's baseline years ending before calendar year `window_end` (the agreement's first
+//! year: baseline_years in the first agreement); `observed` is read only with trend = "observed".
 class Trend {
  public:
-  Trend(const scenario::BenchmarkTerms& terms, const CostPaths& observed, int baseline_years,
+  Trend(const scenario::BenchmarkTerms& terms, const CostPaths& observed, int window_end,
         int year);
+  //! The last baseline year L (calendar index).
+  int last() const { return last_; }
   //! The factor carrying calendar year b's cost per unit to the performance year.
   double factor(int b) const;
   //! U: the update from the last baseline year to the performance year.

@@ -45,12 +45,29 @@ std::uint64_t pilot_seed(std::uint64_t seed) {
   return model::mix64(seed + 0x70696c6f74ULL /* "pilot" */);
 }
 
-TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed) {
-  const Model model = build_model(s, pilot_seed(seed));
+TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed)
+    : TruncationPilot(s, seed, {}) {
+  const std::lock_guard<std::mutex> lock(memo_->mutex);
+  simulate();
+}
+
+TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed,
+                                 std::vector<Amounts> known) {
+  memo_->scenario = std::make_unique<scenario::Scenario>(s);
+  memo_->seed = seed;
+  memo_->amounts = std::move(known);
+}
+
+void TruncationPilot::simulate() const {
+  if (!memo_->scenario) return;  // simulated already
+  const scenario::Scenario& s = *memo_->scenario;
+  auto& costs = memo_->costs;
+  auto& type_costs = memo_->type_costs;
+  const Model model = build_model(s, pilot_seed(memo_->seed));
   const int years = model.years();
-  costs_.assign(static_cast<std::size_t>(years), {});
+  costs.assign(static_cast<std::size_t>(years), {});
   const std::size_t types = s.enrollment_types.size();
-  type_costs_.assign(static_cast<std::size_t>(years), std::vector<std::vector<float>>(types));
+  type_costs.assign(static_cast<std::size_t>(years), std::vector<std::vector<float>>(types));
   double per_year = 0.0;
   for (const Entity& e : model.entities)
     per_year += e.shape.episodes ? e.volume : static_cast<double>(e.shape.panel_size);
@@ -93,17 +110,17 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
       }
     }
   };
-  const auto join = [this](const Piece& piece) {
-    for (std::size_t y = 0; y < costs_.size(); ++y) {
-      costs_[y].insert(costs_[y].end(), piece.costs[y].begin(), piece.costs[y].end());
-      for (std::size_t t = 0; t < type_costs_[y].size(); ++t)
-        type_costs_[y][t].insert(type_costs_[y][t].end(), piece.type_costs[y][t].begin(),
+  const auto join = [&](const Piece& piece) {
+    for (std::size_t y = 0; y < costs.size(); ++y) {
+      costs[y].insert(costs[y].end(), piece.costs[y].begin(), piece.costs[y].end());
+      for (std::size_t t = 0; t < type_costs[y].size(); ++t)
+        type_costs[y][t].insert(type_costs[y][t].end(), piece.type_costs[y][t].begin(),
                                  piece.type_costs[y][t].end());
     }
   };
   // Enough units of every enrollment type present (after the first replications) in every year.
-  const auto enough = [this]() {
-    for (const auto& year : type_costs_)
+  const auto enough = [&]() {
+    for (const auto& year : type_costs)
       for (const auto& type : year)
         if (!type.empty() && type.size() < kMinTypeUnits) return false;
     return true;
@@ -129,35 +146,50 @@ TruncationPilot::TruncationPilot(const scenario::Scenario& s, std::uint64_t seed
     simulate_replication(r, piece);
     join(piece);
   }
+  memo_->scenario.reset();
+}
+
+const TruncationPilot::Amounts& TruncationPilot::at(double p) const {
+  for (const Amounts& a : memo_->amounts)
+    if (a.level == p) return a;
+  simulate();
+  const auto& costs = memo_->costs;
+  const auto& type_costs = memo_->type_costs;
+  Amounts a;
+  a.level = p;
+  a.by_year.resize(costs.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t y = 0; y < costs.size(); ++y) a.by_year[y] = quantile(costs[y], p);
+  const std::size_t types = type_costs.empty() ? 0 : type_costs.front().size();
+  if (types > 0) {
+    a.by_type_year.assign(type_costs.size(), std::vector<double>(types));
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::size_t i = 0; i < type_costs.size() * types; ++i)
+      a.by_type_year[i / types][i % types] = quantile(type_costs[i / types][i % types], p);
+  }
+  memo_->amounts.push_back(std::move(a));
+  return memo_->amounts.back();
 }
 
 std::vector<double> TruncationPilot::percentile(double p) const {
   const std::lock_guard<std::mutex> lock(memo_->mutex);
-  for (const auto& [level, amounts] : memo_->percentile)
-    if (level == p) return amounts;
-  std::vector<double> out(costs_.size());
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::size_t y = 0; y < costs_.size(); ++y) out[y] = quantile(costs_[y], p);
-  memo_->percentile.emplace_back(p, out);
-  return out;
+  return at(p).by_year;
 }
 
 std::vector<std::vector<double>> TruncationPilot::percentile_by_type(double p) const {
   const std::lock_guard<std::mutex> lock(memo_->mutex);
-  for (const auto& [level, amounts] : memo_->by_type)
-    if (level == p) return amounts;
-  std::vector<std::vector<double>> out;
-  for (const auto& year : type_costs_) {
-    if (year.empty()) return {};
-    out.emplace_back(year.size());
-  }
-  if (out.empty()) return out;
-  const std::size_t types = type_costs_.front().size();
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::size_t i = 0; i < out.size() * types; ++i)
-    out[i / types][i % types] = quantile(type_costs_[i / types][i % types], p);
-  memo_->by_type.emplace_back(p, out);
-  return out;
+  return at(p).by_type_year;
+}
+
+std::vector<TruncationPilot::Amounts> TruncationPilot::amounts() const {
+  const std::lock_guard<std::mutex> lock(memo_->mutex);
+  return memo_->amounts;
+}
+
+std::size_t TruncationPilot::units(int year) const {
+  const std::lock_guard<std::mutex> lock(memo_->mutex);
+  simulate();
+  return memo_->costs.at(static_cast<std::size_t>(year)).size();
 }
 
 bool needs_truncation_pilot(const scenario::Scenario& s) {

@@ -30,25 +30,47 @@ class TruncationPilot {
   static constexpr int kMaxPilotReplications = 32;
   static constexpr std::size_t kMinTypeUnits = 10000;
 
+  //! The pilot's amounts at one level: what a results file stores beside its tallies (format
+  //! 2.6, /tallies/truncation_*), so `price` and `solve` need not simulate the pilot again.
+  struct Amounts {
+    double level = 0;                                //!< truncate_percentile
+    std::vector<double> by_year;                     //!< percentile(level)
+    std::vector<std::vector<double>> by_type_year;   //!< percentile_by_type(level)
+  };
+
+  //! Simulates the pilot of `scenario`'s population under pilot_seed(seed).
   TruncationPilot(const scenario::Scenario& scenario, std::uint64_t seed);
+  //! The same pilot with the amounts it gave before (`known`, a results file's): those levels
+  //! are answered from them, and the pilot is simulated only when another level is asked.
+  TruncationPilot(const scenario::Scenario& scenario, std::uint64_t seed,
+                  std::vector<Amounts> known);
   //! Per calendar year, the p-quantile (type 7: linear between order statistics) of the pilot's
   //! unit costs, rounded to single precision as the engine compares costs with thresholds.
   std::vector<double> percentile(double p) const;
   //! [calendar year][enrollment type]: the same within each type (MSSP truncates each enrollment
   //! type at its own national percentile); empty without types.
   std::vector<std::vector<double>> percentile_by_type(double p) const;
-  //! The pilot's units in calendar year `year`.
-  std::size_t units(int year) const { return costs_.at(static_cast<std::size_t>(year)).size(); }
+  //! Every level asked or known so far, in the order first asked, with its amounts.
+  std::vector<Amounts> amounts() const;
+  //! The pilot's units in calendar year `year` (simulates the pilot if it was not).
+  std::size_t units(int year) const;
 
  private:
-  std::vector<std::vector<float>> costs_;  //!< per calendar year, in replication order
-  std::vector<std::vector<std::vector<float>>> type_costs_;  //!< [year][type], the same
-  //! The percentiles asked for, by level: selection (not a sort) answers each level once, and
-  //! every variant and contract year asks the same level again.
+  //! The pilot's unit costs (costs_, type_costs_), once: on construction, or on the first level
+  //! not known. Called with memo_->mutex held.
+  void simulate() const;
+  //! The amounts at level p, made on the first ask. Called with memo_->mutex held.
+  const Amounts& at(double p) const;
+
   struct Memo {
     std::mutex mutex;
-    std::vector<std::pair<double, std::vector<double>>> percentile;
-    std::vector<std::pair<double, std::vector<std::vector<double>>>> by_type;
+    std::unique_ptr<scenario::Scenario> scenario;  //!< until simulated
+    std::uint64_t seed = 0;
+    std::vector<std::vector<float>> costs;  //!< per calendar year, in replication order
+    std::vector<std::vector<std::vector<float>>> type_costs;  //!< [year][type], the same
+    //! By level: selection (not a sort) answers each level once, and every variant and contract
+    //! year asks the same level again.
+    std::vector<Amounts> amounts;
   };
   std::unique_ptr<Memo> memo_ = std::make_unique<Memo>();
 };

@@ -269,6 +269,16 @@ analysis::TallyDump read_tallies(const h5::Node& root) {
   tallies.efficiency = std::move(efficiency.values);
   tallies.region_shock = std::move(shock.values);
   tallies.has_draws = true;
+  // Format 2.6: the truncation pilot's amounts (older files: price simulates the pilot).
+  if (!h5::has_member(group, "truncation_levels")) return tallies;
+  tallies.truncation_levels = h5::read_array<double>(group, "truncation_levels", 1).values;
+  h5::Array<double> amounts = h5::read_array<double>(group, "truncation_amounts", 2);
+  h5::Array<double> by_type = h5::read_array<double>(group, "truncation_type_amounts", 3);
+  if (amounts.dims[0] != tallies.truncation_levels.size() || amounts.dims[1] != values.dims[2] ||
+      by_type.dims[0] != amounts.dims[0] || by_type.dims[1] != amounts.dims[1])
+    malformed(group.child("truncation_amounts") + ": shape does not match the levels and years");
+  tallies.truncation_amounts = std::move(amounts.values);
+  tallies.truncation_type_amounts = std::move(by_type.values);
   return tallies;
 }
 
@@ -295,7 +305,7 @@ std::vector<analysis::RecordDump> read_records(const h5::Node& root) {
 
 }  // namespace
 
-Results read_results(const std::string& path) {
+Results read_results(const std::string& path, ReadParts parts) {
   std::error_code error;
   if (!fs::exists(path, error)) throw InputError("results file " + path + " does not exist");
   if (fs::is_directory(path, error)) throw InputError(path + " is a folder, not a results file");
@@ -311,11 +321,15 @@ Results read_results(const std::string& path) {
     Results results;
     results.info = read_run_info(root);
     read_scenario(root, results);
-    results.variants = read_summary(root);
-    read_analyses(root, results.variants);
-    read_losses(root, results.variants);
+    const bool all = parts == ReadParts::kAll;
+    if (all) {
+      results.variants = read_summary(root);
+      read_analyses(root, results.variants);
+      read_losses(root, results.variants);
+    }
     results.has_tallies = h5::has_member(root, "tallies");
     if (results.has_tallies) results.tallies = read_tallies(root);
+    if (!all) return results;
     results.has_records = h5::has_member(root, "replications");
     if (results.has_records) results.records = read_records(root);
     if (h5::has_member(root, "state")) {

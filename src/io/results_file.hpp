@@ -15,7 +15,7 @@ namespace apmsim::io {
 
 inline constexpr const char* kFormatName = "apmsim-results";
 inline constexpr int kFormatMajor = 2;
-inline constexpr int kFormatMinor = 5;
+inline constexpr int kFormatMinor = 6;
 
 //! First line of the 512-byte integrity header ahead of the HDF5 data (format 1.2): then
 //! "sha256 <hex digest of every byte after the header>" and "bytes <their count>".
@@ -29,7 +29,10 @@ void write_results(const analysis::Results& results, const std::string& path, bo
 //! Reads a results file back. Throws InputError for a missing file, a truncated or damaged one
 //! (the integrity header's size or SHA-256 does not match: checked before HDF5 reads a byte),
 //! a file that is not an apmsim results file, or of an unknown major format version.
-analysis::Results read_results(const std::string& path);
+//! With `parts` kStoredRun, only what pricing reads (`apmsim price`, `solve`): the run
+//! information, the scenario and the tallies; the tables, losses, records and state are left empty.
+enum class ReadParts { kAll, kStoredRun };
+analysis::Results read_results(const std::string& path, ReadParts parts = ReadParts::kAll);
 
 //! Rewrites the integrity header of a results file after its HDF5 content was edited on purpose
 //! (tests; a tool that knowingly changes a file). Throws std::runtime_error when it cannot.

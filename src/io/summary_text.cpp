@@ -522,7 +522,9 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
                    c::field_name(c::kCompletionError), c::field_name(c::kWithheld),
                    c::field_name(c::kForfeited), c::field_name(c::kStopLossRecovery),
                    c::field_name(c::kStopLossPremium), c::field_name(c::kTruncationExcess),
-                   c::field_name(c::kNetProviderResult), c::field_name(c::kPayerNetSavings)},
+                   c::field_name(c::kNetProviderResult), c::field_name(c::kPayerNetSavings),
+                   // With several agreements (absent otherwise).
+                   "provider_years", c::field_name(c::kRatchet), c::field_name(c::kRatchetCost)},
                   "contract: participants' totals", currency);
   if (const auto* t = v.analysis_table("withhold", "forfeit"); t && options.shows("withhold"))
     quantities_down(out, t->table, 0,

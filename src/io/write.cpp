@@ -254,6 +254,21 @@ void write_tallies(const h5::Node& root, const analysis::TallyDump& tallies) {
   describe(h5::write_array(group, "region_shock", tallies.region_shock.data(), per_shock,
                            shock_layout.get()),
            "log cost", "each region's shock v(r, k) per replication and calendar year");
+  // Format 2.6: the truncation pilot's amounts, for price and solve to read, not to simulate.
+  const std::size_t levels = tallies.truncation_levels.size();
+  if (levels == 0) return;
+  const auto years = static_cast<hsize_t>(std::max(tallies.years, 0));
+  const hsize_t types = years > 0 ? tallies.truncation_type_amounts.size() / levels / years : 0;
+  if (tallies.truncation_amounts.size() != levels * years ||
+      tallies.truncation_type_amounts.size() != levels * years * types)
+    throw std::invalid_argument("tally dump's truncation amounts do not match its shape");
+  h5::write_array(group, "truncation_levels", tallies.truncation_levels.data(), {levels});
+  describe(h5::write_array(group, "truncation_amounts", tallies.truncation_amounts.data(),
+                           {levels, years}),
+           "currency/unit", "the truncation pilot's percentile of each calendar year's costs");
+  describe(h5::write_array(group, "truncation_type_amounts",
+                           tallies.truncation_type_amounts.data(), {levels, years, types}),
+           "currency/unit", "the same within each enrollment type");
 }
 
 void write_records(const h5::Node& root, const std::vector<analysis::RecordDump>& records) {

@@ -17,6 +17,7 @@
 #include "engine/truncation.hpp"
 #include "run/cuda_link.hpp"
 #include "run/stored_engine.hpp"
+#include "run/stored_pilot.hpp"
 #include "scenario/toml_text.hpp"
 #include "scenario/error.hpp"
 #include "scenario/limits.hpp"
@@ -68,9 +69,8 @@ void check_finite(const scenario::Scenario& s, const engine::Model& m, const con
 
 }  // namespace
 
-int Run::analysis_threads(int variants) const {
-  const int threads = options_.threads > 0 ? options_.threads : omp_get_max_threads();
-  return std::max(1, std::min(threads, variants));
+int Run::analysis_threads() const {
+  return std::max(1, options_.threads > 0 ? options_.threads : omp_get_max_threads());
 }
 
 //! One simulated world and the contract variants evaluated on it.
@@ -95,11 +95,15 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
   // The variants' own [simulation] values are never read: replications, seed and batch size are
   // the resolved settings', the same for every variant.
   variants_ = scenario::expand_sweep(s);
-  // Percentile truncation: amounts from one seeded pilot per population, before any simulation.
-  if (options_.same_world)
-    engine::resolve_truncation(variants_, *options_.seed, *options_.same_world->pilots);
-  else
-    engine::resolve_truncation(variants_, *options_.seed);
+  // Percentile truncation: amounts from one seeded pilot per population, before any simulation;
+  // with stored tallies, the stored run's pilot's amounts where it kept them.
+  pilots_ = options_.same_world ? options_.same_world->pilots
+                                : std::make_shared<engine::TruncationPilots>();
+  if (options_.stored && pilots_->by_population.empty() && !variants_.empty())
+    if (auto kept = stored_pilot(*options_.stored, variants_.front().scenario, *options_.seed,
+                                 options_.stored_source))
+      pilots_->by_population.push_back(std::move(kept));
+  engine::resolve_truncation(variants_, *options_.seed, *pilots_);
   // Populations: one simulation each, with the union of its variants' tally thresholds.
   for (std::size_t i = 0; i < variants_.size(); ++i) {
     const std::size_t k = variants_[i].population;
@@ -223,19 +227,40 @@ void Run::simulate_batch(std::uint64_t count) {
   for (std::size_t k = 0; k < populations_.size(); ++k) {
     Population& p = *populations_[k];
     const engine::BatchTallies& tallies = batches[k];
-    try {
-      if (!summary_of_same_world()) p.summary->add(tallies);
-    } catch (const stats::OverflowError& e) {
-      throw InputError(scenario_.path + ": " + e.what() +
-                       "; the scenario's costs or counts exceed double precision");
+    // The tally summary and the variants' records read the batch into their own outputs: on
+    // two threads at once (the numbers do not depend on it); the summary's error first, as in
+    // a loop.
+    // Without a summary to make (solve's steps: run::SameWorld's), no second thread: a team
+    // that waits costs more than it gives.
+    std::exception_ptr summary_failed, records_failed;
+    const bool summary_needed = !summary_of_same_world();
+#pragma omp parallel sections num_threads(2) if (summary_needed && analysis_threads() > 1)
+    {
+#pragma omp section
+      try {
+        if (summary_needed) p.summary->add(tallies);
+      } catch (const stats::OverflowError& e) {
+        summary_failed = std::make_exception_ptr(
+            InputError(scenario_.path + ": " + e.what() +
+                       "; the scenario's costs or counts exceed double precision"));
+      } catch (...) {
+        summary_failed = std::current_exception();
+      }
+#pragma omp section
+      try {
+        for (std::size_t i : p.variants) {
+          VariantState& st = *states_[i];
+          if (!st.evaluator) continue;
+          const std::size_t before = st.records.values.size();
+          st.evaluator->add(tallies, st.records);
+          check_finite(scenario_, *p.model, st.records, before, end_);
+        }
+      } catch (...) {
+        records_failed = std::current_exception();
+      }
     }
-    for (std::size_t i : p.variants) {
-      VariantState& st = *states_[i];
-      if (!st.evaluator) continue;
-      const std::size_t before = st.records.values.size();
-      st.evaluator->add(tallies, st.records);
-      check_finite(scenario_, *p.model, st.records, before, end_);
-    }
+    if (summary_failed) std::rethrow_exception(summary_failed);
+    if (records_failed) std::rethrow_exception(records_failed);
     for (std::size_t i = 0; i < tallies.values.size(); i += tallies.fields)
       unit_years_.add(tallies.values[i + model::TallyLayout::kUnits]);
     if (options_.keep_tallies && k == 0) {
@@ -443,13 +468,20 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
 
 std::vector<VariantSummary> Run::summaries() const {
   std::vector<VariantSummary> out(variants_.size());
-  // Variants are analysed apart, each into its own summary, so in parallel: the numbers are
-  // the same whatever the thread count. Exceptions may not leave the OpenMP region: the first
-  // variant's (in order) is rethrown after it, as a loop would have thrown it.
+  // Variants are analysed apart, each into its own summary, so in parallel: one task a variant,
+  // and inside it one task an analysis (analyse_contract), so a single variant's analyses use
+  // the threads too; the numbers are the same whatever the thread count. Exceptions may not
+  // leave the OpenMP region: the first variant's (in order) is rethrown after it, as a loop
+  // would have thrown it.
   std::vector<std::exception_ptr> failed(variants_.size());
   const int n = static_cast<int>(variants_.size());
-#pragma omp parallel for schedule(dynamic, 1) num_threads(analysis_threads(n))
-  for (int k = 0; k < n; ++k) {
+  // One table of one variant (solve's steps): one thread, as above.
+  const int threads = options_.tables.all() || n > 1 ? analysis_threads() : 1;
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+  for (int k = 0; k < n; ++k)
+#pragma omp task default(shared) firstprivate(k)
+  {
     const auto i = static_cast<std::size_t>(k);
     try {
       const scenario::Variant& v = variants_[i];
@@ -458,7 +490,8 @@ std::vector<VariantSummary> Run::summaries() const {
       vs = p.summary->summary(v.name);
       for (const auto& [path, value] : v.parameters) vs.parameters.push_back(path + "=" + value);
       if (states_[i]->evaluator)
-        analysis::analyse_contract(v.scenario, *p.model, states_[i]->records, vs);
+        analysis::analyse_contract(v.scenario, *p.model, states_[i]->records, vs,
+                                    options_.tables);
     } catch (...) {
       failed[i] = std::current_exception();
     }
@@ -547,6 +580,8 @@ Results Run::results(double elapsed, const std::string& device) const {
     d.type_truncation.assign(first_model.type_truncation.begin(),
                              first_model.type_truncation.end());
     d.has_draws = true;
+    if (!pilots_->by_population.empty() && pilots_->by_population.front())
+      store_pilot(*pilots_->by_population.front(), d);
   }
   if (options_.keep_records) {
     results.has_records = true;

@@ -70,12 +70,14 @@ class Run {
   bool summary_of_same_world();
   //! Keeps the tally summary in RunSettings::same_world once every stored replication is in.
   void keep_summary_of_same_world();
-  //! Threads for analysing `variants` variants at once: the run's, at most one a variant.
-  int analysis_threads(int variants) const;
+  //! Threads for the analyses (tasks: each variant, and each analysis of a variant): the run's.
+  int analysis_threads() const;
 
   scenario::Scenario scenario_;
   RunSettings options_;  //!< resolved
   std::vector<scenario::Variant> variants_;
+  //! The truncation pilots by population (RunSettings::same_world's, or the run's own).
+  std::shared_ptr<engine::TruncationPilots> pilots_;
   std::vector<std::unique_ptr<Population>> populations_;
   std::vector<std::unique_ptr<VariantState>> states_;
   std::uint64_t first_ = 0, end_ = 0;

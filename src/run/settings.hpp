@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "analysis/tables_needed.hpp"
 #include "engine/truncation.hpp"
 #include "scenario/scenario.hpp"
 
@@ -35,6 +36,8 @@ struct RunSettings {
   bool keep_tallies = false;    //!< store per-replication tallies in Results
   bool keep_records = false;    //!< store per-replication contract records in Results
   std::string command_line;     //!< recorded in the results
+  //! The results tables the caller reads (`apmsim solve`'s steps: its figure's); default all.
+  analysis::TablesNeeded tables;
   //! `--target-se NAME=REL`: stop adding batches once headline NAME's relative standard error is
   //! below REL in every variant (the scenario's replications are then the maximum).
   std::string target_name;

@@ -82,8 +82,11 @@ Solution solve(const scenario::Scenario& base, const SolveSpec& spec, const Eval
   if (!(spec.high > spec.low))
     throw InputError("solve: --between LOW,HIGH needs LOW < HIGH");
   Solution out;
+  // The first candidate and the answer in full; the rest only the figure's table.
+  const analysis::TablesNeeded figure_table{spec.figure.table, spec.figure.quantity};
   const auto value = [&](double x, analysis::Results* keep) {
-    analysis::Results r = evaluate(at(base, spec, x));
+    const bool full = keep || out.evaluations.empty();
+    analysis::Results r = evaluate(at(base, spec, x), full ? analysis::TablesNeeded{} : figure_table);
     const auto [estimate, se] = figure_value(r, spec.figure);
     if (!std::isfinite(estimate))
       throw InputError("solve: " + spec.figure.quantity + " is not defined at " +

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/results.hpp"
+#include "analysis/tables_needed.hpp"
 #include "scenario/scenario.hpp"
 
 namespace apmsim::run {
@@ -53,14 +54,18 @@ struct Solution {
   analysis::Results results;            //!< the results at x
 };
 
-//! Evaluates a scenario on the common replications (a run with the fixed seed, or `price`).
-using Evaluate = std::function<analysis::Results(const scenario::Scenario&)>;
+//! Evaluates a scenario on the common replications (a run with the fixed seed, or `price`),
+//! making at least the tables named (RunSettings::tables).
+using Evaluate = std::function<analysis::Results(const scenario::Scenario&,
+                                                 const analysis::TablesNeeded&)>;
 
 //! Brackets the target in [low, high] (InputError with both values when it is not), then
 //! bisects on the same draws to `tolerance` (a [sweep] of `base` is not used: the base terms
 //! are solved); the figure may be a step function of x (VaR, a
 //! count): the answer is then where it crosses the target. The slope is a central difference
-//! over a step of max(1e-2 (high - low), the final bracket).
+//! over a step of max(1e-2 (high - low), the final bracket). The first candidate and the answer
+//! are evaluated in full (the first checks that the figure exists); the others make only the
+//! figure's table.
 Solution solve(const scenario::Scenario& base, const SolveSpec& spec, const Evaluate& evaluate);
 
 }  // namespace apmsim::run

@@ -71,6 +71,10 @@ struct BenchmarkTerms {
   double repayment_discount = 0.0;        //!< else this discount for repayments (CJR)
   std::vector<DiscountTier> quality_discount;  //!< quality-tiered discounts (CJR)
   double efficiency_adjustment = 0.0;     //!< share of a below-region baseline gap added back
+  //! MSSP's prior savings adjustment (42 CFR 425.658) for a renewing provider: this share of its
+  //! average savings per unit over the baseline years it was in the program (0 = none) ...
+  double prior_savings_share = 0.0;
+  double prior_savings_cap = kNoLimit;  //!< ... at most this share of national_cost_per_unit
 };
 
 //! The truncation amount in force in calendar year c (0 = none): truncate_at, or the year's
@@ -234,11 +238,35 @@ struct RunOut {
   bool true_up() const { return true_up_months > 0; }
 };
 
+//! `[[contract.agreement]]`: one agreement period of a run that spans several. Its terms are
+//! those of its performance years in Contract::years; at its start the benchmark is rebased on
+//! the baseline_years calendar years before it.
+struct Agreement {
+  int first = 0;  //!< its first performance year (index into Contract::years)
+  int years = 0;  //!< its performance years
+  //! A provider leaves the program at this agreement's start when its rebased benchmark per unit
+  //! (as known then: the baseline years, trended to the last one) is below leave_below times
+  //! its benchmark per unit in the expiring agreement's last year; 0 = it always renews.
+  double leave_below = 0.0;
+};
+
 //! `[contract]`: terms per performance year (index 0 = first performance year).
 struct Contract {
   bool present = false;
   std::vector<ContractTerms> years;
   RunOut run_out;  //!< `[contract.run_out]`; disabled = claims complete at reconciliation
+  //! The agreements in sequence, covering every performance year; one when the scenario has no
+  //! `[[contract.agreement]]`.
+  std::vector<Agreement> agreements;
+
+  //! The agreement performance year y is in.
+  int agreement_of(int y) const {
+    int k = 0;
+    while (k + 1 < static_cast<int>(agreements.size()) &&
+           agreements[static_cast<std::size_t>(k + 1)].first <= y)
+      ++k;
+    return k;
+  }
 };
 
 //! An aggregate stop-loss layer on the provider's loss as a share of its benchmark.

@@ -228,6 +228,8 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
     out.number("regional_weight_above", b.regional_weight_above);
     if (b.regional_adjustment_cap != kNoLimit)
       out.number("regional_adjustment_cap", b.regional_adjustment_cap);
+    if (b.prior_savings_share > 0.0) out.number("prior_savings_share", b.prior_savings_share);
+    if (b.prior_savings_cap != kNoLimit) out.number("prior_savings_cap", b.prior_savings_cap);
   }
   if (b.national_cost_per_unit > 0.0)
     out.number("national_cost_per_unit", b.national_cost_per_unit);
@@ -368,6 +370,13 @@ void describe_contract(TomlWriter& out, const Contract& contract,
     out.integer("year", y + 1);
     describe_terms(out, contract.years[y], "contract.year", measures);
   }
+  // The agreements' spans and renewal rules; their terms are in the years above.
+  if (contract.agreements.size() > 1)
+    for (const Agreement& a : contract.agreements) {
+      out.header("[[contract.agreement]]");
+      out.integer("years", static_cast<unsigned long long>(a.years));
+      if (a.leave_below > 0.0) out.number("leave_below", a.leave_below);
+    }
 }
 
 void describe_analysis(TomlWriter& out, const AnalysisSettings& a) {

@@ -164,6 +164,16 @@ BenchmarkTerms read_benchmark(const TableReader& parent, BenchmarkTerms b,
   }
   b.efficiency_adjustment =
       r.number("efficiency_adjustment", b.efficiency_adjustment, closed(0.0, 1.0));
+  b.prior_savings_share = r.number("prior_savings_share", b.prior_savings_share, closed(0.0, 1.0));
+  b.prior_savings_cap = r.number("prior_savings_cap", b.prior_savings_cap, at_least(0.0));
+  if (b.prior_savings_share > 0.0 && b.method != BenchmarkMethod::RegionalAdjustment) {
+    r.fail(r.has("prior_savings_share") ? "prior_savings_share" : "method",
+           "the prior savings adjustment (425.658) takes the place of MSSP's regional adjustment: "
+           "needs method = \"regional_adjustment\"");
+  }
+  if (b.prior_savings_cap < kNoLimit && !(b.national_cost_per_unit > 0.0)) {
+    r.fail("prior_savings_cap", "prior_savings_cap is a share of national_cost_per_unit: give both");
+  }
   return b;
 }
 
@@ -486,6 +496,45 @@ void spread_repayment_discounts(const TableReader& contract_table, Contract& con
   }
 }
 
+//! `[[contract.agreement]]`: the agreements in sequence, each overriding the base terms in its
+//! years as a `[[contract.year]]` entry does (the glide path is read after, on top); together
+//! they cover every performance year. Without entries, one agreement over every year.
+void read_agreements(const TableReader& r, const ContractContext& context, Contract& contract) {
+  const Section& schema = section("contract.agreement");
+  const auto entries = r.table_array("agreement", 0, kMaxYears);
+  if (entries.empty()) {
+    contract.agreements = {Agreement{0, context.performance_years, 0.0}};
+    return;
+  }
+  const ContractTerms base = contract.years.front();
+  int first = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const TableReader a = r.child(*entries[i], r.element_path("agreement", i), schema.header(),
+                                  schema.keys);
+    Agreement agreement;
+    agreement.first = first;
+    agreement.years =
+        static_cast<int>(a.required_integer("years", 1, context.performance_years - first));
+    agreement.leave_below = a.number("leave_below", 0.0, closed(0.0, 10.0));
+    if (i == 0 && a.has("leave_below"))
+      a.fail("leave_below", "the first agreement has no expiring one to compare with");
+    if (const auto b = sub_table(a, "benchmark", "contract.benchmark");
+        b && is_list(*b, "repayment_discount")) {
+      b->fail("repayment_discount", "give a per-year list in [contract.benchmark] or one number here");
+    }
+    const ContractTerms terms = read_terms(a, base, context);
+    for (int y = first; y < first + agreement.years; ++y)
+      contract.years[static_cast<std::size_t>(y)] = terms;
+    first += agreement.years;
+    if (i + 1 == entries.size() && first != context.performance_years) {
+      a.fail("years", "the agreements cover " + std::to_string(first) + " of the " +
+                          std::to_string(context.performance_years) +
+                          " performance years ([simulation] performance_years): they must cover all");
+    }
+    contract.agreements.push_back(agreement);
+  }
+}
+
 }  // namespace
 
 Contract read_contract(const TableReader& top, const Simulation& simulation,
@@ -502,6 +551,7 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
   contract.present = true;
   const ContractTerms base = read_terms(r, default_terms(context), context);
   contract.years.assign(static_cast<std::size_t>(simulation.performance_years), base);
+  read_agreements(r, context, contract);
   spread_repayment_discounts(r, contract);
   contract.run_out = read_run_out(r);
   const Section& schema = section("contract.year");

@@ -1,5 +1,8 @@
 // SHA-256 (FIPS 180-4, sec. 6.2), written out so the static binary needs no crypto library.
-// Fingerprints scenario texts, run states and results files (integrity, not security).
+// Fingerprints scenario texts, run states and results files (integrity, not security). On x86-64
+// CPUs with the SHA extensions the blocks go through their instructions (about 5x faster: the
+// check of a 50 MB results file is most of what `apmsim price` spends before its work); the
+// digest is the same either way (tests/scenario/test_sha256.cpp).
 
 #include "scenario/sha256.hpp"
 
@@ -8,6 +11,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define APMSIM_SHA_NI 1
+#endif
 
 namespace apmsim {
 namespace {
@@ -67,6 +76,69 @@ void compress(std::array<std::uint32_t, 8>& hash, const unsigned char* block) {
   hash[7] += h;
 }
 
+#ifdef APMSIM_SHA_NI
+//! `blocks` 64-byte blocks with the x86 SHA extensions: each group of four rounds adds four
+//! message words (sha256msg1/msg2 make the schedule, sec. 6.2.2 step 1) and runs two
+//! sha256rnds2, which keep the state as (A, B, E, F) and (C, D, G, H).
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(
+    std::array<std::uint32_t, 8>& hash, const unsigned char* data, std::size_t blocks) {
+  const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+  __m128i dcba = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hash.data()));
+  __m128i hgfe = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hash.data() + 4));
+  const __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+  const __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+  __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+  __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+  for (; blocks > 0; --blocks, data += 64) {
+    const __m128i abef_before = abef, cdgh_before = cdgh;
+    __m128i w[4];  // the last four groups of message words
+    for (int i = 0; i < 16; ++i) {
+      __m128i& word = w[static_cast<std::size_t>(i % 4)];
+      if (i < 4) {
+        word = _mm_shuffle_epi8(
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)), byte_swap);
+      } else {
+        const __m128i last = w[static_cast<std::size_t>((i - 1) % 4)];
+        const __m128i w7 = _mm_alignr_epi8(last, w[static_cast<std::size_t>((i - 2) % 4)], 4);
+        word = _mm_sha256msg2_epu32(
+            _mm_add_epi32(_mm_sha256msg1_epu32(word, w[static_cast<std::size_t>((i - 3) % 4)]),
+                          w7),
+            last);
+      }
+      __m128i message = _mm_add_epi32(
+          word, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRound.data() + 4 * i)));
+      cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
+      message = _mm_shuffle_epi32(message, 0x0E);
+      abef = _mm_sha256rnds2_epu32(abef, cdgh, message);
+    }
+    abef = _mm_add_epi32(abef, abef_before);
+    cdgh = _mm_add_epi32(cdgh, cdgh_before);
+  }
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+  const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(hash.data()), _mm_blend_epi16(feba, dchg, 0xF0));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(hash.data() + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+
+//! Whether this CPU has the SHA extensions (CPUID leaf 7, EBX bit 29) and SSE4.1/SSSE3.
+bool has_sha_ni() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return (b & (1u << 29)) != 0;
+}
+#endif
+
+//! `blocks` consecutive 64-byte blocks.
+void compress_blocks(std::array<std::uint32_t, 8>& hash, const unsigned char* data,
+                     std::size_t blocks) {
+#ifdef APMSIM_SHA_NI
+  static const bool sha_ni = has_sha_ni();
+  if (sha_ni) return compress_sha_ni(hash, data, blocks);
+#endif
+  for (; blocks > 0; --blocks, data += 64) compress(hash, data);
+}
+
 }  // namespace
 
 Sha256::Sha256() : hash_(kInitial) {}
@@ -81,10 +153,12 @@ void Sha256::update(const void* data, std::size_t size) {
     bytes += take;
     size -= take;
     if (filled_ < block_.size()) return;
-    compress(hash_, block_.data());
+    compress_blocks(hash_, block_.data(), 1);
     filled_ = 0;
   }
-  for (; size >= 64; bytes += 64, size -= 64) compress(hash_, bytes);
+  compress_blocks(hash_, bytes, size / 64);
+  bytes += size / 64 * 64;
+  size %= 64;
   if (size > 0) std::memcpy(block_.data(), bytes, size);
   filled_ = size;
 }
@@ -97,7 +171,7 @@ std::string Sha256::hex() {
   const std::size_t tail_size = filled_ < 56 ? 64 : 128;
   const std::uint64_t bits = length_ * 8;
   for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (std::size_t i = 0; i < tail_size; i += 64) compress(hash_, tail.data() + i);
+  compress_blocks(hash_, tail.data(), tail_size / 64);
 
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;

@@ -32,6 +32,10 @@ struct HandRecords {
     records.values.assign(replications * providers * static_cast<std::size_t>(years) *
                               static_cast<std::size_t>(records.fields),
                           0.0);
+    // Every provider-year in the program (a left provider's years are in no analysis).
+    for (std::size_t i = contract::kInProgram; i < records.values.size();
+         i += static_cast<std::size_t>(records.fields))
+      records.values[i] = 1.0;
   }
 
   double* record(std::uint64_t rep, std::size_t p, int y) {

@@ -1,6 +1,6 @@
 // The contract tables' run-out rows (docs/analyses.md, "Run-out"): initial_reconciliation, true_up
-// and completion_error, after every other row, only when the contract has [contract.run_out]; the
-// other rows are the same either way.
+// and completion_error, after every other row, only when the view has them as extra fields (as
+// make_record_view sets for a contract with [contract.run_out]); the other rows are the same.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,7 +30,11 @@ TEST(ContractTables, RunOutRowsOnlyWithARunOut) {
   }
   VariantSummary plain, run_out;
   contract_tables(hand.view(2), plain);
-  contract_tables(hand.view(2), run_out, true);
+  RecordView with_run_out = hand.view(2);
+  // What make_record_view sets for a contract with [contract.run_out].
+  with_run_out.set_extra_fields(
+      {contract::kInitialReconciliation, contract::kTrueUp, contract::kCompletionError});
+  contract_tables(with_run_out, run_out);
   std::vector<std::string> expected = names_of(plain.contract_portfolio);
   for (const char* name : {"initial_reconciliation", "true_up", "completion_error"}) {
     EXPECT_EQ(std::find(expected.begin(), expected.end(), name), expected.end()) << name;

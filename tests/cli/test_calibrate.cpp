@@ -104,22 +104,37 @@ TEST(CliSample, RefusesAnExistingFileAndBadOptions) {
   EXPECT_EQ(dir.listing(), std::vector<std::string>{"claims.csv"});
 }
 
+// Five months of service developing alike (50, 30, 20 paid at lags 0, 1, 2), the extract at the
+// last: the chain ladder's pattern is 0.5, 0.3, 0.2 exactly, with standard errors of 0.
+std::string paid_alike() {
+  std::string text = "service_month,paid_month,amount\n";
+  for (int m = 1; m <= 5; ++m)
+    for (int k = 0; k < 3 && m + k <= 5; ++k)
+      text += "2023-0" + std::to_string(m) + ",2023-0" + std::to_string(m + k) + "," +
+              std::to_string(k == 0 ? 50 : k == 1 ? 30 : 20) + "\n";
+  return text;
+}
+
 TEST(CliCalibrate, WritesBothFormsThatValidateAccepts) {
   TempFolder dir;
   ASSERT_EQ(run_cli({"sample", std::string(APMSIM_TEST_DATA) + "/calibrate/truth.toml", "--out",
                      dir.file("claims.csv")})
                 .exit_code,
             0);
+  write_file(dir.file("paid.csv"), paid_alike());
   const CliResult r = run_cli({"calibrate", dir.file("claims.csv"), "--out", dir.file("pop.toml"),
-                               "--json", dir.file("fit.json")},
+                               "--json", dir.file("fit.json"), "--paid", dir.file("paid.csv")},
                               "", 120.0);
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_TRUE(contains(r.out, "better fit out of sample")) << r;
   EXPECT_TRUE(contains(r.out, "frailty_sd")) << r;
+  EXPECT_TRUE(contains(r.out, "completion pattern: ")) << r;
+  EXPECT_TRUE(contains(read_file(dir.file("fit.json")), "\"completion\": {\"source\""));
   const std::vector<std::string> files = dir.listing();
-  ASSERT_EQ(files.size(), 4u);  // claims.csv, fit.json, pop.toml, pop.<other>.toml
+  ASSERT_EQ(files.size(), 5u);  // claims.csv, fit.json, paid.csv, pop.toml, pop.<other>.toml
   for (const std::string& f : files) {
     if (f.rfind("pop", 0) != 0) continue;
+    EXPECT_TRUE(contains(read_file(dir.file(f)), "\n# [contract.run_out]\n# lag = [")) << f;
     const CliResult v = run_cli({"validate", dir.file(f)});
     EXPECT_EQ(v.exit_code, 0) << v;
   }
@@ -169,6 +184,48 @@ TEST(CliCalibrate, ContinuanceTableBuildsAValidPopulation) {
   EXPECT_TRUE(contains(v.out, "severity = \"empirical\"")) << v;
   // A table has no sample to jackknife: no [parameter_risk] (docs/calibration.md).
   EXPECT_FALSE(contains(v.out, "parameter_risk")) << v;
+}
+
+TEST(CliCalibrate, PaidDatesGiveTheRunOutTable) {
+  TempFolder dir;
+  write_file(dir.file("paid.csv"), paid_alike());
+  const CliResult r = run_cli({"calibrate", "--paid", dir.file("paid.csv"), "--max-lag", "2",
+                               "--out", dir.file("run_out.toml"), "--json", dir.file("fit.json")});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.out, "completion factors (a year incurred evenly")) << r;
+  // A year's December is one month short of complete a month after the year: 11/12 + 0.8/12.
+  EXPECT_TRUE(contains(r.out, "R = 1: 0.9833 ± 0,")) << r;
+  const std::string table = read_file(dir.file("run_out.toml"));
+  EXPECT_TRUE(contains(table, "\n[contract.run_out]\nlag = [\n  0.5, 0.3, 0.2,\n]")) << table;
+  EXPECT_TRUE(contains(read_file(dir.file("fit.json")), "\"lag\": [0.5, 0.3, 0.2]"));
+  // Nothing but the table and the report; --plot needs a population.
+  EXPECT_EQ(dir.listing(), (std::vector<std::string>{"fit.json", "paid.csv", "run_out.toml"}));
+  const CliResult plot = run_cli({"calibrate", "--paid", dir.file("paid.csv"), "--out",
+                                  dir.file("x.toml"), "--plot", dir.file("fit")});
+  EXPECT_EQ(plot.exit_code, 2) << plot;
+  EXPECT_TRUE(contains(plot.err, "--plot draws a population's fit")) << plot;
+}
+
+TEST(CliCalibrate, APopulationWithPaidDatesEndsWithTheTableToPaste) {
+  TempFolder dir;
+  std::ofstream(dir.file("table.csv")) << "upper,share,average\n0,0.2,0\n1000,0.5,400\n10000,0.25,3000\n,0.05,40000\n";
+  write_file(dir.file("paid.csv"), paid_alike());
+  const CliResult r = run_cli({"calibrate", "--continuance", dir.file("table.csv"), "--paid",
+                               dir.file("paid.csv"), "--max-lag", "2", "--out", dir.file("pop.toml"),
+                               "--json", dir.file("fit.json")});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.out, "completion pattern: ")) << r;
+  const std::string pop = read_file(dir.file("pop.toml"));
+  EXPECT_TRUE(contains(pop, "\n# [contract.run_out]\n# lag = [\n#   0.5, 0.3, 0.2,\n# ]")) << pop;
+  EXPECT_EQ(run_cli({"validate", dir.file("pop.toml")}).exit_code, 0);
+  EXPECT_TRUE(contains(read_file(dir.file("fit.json")), "\"completion\": {\"source\""));
+  // A bad paid file is refused before anything is written.
+  write_file(dir.file("bad.csv"), "service_month,paid_month,amount\n2023-02,2023-01,5\n");
+  const CliResult bad = run_cli({"calibrate", "--continuance", dir.file("table.csv"), "--paid",
+                                 dir.file("bad.csv"), "--out", dir.file("pop2.toml")});
+  EXPECT_EQ(bad.exit_code, 2) << bad;
+  EXPECT_TRUE(contains(bad.err, "bad.csv:2:2: column 'paid_month': paid 2023-01, before")) << bad;
+  EXPECT_FALSE(fs::exists(dir.file("pop2.toml")));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// `apmsim calibrate` on hostile input (issue 24): every file of tests/data/hostile/calibrate run
+// `apmsim calibrate` on hostile input (issues 24, 25): every file of tests/data/hostile/calibrate run
 // as its manifest says (exit code, message fragment), each under a timeout (a cost of 1e30 once
 // hung the parametric fit forever), none printing a raw control character or kilobytes of echoed
 // input, none leaving a file when it fails; and the inputs made at run time: a FIFO without a
@@ -49,6 +49,7 @@ CliResult calibrate(const TempFolder& dir, const std::string& input, const std::
                     const std::string& options) {
   std::vector<std::string> args{"calibrate"};
   if (mode == "continuance") args.push_back("--continuance");
+  if (mode == "paid") args.push_back("--paid");
   args.push_back(input);
   args.insert(args.end(), {"--out", dir.file("pop.toml")});
   std::stringstream words(options);
@@ -71,6 +72,8 @@ TEST(CliCalibrateHostile, EveryManifestCaseEndsAsItSays) {
     if (c.exit_code != 0) {
       EXPECT_TRUE(dir.listing().empty()) << joined(dir.listing());
       EXPECT_EQ(r.err.find("pop.toml"), std::string::npos) << "points at the output\n" << r;
+    } else if (c.mode == "paid") {  // the run-out table alone, not a scenario
+      EXPECT_TRUE(contains(read_file(dir.file("pop.toml")), "\n[contract.run_out]\nlag = ["));
     } else {
       EXPECT_EQ(run_cli({"validate", dir.file("pop.toml")}).exit_code, 0);
     }
@@ -80,7 +83,7 @@ TEST(CliCalibrateHostile, EveryManifestCaseEndsAsItSays) {
 TEST(CliCalibrateHostile, AFifoWithoutAWriterIsRefusedAtOnce) {
   TempFolder dir;
   ASSERT_EQ(::mkfifo(dir.file("claims.csv").c_str(), 0600), 0);
-  for (const char* mode : {"claims", "continuance"}) {
+  for (const char* mode : {"claims", "continuance", "paid"}) {
     const CliResult r = calibrate(dir, dir.file("claims.csv"), mode, "");
     ASSERT_FALSE(r.timed_out) << r;
     EXPECT_EQ(r.exit_code, 2) << r;
@@ -95,10 +98,12 @@ TEST(CliCalibrateHostile, AHugeHeaderIsClippedNotEchoed) {
   TempFolder dir;
   std::string header(10 << 20, 'x');
   write_file(dir.file("wide.csv"), header + ",\x1b[2J\nA\n");
-  const CliResult r = calibrate(dir, dir.file("wide.csv"), "claims", "");
-  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
-  EXPECT_NE(r.err.find("not a CSV header"), std::string::npos) << r.err.substr(0, 2000);
-  EXPECT_LT(r.err.size(), 1024u);
+  for (const char* mode : {"claims", "paid"}) {
+    const CliResult r = calibrate(dir, dir.file("wide.csv"), mode, "");
+    EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
+    EXPECT_NE(r.err.find("not a CSV header"), std::string::npos) << r.err.substr(0, 2000);
+    EXPECT_LT(r.err.size(), 1024u);
+  }
   // A header of many names under 64 KiB: the missing-column message lists the first few.
   std::string names = "member";
   for (int k = 0; k < 5000; ++k) names += ",c" + std::to_string(k);

@@ -110,5 +110,27 @@ TEST(Truncation, ResolvingAddsOneThresholdPerYearAndIsReproducible) {
   EXPECT_THROW(engine::resolve_truncation(d, 42), InputError);
 }
 
+// A pilot given the amounts it gave before (a results file's, run/stored_pilot.hpp) answers those
+// levels from them, whatever they are, without simulating; another level is simulated and equals
+// a fresh pilot's; amounts() lists the known levels, then the new, in order.
+TEST(Truncation, KnownAmountsAnswerTheirLevelsAndOthersAreSimulated) {
+  const scenario::Scenario s = lognormal_world();
+  engine::TruncationPilot::Amounts known;
+  known.level = 0.95;
+  known.by_year = {123.0, 456.0, 789.0, 1011.0};  // not the pilot's: proof they are not remade
+  const engine::TruncationPilot remembered(s, 42, {known});
+  EXPECT_EQ(remembered.percentile(0.95), known.by_year);
+  EXPECT_TRUE(remembered.percentile_by_type(0.95).empty());
+  const engine::TruncationPilot fresh(s, 42);
+  EXPECT_EQ(remembered.percentile(0.9), fresh.percentile(0.9));
+  EXPECT_EQ(remembered.units(0), fresh.units(0));
+  const std::vector<engine::TruncationPilot::Amounts> asked = remembered.amounts();
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[0].level, 0.95);
+  EXPECT_EQ(asked[0].by_year, known.by_year);
+  EXPECT_EQ(asked[1].level, 0.9);
+  EXPECT_EQ(asked[1].by_year, fresh.percentile(0.9));
+}
+
 }  // namespace
 }  // namespace apmsim

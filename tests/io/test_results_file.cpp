@@ -96,6 +96,41 @@ TEST(ResultsFile, RoundTripWithoutTallies) {
   expect_same(written, read);
 }
 
+// The draws beside the tallies and the truncation pilot's amounts (format 2.6) come back as
+// written; read for pricing (ReadParts::kStoredRun), a file gives its run, scenario and tallies
+// alone.
+TEST(ResultsFile, PilotAmountsRoundTripAndAPricingReadTakesTheTallies) {
+  TempFolder folder;
+  const std::string path = folder.file("run.h5");
+  analysis::Results written = make_results();
+  analysis::TallyDump& t = written.tallies;
+  t.has_draws = true;
+  t.thresholds = {1000.0, 2500.5};
+  t.regions = 2;
+  t.efficiency.assign(t.replications * t.entities, 0.25);
+  t.region_shock.assign(t.replications * t.regions * 4, -0.125);
+  t.truncation_levels = {0.99, 0.95};
+  t.truncation_amounts = {1, 2, 3, 4, 5, 6, 7, 8.5};              // 2 levels x 4 years
+  t.truncation_type_amounts = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,  // x 2 types
+                               13, 14, 15, 16};
+  write_results(written, path, false);
+  const analysis::Results read = read_results(path);
+  EXPECT_EQ(read.tallies.truncation_levels, t.truncation_levels);
+  EXPECT_EQ(read.tallies.truncation_amounts, t.truncation_amounts);
+  EXPECT_EQ(read.tallies.truncation_type_amounts, t.truncation_type_amounts);
+  EXPECT_EQ(read.tallies.region_shock, t.region_shock);
+  const analysis::Results priced = read_results(path, ReadParts::kStoredRun);
+  EXPECT_TRUE(priced.variants.empty());
+  EXPECT_EQ(priced.info.seed, written.info.seed);
+  EXPECT_EQ(priced.scenario_text, written.scenario_text);
+  EXPECT_EQ(priced.tallies.truncation_amounts, t.truncation_amounts);
+  testing_support::expect_same(priced.tallies.values, t.values, "tallies.values");
+  // Without enrollment types: no type amounts, an empty third axis.
+  written.tallies.truncation_type_amounts.clear();
+  write_results(written, path, true);
+  EXPECT_TRUE(read_results(path).tallies.truncation_type_amounts.empty());
+}
+
 // The per-replication losses (format 2.3) of a variant with a contract come back as written;
 // a variant without a contract has none.
 TEST(ResultsFile, LossesRoundTrip) {

@@ -1,13 +1,15 @@
 // Simulate once, price many (run/price.hpp): contract terms evaluated on a run's stored tallies
 // give, bit for bit, the results of a full run of those terms with the same seed; for every
 // shipped scenario's own terms, and for other terms on kept thresholds. Terms that need a tally
-// the run did not keep, or that touch the simulated world, are refused with the file and key.
+// the run did not keep, or that touch the simulated world, are refused with the file and key. The
+// stored truncation pilot's amounts stand in for the pilot exactly.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "../support/same_results.hpp"
 #include "run/price.hpp"
@@ -133,6 +135,34 @@ TEST(Price, PricingWithTheSameWorldEqualsPricingAlone) {
     expect_same_results(without, with_memo);
     expect_same_records(without, with_memo);
   }
+}
+
+// The stored run's truncation pilot amounts (format 2.6) stand in for its pilot: pricing with them
+// and pricing without them (an older file: the pilot simulated again) give the same results bit
+// for bit, and a priced run that stores its tallies stores the same amounts again.
+TEST(Price, StoredPilotAmountsEqualThePilot) {
+  const scenario::Scenario s =
+      scenario::load_scenario(std::string(APMSIM_SOURCE_DIR) + "/scenarios/mssp_aco.toml");
+  const analysis::Results run = simulate(s, stored_settings(4));
+  ASSERT_EQ(run.tallies.truncation_levels, std::vector<double>{0.99});
+  ASSERT_EQ(run.tallies.truncation_amounts.size(), static_cast<std::size_t>(run.tallies.years));
+  analysis::Results older = run;
+  older.tallies.truncation_levels.clear();
+  older.tallies.truncation_amounts.clear();
+  older.tallies.truncation_type_amounts.clear();
+  const scenario::Scenario priced =
+      priced_scenario(run, "run.h5", own_terms(s.text, "s.toml"), "terms.toml");
+  RunSettings o;
+  o.keep_records = true;
+  o.keep_tallies = true;
+  const analysis::Results with = price(run, "run.h5", priced, o);
+  const analysis::Results without = price(older, "old.h5", priced, o);
+  expect_same_results(with, without);
+  expect_same_records(with, without);
+  EXPECT_EQ(with.tallies.truncation_levels, run.tallies.truncation_levels);
+  EXPECT_EQ(with.tallies.truncation_amounts, run.tallies.truncation_amounts);
+  EXPECT_EQ(without.tallies.truncation_amounts, run.tallies.truncation_amounts);
+  EXPECT_EQ(with.tallies.truncation_type_amounts, run.tallies.truncation_type_amounts);
 }
 
 // A tally threshold the run did not keep is refused, naming it; so are terms touching the world,

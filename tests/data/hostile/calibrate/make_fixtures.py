@@ -67,3 +67,24 @@ write("continuance_open_band.csv", "upper,share,average\ninf,1,5000\n")
 write("continuance_semicolon.csv", "upper;share;average\n0;0.2;0\n1000;0.5;400\ninf;0.3;9000\n")
 write("continuance_bom.csv", "\ufeffupper,share,average\n0,0.2,0\n1000,0.5,400\ninf,0.3,9000\n")
 write("continuance_huge_bound.csv", "upper,share,average\n0,0.2,0\n1e300,0.8,400\n")
+# Issue 25: paid claims for the completion pattern (--paid). A good file (five months of
+# service, each paid over three months), then what goes wrong with dates and amounts.
+paid = "service_month,paid_month,amount\n" + "".join(
+    f"2023-{m:02d},2023-{m + k:02d},{a}\n"
+    for m in range(1, 6) for k, a in enumerate((60 + m, 30, 10)) if m + k <= 5)
+paid_lines = paid.splitlines()
+write("paid_ok.csv", paid)
+write("paid_before_service.csv", "\n".join(paid_lines[:4] + ["2023-03,2023-02,5"] + paid_lines[4:]) + "\n")
+write("paid_negative.csv", "\n".join(paid_lines[:4] + ["2023-03,2023-04,-5"] + paid_lines[4:]) + "\n")
+write("paid_excel_serial.csv", "\n".join(paid_lines[:4] + ["45108,2023-04,5"] + paid_lines[4:]) + "\n")
+write("paid_slash_month.csv", "\n".join(paid_lines[:4] + ["2023-03,2023/04,5"] + paid_lines[4:]) + "\n")
+write("paid_month_13.csv", "\n".join(paid_lines[:4] + ["2023-13,2023-04,5"] + paid_lines[4:]) + "\n")
+write("paid_nan.csv", "\n".join(paid_lines[:4] + ["2023-03,2023-04,nan"] + paid_lines[4:]) + "\n")
+write("paid_1e30.csv", "\n".join(paid_lines[:4] + ["2023-03,2023-04,1e30"] + paid_lines[4:]) + "\n")
+write("paid_escape.csv", "\n".join(paid_lines[:4] + ["\x1b[2J,2023-04,5"] + paid_lines[4:]) + "\n")
+write("paid_wrong_columns.csv", paid.replace("service_month,", "dos,", 1))
+write("paid_header_only.csv", paid_lines[0] + "\n")
+write("paid_two_months.csv", "service_month,paid_month,amount\n2023-01,2023-01,5\n2023-02,2023-02,5\n")
+write("paid_semicolon.csv", paid.replace(",", ";"))
+# A year typed 2203 for 2023 in the latest payment: it would be the extract date.
+write("paid_year_typo.csv", "\n".join(paid_lines[:4] + ["2023-03,2203-04,5"] + paid_lines[4:]) + "\n")
