@@ -25,6 +25,7 @@ ANALYSIS_TABLES: Dict[str, Tuple[str, ...]] = {
     "benchmark": ("methods", "optimal_weight"),
     "threshold": ("rates", "msr"),
     "risk": ("net_result", "specific_layers", "aggregate_layers", "stop_loss_exhibit", "corridor_bands"),
+    "cash": ("position", "worst_point", "present_value", "repayment_mechanism"),
 }
 
 #: The rows that stand for the whole portfolio, in the order `compare` looks for them.

@@ -72,6 +72,14 @@ ANALYSES = {
              "Capital = VaR - expected loss."),
 }
 
+#: Cash timing (with [contract.timing] only: the section is left out of other runs' reports).
+CASH = ("When the money moves",
+        "The contract's money flows by month ([contract.timing]: payments in the year, settlements "
+        "months after it): the lowest cumulative cash position (month 1 = the first month of the "
+        "first performance year), the net result's present value, and MSSP's repayment mechanism "
+        "beside what a provider owes in a year. The position month by month is in the results file "
+        "(analysis cash/position).")
+
 #: Value columns a table shows side by side at most; wider tables are split into parts that
 #: repeat the row labels, so no table is wider than the page (1180 px of text at 1400 px).
 MAX_VALUE_COLUMNS = 6
@@ -427,6 +435,24 @@ class Report:
 
         return dict(section, blocks=self._per_variant(build))
 
+    def cash(self) -> List[dict]:
+        """The cash section, where the file has the cash tables (else none)."""
+        tables = ["worst_point", "present_value", "repayment_mechanism"]
+        if not any(self._has("cash", v, t) for v in self.r.variants for t in tables):
+            return []
+        title, definition = CASH
+
+        def build(v: str) -> List[dict]:
+            blocks = []
+            for t in [t for t in tables if self._has("cash", v, t)]:
+                path = f"analysis/cash/{v}/{t}"
+                blocks += [{"kind": "h3", "text": t.replace("_", " ")},
+                           {"kind": "p", "text": self.r.attributes(path).get("description", "")},
+                           self.table(path, by="row", row_header="provider")]
+            return blocks
+
+        return [{"id": "cash", "title": title, "definition": definition, "blocks": self._per_variant(build)}]
+
     def _analysis_table(self, name: str, table: str, path: str) -> dict:
         header = ROW_HEADERS.get(table, "row")
         if table == "rates":
@@ -501,7 +527,7 @@ class Report:
 
     def sections(self) -> List[dict]:
         return ([self.overview(), self.answers(), self.scenario(), self.money_flows(), self.variants()]
-                + [self.analysis(name) for name in ANALYSES] + [self.population(), self.precision()])
+                + [self.analysis(name) for name in ANALYSES] + self.cash() + [self.population(), self.precision()])
 
     def html(self) -> str:
         return environment().get_template("report.html.j2").render(

@@ -111,7 +111,9 @@ class Results:
       `benchmark`: `methods`, `optimal_weight`;
       `threshold`: `rates`, `msr`;
       `risk`: `net_result`, `specific_layers`, `aggregate_layers`, `stop_loss_exhibit`,
-      `corridor_bands`.
+      `corridor_bands`;
+      `cash` (with [contract.timing]): `position` (months `M1`..), `worst_point`,
+      `present_value`, `repayment_mechanism`.
       analyses() lists those this file has.
     - compare(quantity, table): the variants side by side, from any of those tables
       (`headline`, `contract_portfolio`, `portfolio`, ..., or "analysis/table" such as
@@ -414,6 +416,8 @@ class Results:
         - `threshold`: `rates` (`<group> min_units=<m>` rows), `msr` (groups and `all`)
         - `risk`: `net_result` (providers and `portfolio`), `specific_layers`,
           `aggregate_layers`, `stop_loss_exhibit`, `corridor_bands`
+        - `cash` (with [contract.timing]): `position` (providers and `portfolio` by month
+          `M1`..), `worst_point`, `present_value`, `repayment_mechanism`
 
         A name the file does not have raises UnknownNameError listing the valid ones."""
         found = self.analyses(variant)

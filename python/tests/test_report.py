@@ -157,3 +157,15 @@ def test_screenshot(reports, tmp_path):
     with open(shot, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     assert os.path.getsize(shot) > 50_000
+
+
+def test_cash_section_only_with_contract_timing(files):
+    """[contract.timing] (aco_reach_global) adds a cash section with its three tables, by provider
+    and the portfolio; a run without it (mssp_aco) has none."""
+    sections = {s["id"]: s for s in report.Report(files["aco_reach_global"], max_variants=1).sections()}
+    assert list(sections).index("cash") == list(sections).index("risk") + 1
+    text = repr(sections["cash"]["blocks"])
+    for table in ("worst point", "present value", "repayment mechanism"):
+        assert table in text, table
+    assert "portfolio" in text and "worst_mean" in text and "pv_net_result" in text
+    assert "cash" not in {s["id"] for s in report.Report(files["mssp_aco"], max_variants=1).sections()}

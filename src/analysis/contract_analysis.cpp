@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "analysis/benchmark.hpp"
+#include "analysis/cash.hpp"
 #include "analysis/contract_tables.hpp"
 #include "analysis/loss_totals.hpp"
 #include "analysis/record_view.hpp"
@@ -66,8 +67,11 @@ void analyse_contract(const scenario::Scenario& scenario, const engine::Model& m
   // The contract tables, the four analyses and the loss totals read the view alone and write
   // their own outputs: OpenMP tasks (in parallel inside Run::summaries' team, at once where there
   // is none), joined in this fixed order, so the numbers do not depend on the threads.
-  std::vector<AnalysisTable> parts[4];
-  std::exception_ptr failed[6];
+  std::vector<AnalysisTable> parts[5];
+  std::exception_ptr failed[7];
+  std::vector<double> revenue_shares;  // the cash analysis's repayment mechanism
+  for (const std::uint32_t entity : records.providers)
+    revenue_shares.push_back(model.entities[entity].revenue_share);
   const auto guarded = [&failed](int slot, const auto& work) {
     try {
       work();
@@ -96,6 +100,10 @@ void analyse_contract(const scenario::Scenario& scenario, const engine::Model& m
     if (wants("risk")) {
 #pragma omp task default(shared)
       guarded(4, [&] { parts[3] = risk_analysis(view, contract, settings); });
+    }
+    if (wants("cash")) {
+#pragma omp task default(shared)
+      guarded(6, [&] { parts[4] = cash_analysis(view, contract, revenue_shares); });
     }
     if (all) {
 #pragma omp task default(shared)

@@ -112,7 +112,7 @@ po::options_description summary_options() {
       "widest line, 40 to 1000 (default 120): wider tables are cut into blocks of columns")(
       "section", po::value<std::vector<std::string>>()->value_name("S[,S...]"),
       "only these sections (repeat or list with commas): answers, population, money, "
-      "withhold, benchmark, threshold, risk, variants")(
+      "withhold, benchmark, threshold, risk, cash, variants")(
       "format", po::value<std::string>()->value_name("text|markdown")->default_value("text"),
       "aligned text, or Markdown with GitHub tables (whole tables, --width ignored)")(
       "help,h", "this text");
@@ -149,7 +149,7 @@ int summary_command(const std::vector<std::string>& args) {
           throw InputError("--section '" + section + "': no such section" +
                            (near.empty() ? "" : "; did you mean '" + near + "'?") +
                            " (the sections: answers, population, money, withhold, benchmark, "
-                           "threshold, risk, variants)");
+                           "threshold, risk, cash, variants)");
         }
         options.sections.push_back(section);
       }

@@ -49,10 +49,10 @@ void check_integrity_header(const std::string& path);
 inline constexpr std::size_t kSummaryWidth = 120;
 
 //! The summary's sections, in the order printed: the four answers, the population and regions by
-//! year, the contract's money flows, the four analyses' tables, the variants side by side.
+//! year, the contract's money flows, the four analyses' tables, cash timing, the variants side by side.
 inline constexpr const char* kSummarySections[] = {"answers",   "population", "money",
                                                    "withhold",  "benchmark",  "threshold",
-                                                   "risk",      "variants"};
+                                                   "risk",      "cash",      "variants"};
 
 enum class SummaryFormat { kText, kMarkdown };
 

@@ -601,6 +601,38 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
                    currency);
 }
 
+//! Cash timing (`[contract.timing]`): the portfolio's cash position every third month and in the
+//! last, the worst point of each row, the present value, the repayment mechanism beside what is
+//! owed.
+void cash_section(std::ostringstream& out, const analysis::VariantSummary& v,
+                  const std::string& currency) {
+  if (const auto* t = v.analysis_table("cash", "position")) {
+    const EstimateTable& p = t->table;
+    std::vector<std::pair<std::size_t, std::size_t>> at;
+    std::vector<std::string> labels;
+    for (std::size_t m = 0; m < p.columns.size(); ++m)
+      if ((m + 1) % 3 == 0 || m + 1 == p.columns.size()) {
+        at.emplace_back(p.rows.size() - 1, m);
+        labels.push_back(p.columns[m]);
+      }
+    quantities_across(out, p, chosen(p, {"mean", "p05", "p50", "p95"}),
+                      "cash position, portfolio, at the month's end (M1 = first month of P1)",
+                      labels, at, currency);
+  }
+  if (const auto* t = v.analysis_table("cash", "worst_point"))
+    rows_at(out, t->table, {"worst_mean", "worst_p05", "worst_month_p50", "worst_month_of_mean"},
+            "worst cash position (lowest month end)", 0, currency);
+  if (const auto* t = v.analysis_table("cash", "present_value"))
+    quantities_down(out, t->table, t->table.rows.size() - 1, {"pv_net_result", "net_result"},
+                    "present value of the portfolio's net result", currency);
+  if (const auto* t = v.analysis_table("cash", "repayment_mechanism"))
+    rows_at(out, t->table,
+            {"mechanism", "owed_mean", "owed_probability", "owed_p95", "owed_p99",
+             "beyond_probability", "beyond_mean"},
+            "repayment mechanism (MSSP rule) vs owed, per provider-year (agreement)",
+            static_cast<std::size_t>(t->table.years - 1), currency);
+}
+
 //! A sweep variant's name "a.b=x,c=y" as its values by key ({b: x, c: y}, the last part of each
 //! path); empty when the name is not of that form.
 std::vector<std::pair<std::string, std::string>> variant_keys(const std::string& name) {
@@ -706,6 +738,7 @@ std::string format_summary(const analysis::Results& results, const SummaryOption
     if (variant.has_contract)
       contract_sections(out, variant, options.variant.empty() ? first : variant, currency,
                         options);
+    if (variant.has_contract && options.shows("cash")) cash_section(out, variant, currency);
   }
   if (options.variant.empty() && options.shows("variants"))
     variant_comparison(out, results, currency);

@@ -174,7 +174,7 @@ void write_analyses(const h5::Node& root, const std::vector<analysis::VariantSum
   for (const auto& v : variants) any = any || !v.analyses.empty();
   if (!any) return;
   h5::Node top = h5::create_group(root, "analysis", true);
-  for (const char* name : {"withhold", "benchmark", "threshold", "risk"}) {
+  for (const char* name : {"withhold", "benchmark", "threshold", "risk", "cash"}) {
     bool has = false;
     for (const auto& v : variants)
       for (const auto& t : v.analyses) has = has || t.analysis == name;

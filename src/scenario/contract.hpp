@@ -250,6 +250,30 @@ struct Agreement {
   double leave_below = 0.0;
 };
 
+//! `[contract.timing]`: when each money flow of a provider-year is paid, for the cash analysis
+//! (analysis/cash.hpp). Months count from the start of performance year 1; a settlement lag is
+//! in months after the end of the performance year it settles. docs/scenario-reference.md.
+struct CashTiming {
+  bool present = false;              //!< the table is given: the cash analysis runs
+  double discount_rate = 0.0;        //!< annual rate for present values
+  bool payments_in_advance = false;  //!< capitation and fees paid at the start of each month
+  int reconciliation_month = 9;      //!< initial reconciliation (settled at the run-out cut-off)
+  int true_up_month = 9;             //!< the true-up on complete claims
+  int earn_back_month = 9;           //!< the withhold earned back
+  int stop_loss_month = 9;           //!< stop-loss recoveries paid in cash (capitation)
+  int repayment_months = 3;          //!< a repayment's delay after its notice (MSSP: 90 days)
+  //! The repayment mechanism (42 CFR 425.204(f)(4)): the lesser of these shares of the
+  //! benchmark expenditure and of the provider's revenue.
+  double mechanism_expenditure_share = 0.01;
+  double mechanism_revenue_share = 0.02;
+
+  //! The latest settlement lag, a repayment's included: the months after the last year's end.
+  int last_lag() const {
+    return std::max({reconciliation_month, true_up_month, earn_back_month, stop_loss_month}) +
+           repayment_months;
+  }
+};
+
 //! `[contract]`: terms per performance year (index 0 = first performance year).
 struct Contract {
   bool present = false;
@@ -267,6 +291,7 @@ struct Contract {
       ++k;
     return k;
   }
+  CashTiming timing;  //!< `[contract.timing]`: when the money moves
 };
 
 //! An aggregate stop-loss layer on the provider's loss as a share of its benchmark.

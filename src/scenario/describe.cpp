@@ -348,6 +348,21 @@ void describe_terms(TomlWriter& out, const ContractTerms& t, const std::string& 
   }
 }
 
+//! `[contract.timing]`, when the scenario gives it (without it the cash analysis is off).
+void describe_timing(TomlWriter& out, const CashTiming& t) {
+  if (!t.present) return;
+  out.header("[contract.timing]");
+  out.number("discount_rate", t.discount_rate);
+  out.flag("payments_in_advance", t.payments_in_advance);
+  out.integer("reconciliation_month", static_cast<unsigned long long>(t.reconciliation_month));
+  out.integer("true_up_month", static_cast<unsigned long long>(t.true_up_month));
+  out.integer("earn_back_month", static_cast<unsigned long long>(t.earn_back_month));
+  out.integer("stop_loss_month", static_cast<unsigned long long>(t.stop_loss_month));
+  out.integer("repayment_months", static_cast<unsigned long long>(t.repayment_months));
+  out.number("mechanism_expenditure_share", t.mechanism_expenditure_share);
+  out.number("mechanism_revenue_share", t.mechanism_revenue_share);
+}
+
 void describe_contract(TomlWriter& out, const Contract& contract,
                        const std::vector<std::string>& measures) {
   if (!contract.present) return;
@@ -360,6 +375,7 @@ void describe_contract(TomlWriter& out, const Contract& contract,
     if (r.completion_factor > 0.0) out.number("completion_factor", r.completion_factor);
     if (r.true_up()) out.integer("true_up_months", static_cast<unsigned long long>(r.true_up_months));
   }
+  describe_timing(out, contract.timing);
   TomlWriter first;
   describe_terms(first, contract.years.front(), "contract.year", measures);
   for (std::size_t y = 1; y < contract.years.size(); ++y) {

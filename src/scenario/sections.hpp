@@ -53,6 +53,9 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
 //! `[contract.run_out]` of the `[contract]` table (optional; disabled when absent).
 RunOut read_run_out(const TableReader& contract);
 
+//! `[contract.timing]` of the `[contract]` table (optional; every key has a default).
+CashTiming read_timing(const TableReader& contract_table);
+
 //! `[analysis]` (optional; every key has a default).
 AnalysisSettings read_analysis(const TableReader& top, const Contract& contract);
 

@@ -1,0 +1,43 @@
+//! `[contract.timing]`: when the money of a provider-year moves (docs/scenario-reference.md).
+#include "scenario/schema.hpp"
+#include "scenario/sections.hpp"
+
+namespace apmsim::scenario {
+
+namespace {
+
+//! The longest settlement lag taken, in months after a performance year's end (ten years).
+constexpr std::int64_t kMaxLagMonths = 120;
+
+}  // namespace
+
+CashTiming read_timing(const TableReader& contract_table) {
+  CashTiming t;
+  const toml::table* table = contract_table.section("timing");
+  if (!table) return t;
+  const Section& s = section("contract.timing");
+  const TableReader r =
+      contract_table.child(*table, contract_table.key_path("timing"), s.header(), s.keys);
+  t.present = true;
+  t.discount_rate = r.number("discount_rate", t.discount_rate, right_open(0.0, 1.0));
+  t.payments_in_advance = r.flag("payments_in_advance", t.payments_in_advance);
+  const auto lag = [&r](const char* key, int fallback) {
+    return static_cast<int>(r.integer(key, fallback, 0, kMaxLagMonths));
+  };
+  t.reconciliation_month = lag("reconciliation_month", t.reconciliation_month);
+  t.true_up_month = lag("true_up_month", t.true_up_month);
+  t.earn_back_month = lag("earn_back_month", t.earn_back_month);
+  t.stop_loss_month = lag("stop_loss_month", t.stop_loss_month);
+  t.repayment_months = lag("repayment_months", t.repayment_months);
+  t.mechanism_expenditure_share =
+      r.number("mechanism_expenditure_share", t.mechanism_expenditure_share, closed(0.0, 1.0));
+  t.mechanism_revenue_share =
+      r.number("mechanism_revenue_share", t.mechanism_revenue_share, closed(0.0, 1.0));
+  if (t.true_up_month < t.reconciliation_month)
+    r.fail("true_up_month", "must be >= reconciliation_month (" +
+                                std::to_string(t.reconciliation_month) +
+                                "): the true-up follows the reconciliation");
+  return t;
+}
+
+}  // namespace apmsim::scenario
