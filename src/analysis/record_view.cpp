@@ -42,8 +42,14 @@ RecordView make_record_view(const scenario::Scenario& scenario, const engine::Mo
   }
   RecordView view(records, std::move(names), std::move(groups), scenario.analysis.batches);
   view.set_member_years(member_years);
-  if (scenario.contract.agreements.size() > 1)
-    view.set_extra_fields({contract::kRatchet, contract::kRatchetCost});
+  std::vector<contract::Field> extra;
+  if (scenario.contract.agreements.size() > 1) extra = {contract::kRatchet, contract::kRatchetCost};
+  // docs/analyses.md, "Run-out": the settlement at the cut-off and what the true-up changed.
+  if (scenario.contract.run_out.enabled)
+    for (const contract::Field f : {contract::kInitialReconciliation, contract::kTrueUp,
+                                    contract::kCompletionError})
+      extra.push_back(f);
+  view.set_extra_fields(std::move(extra));
   // Pilot truncation amounts are thresholds for the contract, not stop-loss quotes (unless a
   // layer of the contract attaches or ends there).
   std::vector<bool> quoted(records.thresholds.size(), true);

@@ -108,7 +108,8 @@ Evaluator::Evaluator(const engine::Model& model, const scenario::Contract& contr
     : model_(model),
       contract_(contract),
       baseline_years_(baseline_years),
-      target_effect_(target_effect) {
+      target_effect_(target_effect),
+      run_out_(contract.run_out, model.params.seed) {
   if (!contract.present) throw std::logic_error("Evaluator: the scenario has no contract");
   for (std::uint32_t e = 0; e < model.providers; ++e)
     if (model.entities[e].participant) providers_.push_back(e);
@@ -324,8 +325,15 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
       accountable_cost(terms, plans_[static_cast<std::size_t>(y)], year, benchmark);
   const bool is_eligible = eligible(terms, year.units);
   const MinimumRates minimum = minimum_rates(terms.sharing, year.units, year.baseline);
-  const double shared = sharing_result(terms, minimum, basis, accountable.cost, year.quality.score);
-  const double reconciled = reconciliation(terms, is_eligible, shared, benchmark, accountable.cost);
+  // With a run-out (contract/run_out.hpp) settled on claims paid by the cut-off, maybe trued up.
+  const auto reconcile_at = [&](double cost) {
+    const double rule = sharing_result(terms, minimum, basis, cost, year.quality.score);
+    return Reconciled{rule, reconciliation(terms, is_eligible, rule, benchmark, cost)};
+  };
+  const double completion = run_out_.completion_ratio(b, at);
+  const RunOutResult run_out = run_out_.settle(completion, accountable.cost, reconcile_at);
+  const double shared = run_out.settled.shared;
+  const double reconciled = run_out.settled.reconciliation;
   // 5. Withhold / outcome pot; 6. base payment and the money flows.
   const double earn = earn_share(terms.withhold, year.quality);
   const Settlement money =
@@ -359,10 +367,13 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
                                 basis.revenue};
     const AccountableCost accountable_cf =
         accountable_cost(terms, plans_[static_cast<std::size_t>(y)], year, benchmark_cf);
-    const double reconciled_cf = reconciliation(
-        terms, is_eligible,
-        sharing_result(terms, minimum, basis_cf, accountable_cf.cost, year.quality.score),
-        benchmark_cf, accountable_cf.cost);
+    const auto reconcile_cf = [&](double cost) {
+      const double rule = sharing_result(terms, minimum, basis_cf, cost, year.quality.score);
+      return Reconciled{rule, reconciliation(terms, is_eligible, rule, benchmark_cf, cost)};
+    };
+    // On the same run-out draw: the cost of the rebasing, not of the completion error.
+    const double reconciled_cf =
+        run_out_.settle(completion, accountable_cf.cost, reconcile_cf).settled.reconciliation;
     ratchet = benchmark_cf - benchmark;
     ratchet_cost =
         settle(terms, year.units, year.cost, benchmark_cf, earn, reconciled_cf, accountable_cf)
@@ -394,9 +405,9 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   out[kPayment] = money.payment;
   out[kNetProviderResult] = money.net_provider_result();
   out[kPayerNetSavings] = year.counterfactual - money.outlay;
-  out[kInitialReconciliation] = reconciled;
-  out[kTrueUp] = 0.0;
-  out[kCompletionError] = 0.0;
+  out[kInitialReconciliation] = run_out.initial;
+  out[kTrueUp] = run_out.true_up;
+  out[kCompletionError] = run_out.completion_error;
   out[kAgreement] = k;
   out[kInProgram] = 1.0;
   out[kRatchet] = ratchet;

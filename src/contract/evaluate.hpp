@@ -11,6 +11,7 @@
 #include "contract/benchmark.hpp"
 #include "contract/provider_year.hpp"
 #include "contract/records.hpp"
+#include "contract/run_out.hpp"
 #include "contract/stop_loss.hpp"
 #include "engine/model.hpp"
 #include "engine/tallies.hpp"
@@ -85,6 +86,7 @@ class Evaluator {
   //! their threshold index.
   std::vector<StopLossPlan> plans_;
   std::vector<std::vector<std::pair<double, int>>> capped_;
+  ClaimsRunOut run_out_;  //!< `[contract.run_out]`: the settlement on claims paid by the cut-off
 };
 
 }  // namespace apmsim::contract

@@ -516,7 +516,10 @@ void contract_sections(std::ostringstream& out, const analysis::VariantSummary& 
                   {c::field_name(c::kBenchmark), c::field_name(c::kAccountableCost),
                    c::field_name(c::kSavingsRate), c::field_name(c::kTrueSavingsRate),
                    "eligible_share", c::field_name(c::kQualityScore),
-                   c::field_name(c::kReconciliation), c::field_name(c::kWithheld),
+                   c::field_name(c::kReconciliation),
+                   // Only with [contract.run_out] (contract_quantities): absent rows show nothing.
+                   c::field_name(c::kInitialReconciliation), c::field_name(c::kTrueUp),
+                   c::field_name(c::kCompletionError), c::field_name(c::kWithheld),
                    c::field_name(c::kForfeited), c::field_name(c::kStopLossRecovery),
                    c::field_name(c::kStopLossPremium), c::field_name(c::kTruncationExcess),
                    c::field_name(c::kNetProviderResult), c::field_name(c::kPayerNetSavings),

@@ -18,6 +18,7 @@ enum Stream : std::uint32_t {
   kStreamRegionShock = 2,     //!< v(r, k) per replication
   kStreamVolume = 3,          //!< episode counts per provider-year
   kStreamPractice = 4,        //!< the practices' cost drift per provider-year
+  kStreamRunOut = 5,          //!< claims paid by the run-out cut-off per provider-year (contract)
 };
 
 inline constexpr std::uint32_t kMaxEntities = 1u << 28;

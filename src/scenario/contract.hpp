@@ -219,6 +219,25 @@ struct ContractTerms {
   bool reconciles() const { return sharing.enabled || !corridor.empty(); }
 };
 
+//! `[contract.run_out]`: claims incurred in a year are paid over the following months by a stated
+//! completion pattern; the reconciliation uses the claims paid by the run-out cut-off grossed up
+//! by a completion factor (MSSP: 3 months of run-out with a completion factor, 42 CFR
+//! 425.604(a)(5)), with a true-up on complete claims where the program has one (CJR's subsequent
+//! reconciliation, 42 CFR 510.305(f)). Contract-level: the same in every performance year.
+struct RunOut {
+  bool enabled = false;  //!< the table is given
+  int months = 0;        //!< run-out months after the year's end: the cut-off of paid claims
+  //! The completion pattern: share of a month's incurred cost paid k = 0, 1, ... months after the
+  //! month of service, as written (contract::completion_pattern divides by their sum).
+  std::vector<double> lag;
+  //! What paid claims are divided by; 0 = the pattern's expected completion (unbiased).
+  double completion_factor = 0.0;
+  int true_up_months = 0;  //!< months after the year's end of the true-up; 0 = none
+
+  //! Whether a true-up on complete claims replaces the initial settlement.
+  bool true_up() const { return true_up_months > 0; }
+};
+
 //! `[[contract.agreement]]`: one agreement period of a run that spans several. Its terms are
 //! those of its performance years in Contract::years; at its start the benchmark is rebased on
 //! the baseline_years calendar years before it.
@@ -259,6 +278,7 @@ struct CashTiming {
 struct Contract {
   bool present = false;
   std::vector<ContractTerms> years;
+  RunOut run_out;  //!< `[contract.run_out]`; disabled = claims complete at reconciliation
   //! The agreements in sequence, covering every performance year; one when the scenario has no
   //! `[[contract.agreement]]`.
   std::vector<Agreement> agreements;

@@ -368,6 +368,13 @@ void describe_contract(TomlWriter& out, const Contract& contract,
   if (!contract.present) return;
   out.header("[contract]");
   describe_terms(out, contract.years.front(), "contract", measures);
+  if (const RunOut& r = contract.run_out; r.enabled) {
+    out.header("[contract.run_out]");
+    out.integer("months", static_cast<unsigned long long>(r.months));
+    out.numbers("lag", r.lag);
+    if (r.completion_factor > 0.0) out.number("completion_factor", r.completion_factor);
+    if (r.true_up()) out.integer("true_up_months", static_cast<unsigned long long>(r.true_up_months));
+  }
   describe_timing(out, contract.timing);
   TomlWriter first;
   describe_terms(first, contract.years.front(), "contract.year", measures);

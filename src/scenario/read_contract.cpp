@@ -553,6 +553,7 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
   contract.years.assign(static_cast<std::size_t>(simulation.performance_years), base);
   read_agreements(r, context, contract);
   spread_repayment_discounts(r, contract);
+  contract.run_out = read_run_out(r);
   contract.timing = read_timing(r);
   const Section& schema = section("contract.year");
   const auto entries = r.table_array("year", 0, 1024);

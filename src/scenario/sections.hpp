@@ -50,6 +50,9 @@ std::vector<Measure> read_measures(const TableReader& top, const NameRegistry& s
 Contract read_contract(const TableReader& top, const Simulation& simulation,
                        const std::vector<Measure>& measures);
 
+//! `[contract.run_out]` of the `[contract]` table (optional; disabled when absent).
+RunOut read_run_out(const TableReader& contract);
+
 //! `[contract.timing]` of the `[contract]` table (optional; every key has a default).
 CashTiming read_timing(const TableReader& contract_table);
 
