@@ -45,6 +45,9 @@ std::string run_out_text(const CompletionPattern& p, bool commented) {
   o << "[contract.run_out]\n";
   o << "lag = " << array(shares) << "  # share paid k = 0.." << p.lags
     << " months after the month of service (the last: " << p.lags << " or more)\n";
+  // The run-out is a term of the contract, not something the claims say: MSSP's, to be edited.
+  o << "months = 3  # the program's run-out before the reconciliation: a contract term, not an "
+       "estimate (MSSP 3, 42 CFR 425.604(a)(5); CJR 2, 510.305(d))\n";
   // Every line but the table's own a comment; with `commented` those too.
   std::istringstream lines(o.str());
   std::string text = "\n";

@@ -200,6 +200,12 @@ TEST(CliCalibrate, PaidDatesGiveTheRunOutTable) {
   EXPECT_TRUE(contains(read_file(dir.file("fit.json")), "\"lag\": [0.5, 0.3, 0.2]"));
   // Nothing but the table and the report; --plot needs a population.
   EXPECT_EQ(dir.listing(), (std::vector<std::string>{"fit.json", "paid.csv", "run_out.toml"}));
+  // The table is one a scenario's [contract] takes as it is.
+  write_file(dir.file("with_run_out.toml"),
+             read_file(std::string(APMSIM_SOURCE_DIR) + "/scenarios/monitor_capitation.toml") +
+                 table);
+  const CliResult valid = run_cli({"validate", dir.file("with_run_out.toml")});
+  EXPECT_EQ(valid.exit_code, 0) << valid;
   const CliResult plot = run_cli({"calibrate", "--paid", dir.file("paid.csv"), "--out",
                                   dir.file("x.toml"), "--plot", dir.file("fit")});
   EXPECT_EQ(plot.exit_code, 2) << plot;
