@@ -554,7 +554,7 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
   read_agreements(r, context, contract);
   spread_repayment_discounts(r, contract);
   contract.run_out = read_run_out(r);
-  contract.timing = read_timing(r);
+  contract.timing = read_timing(r, contract.run_out);
   const Section& schema = section("contract.year");
   const auto entries = r.table_array("year", 0, 1024);
   std::vector<bool> seen(contract.years.size(), false);

@@ -1,4 +1,5 @@
 //! `[contract.timing]`: when the money of a provider-year moves (docs/scenario-reference.md).
+#include <algorithm>
 #include "scenario/schema.hpp"
 #include "scenario/sections.hpp"
 
@@ -11,7 +12,7 @@ constexpr std::int64_t kMaxLagMonths = 120;
 
 }  // namespace
 
-CashTiming read_timing(const TableReader& contract_table) {
+CashTiming read_timing(const TableReader& contract_table, const RunOut& run_out) {
   CashTiming t;
   const toml::table* table = contract_table.section("timing");
   if (!table) return t;
@@ -25,6 +26,8 @@ CashTiming read_timing(const TableReader& contract_table) {
     return static_cast<int>(r.integer(key, fallback, 0, kMaxLagMonths));
   };
   t.reconciliation_month = lag("reconciliation_month", t.reconciliation_month);
+  // A true-up is paid no sooner than its claims are cut off ([contract.run_out] true_up_months).
+  if (run_out.true_up()) t.true_up_month = std::max(t.reconciliation_month, run_out.true_up_months);
   t.true_up_month = lag("true_up_month", t.true_up_month);
   t.earn_back_month = lag("earn_back_month", t.earn_back_month);
   t.stop_loss_month = lag("stop_loss_month", t.stop_loss_month);
@@ -37,6 +40,14 @@ CashTiming read_timing(const TableReader& contract_table) {
     r.fail("true_up_month", "must be >= reconciliation_month (" +
                                 std::to_string(t.reconciliation_month) +
                                 "): the true-up follows the reconciliation");
+  if (run_out.enabled && t.reconciliation_month < run_out.months)
+    r.fail("reconciliation_month", "must be >= [contract.run_out] months (" +
+                                       std::to_string(run_out.months) +
+                                       "): a reconciliation is paid after its claims' cut-off");
+  if (run_out.true_up() && t.true_up_month < run_out.true_up_months)
+    r.fail("true_up_month", "must be >= [contract.run_out] true_up_months (" +
+                                std::to_string(run_out.true_up_months) +
+                                "): a true-up is paid after its claims' cut-off");
   return t;
 }
 

@@ -54,7 +54,7 @@ Contract read_contract(const TableReader& top, const Simulation& simulation,
 RunOut read_run_out(const TableReader& contract);
 
 //! `[contract.timing]` of the `[contract]` table (optional; every key has a default).
-CashTiming read_timing(const TableReader& contract_table);
+CashTiming read_timing(const TableReader& contract_table, const RunOut& run_out);
 
 //! `[analysis]` (optional; every key has a default).
 AnalysisSettings read_analysis(const TableReader& top, const Contract& contract);

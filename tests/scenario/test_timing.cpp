@@ -2,6 +2,9 @@
 // failing at the exact line, column and dotted key.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include <string>
 
 #include "scenario/load.hpp"
@@ -40,6 +43,31 @@ TEST(CashTimingKeys, TrueUpBeforeTheReconciliationIsRefused) {
   EXPECT_NE(std::string(error.what()).find("must be >= reconciliation_month (9)"),
             std::string::npos)
       << error.what();
+}
+
+// With [contract.run_out] (mssp_aco: 3 months, no true-up; cjr_bundle: 2 and a true-up at 14) a
+// settlement is paid after its claims' cut-off, and the true-up month defaults to its cut-off.
+TEST(CashTimingKeys, SettlementsComeAfterTheRunOutsCutOffs) {
+  const auto text = [](const char* name) {
+    std::ifstream in(std::string(APMSIM_SOURCE_DIR) + "/scenarios/" + name);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  try {
+    parse_scenario(text("mssp_aco.toml") + "\n[contract.timing]\nreconciliation_month = 2\n",
+                   "early.toml");
+    ADD_FAILURE() << "a reconciliation before the run-out's cut-off was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.key(), "contract.timing.reconciliation_month");
+    EXPECT_NE(std::string(e.what()).find("[contract.run_out] months (3)"), std::string::npos)
+        << e.what();
+  }
+  const Scenario cjr =
+      parse_scenario(text("cjr_bundle.toml") + "\n[contract.timing]\n", "cjr.toml");
+  EXPECT_EQ(cjr.contract.timing.true_up_month, 14);
+  EXPECT_THROW(parse_scenario(text("cjr_bundle.toml") +
+                                  "\n[contract.timing]\ntrue_up_month = 12\n",
+                              "late.toml"),
+               ScenarioError);
 }
 
 TEST(CashTimingKeys, AbsentTableLeavesTheAnalysisOff) {
