@@ -108,7 +108,8 @@ def run_apmsim(args, replications: int, one_core: bool, workdir: Path, first_see
     """apmsim's own simulation time, read back from its results file (export to JSON)."""
     threads = 1 if one_core else os.cpu_count()
     out = workdir / "apmsim.h5"
-    command = [*pinned(one_core), str(args.apmsim), "run", str(args.scenario), "--replications",
+    scenario = args.apmsim_scenario or args.scenario
+    command = [*pinned(one_core), str(args.apmsim), "run", str(scenario), "--replications",
                str(replications), "--threads", str(threads), "--backend", "cpu", "--out", str(out),
                "--force", "--quiet"]
     if first_seed is not None:
@@ -218,6 +219,10 @@ def main() -> int:
     a.add_argument("--apmsim", default=None, help="apmsim binary (default: build/b, release, ci)")
     a.add_argument("--apmsim-isa", default=None,
                    help="cap apmsim's kernel (APMSIM_ISA: generic, avx2, avx512); default: the best")
+    a.add_argument("--apmsim-scenario", type=Path, default=None,
+                   help="the file apmsim runs (default: --scenario); e.g. reference_features.toml, "
+                        "the reference world with the model of issues 1/7 and 6/7 (the peers "
+                        "still run --scenario: a lower bound on the ratio)")
     a.add_argument("--rounds", type=int, default=7)
     a.add_argument("--apmsim-replications", type=int, default=48)
     a.add_argument("--numba-replications", type=int, default=16)
