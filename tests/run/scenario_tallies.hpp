@@ -3,6 +3,7 @@
 // entity and year, set field by field, and the contract records the simulator's Evaluator makes
 // of them.
 #include <cstdint>
+#include <string>
 
 #include "contract/evaluate.hpp"
 #include "engine/model.hpp"
@@ -10,6 +11,31 @@
 #include "scenario/scenario.hpp"
 
 namespace apmsim::run {
+
+//! A scenario of one region with a comparison population of 1,000 and one participant provider
+//! of 100 patients, two baseline years and `performance_years`, one stratum; `rest` (measures,
+//! the contract) is appended.
+inline std::string one_provider_world(int performance_years, const std::string& rest) {
+  return R"(
+[simulation]
+replications = 1
+seed = 7
+baseline_years = 2
+performance_years = )" + std::to_string(performance_years) + R"(
+[[region]]
+name = "r"
+comparison_size = 1000
+[[stratum]]
+name = "s"
+share = 1.0
+mean = 1000.0
+cv = 1.0
+[[provider_group]]
+name = "p"
+region = "r"
+panel_size = 100
+)" + rest;
+}
 
 // Tallies for one replication: provider 0 and the comparison population, every year.
 struct HandTallies {

@@ -24,27 +24,7 @@ namespace c = contract;
 
 // One provider and its region's comparison population, two baseline years and two agreements
 // of two performance years each; the contract is appended by each test.
-std::string world(const std::string& contract) {
-  return R"(
-[simulation]
-replications = 1
-seed = 7
-baseline_years = 2
-performance_years = 4
-[[region]]
-name = "r"
-comparison_size = 1000
-[[stratum]]
-name = "s"
-share = 1.0
-mean = 1000.0
-cv = 1.0
-[[provider_group]]
-name = "p"
-region = "r"
-panel_size = 100
-)" + contract;
-}
+std::string world(const std::string& contract) { return one_provider_world(4, contract); }
 
 
 // Baseline 1000 and 1100; the provider saves in PY1-PY2 (costs 950 and 990 against

@@ -24,27 +24,7 @@ using model::TallyLayout;
 // One region with a comparison population, one participant provider, one measure, two baseline
 // and two performance years; the contract is appended by each test.
 std::string world(const std::string& contract) {
-  return R"(
-[simulation]
-replications = 1
-seed = 7
-baseline_years = 2
-performance_years = 2
-[[region]]
-name = "r"
-comparison_size = 1000
-[[stratum]]
-name = "s"
-share = 1.0
-mean = 1000.0
-cv = 1.0
-[[provider_group]]
-name = "p"
-region = "r"
-panel_size = 100
-[[measure]]
-name = "m"
-)" + contract;
+  return one_provider_world(2, "[[measure]]\nname = \"m\"\n" + contract);
 }
 
 
