@@ -194,19 +194,16 @@ void Evaluator::read_baseline_savings(int y, const double* history, ProviderYear
   }
 }
 
-double Evaluator::undiscounted_benchmark(const engine::BatchTallies& b, const TallyPlace& at,
-                                         const scenario::BenchmarkTerms& terms,
-                                         std::vector<ProviderYear>& scratch,
-                                         const std::vector<double>* scale) const {
-  ProviderYear& year = scratch.front();
-  return model_.layout.types > 0
-             ? by_enrollment_type(b, at, terms, year, scratch.data() + 1, scale).undiscounted
-             : benchmark_parts(terms, year, baseline_years_).undiscounted;
+BenchmarkParts Evaluator::benchmark_of(const engine::BatchTallies& b, const TallyPlace& at,
+                                       const scenario::BenchmarkTerms& terms,
+                                       const ProviderYear& year, ProviderYear* types,
+                                       const std::vector<double>* scale) const {
+  return model_.layout.types > 0 ? by_enrollment_type(b, at, terms, year, types, scale)
+                                 : benchmark_parts(terms, year, baseline_years_);
 }
 
 bool Evaluator::leaves(const engine::BatchTallies& b, std::uint64_t rep, std::size_t p, int y,
                        int k, const double* history, std::vector<ProviderYear>& scratch) const {
-  if (contract_.agreements.empty() || y == 0) return false;
   const scenario::Agreement& agreement = contract_.agreements[static_cast<std::size_t>(k)];
   if (!(agreement.leave_below > 0.0)) return false;
   const std::size_t fields = record_fields();
@@ -222,7 +219,7 @@ bool Evaluator::leaves(const engine::BatchTallies& b, std::uint64_t rep, std::si
   read_provider_year(b, model_.layout, at, terms.benchmark.baseline_weights, year);
   read_baseline_savings(y, history, year);
   const double rebased =
-      undiscounted_benchmark(b, at, terms.benchmark, scratch, nullptr) *
+      benchmark_of(b, at, terms.benchmark, year, scratch.data() + 1, nullptr).undiscounted *
       (1.0 - terms.benchmark.discount);
   return rebased < agreement.leave_below * expiring;
 }
@@ -308,9 +305,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   // 1. Benchmark per unit (DESIGN 5.1): risk-adjusted method, efficiency adjustment, discount;
   // with enrollment types each type's, weighted by the performance year's mix (425.602(a)(2)).
   const BenchmarkParts parts =
-      model_.layout.types > 0
-          ? by_enrollment_type(b, at, terms.benchmark, year, scratch.data() + 1, nullptr)
-          : benchmark_parts(terms.benchmark, year, baseline_years_);
+      benchmark_of(b, at, terms.benchmark, year, scratch.data() + 1, nullptr);
   const double undiscounted = parts.undiscounted;
   const double discount = discount_in_force(terms.benchmark, year.quality.score);
   const double benchmark_per_unit = undiscounted * (1.0 - discount);
@@ -357,10 +352,7 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
       unratcheted.baseline.cost_per_unit[static_cast<std::size_t>(yb)] *=
           scale[static_cast<std::size_t>(yb)];
     const double undiscounted_cf =
-        model_.layout.types > 0
-            ? by_enrollment_type(b, at, terms.benchmark, unratcheted, scratch.data() + 1, &scale)
-                  .undiscounted
-            : benchmark_parts(terms.benchmark, unratcheted, baseline_years_).undiscounted;
+        benchmark_of(b, at, terms.benchmark, unratcheted, scratch.data() + 1, &scale).undiscounted;
     const double benchmark_cf = undiscounted_cf * (1.0 - discount) * year.units;
     const SharingBasis basis_cf{benchmark_cf,
                                 undiscounted_cf * (1.0 - repayment_discount) * year.units,

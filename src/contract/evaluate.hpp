@@ -61,11 +61,11 @@ class Evaluator {
   std::size_t record_fields() const {
     return static_cast<std::size_t>(kFixedFields + 2 * model_.layout.thresholds);
   }
-  //! Step 1's benchmark per unit before the discount of scratch.front() (read at `at`).
-  double undiscounted_benchmark(const engine::BatchTallies& tallies, const TallyPlace& at,
-                                const scenario::BenchmarkTerms& terms,
-                                std::vector<ProviderYear>& scratch,
-                                const std::vector<double>* scale) const;
+  //! Step 1 before the discount for `year` (read at `at`): per enrollment type when the model
+  //! has them (`types` scratch, `scale` as in by_enrollment_type), else the whole population's.
+  BenchmarkParts benchmark_of(const engine::BatchTallies& tallies, const TallyPlace& at,
+                              const scenario::BenchmarkTerms& terms, const ProviderYear& year,
+                              ProviderYear* types, const std::vector<double>* scale) const;
   //! Step 1 per enrollment type, weighted by the performance year's type mix; `types` scratch;
   //! `scale` (or null) multiplies each baseline year's cost per unit (the ratchet).
   BenchmarkParts by_enrollment_type(const engine::BatchTallies& tallies, TallyPlace at,
