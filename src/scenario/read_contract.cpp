@@ -43,15 +43,6 @@ bool is_list(const TableReader& r, std::string_view key) {
   return node && node->is_array();
 }
 
-//! A reader for sub-table `key` of `parent` (schema section `schema`), or nothing when absent.
-std::optional<TableReader> sub_table(const TableReader& parent, std::string_view key,
-                                     std::string_view schema) {
-  const toml::table* table = parent.section(key);
-  if (!table) return std::nullopt;
-  const Section& s = section(schema);
-  return parent.child(*table, parent.key_path(key), s.header(), s.keys);
-}
-
 //! The tables of an array `key` (e.g. tiers = [{ at = 0.6, earn = 0.5 }], or [[key]] entries),
 //! each with `keys`, at least `least` of them; nothing when absent.
 std::optional<std::vector<TableReader>> table_list(const TableReader& parent, std::string_view key,

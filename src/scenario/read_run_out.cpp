@@ -19,11 +19,9 @@ constexpr int kMaxTrueUpMonths = 240;
 
 RunOut read_run_out(const TableReader& contract) {
   RunOut out;
-  const toml::table* table = contract.section("run_out");
-  if (!table) return out;
-  const Section& schema = section("contract.run_out");
-  const TableReader r =
-      contract.child(*table, contract.key_path("run_out"), schema.header(), schema.keys);
+  const std::optional<TableReader> found = sub_table(contract, "run_out", "contract.run_out");
+  if (!found) return out;
+  const TableReader& r = *found;
   out.enabled = true;
   out.months = static_cast<int>(r.required_integer("months", 0, kMaxRunOutMonths));
   r.require("lag", "the completion pattern: the share of a month's cost paid 0, 1, ... months later");

@@ -14,11 +14,9 @@ constexpr std::int64_t kMaxLagMonths = 120;
 
 CashTiming read_timing(const TableReader& contract_table, const RunOut& run_out) {
   CashTiming t;
-  const toml::table* table = contract_table.section("timing");
-  if (!table) return t;
-  const Section& s = section("contract.timing");
-  const TableReader r =
-      contract_table.child(*table, contract_table.key_path("timing"), s.header(), s.keys);
+  const std::optional<TableReader> found = sub_table(contract_table, "timing", "contract.timing");
+  if (!found) return t;
+  const TableReader& r = *found;
   t.present = true;
   t.discount_rate = r.number("discount_rate", t.discount_rate, right_open(0.0, 1.0));
   t.payments_in_advance = r.flag("payments_in_advance", t.payments_in_advance);

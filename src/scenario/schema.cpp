@@ -112,4 +112,12 @@ std::optional<TableReader> open_section(const TableReader& top, std::string_view
   return open_section(top, *table, name);
 }
 
+std::optional<TableReader> sub_table(const TableReader& parent, std::string_view key,
+                                     std::string_view schema) {
+  const toml::table* table = parent.section(key);
+  if (!table) return std::nullopt;
+  const Section& s = section(schema);
+  return parent.child(*table, parent.key_path(key), s.header(), s.keys);
+}
+
 }  // namespace apmsim::scenario

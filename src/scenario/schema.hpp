@@ -35,4 +35,9 @@ TableReader open_section(const TableReader& top, const toml::table& table, std::
 //! A reader for the optional `[name]` section, or nothing when the file has none.
 std::optional<TableReader> open_section(const TableReader& top, std::string_view name);
 
+//! A reader for sub-table `key` of `parent` (schema section `schema`, e.g. "contract.run_out"),
+//! or nothing when absent.
+std::optional<TableReader> sub_table(const TableReader& parent, std::string_view key,
+                                     std::string_view schema);
+
 }  // namespace apmsim::scenario
