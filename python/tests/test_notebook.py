@@ -18,7 +18,7 @@ def test_repr_html_summarises_the_file(files):
     assert "<b>mssp_aco</b>" in page
     for v in r.variants:
         assert v in page
-    assert ">12<" in page and ">2.6<" in page and ">3<" in page  # replications, format, seed
+    assert ">12<" in page and ">2.7<" in page and ">3<" in page  # replications, format, seed
     for name in ("contract_portfolio", "headline", "net_result", "stop_loss_exhibit", "msr", "records", "tallies"):
         assert f"<code>{name}</code>" in page, name
     assert len(page) < 5000

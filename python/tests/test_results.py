@@ -22,7 +22,7 @@ def test_every_shipped_scenario_ran(files):
     assert set(files) == {os.path.basename(s)[:-5] for s in SCENARIOS}
     for r in files.values():
         assert r.info["replications"] == 12
-        assert r.info["format_version"] == [2, 6]
+        assert r.info["format_version"] == [2, 7]
         assert r.scenario.startswith("#") or "[simulation]" in r.scenario
 
 

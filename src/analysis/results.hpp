@@ -123,6 +123,9 @@ struct TallyDump {
   int years = 0;
   std::vector<double> values;
   std::vector<double> thresholds;    //!< the tally thresholds, ascending (format 2.2)
+  //! Per threshold, the calendar years that sum it (bit y: year y; scenario::Tallies::years):
+  //! its fields are NaN in the others (format 2.7; empty: every year, as older files were).
+  std::vector<std::uint32_t> threshold_years;
   std::uint32_t regions = 0;         //!< regions (format 2.2)
   std::vector<double> efficiency;    //!< e(p) per (rep, entity) (format 2.2)
   std::vector<double> region_shock;  //!< v(r, k) per (rep, region, year) (format 2.2)

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 #include "model/random.hpp"
@@ -220,8 +220,10 @@ Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
   fill_patients(s, p);
   fill_severity(s, m);
   p.thresholds = static_cast<int>(s.tallies.thresholds.size());
-  for (int t = 0; t < p.thresholds; ++t)
+  for (int t = 0; t < p.thresholds; ++t) {
     p.threshold[t] = static_cast<float>(s.tallies.thresholds[t]);
+    p.threshold_years[t] = s.tallies.years_of(static_cast<std::size_t>(t));
+  }
   p.types = static_cast<int>(s.enrollment_types.size());
   m.layout.measures = p.measures;
   m.layout.thresholds = p.thresholds;
@@ -257,6 +259,34 @@ Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
   }
   if (m.entities.size() >= model::kMaxEntities) throw std::invalid_argument("too many providers");
   return m;
+}
+
+bool summed(const Model& model, int year, int field) {
+  const model::TallyLayout& layout = model.layout;
+  const int first = layout.capped_field(0), end = first + 3 * layout.thresholds;
+  if (field < first || field >= end) return true;
+  const int t = (field - first) % layout.thresholds;
+  return ((model.params.threshold_years[t] >> year) & 1u) != 0;
+}
+
+void mark_unsummed(const Model& model, BatchTallies& b) {
+  std::vector<int> fields;  // per year: its unsummed fields
+  std::vector<std::size_t> first(static_cast<std::size_t>(b.years) + 1, 0);
+  for (int y = 0; y < b.years; ++y) {
+    for (int f = 0; f < b.fields; ++f)
+      if (!summed(model, y, f)) fields.push_back(f);
+    first[static_cast<std::size_t>(y) + 1] = fields.size();
+  }
+  if (fields.empty()) return;
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  for (std::uint64_t r = 0; r < b.replications; ++r)
+    for (std::uint32_t e = 0; e < b.entities; ++e)
+      for (int y = 0; y < b.years; ++y) {
+        double* rec = b.record(r, e, y);
+        for (std::size_t i = first[static_cast<std::size_t>(y)];
+             i < first[static_cast<std::size_t>(y) + 1]; ++i)
+          rec[fields[i]] = kNaN;
+      }
 }
 
 std::string threshold_label(double threshold) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/tallies.hpp"
 #include "model/params.hpp"
 #include "model/tally_layout.hpp"
 #include "scenario/scenario.hpp"
@@ -72,6 +73,14 @@ std::vector<float> type_truncation(const scenario::Scenario& scenario);
 
 //! E[a] and -ln E[exp(beta (a - E[a]))] for a = logistic(loc + sd Z), Z ~ N(0,1) (quadrature).
 void adherence_moments(double loc, double sd, double beta, double& mean, double& correction);
+
+//! Writes NaN into every tally field of a threshold in the years that do not sum it
+//! (ModelParams::threshold_years; scenario::Tallies::years): the backends leave them 0, and a
+//! reader of a year's amount in another year must not see a plausible number.
+void mark_unsummed(const Model& model, BatchTallies& tallies);
+//! Whether calendar year `year` sums tally field `field` (false only for a threshold's fields in
+//! a year outside its ModelParams::threshold_years).
+bool summed(const Model& model, int year, int field);
 
 //! A threshold as it appears in names ("25000", "1.5e+06"): printf's %g.
 std::string threshold_label(double threshold);

@@ -35,9 +35,14 @@ struct BatchTallies {
       c.first->insert(c.first->end(), c.second->begin(), c.second->end());
   }
 
+  std::size_t offset(std::uint64_t rep, std::uint32_t entity, int year) const {
+    return ((rep * entities + entity) * std::uint64_t(years) + std::uint64_t(year)) * fields;
+  }
   const double* record(std::uint64_t rep, std::uint32_t entity, int year) const {
-    return &values[((rep * entities + entity) * std::uint64_t(years) + std::uint64_t(year)) *
-                   fields];
+    return &values[offset(rep, entity, year)];
+  }
+  double* record(std::uint64_t rep, std::uint32_t entity, int year) {
+    return &values[offset(rep, entity, year)];
   }
 };
 

@@ -223,17 +223,18 @@ void resolve_truncation(std::vector<scenario::Variant>& variants, std::uint64_t 
 
 void resolve_truncation(scenario::Scenario& s, const TruncationPilot& pilot) {
   if (!needs_truncation_pilot(s)) return;
-  auto& thresholds = s.tallies.thresholds;
+  const auto& thresholds = s.tallies.thresholds;
   for (scenario::ContractTerms& t : s.contract.years) {
     scenario::BenchmarkTerms& b = t.benchmark;
     if (!(b.truncate_percentile > 0.0)) continue;
     b.truncate_by_year = pilot.percentile(b.truncate_percentile);
     b.truncate_by_type_year = pilot.percentile_by_type(b.truncate_percentile);
-    for (double a : b.truncate_by_year)
-      if (a > 0.0) thresholds.push_back(a);
+    // Year c's amount truncates year c's costs only (scenario::truncation_in): its tallies are
+    // summed in year c alone.
+    for (std::size_t c = 0; c < b.truncate_by_year.size(); ++c)
+      if (b.truncate_by_year[c] > 0.0)
+        s.tallies.add(b.truncate_by_year[c], scenario::only_year(static_cast<int>(c)));
   }
-  std::sort(thresholds.begin(), thresholds.end());
-  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
   if (thresholds.size() > scenario::kMaxThresholds)
     throw InputError(s.path + ": [contract.benchmark] truncate_percentile: one truncation amount "
                      "per calendar year and the other tally thresholds make " +

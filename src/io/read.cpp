@@ -258,6 +258,22 @@ analysis::TallyDump read_tallies(const h5::Node& root) {
   // Format 2.2: the thresholds and the draws the contract records read.
   if (!h5::has_member(group, "thresholds")) return tallies;
   tallies.thresholds = h5::read_array<double>(group, "thresholds", 1).values;
+  // Format 2.7: the calendar years that sum each threshold (older files: every year).
+  if (h5::has_member(group, "threshold_years")) {
+    const h5::Array<std::uint8_t> summed = h5::read_array<std::uint8_t>(group, "threshold_years", 2);
+    if (summed.dims[0] != tallies.thresholds.size() || summed.dims[1] != values.dims[2] ||
+        summed.dims[1] > static_cast<hsize_t>(scenario::kMaxYears))
+      malformed(group.child("threshold_years") + ": shape does not match the thresholds and years");
+    for (std::size_t t = 0; t < tallies.thresholds.size(); ++t) {
+      std::uint32_t years = 0;
+      for (std::size_t y = 0; y < summed.dims[1]; ++y) {
+        const std::uint8_t flag = summed.values[t * summed.dims[1] + y];
+        if (flag > 1) malformed(group.child("threshold_years") + ": flags must be 0 or 1");
+        years |= std::uint32_t{flag} << y;
+      }
+      tallies.threshold_years.push_back(years);
+    }
+  }
   tallies.type_truncation = h5::read_array<double>(group, "type_truncation", 1).values;
   h5::Array<double> efficiency = h5::read_array<double>(group, "efficiency", 2);
   h5::Array<double> shock = h5::read_array<double>(group, "region_shock", 3);

@@ -15,7 +15,7 @@ namespace apmsim::io {
 
 inline constexpr const char* kFormatName = "apmsim-results";
 inline constexpr int kFormatMajor = 2;
-inline constexpr int kFormatMinor = 6;
+inline constexpr int kFormatMinor = 7;
 
 //! First line of the 512-byte integrity header ahead of the HDF5 data (format 1.2): then
 //! "sha256 <hex digest of every byte after the header>" and "bytes <their count>".

@@ -238,6 +238,17 @@ void write_tallies(const h5::Node& root, const analysis::TallyDump& tallies) {
            "providers, then one comparison population per region");
   if (!tallies.has_draws) return;
   h5::write_array(group, "thresholds", tallies.thresholds.data(), {tallies.thresholds.size()});
+  // Format 2.7: which calendar years sum each threshold (1) and which hold NaN (0).
+  const auto calendar_years = static_cast<std::size_t>(std::max(tallies.years, 0));
+  std::vector<std::uint8_t> summed(tallies.thresholds.size() * calendar_years, 1);
+  for (std::size_t t = 0; t < tallies.threshold_years.size() && t < tallies.thresholds.size(); ++t)
+    for (std::size_t y = 0; y < calendar_years; ++y)
+      summed[t * calendar_years + y] = (tallies.threshold_years[t] >> y) & 1u;
+  describe(h5::write_array(group, "threshold_years", summed.data(),
+                           {tallies.thresholds.size(), calendar_years}),
+           "flag", "per (threshold, calendar year): 1 where the tallies sum the threshold, 0 "
+                   "where its fields are NaN (a truncate_percentile amount is summed in its own "
+                   "year only)");
   h5::write_array(group, "type_truncation", tallies.type_truncation.data(),
                   {tallies.type_truncation.size()});
   const std::vector<hsize_t> per_entity{tallies.replications, tallies.entities};
@@ -257,7 +268,7 @@ void write_tallies(const h5::Node& root, const analysis::TallyDump& tallies) {
   // Format 2.6: the truncation pilot's amounts, for price and solve to read, not to simulate.
   const std::size_t levels = tallies.truncation_levels.size();
   if (levels == 0) return;
-  const auto years = static_cast<hsize_t>(std::max(tallies.years, 0));
+  const auto years = static_cast<hsize_t>(calendar_years);
   const hsize_t types = years > 0 ? tallies.truncation_type_amounts.size() / levels / years : 0;
   if (tallies.truncation_amounts.size() != levels * years ||
       tallies.truncation_type_amounts.size() != levels * years * types)

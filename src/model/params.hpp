@@ -74,6 +74,7 @@ struct ModelParams {
   StrataTable stratum;
   MeasureParams measure[kMaxMeasures];
   float threshold[kMaxThresholds];
+  std::uint32_t threshold_years[kMaxThresholds];  //!< bit y: year y sums threshold t
   // Patients (DESIGN 3.5).
   float frailty_sd;             //!< tau
   float frailty_rho;            //!< AR(1) coefficient

@@ -146,6 +146,10 @@ APMSIM_HD void tally_cost(const ModelParams& p, const TallyLayout& layout, const
                           int year, const PatientState<L>& st, typename L::M fresh,
                           typename L::M active, const UnitCost<L>& c, Sink& sink) {
   using F = typename L::F;
+  // Local copies: the sink's integer stores could alias the layout's and the parameters' ints,
+  // which the compiler would otherwise load again, and recompute each field's place, per sum.
+  const TallyLayout lay = layout;
+  const int thresholds = p.thresholds, types = p.types;
   const typename L::D cost_d = L::to_double(c.cost);
   sink.patient(year, st.stratum, fresh, active);  // who this unit is (claims); tallies ignore it
   sink.count(year, TallyLayout::kUnits, active);
@@ -156,26 +160,26 @@ APMSIM_HD void tally_cost(const ModelParams& p, const TallyLayout& layout, const
   sink.count(year, TallyLayout::kAnyCost, c.any | c.catastrophic);
   sink.count(year, TallyLayout::kCatastrophic, c.catastrophic);
   sink.add(year, TallyLayout::kCatastrophicCost, L::to_double(c.cat));
-  for (int t = 0; t < p.thresholds; ++t) {
+  for (int t = 0; t < thresholds; ++t) {
+    if (!((p.threshold_years[t] >> year) & 1u)) continue;  // not read in this year: not summed
     const F a = L::splat(p.threshold[t]);
     const typename L::D capped = L::to_double(L::select(c.cost < a, c.cost, a));
-    sink.add(year, layout.capped_field(t), capped);
-    sink.add(year, layout.capped_squared_field(t), capped * capped);
-    sink.count(year, layout.above_field(t), c.cost > a);  // inactive lanes cost 0 < a
+    sink.add(year, lay.capped_field(t), capped);
+    sink.add(year, lay.capped_squared_field(t), capped * capped);
+    sink.count(year, lay.above_field(t), c.cost > a);  // inactive lanes cost 0 < a
   }
-  if (p.types > 0) {  // the same branch in every lane
+  if (types > 0) {  // the same branch in every lane
     const F type = L::lookup(p.stratum.enrollment, st.stratum, p.strata);
     const F zero = L::splat(0.0f);
-    for (int t = 0; t < p.types; ++t) {
+    for (int t = 0; t < types; ++t) {
       const typename L::M in = active & (type == L::splat(static_cast<float>(t)));
       const F a = L::splat(ey.type_truncation[t]);
-      sink.count(year, layout.type_field(t, TallyLayout::kTypeUnits), in);
-      sink.add(year, layout.type_field(t, TallyLayout::kTypeCost),
-               L::to_double(L::select(in, c.cost, zero)));
-      sink.add(year, layout.type_field(t, TallyLayout::kTypeTruncated),
+      const int field = lay.type_field(t, 0);
+      sink.count(year, field + TallyLayout::kTypeUnits, in);
+      sink.add(year, field + TallyLayout::kTypeCost, L::to_double(L::select(in, c.cost, zero)));
+      sink.add(year, field + TallyLayout::kTypeTruncated,
                L::to_double(L::select(in, L::select(c.cost < a, c.cost, a), zero)));
-      sink.add(year, layout.type_field(t, TallyLayout::kTypeRisk),
-               L::to_double(L::select(in, c.risk, zero)));
+      sink.add(year, field + TallyLayout::kTypeRisk, L::to_double(L::select(in, c.risk, zero)));
     }
   }
 }

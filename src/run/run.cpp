@@ -111,11 +111,9 @@ Run::Run(const scenario::Scenario& s, const RunSettings& settings, bool simulate
       populations_.push_back(std::make_unique<Population>());
       populations_.back()->scenario = variants_[i].scenario;
     }
-    auto& thresholds = populations_[k]->scenario.tallies.thresholds;
-    const auto& mine = variants_[i].scenario.tallies.thresholds;
-    thresholds.insert(thresholds.end(), mine.begin(), mine.end());
-    std::sort(thresholds.begin(), thresholds.end());
-    thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+    scenario::Tallies& tallies = populations_[k]->scenario.tallies;
+    const auto& thresholds = tallies.thresholds;
+    tallies.add(variants_[i].scenario.tallies);
     if (thresholds.size() > scenario::kMaxThresholds)
       throw InputError(s.path + ": the sweep's truncation and attachment points make " +
                        std::to_string(thresholds.size()) + " tally thresholds; at most " +
@@ -157,18 +155,36 @@ void Run::use_stored_thresholds() {
     throw InputError(source + ": its tallies are of one simulated population, but these terms "
                               "make " + std::to_string(populations_.size()) +
                      " (a sweep of population or simulation values): price only contract terms");
-  const std::vector<double>& kept = options_.stored->thresholds;
-  std::vector<double>& needed = populations_.front()->scenario.tallies.thresholds;
-  for (const double a : needed) {
-    if (std::find(kept.begin(), kept.end(), a) != kept.end()) continue;
+  const analysis::TallyDump& stored = *options_.stored;
+  const std::vector<double>& kept = stored.thresholds;
+  const auto kept_years = [&stored](std::size_t t) {
+    return t < stored.threshold_years.size() ? stored.threshold_years[t] : scenario::kEveryYear;
+  };
+  scenario::Tallies& needed = populations_.front()->scenario.tallies;
+  for (std::size_t n = 0; n < needed.thresholds.size(); ++n) {
+    const double a = needed.thresholds[n];
+    const auto at = std::find(kept.begin(), kept.end(), a);
     std::string list;
     for (const double k : kept) list += (list.empty() ? "" : ", ") + scenario::format_number(k);
-    throw InputError(source + ": the terms need tally threshold " + scenario::format_number(a) +
-                     " (a truncation amount, or a stop-loss attachment or limit), which the run "
-                     "did not keep (it kept [" + list + "]); run again with it in [tallies] "
-                     "thresholds and --write-tallies");
+    if (at == kept.end())
+      throw InputError(source + ": the terms need tally threshold " + scenario::format_number(a) +
+                       " (a truncation amount, or a stop-loss attachment or limit), which the "
+                       "run did not keep (it kept [" + list + "]); run again with it in "
+                       "[tallies] thresholds and --write-tallies");
+    const scenario::YearSet missing =
+        needed.years_of(n) & ~kept_years(static_cast<std::size_t>(at - kept.begin()));
+    for (int y = 0; y < stored.years; ++y)
+      if ((missing >> y) & 1u)
+        throw InputError(source + ": the terms need tally threshold " +
+                         scenario::format_number(a) + " in calendar year " +
+                         std::to_string(y + 1) + ", where the run summed it only as another "
+                         "year's truncate_percentile amount; run again with it in [tallies] "
+                         "thresholds and --write-tallies");
   }
-  needed = kept;  // the stored layout: every threshold the run kept, in its order
+  // The stored layout: every threshold the run kept, in its order, summed in the years it was.
+  needed.thresholds = kept;
+  needed.years.clear();
+  for (std::size_t t = 0; t < kept.size(); ++t) needed.years.push_back(kept_years(t));
 }
 
 Run::~Run() = default;
@@ -202,17 +218,21 @@ namespace {
 template <class Population>
 void simulate_population(Population& p, std::uint64_t first, std::uint64_t count,
                          engine::BatchTallies& out) {
-  if (!p.draws || count == 0) return p.engine->run_batch(first, count, out);
-  out = engine::BatchTallies{};
-  for (std::uint64_t r = first, end = first + count; r < end;) {
-    const std::uint64_t draw = p.draws->draw_of(r);
-    const std::uint64_t piece_end = std::min(end, (draw + 1) * p.draws->block());
-    p.engine->use_model(p.draws->model(draw));
-    engine::BatchTallies piece;
-    p.engine->run_batch(r, piece_end - r, piece);
-    out.append(piece);
-    r = piece_end;
+  if (!p.draws || count == 0) {
+    p.engine->run_batch(first, count, out);
+  } else {
+    out = engine::BatchTallies{};
+    for (std::uint64_t r = first, end = first + count; r < end;) {
+      const std::uint64_t draw = p.draws->draw_of(r);
+      const std::uint64_t piece_end = std::min(end, (draw + 1) * p.draws->block());
+      p.engine->use_model(p.draws->model(draw));
+      engine::BatchTallies piece;
+      p.engine->run_batch(r, piece_end - r, piece);
+      out.append(piece);
+      r = piece_end;
+    }
   }
+  engine::mark_unsummed(*p.model, out);
 }
 
 }  // namespace
@@ -428,8 +448,14 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
     const std::size_t before = tally_dump_.size();
     r.doubles(tally_dump_, expected);
     if (tally_dump_.size() - before != expected) r.fail("its tallies have the wrong size");
-    for (std::size_t i = before; i < tally_dump_.size(); ++i)
-      if (!std::isfinite(tally_dump_[i])) r.fail("a stored tally is not finite");
+    // Finite where summed, NaN where the year does not sum the field (engine::mark_unsummed).
+    const auto fields = static_cast<std::size_t>(m.layout.fields());
+    const auto years = static_cast<std::size_t>(m.years());
+    for (std::size_t i = before; i < tally_dump_.size(); ++i) {
+      const int f = static_cast<int>(i % fields), y = static_cast<int>(i / fields % years);
+      if (engine::summed(m, y, f) ? !std::isfinite(tally_dump_[i]) : !std::isnan(tally_dump_[i]))
+        r.fail("a stored tally is not finite (or not NaN where its year does not sum it)");
+    }
     // The draws beside them: efficiency per entity, a shock per region and year.
     const auto read_draws = [&](std::vector<double>& dump, std::uint64_t per_replication,
                                 const char* what) {
@@ -573,7 +599,10 @@ Results Run::results(double elapsed, const std::string& device) const {
     d.years = first_model.years();
     d.replications = end_ - first_;
     d.values = tally_dump_;
-    d.thresholds = populations_.front()->scenario.tallies.thresholds;
+    const scenario::Tallies& kept = populations_.front()->scenario.tallies;
+    d.thresholds = kept.thresholds;
+    for (std::size_t t = 0; t < kept.thresholds.size(); ++t)
+      d.threshold_years.push_back(kept.years_of(t));
     d.regions = static_cast<std::uint32_t>(first_model.regions.size());
     d.efficiency = efficiency_dump_;
     d.region_shock = shock_dump_;

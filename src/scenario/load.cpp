@@ -133,16 +133,15 @@ namespace {
 //! The contract's truncation points and its stop-loss layers' attachments and limits join the
 //! tally thresholds.
 void add_contract_thresholds(const TableReader& top, Scenario& scenario) {
-  auto& thresholds = scenario.tallies.thresholds;
+  Tallies& tallies = scenario.tallies;
+  const auto& thresholds = tallies.thresholds;
   for (const ContractTerms& terms : scenario.contract.years) {
-    if (terms.benchmark.truncate_at > 0.0) thresholds.push_back(terms.benchmark.truncate_at);
+    if (terms.benchmark.truncate_at > 0.0) tallies.add(terms.benchmark.truncate_at);
     for (const StopLossLayer& layer : terms.stop_loss.specific_layers()) {
-      if (layer.attachment > 0.0) thresholds.push_back(layer.attachment);
-      if (layer.limit < kNoLimit) thresholds.push_back(layer.limit);
+      if (layer.attachment > 0.0) tallies.add(layer.attachment);
+      if (layer.limit < kNoLimit) tallies.add(layer.limit);
     }
   }
-  std::sort(thresholds.begin(), thresholds.end());
-  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
   // truncate_percentile adds one amount per calendar year once the run's pilot resolves them.
   bool percentile = false;
   for (const ContractTerms& terms : scenario.contract.years)

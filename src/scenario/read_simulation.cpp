@@ -62,6 +62,25 @@ Simulation read_simulation(const TableReader& top) {
   return simulation;
 }
 
+static_assert(kMaxYears <= 32, "YearSet holds a bit per calendar year");
+
+void Tallies::add(double a, YearSet in) {
+  years.resize(thresholds.size(), kEveryYear);
+  const auto at = std::lower_bound(thresholds.begin(), thresholds.end(), a);
+  const std::size_t t = static_cast<std::size_t>(at - thresholds.begin());
+  if (at != thresholds.end() && *at == a) {
+    years[t] |= in;
+    return;
+  }
+  thresholds.insert(at, a);
+  years.insert(years.begin() + static_cast<std::ptrdiff_t>(t), in);
+}
+
+void Tallies::add(const Tallies& other) {
+  for (std::size_t t = 0; t < other.thresholds.size(); ++t)
+    add(other.thresholds[t], other.years_of(t));
+}
+
 Tallies read_tallies(const TableReader& top) {
   Tallies tallies;
   const std::optional<TableReader> section = open_section(top, "tallies");

@@ -146,9 +146,25 @@ struct Measure {
   double nonresponse_frailty = 0.0;  //!< logit decrease of response per unit of frailty
 };
 
-//! `[tallies]`: thresholds A for which the engine sums min(cost, A).
+//! Calendar years as a set: bit c is year c (kMaxYears <= 32).
+using YearSet = std::uint32_t;
+constexpr YearSet kEveryYear = ~YearSet{0};
+constexpr YearSet only_year(int c) { return YearSet{1} << c; }
+
+//! `[tallies]`: thresholds A for which the engine sums min(cost, A), min(cost, A)^2 and the
+//! units above A, and the calendar years in which it sums them. A [tallies] threshold, a
+//! truncate_at and a stop-loss boundary are read in every year; a truncate_percentile's amount
+//! of year c only in year c, so only year c sums it (the other years' fields are NaN).
 struct Tallies {
-  std::vector<double> thresholds;
+  std::vector<double> thresholds;  //!< sorted, distinct
+  //! Per threshold, the years that sum it; thresholds past its end are summed in every year.
+  std::vector<YearSet> years;
+
+  YearSet years_of(std::size_t t) const { return t < years.size() ? years[t] : kEveryYear; }
+  //! Adds amount `a` in `in`: a new threshold in sorted place, or `in` joins an equal one's years.
+  void add(double a, YearSet in = kEveryYear);
+  //! Adds every threshold of `other` with its years.
+  void add(const Tallies& other);
 };
 
 //! The scale a parameter's draws move it on: its own (linear), ln x (x > 0) or ln(x / (1 - x))

@@ -233,18 +233,8 @@ TEST(Waterfall, ExhibitFollowsTheContractsLayersBandsAndAggregate) {
 // The stop-loss tables quote the [tallies] thresholds and the contract's attachments, not the
 // truncation pilot's per-year amounts (which are tally thresholds too).
 TEST(Waterfall, StopLossTablesQuoteAttachmentsNotPilotAmounts) {
-  scenario::Scenario s = testing::single_stratum_scenario();
+  scenario::Scenario s = testing::truncating_stop_loss_world(0.99, 50000.0, 25000.0);
   s.simulation.replications = 8;
-  s.provider_groups[0].participant = true;
-  s.tallies.thresholds = {25000.0};
-  scenario::ContractTerms terms;
-  terms.benchmark.baseline_weights = {0.5, 0.5};
-  terms.benchmark.truncate_percentile = 0.99;
-  terms.stop_loss.enabled = true;
-  terms.stop_loss.attachment = 50000.0;
-  s.contract.present = true;
-  s.contract.years.assign(2, terms);
-  s.tallies.thresholds.push_back(50000.0);
   engine::resolve_truncation(s, s.simulation.seed);
   ASSERT_EQ(s.tallies.thresholds.size(), 6u);  // 2 + one amount per calendar year
   const engine::Model model = engine::build_model(s);

@@ -29,8 +29,10 @@ struct HandTallies {
     model.params.years = baseline + performance;
     model.params.baseline_years = baseline;
     model.params.thresholds = static_cast<int>(thresholds.size());
-    for (std::size_t t = 0; t < thresholds.size(); ++t)
+    for (std::size_t t = 0; t < thresholds.size(); ++t) {
       model.params.threshold[t] = static_cast<float>(thresholds[t]);
+      model.params.threshold_years[t] = scenario::kEveryYear;
+    }
     model.layout.thresholds = model.params.thresholds;
     engine::Entity provider;
     provider.name = "p/0";

@@ -96,8 +96,8 @@ TEST(ResultsFile, RoundTripWithoutTallies) {
   expect_same(written, read);
 }
 
-// The draws beside the tallies and the truncation pilot's amounts (format 2.6) come back as
-// written; read for pricing (ReadParts::kStoredRun), a file gives its run, scenario and tallies
+// The draws beside the tallies, the years that sum each threshold (format 2.7) and the
+// truncation pilot's amounts (format 2.6) come back as written; read for pricing (ReadParts::kStoredRun), a file gives its run, scenario and tallies
 // alone.
 TEST(ResultsFile, PilotAmountsRoundTripAndAPricingReadTakesTheTallies) {
   TempFolder folder;
@@ -106,6 +106,7 @@ TEST(ResultsFile, PilotAmountsRoundTripAndAPricingReadTakesTheTallies) {
   analysis::TallyDump& t = written.tallies;
   t.has_draws = true;
   t.thresholds = {1000.0, 2500.5};
+  t.threshold_years = {~0u, 1u << 2};  // format 2.7: 2500.5 summed in calendar year 3 only
   t.regions = 2;
   t.efficiency.assign(t.replications * t.entities, 0.25);
   t.region_shock.assign(t.replications * t.regions * 4, -0.125);
@@ -115,6 +116,7 @@ TEST(ResultsFile, PilotAmountsRoundTripAndAPricingReadTakesTheTallies) {
                                13, 14, 15, 16};
   write_results(written, path, false);
   const analysis::Results read = read_results(path);
+  EXPECT_EQ(read.tallies.threshold_years, (std::vector<std::uint32_t>{0xfu, 1u << 2}));  // 4 years
   EXPECT_EQ(read.tallies.truncation_levels, t.truncation_levels);
   EXPECT_EQ(read.tallies.truncation_amounts, t.truncation_amounts);
   EXPECT_EQ(read.tallies.truncation_type_amounts, t.truncation_type_amounts);

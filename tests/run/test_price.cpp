@@ -5,6 +5,7 @@
 // stored truncation pilot's amounts stand in for the pilot exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -16,6 +17,7 @@
 #include "run/simulate.hpp"
 #include "scenario/error.hpp"
 #include "scenario/load.hpp"
+#include "scenario/toml_text.hpp"
 
 namespace apmsim::run {
 namespace {
@@ -204,6 +206,52 @@ TEST(Price, RefusesWhatTheStoredRunCannotAnswer) {
   analysis::Results shard = run;
   shard.info.shard_count = 2;
   EXPECT_THROW(priced_scenario(shard, "run.h5", terms, "terms.toml"), InputError);
+}
+
+// A truncate_percentile amount is summed in its own calendar year only (format 2.7,
+// TallyDump::threshold_years): terms that read it in every year (truncate_at at that amount) are
+// refused, naming the threshold and a year; the file's flags say which years hold it.
+TEST(Price, RefusesAPercentileAmountInYearsThatDidNotSumIt) {
+  std::string text =
+      read_text(std::string(APMSIM_SOURCE_DIR) + "/scenarios/monitor_capitation.toml");
+  text = text.substr(0, text.find("[sweep]"));
+  const std::string method = "method = \"historical\"\n";
+  ASSERT_NE(text.find(method), std::string::npos);
+  text.replace(text.find(method), method.size(), method + "truncate_percentile = 0.99\n");
+  const scenario::Scenario s = scenario::parse_scenario(text, "monitor.toml");
+  const analysis::Results run = simulate(s, stored_settings(4));
+  const analysis::TallyDump& t = run.tallies;
+  ASSERT_EQ(t.truncation_amounts.size(), static_cast<std::size_t>(t.years));
+  ASSERT_EQ(t.threshold_years.size(), t.thresholds.size());
+  const double year4 = t.truncation_amounts[3];  // the first performance year's amount
+  for (std::size_t k = 0; k < t.thresholds.size(); ++k) {
+    const auto c = std::find(t.truncation_amounts.begin(), t.truncation_amounts.end(),
+                             t.thresholds[k]);
+    EXPECT_EQ(t.threshold_years[k],
+              c == t.truncation_amounts.end() ? ~0u : 1u << (c - t.truncation_amounts.begin()))
+        << t.thresholds[k];
+  }
+  // Its own terms price as they ran.
+  RunSettings o;
+  o.keep_records = true;
+  const analysis::Results own =
+      price(run, "run.h5", priced_scenario(run, "run.h5", own_terms(text, "s.toml"), "terms.toml"), o);
+  expect_same_records(run, own);
+  std::string fixed = own_terms(text, "s.toml");
+  const std::string percentile = "truncate_percentile = 0.99";
+  ASSERT_NE(fixed.find(percentile), std::string::npos) << fixed;
+  fixed.replace(fixed.find(percentile), percentile.size(),
+                "truncate_at = " + scenario::format_number(year4));
+  try {
+    price(run, "run.h5", priced_scenario(run, "run.h5", fixed, "terms.toml"), {});
+    ADD_FAILURE() << "an amount summed in one year was read in every year";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("tally threshold " + scenario::format_number(year4) + " in calendar year 1"),
+              std::string::npos)
+        << what;
+    EXPECT_NE(what.find("run.h5"), std::string::npos) << what;
+  }
 }
 
 }  // namespace

@@ -140,6 +140,25 @@ inline scenario::Scenario single_stratum_scenario() {
   return s;
 }
 
+// One participant provider of single_stratum_scenario() under two contract years, each year's
+// costs truncated at its national `percentile` and a stop-loss layer attaching at `attachment`
+// (a tally threshold), beside the [tallies] threshold `tally`.
+inline scenario::Scenario truncating_stop_loss_world(double percentile, double attachment,
+                                                     double tally) {
+  scenario::Scenario s = single_stratum_scenario();
+  s.provider_groups[0].participant = true;
+  s.tallies.thresholds = {tally};
+  scenario::ContractTerms terms;
+  terms.benchmark.baseline_weights = {0.5, 0.5};
+  terms.benchmark.truncate_percentile = percentile;
+  terms.stop_loss.enabled = true;
+  terms.stop_loss.attachment = attachment;
+  s.contract.present = true;
+  s.contract.years.assign(2, terms);
+  s.tallies.add(attachment);
+  return s;
+}
+
 }  // namespace apmsim::testing
 
 namespace apmsim::testing {

@@ -29,21 +29,28 @@ struct LaneSink {
   LaneSum* sums;
   int fields;
   int lane_offset;  //!< first unit of the group mod kLanes
+  // Typed loads and stores at the elements' natural alignment, which alias only doubles (or
+  // int32s), where memcpy's bytes alias anything (the compiler then reloads every integer it
+  // holds after each sum). The doubles go in registers of the instruction set's own width: a
+  // Lanes::D of 8 doubles has no AVX2 register, and stored whole it is bounced through the stack
+  // in 16-byte pieces.
+  static constexpr int kRegisterBytes = APMSIM_KERNEL_WIDTH * 4;  // one F register
+  typedef double Doubles __attribute__((vector_size(kRegisterBytes), aligned(alignof(double))));
+  typedef Lanes::I Ints __attribute__((aligned(alignof(std::int32_t))));
+  static constexpr int kPerRegister = kRegisterBytes / static_cast<int>(sizeof(double));
   inline __attribute__((always_inline)) void add(int year, int field, Lanes::D value) {
     double* at = sums[year * fields + field].lane + lane_offset;
-    Lanes::D current;
-    std::memcpy(&current, at, sizeof current);
-    current += value;
-    std::memcpy(at, &current, sizeof current);
+    for (int k = 0; k < Lanes::width; k += kPerRegister) {
+      Doubles part;
+      std::memcpy(&part, reinterpret_cast<const char*>(&value) + k * sizeof(double), sizeof part);
+      *reinterpret_cast<Doubles*>(at + k) += part;
+    }
   }
   //! Who the units are: not tallied.
   inline __attribute__((always_inline)) void patient(int, Lanes::I, Lanes::M, Lanes::M) {}
   inline __attribute__((always_inline)) void count(int year, int field, Lanes::M mask) {
-    std::int32_t* at = sums[year * fields + field].count + lane_offset;
-    Lanes::I current;
-    std::memcpy(&current, at, sizeof current);
-    current -= mask;  // masks are 0 or -1
-    std::memcpy(at, &current, sizeof current);
+    // masks are 0 or -1
+    *reinterpret_cast<Ints*>(sums[year * fields + field].count + lane_offset) -= mask;
   }
 };
 
