@@ -1,6 +1,7 @@
 #include "run/stored_engine.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "scenario/error.hpp"
 
@@ -30,6 +31,8 @@ StoredEngine::StoredEngine(const analysis::TallyDump& stored, const engine::Mode
   if (stored.fields.size() != static_cast<std::size_t>(fields_))
     fail("have " + std::to_string(stored.fields.size()) + " fields where the scenario's layout has " +
          std::to_string(fields_));
+  for (int y = 0; y < model.years(); ++y)
+    for (int f = 0; f < fields_; ++f) summed_.push_back(engine::summed(model, y, f));
 }
 
 void StoredEngine::run_batch(std::uint64_t first, std::uint64_t count,
@@ -51,6 +54,16 @@ void StoredEngine::run_batch(std::uint64_t first, std::uint64_t count,
               from.begin() + static_cast<std::ptrdiff_t>((first + count) * per));
   };
   slice(stored_.values, per_rep, out.values);
+  // Finite wherever the year sums the field (the rest is NaN, engine::mark_unsummed).
+  for (std::size_t i = 0; i < out.values.size(); ++i)
+    if (!std::isfinite(out.values[i]) && summed_[i % record]) {
+      const std::size_t rep = first + i / per_rep, entity = i % per_rep / record;
+      const auto fields = static_cast<std::size_t>(fields_);
+      const std::size_t year = i % record / fields, field = i % fields;
+      throw InputError(source_ + ": its stored tally " + stored_.fields[field] + " of entity " +
+                       std::to_string(entity) + " in calendar year " + std::to_string(year + 1) +
+                       " of replication " + std::to_string(rep) + " is not finite");
+    }
   slice(stored_.efficiency, stored_.entities, out.efficiency);
   slice(stored_.region_shock, shocks, out.region_shock);
   out.effect.assign(count * stored_.entities, 0.0);  // not stored: no contract figure reads it

@@ -4,6 +4,7 @@
 //! numbers a run simulates, with no simulation (docs/analyses.md, "Simulate once, price many").
 
 #include <string>
+#include <vector>
 
 #include "analysis/results.hpp"
 #include "engine/engine.hpp"
@@ -16,7 +17,8 @@ class StoredEngine : public engine::Engine {
   //! Serves `stored` for `model`'s layout; throws InputError naming `source` when the shapes
   //! differ (another population, other tally fields) or the draws are missing.
   StoredEngine(const analysis::TallyDump& stored, const engine::Model& model, std::string source);
-  //! Copies replications [first, first + count) of the stored run into `out`.
+  //! Copies replications [first, first + count) of the stored run into `out`; throws InputError
+  //! at a tally that is not finite where its year sums it (a damaged or crafted file).
   void run_batch(std::uint64_t first, std::uint64_t count,
                  engine::BatchTallies& out) const override;
   std::string description() const override { return "stored tallies of " + source_; }
@@ -28,6 +30,7 @@ class StoredEngine : public engine::Engine {
   const analysis::TallyDump& stored_;
   std::string source_;
   int fields_ = 0;
+  std::vector<bool> summed_;  //!< per (year, field): engine::summed
 };
 
 }  // namespace apmsim::run

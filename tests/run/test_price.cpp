@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -199,6 +200,18 @@ TEST(Price, RefusesWhatTheStoredRunCannotAnswer) {
   } catch (const scenario::ScenarioError& e) {
     EXPECT_EQ(e.file(), "terms.toml") << e.what();
     EXPECT_GT(e.line(), 0);
+  }
+  // A tally that is not finite where its year sums it (a damaged or crafted file) is named.
+  analysis::Results damaged = run;
+  damaged.tallies.values[damaged.tallies.fields.size() + 1] = std::nan("");  // entity 0, year 2
+  try {
+    price(damaged, "run.h5", priced_scenario(damaged, "run.h5", terms, "terms.toml"), {});
+    ADD_FAILURE() << "a NaN tally was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("run.h5: its stored tally cost of entity 0 in calendar "
+                                         "year 2 of replication 0 is not finite"),
+              std::string::npos)
+        << e.what();
   }
   analysis::Results bare = run;
   bare.has_tallies = false;
