@@ -100,6 +100,23 @@ TEST(CudaEngine, ReferenceScenarioMatchesBothReferences) {
   expect_engine_exact(m, gpu, 0, 2, "reference scenario");
 }
 
+// A threshold summed in some calendar years only (a truncate_percentile amount is summed in its
+// own year): the kernel skips it elsewhere, on the device as on the host.
+TEST(CudaEngine, ThresholdsSummedInSomeYearsMatchBothReferences) {
+  SKIP_WITHOUT_GPU();
+  scenario::Scenario s = testing::mixed_world();
+  ASSERT_EQ(s.tallies.thresholds.size(), 2u);
+  s.tallies.years = {scenario::only_year(1) | scenario::only_year(3), scenario::kEveryYear};
+  const engine::Model m = engine::build_model(s);
+  const cuda::CudaEngine gpu(m);
+  expect_engine_exact(m, gpu, 2, 3, "thresholds summed in some years");
+  engine::BatchTallies g;
+  gpu.run_batch(2, 1, g);
+  const int capped = m.layout.capped_field(0);
+  EXPECT_EQ(g.record(0, 0, 0)[capped], 0.0);  // year 0 does not sum it: left 0, NaN in a run
+  EXPECT_GT(g.record(0, 0, 1)[capped], 0.0);
+}
+
 // Empirical severities: the grid in device memory, gathers, the tail beyond the grid.
 TEST(CudaEngine, EmpiricalSeveritiesMatchBothReferences) {
   SKIP_WITHOUT_GPU();
