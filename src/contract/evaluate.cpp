@@ -1,6 +1,7 @@
 #include "contract/evaluate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -197,7 +198,7 @@ void Evaluator::read_baseline_savings(int y, const double* history, ProviderYear
 BenchmarkParts Evaluator::benchmark_of(const engine::BatchTallies& b, const TallyPlace& at,
                                        const scenario::BenchmarkTerms& terms,
                                        const ProviderYear& year, ProviderYear* types,
-                                       const std::vector<double>* scale) const {
+                                       const double* scale) const {
   return model_.layout.types > 0 ? by_enrollment_type(b, at, terms, year, types, scale)
                                  : benchmark_parts(terms, year, baseline_years_);
 }
@@ -269,7 +270,7 @@ TallyPlace Evaluator::place(std::uint64_t rep, std::size_t p, int y, int k) cons
 BenchmarkParts Evaluator::by_enrollment_type(const engine::BatchTallies& b, TallyPlace at,
                                              const scenario::BenchmarkTerms& terms,
                                              const ProviderYear& whole, ProviderYear* types,
-                                             const std::vector<double>* scale) const {
+                                             const double* scale) const {
   BenchmarkParts out;
   for (int t = 0; t < model_.layout.types; ++t) {
     ProviderYear& year = types[t];
@@ -277,7 +278,8 @@ BenchmarkParts Evaluator::by_enrollment_type(const engine::BatchTallies& b, Tall
     read_provider_year(b, model_.layout, at, terms.baseline_weights, year);
     year.baseline.savings_per_unit = whole.baseline.savings_per_unit;
     if (scale)
-      for (std::size_t yb = 0; yb < scale->size(); ++yb) year.baseline.cost_per_unit[yb] *= (*scale)[yb];
+      for (std::size_t yb = 0; yb < year.baseline.cost_per_unit.size(); ++yb)
+        year.baseline.cost_per_unit[yb] *= scale[yb];
     const double mix = per_unit(year.units, whole.units);  // the performance year's type mix
     if (!(mix > 0.0)) continue;
     // A type with no baseline units has no benchmark of its own: it takes the whole one's.
@@ -320,13 +322,18 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
       accountable_cost(terms, plans_[static_cast<std::size_t>(y)], year, benchmark);
   const bool is_eligible = eligible(terms, year.units);
   const MinimumRates minimum = minimum_rates(terms.sharing, year.units, year.baseline);
-  // With a run-out (contract/run_out.hpp) settled on claims paid by the cut-off, maybe trued up.
-  const auto reconcile_at = [&](double cost) {
-    const double rule = sharing_result(terms, minimum, basis, cost, year.quality.score);
-    return Reconciled{rule, reconciliation(terms, is_eligible, rule, benchmark, cost)};
+  // Step 4's reconciliation on an accountable cost, against a benchmark and its sharing basis:
+  // for this benchmark, and for the ratchet's below.
+  const auto reconciler = [&](const SharingBasis& on, double against) {
+    return [&terms, &minimum, &on, &year, is_eligible, against](double cost) {
+      const double rule = sharing_result(terms, minimum, on, cost, year.quality.score);
+      return Reconciled{rule, reconciliation(terms, is_eligible, rule, against, cost)};
+    };
   };
+  // With a run-out (contract/run_out.hpp) settled on claims paid by the cut-off, maybe trued up.
   const double completion = run_out_.completion_ratio(b, at);
-  const RunOutResult run_out = run_out_.settle(completion, accountable.cost, reconcile_at);
+  const RunOutResult run_out =
+      run_out_.settle(completion, accountable.cost, reconciler(basis, benchmark));
   const double shared = run_out.settled.shared;
   const double reconciled = run_out.settled.reconciliation;
   // 5. Withhold / outcome pot; 6. base payment and the money flows.
@@ -340,11 +347,11 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
   // under truncation) says what rebasing took (docs/analyses.md, "Agreements and the ratchet").
   double ratchet = 0.0, ratchet_cost = 0.0;
   if (at.baseline_first > 0) {
-    std::vector<double> scale(static_cast<std::size_t>(baseline_years_), 1.0);
+    std::array<double, scenario::kMaxYears> scale;  // per baseline year; no allocation a record
     for (int yb = 0; yb < baseline_years_; ++yb) {
       const double* r = b.record(at.replication, at.provider, at.baseline_first + yb);
       const double c = r[model::TallyLayout::kCost];
-      if (c > 0.0) scale[static_cast<std::size_t>(yb)] = r[model::TallyLayout::kCounterfactual] / c;
+      scale[static_cast<std::size_t>(yb)] = c > 0.0 ? r[model::TallyLayout::kCounterfactual] / c : 1.0;
     }
     ProviderYear& unratcheted = scratch.back();
     unratcheted = year;
@@ -352,20 +359,18 @@ void Evaluator::evaluate(const engine::BatchTallies& b, std::uint64_t rep, std::
       unratcheted.baseline.cost_per_unit[static_cast<std::size_t>(yb)] *=
           scale[static_cast<std::size_t>(yb)];
     const double undiscounted_cf =
-        benchmark_of(b, at, terms.benchmark, unratcheted, scratch.data() + 1, &scale).undiscounted;
+        benchmark_of(b, at, terms.benchmark, unratcheted, scratch.data() + 1, scale.data())
+            .undiscounted;
     const double benchmark_cf = undiscounted_cf * (1.0 - discount) * year.units;
     const SharingBasis basis_cf{benchmark_cf,
                                 undiscounted_cf * (1.0 - repayment_discount) * year.units,
                                 basis.revenue};
     const AccountableCost accountable_cf =
         accountable_cost(terms, plans_[static_cast<std::size_t>(y)], year, benchmark_cf);
-    const auto reconcile_cf = [&](double cost) {
-      const double rule = sharing_result(terms, minimum, basis_cf, cost, year.quality.score);
-      return Reconciled{rule, reconciliation(terms, is_eligible, rule, benchmark_cf, cost)};
-    };
     // On the same run-out draw: the cost of the rebasing, not of the completion error.
     const double reconciled_cf =
-        run_out_.settle(completion, accountable_cf.cost, reconcile_cf).settled.reconciliation;
+        run_out_.settle(completion, accountable_cf.cost, reconciler(basis_cf, benchmark_cf))
+            .settled.reconciliation;
     ratchet = benchmark_cf - benchmark;
     ratchet_cost =
         settle(terms, year.units, year.cost, benchmark_cf, earn, reconciled_cf, accountable_cf)

@@ -65,13 +65,14 @@ class Evaluator {
   //! has them (`types` scratch, `scale` as in by_enrollment_type), else the whole population's.
   BenchmarkParts benchmark_of(const engine::BatchTallies& tallies, const TallyPlace& at,
                               const scenario::BenchmarkTerms& terms, const ProviderYear& year,
-                              ProviderYear* types, const std::vector<double>* scale) const;
+                              ProviderYear* types, const double* scale) const;
   //! Step 1 per enrollment type, weighted by the performance year's type mix; `types` scratch;
-  //! `scale` (or null) multiplies each baseline year's cost per unit (the ratchet).
+  //! `scale` (or null: none) multiplies each baseline year's cost per unit, one factor per
+  //! baseline year (the ratchet).
   BenchmarkParts by_enrollment_type(const engine::BatchTallies& tallies, TallyPlace at,
                                     const scenario::BenchmarkTerms& terms,
                                     const ProviderYear& whole, ProviderYear* types,
-                                    const std::vector<double>* scale) const;
+                                    const double* scale) const;
 
   const engine::Model& model_;
   const scenario::Contract& contract_;

@@ -261,32 +261,28 @@ Model build_model(const scenario::Scenario& s, std::uint64_t seed) {
   return m;
 }
 
-bool summed(const Model& model, int year, int field) {
+std::vector<bool> summed_cells(const Model& model) {
   const model::TallyLayout& layout = model.layout;
-  const int first = layout.capped_field(0), end = first + 3 * layout.thresholds;
-  if (field < first || field >= end) return true;
-  const int t = (field - first) % layout.thresholds;
-  return ((model.params.threshold_years[t] >> year) & 1u) != 0;
+  const int fields = layout.fields(), first = layout.capped_field(0);
+  std::vector<bool> summed(static_cast<std::size_t>(model.years() * fields), true);
+  for (int y = 0; y < model.years(); ++y)
+    for (int t = 0; t < layout.thresholds; ++t)
+      if (!((model.params.threshold_years[t] >> y) & 1u))
+        for (int f = first + t; f < first + 3 * layout.thresholds; f += layout.thresholds)
+          summed[static_cast<std::size_t>(y * fields + f)] = false;
+  return summed;
 }
 
 void mark_unsummed(const Model& model, BatchTallies& b) {
-  std::vector<int> fields;  // per year: its unsummed fields
-  std::vector<std::size_t> first(static_cast<std::size_t>(b.years) + 1, 0);
-  for (int y = 0; y < b.years; ++y) {
-    for (int f = 0; f < b.fields; ++f)
-      if (!summed(model, y, f)) fields.push_back(f);
-    first[static_cast<std::size_t>(y) + 1] = fields.size();
-  }
-  if (fields.empty()) return;
+  const std::vector<bool> summed = summed_cells(model);
+  std::vector<std::size_t> unsummed;
+  for (std::size_t j = 0; j < summed.size(); ++j)
+    if (!summed[j]) unsummed.push_back(j);
+  if (unsummed.empty()) return;
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  for (std::uint64_t r = 0; r < b.replications; ++r)
-    for (std::uint32_t e = 0; e < b.entities; ++e)
-      for (int y = 0; y < b.years; ++y) {
-        double* rec = b.record(r, e, y);
-        for (std::size_t i = first[static_cast<std::size_t>(y)];
-             i < first[static_cast<std::size_t>(y) + 1]; ++i)
-          rec[fields[i]] = kNaN;
-      }
+  // An entity's years x fields at a time (BatchTallies::record).
+  for (std::size_t start = 0; start < b.values.size(); start += summed.size())
+    for (const std::size_t j : unsummed) b.values[start + j] = kNaN;
 }
 
 std::string threshold_label(double threshold) {

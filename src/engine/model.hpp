@@ -78,9 +78,11 @@ void adherence_moments(double loc, double sd, double beta, double& mean, double&
 //! (ModelParams::threshold_years; scenario::Tallies::years): the backends leave them 0, and a
 //! reader of a year's amount in another year must not see a plausible number.
 void mark_unsummed(const Model& model, BatchTallies& tallies);
-//! Whether calendar year `year` sums tally field `field` (false only for a threshold's fields in
-//! a year outside its ModelParams::threshold_years).
-bool summed(const Model& model, int year, int field);
+//! Per (calendar year, tally field), year-major like a record's years: whether the year sums
+//! the field (false only for a threshold's fields in a year outside its
+//! ModelParams::threshold_years). What mark_unsummed writes NaN into, and what a reader of
+//! stored tallies may find NaN.
+std::vector<bool> summed_cells(const Model& model);
 
 //! A threshold as it appears in names ("25000", "1.5e+06"): printf's %g.
 std::string threshold_label(double threshold);

@@ -164,13 +164,14 @@ void Run::use_stored_thresholds() {
   for (std::size_t n = 0; n < needed.thresholds.size(); ++n) {
     const double a = needed.thresholds[n];
     const auto at = std::find(kept.begin(), kept.end(), a);
-    std::string list;
-    for (const double k : kept) list += (list.empty() ? "" : ", ") + scenario::format_number(k);
-    if (at == kept.end())
+    if (at == kept.end()) {
+      std::string list;
+      for (const double k : kept) list += (list.empty() ? "" : ", ") + scenario::format_number(k);
       throw InputError(source + ": the terms need tally threshold " + scenario::format_number(a) +
                        " (a truncation amount, or a stop-loss attachment or limit), which the "
                        "run did not keep (it kept [" + list + "]); run again with it in "
                        "[tallies] thresholds and --write-tallies");
+    }
     const scenario::YearSet missing =
         needed.years_of(n) & ~kept_years(static_cast<std::size_t>(at - kept.begin()));
     for (int y = 0; y < stored.years; ++y)
@@ -449,13 +450,13 @@ void Run::absorb(std::string_view state, const std::string& where, bool trusted)
     r.doubles(tally_dump_, expected);
     if (tally_dump_.size() - before != expected) r.fail("its tallies have the wrong size");
     // Finite where summed, NaN where the year does not sum the field (engine::mark_unsummed).
-    const auto fields = static_cast<std::size_t>(m.layout.fields());
-    const auto years = static_cast<std::size_t>(m.years());
-    for (std::size_t i = before; i < tally_dump_.size(); ++i) {
-      const int f = static_cast<int>(i % fields), y = static_cast<int>(i / fields % years);
-      if (engine::summed(m, y, f) ? !std::isfinite(tally_dump_[i]) : !std::isnan(tally_dump_[i]))
-        r.fail("a stored tally is not finite (or not NaN where its year does not sum it)");
-    }
+    const std::vector<bool> summed = engine::summed_cells(m);
+    for (std::size_t start = before; start < tally_dump_.size(); start += summed.size())
+      for (std::size_t j = 0; j < summed.size(); ++j) {
+        const double x = tally_dump_[start + j];
+        if (summed[j] ? !std::isfinite(x) : !std::isnan(x))
+          r.fail("a stored tally is not finite (or not NaN where its year does not sum it)");
+      }
     // The draws beside them: efficiency per entity, a shock per region and year.
     const auto read_draws = [&](std::vector<double>& dump, std::uint64_t per_replication,
                                 const char* what) {

@@ -31,8 +31,7 @@ StoredEngine::StoredEngine(const analysis::TallyDump& stored, const engine::Mode
   if (stored.fields.size() != static_cast<std::size_t>(fields_))
     fail("have " + std::to_string(stored.fields.size()) + " fields where the scenario's layout has " +
          std::to_string(fields_));
-  for (int y = 0; y < model.years(); ++y)
-    for (int f = 0; f < fields_; ++f) summed_.push_back(engine::summed(model, y, f));
+  summed_ = engine::summed_cells(model);
 }
 
 void StoredEngine::run_batch(std::uint64_t first, std::uint64_t count,
@@ -54,16 +53,17 @@ void StoredEngine::run_batch(std::uint64_t first, std::uint64_t count,
               from.begin() + static_cast<std::ptrdiff_t>((first + count) * per));
   };
   slice(stored_.values, per_rep, out.values);
-  // Finite wherever the year sums the field (the rest is NaN, engine::mark_unsummed).
-  for (std::size_t i = 0; i < out.values.size(); ++i)
-    if (!std::isfinite(out.values[i]) && summed_[i % record]) {
-      const std::size_t rep = first + i / per_rep, entity = i % per_rep / record;
-      const auto fields = static_cast<std::size_t>(fields_);
-      const std::size_t year = i % record / fields, field = i % fields;
-      throw InputError(source_ + ": its stored tally " + stored_.fields[field] + " of entity " +
-                       std::to_string(entity) + " in calendar year " + std::to_string(year + 1) +
-                       " of replication " + std::to_string(rep) + " is not finite");
-    }
+  // Finite wherever the year sums the field (the rest is NaN, engine::mark_unsummed); an
+  // entity's years x fields at a time.
+  const auto fields = static_cast<std::size_t>(fields_);
+  for (std::size_t at = 0; at < out.values.size(); at += record)
+    for (std::size_t j = 0; j < record; ++j)
+      if (summed_[j] && !std::isfinite(out.values[at + j]))
+        throw InputError(source_ + ": its stored tally " + stored_.fields[j % fields] +
+                         " of entity " + std::to_string(at % per_rep / record) +
+                         " in calendar year " + std::to_string(j / fields + 1) +
+                         " of replication " + std::to_string(first + at / per_rep) +
+                         " is not finite");
   slice(stored_.efficiency, stored_.entities, out.efficiency);
   slice(stored_.region_shock, shocks, out.region_shock);
   out.effect.assign(count * stored_.entities, 0.0);  // not stored: no contract figure reads it

@@ -30,7 +30,7 @@ class StoredEngine : public engine::Engine {
   const analysis::TallyDump& stored_;
   std::string source_;
   int fields_ = 0;
-  std::vector<bool> summed_;  //!< per (year, field): engine::summed
+  std::vector<bool> summed_;  //!< per (year, field): engine::summed_cells
 };
 
 }  // namespace apmsim::run

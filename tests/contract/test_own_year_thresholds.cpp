@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "../support/reference_scenario.hpp"
+#include "../support/shipped_scenario.hpp"
 #include "contract/evaluate.hpp"
 #include "engine/cpu_engine.hpp"
 #include "engine/model.hpp"
@@ -19,7 +19,7 @@
 namespace apmsim {
 namespace {
 
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+using testing_support::same_bits;
 
 //! Four providers and a comparison population, 2 baseline + 2 performance years, truncation at
 //! the 95th percentile, a stop-loss layer at 20,000 (read in every performance year) and a
